@@ -1,0 +1,19 @@
+"""Modelbrief: the router. Sets up the page, builds the demos on first start, picks the bundle."""
+
+import streamlit as st
+
+from core import session
+
+st.set_page_config(page_title="Modelbrief", page_icon=":material/insights:", layout="wide")
+
+session.ensure_demos()
+entries = session.catalogue()
+
+page = st.navigation(
+    [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True,
+                help="Every model at a glance: accuracy, coverage and value together."),
+    ]
+)
+st.session_state["_current_entry"] = session.select_bundle(entries)
+page.run()

@@ -1,0 +1,371 @@
+"""Find, verify and open model bundles.
+
+A bundle is a folder with `bundle.yaml`, a model file and an evaluation file. `load_bundle`
+checks everything a person could get wrong and raises `BundleError` with a plain sentence;
+nothing is unpickled before its sha256 has been checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.contract import PICKLE_FORMATS, BundleError, BundleSpec, parse_manifest
+
+MANIFEST = "bundle.yaml"
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+SMOKE_ROWS = 64
+
+
+def artifacts_root() -> Path:
+    """The folder that holds the bundles: $MODELBRIEF_ARTIFACTS, else ./artifacts."""
+    return Path(os.environ.get("MODELBRIEF_ARTIFACTS") or "artifacts").resolve()
+
+
+def discover(root: Path | None = None) -> list[Path]:
+    """Every bundle folder under root (a folder with a bundle.yaml), sorted by name."""
+    root = root or artifacts_root()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / MANIFEST).is_file())
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprint(folder: Path) -> tuple:
+    """A cheap stamp of a bundle folder's files (name, size, mtime) to key in-memory caches."""
+    return tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file()
+    )
+
+
+@dataclass
+class Bundle:
+    """An opened bundle: the spec, the fitted model and the checked evaluation rows."""
+
+    spec: BundleSpec
+    model: Any
+    eval: pd.DataFrame
+    features: list[str]
+    classes: tuple | None
+    positive_class: Any
+    model_sha256: str
+    eval_sha256: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def content_hash(self) -> str:
+        """Identifies what predictions depend on: the model and the evaluation rows."""
+        return hashlib.sha256(f"{self.model_sha256}:{self.eval_sha256}".encode()).hexdigest()[:24]
+
+    @property
+    def X(self) -> pd.DataFrame:
+        return self.eval[self.features]
+
+    @property
+    def y(self) -> pd.Series:
+        return self.eval[self.spec.target]
+
+
+def read_spec(folder: Path) -> BundleSpec:
+    """Read and validate bundle.yaml, and check that the files it names are there."""
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise BundleError(f"The folder '{folder.name}' has no bundle.yaml.", "Publish the bundle with core.publish.")
+    spec = parse_manifest(manifest.read_text(encoding="utf-8", errors="replace"), folder)
+    for path, key in ((spec.model_path, "model.path"), (spec.eval_path, "eval.path")):
+        if not path.is_file():
+            raise BundleError(
+                f"The file {path.name} named in bundle.yaml ({key}) is missing from the bundle folder.",
+                "Copy the file into the bundle folder, or correct the name in bundle.yaml.",
+                field=key,
+            )
+        with open(path, "rb") as handle:
+            head = handle.read(len(LFS_POINTER))
+        if head == LFS_POINTER:
+            raise BundleError(
+                f"{path.name} is a Git LFS pointer, not the file itself.",
+                "Run `git lfs pull` in the repository that holds the bundle, then reload.",
+                field=key,
+            )
+    return spec
+
+
+def _verify(path: Path, expected: str | None, key: str) -> str:
+    actual = file_sha256(path)
+    if expected is not None and actual != expected:
+        raise BundleError(
+            f"{path.name} does not match the sha256 in bundle.yaml, so it was not opened.",
+            "The file changed after the bundle was published: publish it again, "
+            f"or update {key} if you trust this file.",
+            detail=f"bundle.yaml says {expected}\nthe file is   {actual}",
+            field=key,
+        )
+    return actual
+
+
+def _load_skops(path: Path, verified: bool) -> Any:
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(file=path)
+    foreign = [t for t in untrusted if not t.split(".")[0] in ("sklearn", "numpy", "scipy")]
+    if foreign and not verified:
+        raise BundleError(
+            f"{path.name} holds types this app does not trust without a hash: {', '.join(foreign[:5])}.",
+            "Add model.sha256 to bundle.yaml to vouch for the file.",
+            field="model.path",
+        )
+    return sio.load(path, trusted=untrusted)
+
+
+def load_model(spec: BundleSpec) -> tuple[Any, str]:
+    """Verify the model file's hash, then open it. Returns the model and its sha256."""
+    path = spec.model_path
+    digest = _verify(path, spec.model_sha256, "model.sha256")
+    try:
+        if path.suffix.lower() in PICKLE_FORMATS:
+            import joblib
+
+            model = joblib.load(path)
+        else:
+            model = _load_skops(path, verified=spec.model_sha256 is not None)
+    except BundleError:
+        raise
+    except ModuleNotFoundError as exc:
+        raise BundleError(
+            f"{path.name} needs the Python package '{exc.name}', which is not installed here.",
+            f"Install it (pip install {exc.name}) and reload.",
+            detail=repr(exc),
+            field="model.path",
+        ) from None
+    except (EOFError, pickle.UnpicklingError, ValueError, IndexError, KeyError, OSError) as exc:
+        raise BundleError(
+            f"{path.name} could not be read: the file is truncated or damaged.",
+            "Publish the bundle again from the original model.",
+            detail=f"{type(exc).__name__}: {exc}",
+            field="model.path",
+        ) from None
+    except Exception as exc:  # unpickling can raise almost anything
+        raise BundleError(
+            f"{path.name} could not be opened with the libraries installed here.",
+            "It may have been saved with another version of scikit-learn; publish it again here.",
+            detail=f"{type(exc).__name__}: {exc}",
+            field="model.path",
+        ) from None
+    return model, digest
+
+
+def load_eval(spec: BundleSpec) -> tuple[pd.DataFrame, str]:
+    """Verify and read the evaluation file. Returns the frame and its sha256."""
+    path = spec.eval_path
+    digest = _verify(path, spec.eval_sha256, "eval.sha256")
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame()
+    except Exception as exc:
+        raise BundleError(
+            f"{path.name} could not be read as a {path.suffix[1:]} file.",
+            "Check that the file is complete and in the format its name says.",
+            detail=f"{type(exc).__name__}: {exc}",
+            field="eval.path",
+        ) from None
+    if len(frame) == 0:
+        raise BundleError(
+            f"The evaluation file {path.name} has no rows.",
+            "Export the held-out evaluation rows again; the app needs them to measure the model.",
+            field="eval.path",
+        )
+    return frame, digest
+
+
+def model_features(model: Any, spec: BundleSpec, frame: pd.DataFrame) -> list[str]:
+    """The columns the model reads, by the scikit-learn protocol where the model says."""
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None:
+        return [str(n) for n in names]
+    if spec.features:
+        return list(spec.features)
+    reserved = {spec.target, spec.id_column, "in_scope", *spec.segments}
+    return [c for c in frame.columns if c not in reserved]
+
+
+def _check_numeric_text(frame: pd.DataFrame, columns: list[str], file_name: str) -> None:
+    for column in columns:
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        present = series.dropna()
+        if present.empty:
+            continue
+        parsed = pd.to_numeric(present, errors="coerce")
+        bad = present[parsed.isna()]
+        if 0 < len(bad) and parsed.notna().mean() >= 0.5:
+            examples = ", ".join(f"'{v}'" for v in pd.unique(bad.astype(str))[:3])
+            raise BundleError(
+                f"Column '{column}' in {file_name} should hold numbers, "
+                f"but {len(bad):,} {'row holds' if len(bad) == 1 else 'rows hold'} text such as {examples}.",
+                "Replace those values with numbers, or leave them empty if they are unknown.",
+                field=column,
+            )
+
+
+def _resolve_positive(spec: BundleSpec, classes: tuple, labels: pd.Series) -> Any:
+    if spec.positive_class is None:
+        return classes[1]
+    for candidate in classes:
+        if candidate == spec.positive_class or str(candidate) == str(spec.positive_class):
+            return candidate
+    seen = ", ".join(f"'{c}'" for c in sorted({str(v) for v in pd.unique(labels.dropna())})[:6])
+    raise BundleError(
+        f"bundle.yaml: positive_class '{spec.positive_class}' is not one of the labels in the evaluation file ({seen}).",
+        "Set positive_class to the label that means the event happened, spelled as in the file.",
+        field="positive_class",
+    )
+
+
+def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[str], tuple | None, Any]:
+    """Check the evaluation rows against the manifest and the model.
+
+    Returns the feature columns, the model's classes (None for regression) and the positive class.
+    """
+    file_name = spec.eval_path.name
+    if spec.target not in frame.columns:
+        raise BundleError(
+            f"The evaluation file {file_name} has no column '{spec.target}', which bundle.yaml names as the target.",
+            "Add the true outcome as a column, or set `target` to the column that holds it.",
+            field="target",
+        )
+    features = model_features(model, spec, frame)
+    missing = [c for c in features if c not in frame.columns]
+    if missing:
+        shown = ", ".join(missing[:8]) + (" and more" if len(missing) > 8 else "")
+        raise BundleError(
+            f"The evaluation file {file_name} lacks {len(missing)} "
+            f"{'column' if len(missing) == 1 else 'columns'} the model needs: {shown}.",
+            "Export the evaluation rows with every column the model was trained on.",
+            field="eval.path",
+        )
+    for key, columns in (("segments", spec.segments), ("id_column", [spec.id_column] if spec.id_column else [])):
+        absent = [c for c in columns if c not in frame.columns]
+        if absent:
+            raise BundleError(
+                f"bundle.yaml: {key} names {', '.join(absent)}, which {'is' if len(absent) == 1 else 'are'} "
+                f"not a column of {file_name}.",
+                f"Remove it from {key} or add the column to the evaluation file.",
+                field=key,
+            )
+    _check_numeric_text(frame, features, file_name)
+    if "in_scope" in frame.columns and not pd.api.types.is_bool_dtype(frame["in_scope"]):
+        raise BundleError(
+            f"Column 'in_scope' in {file_name} must hold only true or false.",
+            "Mark each row true if the model was built for it, false if not.",
+            field="in_scope",
+        )
+    labels = frame[spec.target]
+    if labels.isna().any():
+        raise BundleError(
+            f"The target column '{spec.target}' is empty in {int(labels.isna().sum()):,} rows of {file_name}.",
+            "Remove those rows or fill in their true outcome.",
+            field="target",
+        )
+
+    has_proba = hasattr(model, "predict_proba")
+    if not hasattr(model, "predict"):
+        raise BundleError(
+            f"{spec.model_path.name} holds a {type(model).__name__}, which has no predict method.",
+            "Save the fitted estimator or Pipeline itself.",
+            field="model.path",
+        )
+    classes = getattr(model, "classes_", None)
+    if spec.task == "regression":
+        if classes is not None:
+            raise BundleError(
+                f"bundle.yaml says task: regression, but the model is a classifier with classes {list(classes)[:5]}.",
+                "Set task to binary or multiclass.",
+                field="task",
+            )
+        if not pd.api.types.is_numeric_dtype(labels):
+            raise BundleError(
+                f"The target column '{spec.target}' must hold numbers for a regression model.",
+                field="target",
+            )
+        positive = None
+    else:
+        if classes is None or not has_proba:
+            raise BundleError(
+                f"bundle.yaml says task: {spec.task}, but {type(model).__name__} gives no class probabilities.",
+                "Save a classifier with predict_proba (for an SVC, fit it with probability=True).",
+                field="task",
+            )
+        classes = tuple(classes.tolist())
+        if spec.task == "binary" and len(classes) != 2:
+            raise BundleError(
+                f"bundle.yaml says task: binary, but the model knows {len(classes)} classes.",
+                "Set task to multiclass.",
+                field="task",
+            )
+        positive = _resolve_positive(spec, classes, labels) if spec.task == "binary" else None
+
+    try:
+        model.predict_proba(frame[features].head(SMOKE_ROWS)) if has_proba else model.predict(
+            frame[features].head(SMOKE_ROWS)
+        )
+    except Exception as exc:
+        raise BundleError(
+            f"The model could not score the rows of {file_name}.",
+            "Check that the evaluation columns have the same types as the training data.",
+            detail=f"{type(exc).__name__}: {exc}",
+            field="eval.path",
+        ) from None
+    return features, classes, positive
+
+
+def load_bundle(folder: Path) -> Bundle:
+    """Open a bundle folder, or raise BundleError saying what is wrong and what to do."""
+    spec = read_spec(Path(folder))
+    model, model_sha = load_model(spec)
+    frame, eval_sha = load_eval(spec)
+    features, classes, positive = check_eval(spec, model, frame)
+    return Bundle(
+        spec=spec,
+        model=model,
+        eval=frame.reset_index(drop=True),
+        features=features,
+        classes=classes,
+        positive_class=positive,
+        model_sha256=model_sha,
+        eval_sha256=eval_sha,
+    )
+
+
+def class_index(labels: pd.Series | np.ndarray, classes: tuple) -> np.ndarray:
+    """Position of each label in `classes`, -1 for labels the model cannot predict."""
+    lookup = {c: i for i, c in enumerate(classes)}
+    lookup.update({str(c): i for i, c in enumerate(classes)})
+    values = pd.Series(labels)
+    index = values.map(lookup)
+    missing = index.isna()
+    if missing.any():
+        index[missing] = values[missing].astype(str).map(lookup)
+    return index.fillna(-1).to_numpy(dtype=np.int64)

@@ -1,0 +1,140 @@
+"""Streamlit glue: the caches every session shares, and which bundle this session looks at.
+
+This is the only module that caches with Streamlit. Opened bundles are keyed by their folder's
+file stamps; scores and headline figures by the bundle's content hash, so they are computed
+once per model and evaluation file, whoever asks first.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from core import metrics, scoring
+from core.bundle import Bundle, artifacts_root, discover, fingerprint, load_bundle
+from core.contract import BundleError, OperatingPoint
+from core.demo import build_demos
+
+BUNDLE_KEY = "bundle"
+_build_lock = threading.Lock()
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _open(folder: str, stamp: tuple) -> Bundle | BundleError:
+    try:
+        return load_bundle(Path(folder))
+    except BundleError as problem:
+        return problem
+    except Exception as exc:  # never let a surprise reach the page as a traceback
+        return BundleError(
+            "This bundle could not be opened because of an unexpected error.",
+            "Check the bundle's files, or publish it again with `python -m core.publish`.",
+            detail="".join(traceback.format_exception(exc)),
+        )
+
+
+def open_bundle(folder: Path) -> Bundle | BundleError:
+    """The opened bundle, or the problem that stops it opening (both cached)."""
+    return _open(str(folder), fingerprint(folder))
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    folder: Path
+    bundle: Bundle | None
+    problem: BundleError | None
+
+    @property
+    def title(self) -> str:
+        return self.bundle.spec.title if self.bundle else self.id
+
+
+def catalogue() -> list[Entry]:
+    """Every bundle under the artifacts root, opened or with its problem."""
+    entries = []
+    for folder in discover():
+        opened = open_bundle(folder)
+        if isinstance(opened, Bundle):
+            entries.append(Entry(folder.name, folder, opened, None))
+        else:
+            entries.append(Entry(folder.name, folder, None, opened))
+    return entries
+
+
+def ensure_demos() -> None:
+    """Build the demo bundles on first start, when the artifacts root holds no bundle."""
+    if discover():
+        return
+    with _build_lock:
+        if discover():
+            return
+        with st.status("Building the demo bundles (first start only)...", expanded=True) as status:
+            bar = st.progress(0.0)
+            try:
+                build_demos(artifacts_root(), progress=lambda done, message: bar.progress(done, text=message))
+            except Exception as exc:
+                status.update(label="The demo bundles could not be built.", state="error")
+                st.error(f"The demo bundles could not be built in {artifacts_root()}. "
+                         "Check that the folder is writable, or set MODELBRIEF_ARTIFACTS to another folder.")
+                with st.expander("Details"):
+                    st.code("".join(traceback.format_exception(exc)))
+                return
+            status.update(label="Demo bundles ready", state="complete", expanded=False)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Scoring the evaluation rows (once per model)...")
+def _eval_set(content_hash: str, _bundle: Bundle) -> metrics.EvalSet:
+    return metrics.from_bundle(_bundle, scoring.scores(_bundle))
+
+
+def eval_set(bundle: Bundle) -> metrics.EvalSet:
+    """The engine's per-row arrays for a bundle: scored once, shared by every session."""
+    return _eval_set(bundle.content_hash, bundle)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _headline(content_hash: str, threshold: float, min_confidence: float, _bundle: Bundle) -> metrics.Headline:
+    return metrics.headline(eval_set(_bundle), OperatingPoint(threshold, min_confidence))
+
+
+def headline(bundle: Bundle, point: OperatingPoint | None = None) -> metrics.Headline:
+    """Accuracy, coverage and value with ranges, at the given point or the bundle's own."""
+    point = point or bundle.spec.operating_point
+    return _headline(bundle.content_hash, point.threshold, point.min_confidence, bundle)
+
+
+def select_bundle(entries: list[Entry]) -> Entry | None:
+    """The sidebar's bundle picker, kept in the URL as ?bundle=ID so a copied link opens it."""
+    if not entries:
+        return None
+    ids = [e.id for e in entries]
+    by_id = {e.id: e for e in entries}
+    if st.session_state.get(BUNDLE_KEY) not in ids:
+        wanted = st.query_params.get(BUNDLE_KEY)
+        if wanted and wanted not in ids:
+            st.session_state["bundle_notice"] = f"There is no model called '{wanted}' here, so the first one is shown."
+        st.session_state[BUNDLE_KEY] = wanted if wanted in ids else ids[0]
+    st.sidebar.selectbox(
+        "Model",
+        ids,
+        key=BUNDLE_KEY,
+        format_func=lambda i: by_id[i].title if by_id[i].bundle else f"⚠ {i} (cannot open)",
+        help="The model every page describes. The page link includes it, so a copied link opens the same model.",
+    )
+    st.query_params[BUNDLE_KEY] = st.session_state[BUNDLE_KEY]
+    return by_id[st.session_state[BUNDLE_KEY]]
+
+
+def choose(bundle_id: str) -> None:
+    """Make another bundle the selected one (for buttons, as an on_click callback)."""
+    st.session_state[BUNDLE_KEY] = bundle_id
+
+
+def current() -> Entry | None:
+    """The selected bundle, as chosen in the router."""
+    return st.session_state.get("_current_entry")

@@ -1,0 +1,29 @@
+"""Home: one card per model bundle, the selected one first."""
+
+import streamlit as st
+
+from core import session, ui
+from core.bundle import artifacts_root
+
+st.title("Modelbrief")
+st.markdown(
+    "How often each model is right, **how much of the real work it handles**, and **what that is worth**: "
+    "always together, because a model that is right 93% of the time on a fifth of the work is not a 93% success."
+)
+if notice := st.session_state.pop("bundle_notice", None):
+    st.info(notice, icon=":material/info:")
+
+entries = session.catalogue()
+if not entries:
+    st.warning(
+        f"There are no model bundles in {artifacts_root()}. Publish one with "
+        "`python -m core.publish`, or build the demos with `python -m core.demo`."
+    )
+    st.stop()
+
+selected = session.current()
+ordered = sorted(entries, key=lambda e: e.id != (selected.id if selected else None))
+for row in range(0, len(ordered), 2):
+    for column, entry in zip(st.columns(2), ordered[row : row + 2]):
+        with column:
+            ui.bundle_card(entry, selected=selected is not None and entry.id == selected.id)
