@@ -17,11 +17,20 @@ def _missing(x: float | None) -> bool:
 
 
 def percent(x: float | None, digits: int = 0) -> str:
-    return MISSING if _missing(x) else f"{x * 100:.{digits}f}%"
+    """A share as a percentage, halves rounded up (0.625 -> '63%')."""
+    if _missing(x):
+        return MISSING
+    scale = 10**digits
+    return f"{math.floor(x * 100 * scale + 0.5 + 1e-9) / scale:.{digits}f}%"
 
 
 def count(n: int | float) -> str:
     return f"{int(round(n)):,}"
+
+
+def _half_up(x: float) -> int:
+    """Round halves up, as people do (Python's round() sends 2.5 to 2)."""
+    return int(math.floor(x + 0.5))
 
 
 def frequency(x: float | None) -> str:
@@ -37,10 +46,10 @@ def frequency(x: float | None) -> str:
     if x < 0.005:
         return "almost none"
     if x < 0.095:
-        return f"about 1 in {round(1 / x)}"
+        return f"about 1 in {_half_up(1 / x)}"
     if x >= 0.945:  # "10 in 10" would say "all"; a finer scale keeps the difference visible
-        return f"about {round(x * 100)} in 100"
-    return f"about {round(x * 10)} in 10"
+        return f"about {_half_up(x * 100)} in 100"
+    return f"about {_half_up(x * 10)} in 10"
 
 
 def money(x: float | None, currency: str = "USD", compact: bool = False, decimals: int | None = None) -> str:

@@ -24,16 +24,19 @@ class Finding:
 
 
 def value_clause(k: Kpis, spec: BundleSpec) -> str:
+    """'it is worth about $44,580 a month more than having people handle every customer'."""
     business = spec.business
     if k.net_per_period is not None:
         amount, when = k.net_per_period, fmt.per(business.per) or "each period"
     else:
         amount, when = k.net_per_case, f"per {spec.subject}"
-    if abs(amount) < 0.005:
-        return f"it is worth no more and no less than having people handle every {spec.subject}"
-    verb = "is worth" if amount > 0 else "costs"
-    return (f"it {verb} about {fmt.money(abs(amount), business.currency)} {when} "
-            f"{'more' if amount > 0 else ''} than having people handle every {spec.subject}").replace("  ", " ")
+    people = f"having people handle every {spec.subject}"
+    shown = fmt.money(abs(amount), business.currency)
+    if shown.lstrip("-$€£¥₹").rstrip(" " + business.currency) in ("0", "0.00"):
+        return f"it is worth about the same as {people}"
+    if amount > 0:
+        return f"it is worth about {shown} {when} more than {people}"
+    return f"it loses about {shown} {when} compared with {people}"
 
 
 def headline(k: Kpis, spec: BundleSpec) -> Finding:

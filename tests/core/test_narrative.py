@@ -1,0 +1,109 @@
+"""Sentences are generated from the numbers, and say exactly this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core import format as fmt
+from core import narrative
+from core.contract import Business, BundleSpec, OperatingPoint, Tolerance
+from core.metrics import EvalSet, kpis
+
+
+def spec(task="binary", **kw) -> BundleSpec:
+    defaults = dict(id="x", folder=Path("."), title="X", task=task, target="churned", model_path=Path("m.joblib"),
+                    eval_path=Path("e.csv"), subject="customer", subjects="customers",
+                    business=Business(currency="USD", volume=20000, per="month", values={}))
+    defaults.update(kw)
+    return BundleSpec(**defaults)
+
+
+@pytest.mark.parametrize("share, words", [
+    (0.0, "none"), (0.004, "almost none"), (0.05, "about 1 in 20"), (0.0949, "about 1 in 11"),
+    (0.5, "about 5 in 10"), (0.816, "about 8 in 10"), (0.96, "about 96 in 100"), (0.996, "nearly all"),
+    (1.0, "all"),
+])
+def test_natural_frequencies(share, words):
+    assert fmt.frequency(share) == words
+
+
+@pytest.mark.parametrize("amount, currency, compact, shown", [
+    (142180, "USD", False, "$142,180"), (-31095.2, "USD", True, "-$31.1k"), (2.5, "EUR", False, "€2.50"),
+    (1_250_000, "GBP", True, "£1.2M"), (1230, "hours", False, "1,230 hours"),
+])
+def test_money(amount, currency, compact, shown):
+    assert fmt.money(amount, currency, compact=compact) == shown
+
+
+HAND_BINARY = dict(truth=[1, 0, 1, 0, 1, 0, 0, 1], p_positive=[0.95, 0.8, 0.55, 0.45, 0.3, 0.05, 0.7, 0.42])
+
+
+def test_headline_binary_losing_money():
+    values = {"true_positive": 180, "false_positive": -20, "false_negative": -220, "abstain": -8}
+    data = EvalSet.binary(**HAND_BINARY, values=values, volume=20000)
+    finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.6)), spec())
+    # value per case -104/8 = -13, baseline -8: net -5 per customer x 20,000 a month
+    assert finding.sentence == (
+        "The model acts on about 6 in 10 customers (63%) and is right about 4 in 10 times (40%) when it acts; "
+        "at this setting it loses about $100,000 a month compared with having people handle every customer."
+    )
+    assert finding.severity == narrative.WARNING
+    assert finding.numbers == {"coverage": 0.625, "accuracy_acted": 0.4, "net_per_period": -100000.0}
+
+
+def test_headline_binary_earning_money_per_case_without_volume():
+    values = {"true_positive": 180, "false_positive": -20, "false_negative": -20, "abstain": -8}
+    data = EvalSet.binary(**HAND_BINARY, values=values)
+    no_volume = spec(business=Business(currency="EUR", values=values))
+    finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.0)), no_volume)
+    # TP 180, FP -20, TP 180, TN 0, FN -20, TN 0, FP -20, FN -20 -> 280 / 8 = 35, +8 over people
+    assert finding.sentence == (
+        "The model acts on all customers (100%) and is right about 5 in 10 times (50%) when it acts; "
+        "at this setting it is worth about €43 per customer more than having people handle every customer."
+    )
+    assert finding.severity == narrative.INFO
+
+
+def test_headline_when_the_model_acts_on_nothing():
+    data = EvalSet.binary(**HAND_BINARY, values={"abstain": -8}, volume=20000)
+    finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.99)), spec())
+    assert finding.sentence == (
+        "At this setting the model acts on none of the 8 customers: people handle every one, so it adds no value yet."
+    )
+
+
+def test_headline_regression():
+    data = EvalSet.regression([2.0, 3.0, 4.0, 5.0], [2.5, 3.2, 6.0, 5.0], Tolerance(absolute=1.0),
+                              {"per_unit_error": -6.0, "abstain": -5.0}, volume=30000)
+    delivery = spec(task="regression", target="delivery_hours", subject="order", subjects="orders",
+                    tolerance=Tolerance(absolute=1.0),
+                    business=Business(currency="USD", volume=30000, per="month", values={}))
+    finding = narrative.headline(kpis(data, OperatingPoint()), delivery)
+    # errors .5 .2 2 0 -> 3 of 4 within an hour; value -6 * 2.7 / 4 = -4.05, +5 over people = .95 x 30,000
+    assert finding.sentence == (
+        "The estimate is within 1 hour for about 8 in 10 orders (75%). "
+        "At this setting it is worth about $28,500 a month more than having people handle every order."
+    )
+
+
+def test_out_of_scope_finding_present_and_absent():
+    proba = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]]
+    tickets = spec(task="multiclass", subject="ticket", subjects="tickets")
+    with_unseen = kpis(EvalSet.multiclass([0, 1, -1, 0], proba), OperatingPoint())
+    finding = narrative.out_of_scope(with_unseen, tickets)
+    assert finding.sentence == (
+        "About 3 in 10 tickets (25%) ask for something the model was never trained on, "
+        "so its 67% accuracy in tests describes only the rest."
+    )
+    assert finding.numbers == {"out_of_scope": 0.25, "accuracy_in_scope": pytest.approx(2 / 3)}
+    all_known = kpis(EvalSet.multiclass([0, 1, 0, 1], proba), OperatingPoint())
+    assert narrative.out_of_scope(all_known, tickets) is None
+    assert [f.code for f in narrative.summary(with_unseen, tickets)] == ["headline", "out_of_scope"]
+
+
+@pytest.mark.parametrize("share, shown", [(0.625, "63%"), (0.8163, "82%"), (0.005, "1%"), (0.0, "0%"),
+                                          (float("nan"), "–")])
+def test_percent_rounds_halves_up(share, shown):
+    assert fmt.percent(share) == shown
