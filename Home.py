@@ -11,9 +11,14 @@ entries = session.catalogue()
 
 page = st.navigation(
     [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True,
-                help="Every model at a glance: accuracy, coverage and value together."),
+        st.Page(
+            "pages/home.py",
+            title="Home",
+            icon=":material/home:",
+            default=True,
+            help="Every model at a glance: accuracy, coverage and value together.",
+        ),
     ]
 )
-st.session_state["_current_entry"] = session.select_bundle(entries)
+session.select_bundle(entries)
 page.run()

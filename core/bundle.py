@@ -47,9 +47,7 @@ def file_sha256(path: Path) -> str:
 
 def fingerprint(folder: Path) -> tuple:
     """A cheap stamp of a bundle folder's files (name, size, mtime) to key in-memory caches."""
-    return tuple(
-        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file()
-    )
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file())
 
 
 @dataclass
@@ -125,7 +123,7 @@ def _load_skops(path: Path, verified: bool) -> Any:
     import skops.io as sio
 
     untrusted = sio.get_untrusted_types(file=path)
-    foreign = [t for t in untrusted if not t.split(".")[0] in ("sklearn", "numpy", "scipy")]
+    foreign = [t for t in untrusted if t.split(".")[0] not in ("sklearn", "numpy", "scipy")]
     if foreign and not verified:
         raise BundleError(
             f"{path.name} holds types this app does not trust without a hash: {', '.join(foreign[:5])}.",

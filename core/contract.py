@@ -204,8 +204,7 @@ def _business(raw: dict, task: str) -> Business:
         if key not in VALUE_KEYS[task]:
             raise _fail(
                 f"business.value.{key}",
-                f"`business.value.{key}` is not an outcome of a {task} model; "
-                f"use {', '.join(VALUE_KEYS[task])}.",
+                f"`business.value.{key}` is not an outcome of a {task} model; use {', '.join(VALUE_KEYS[task])}.",
             )
         values[key] = _number(value, f"business.value.{key}")
     return Business(
@@ -234,7 +233,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
 
     schema = raw.get("schema")
     if schema is None:
-        raise _fail("schema", f"the required field `schema` is missing.", f"Add `schema: {SCHEMA}`.")
+        raise _fail("schema", "the required field `schema` is missing.", f"Add `schema: {SCHEMA}`.")
     if schema != SCHEMA:
         raise _fail("schema", f"`schema` must be '{SCHEMA}', not '{schema}'.", "This app reads modelbrief/v1 bundles.")
     title = _text(raw, "title", required=True)

@@ -76,7 +76,7 @@ def churn_data(n: int = 10_000, seed: int = 7) -> pd.DataFrame:
     internet = rng.choice(["Fiber", "DSL", "None"], n, p=[0.45, 0.4, 0.15])
     base = {"Basic": 30, "Standard": 55, "Premium": 85}
     extra = {"Fiber": 25, "DSL": 10, "None": 0}
-    charges = np.array([base[p] + extra[i] for p, i in zip(plan, internet)]) + rng.normal(0, 6, n)
+    charges = np.array([base[p] + extra[i] for p, i in zip(plan, internet, strict=False)]) + rng.normal(0, 6, n)
     charges = np.clip(charges, 18, 140).round(2)
     payment = rng.choice(["Card", "Bank transfer", "Electronic check", "Mailed check"], n, p=[0.35, 0.25, 0.3, 0.1])
     paperless = np.where(rng.random(n) < 0.6, "Yes", "No")
@@ -140,8 +140,13 @@ CHURN_COMMON = dict(
     business={
         "currency": "USD",
         "volume": {"count": 20_000, "per": "month"},
-        "value": {"true_positive": 180, "false_positive": -20, "false_negative": -220,
-                  "true_negative": 0, "abstain": -8},
+        "value": {
+            "true_positive": 180,
+            "false_positive": -20,
+            "false_negative": -220,
+            "true_negative": 0,
+            "abstain": -8,
+        },
     },
     owner="Retention data science",
     created=CREATED,
@@ -153,13 +158,19 @@ def build_churn(root: Path, seed: int = 7) -> None:
     train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
     X = train[CHURN_CATEGORICAL + CHURN_NUMERIC]
     y = train["churned"]
-    champion = Pipeline([
-        ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
-        ("model", GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.08, random_state=seed)),
-    ]).fit(X, y)
+    champion = Pipeline(
+        [
+            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+            ("model", GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.08, random_state=seed)),
+        ]
+    ).fit(X, y)
     publish(
-        champion, evaluation, out=root / "churn-gbm", overwrite=True,
-        title="Churn risk, gradient boosting", version="2026.11.1",
+        champion,
+        evaluation,
+        out=root / "churn-gbm",
+        overwrite=True,
+        title="Churn risk, gradient boosting",
+        version="2026.11.1",
         summary="Predicts which customers will cancel in the next 90 days, so the retention team can offer a discount first.",
         card={
             "intended_use": "Rank current consumer customers by their risk of cancelling in the next 90 days, to target retention offers.",
@@ -170,13 +181,19 @@ def build_churn(root: Path, seed: int = 7) -> None:
         },
         **CHURN_COMMON,
     )
-    challenger = Pipeline([
-        ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
-        ("model", LogisticRegression(max_iter=1000, C=0.5)),
-    ]).fit(X, y)
+    challenger = Pipeline(
+        [
+            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
+            ("model", LogisticRegression(max_iter=1000, C=0.5)),
+        ]
+    ).fit(X, y)
     publish(
-        challenger, evaluation, out=root / "churn-logreg", overwrite=True,
-        title="Churn risk, logistic regression (challenger)", version="2026.11.1-challenger",
+        challenger,
+        evaluation,
+        out=root / "churn-logreg",
+        overwrite=True,
+        title="Churn risk, logistic regression (challenger)",
+        version="2026.11.1-challenger",
         summary="A simpler, fully linear model of the same 90-day cancellation risk, scored on the same customers.",
         card={
             "intended_use": "A transparent challenger to the gradient-boosting churn model.",
@@ -188,8 +205,21 @@ def build_churn(root: Path, seed: int = 7) -> None:
 
 # --- support-ticket routing -----------------------------------------------------------------
 
-KEYWORDS = ["refund", "charge", "invoice", "password", "login", "delivery", "cancel", "error",
-            "address", "upgrade", "price", "account", "feature"]
+KEYWORDS = [
+    "refund",
+    "charge",
+    "invoice",
+    "password",
+    "login",
+    "delivery",
+    "cancel",
+    "error",
+    "address",
+    "upgrade",
+    "price",
+    "account",
+    "feature",
+]
 # Poisson rates of each keyword in a ticket, per intent (keywords not named: 0.05)
 KNOWN_INTENTS = {
     "billing_question": {"charge": 2.2, "invoice": 2.4, "price": 0.4, "account": 0.3},
@@ -249,17 +279,32 @@ def build_router(root: Path, seed: int = 11) -> None:
     evaluation.insert(0, "ticket_id", [f"T-{50001 + i}" for i in range(len(evaluation))])
     numeric = [f"kw_{k}" for k in KEYWORDS] + ["message_words", "previous_tickets_90d"]
     categorical = ["channel", "customer_plan", "has_order_number"]
-    model = Pipeline([
-        ("encode", _encoder(categorical, numeric)),
-        ("model", HistGradientBoostingClassifier(max_iter=120, learning_rate=0.1, max_leaf_nodes=15,
-                                                 early_stopping=False, random_state=seed)),
-    ]).fit(train[categorical + numeric], train["intent"])
+    model = Pipeline(
+        [
+            ("encode", _encoder(categorical, numeric)),
+            (
+                "model",
+                HistGradientBoostingClassifier(
+                    max_iter=120, learning_rate=0.1, max_leaf_nodes=15, early_stopping=False, random_state=seed
+                ),
+            ),
+        ]
+    ).fit(train[categorical + numeric], train["intent"])
     publish(
-        model, evaluation, out=root / "support-router", overwrite=True,
-        target="intent", task="multiclass", title="Support ticket router", version="2026.11.2",
+        model,
+        evaluation,
+        out=root / "support-router",
+        overwrite=True,
+        target="intent",
+        task="multiclass",
+        title="Support ticket router",
+        version="2026.11.2",
         summary="Reads an incoming support ticket and sends it to the team for its intent, or to a person when unsure.",
-        subject="ticket", action="route the ticket automatically", id_column="ticket_id",
-        features=ROUTER_FEATURES, segments=["channel", "customer_plan"],
+        subject="ticket",
+        action="route the ticket automatically",
+        id_column="ticket_id",
+        features=ROUTER_FEATURES,
+        segments=["channel", "customer_plan"],
         operating_point={"min_confidence": 0.7},
         business={
             "currency": "USD",
@@ -339,23 +384,38 @@ def build_delivery(root: Path, seed: int = 23) -> None:
     train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
     categorical = ColumnTransformer(
         [
-            ("categories", make_pipeline(SimpleImputer(strategy="most_frequent"),
-                                         OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
-             DELIVERY_CATEGORICAL),
+            (
+                "categories",
+                make_pipeline(
+                    SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+                ),
+                DELIVERY_CATEGORICAL,
+            ),
             ("numbers", SimpleImputer(strategy="median"), DELIVERY_NUMERIC),
         ],
         verbose_feature_names_out=False,
     )
-    model = Pipeline([
-        ("encode", categorical),
-        ("model", GradientBoostingRegressor(n_estimators=200, max_depth=3, learning_rate=0.08, random_state=seed)),
-    ]).fit(train[DELIVERY_CATEGORICAL + DELIVERY_NUMERIC], train["delivery_hours"])
+    model = Pipeline(
+        [
+            ("encode", categorical),
+            ("model", GradientBoostingRegressor(n_estimators=200, max_depth=3, learning_rate=0.08, random_state=seed)),
+        ]
+    ).fit(train[DELIVERY_CATEGORICAL + DELIVERY_NUMERIC], train["delivery_hours"])
     publish(
-        model, evaluation, out=root / "delivery-eta", overwrite=True,
-        target="delivery_hours", task="regression", title="Delivery time estimate", version="2026.10.4",
+        model,
+        evaluation,
+        out=root / "delivery-eta",
+        overwrite=True,
+        target="delivery_hours",
+        task="regression",
+        title="Delivery time estimate",
+        version="2026.10.4",
         summary="Estimates how many hours an order takes to reach the customer, shown at checkout.",
-        subject="order", action="show the estimate at checkout", id_column="order_id",
-        features=DELIVERY_FEATURES, segments=["warehouse", "carrier"],
+        subject="order",
+        action="show the estimate at checkout",
+        id_column="order_id",
+        features=DELIVERY_FEATURES,
+        segments=["warehouse", "carrier"],
         tolerance={"absolute": 1.0},
         business={
             "currency": "USD",
@@ -394,7 +454,9 @@ def build_demos(root: Path | None = None, progress: Progress | None = None) -> l
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.demo", description="Build the demo bundles.")
-    parser.add_argument("--out", type=Path, default=None, help="artifacts root (default: $MODELBRIEF_ARTIFACTS or ./artifacts)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="artifacts root (default: $MODELBRIEF_ARTIFACTS or ./artifacts)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     folders = build_demos(args.out, progress=lambda f, m: print(f"[{f:4.0%}] {m}"))

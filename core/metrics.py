@@ -51,22 +51,36 @@ class EvalSet:
     def binary(truth, p_positive, values=None, in_scope=None, volume=None) -> EvalSet:
         truth = np.asarray(truth, dtype=np.int64)
         scope = truth >= 0 if in_scope is None else np.asarray(in_scope, bool) & (truth >= 0)
-        return EvalSet("binary", scope, truth=truth, p_positive=np.asarray(p_positive, float),
-                       values=dict(values or {}), volume=volume)
+        return EvalSet(
+            "binary",
+            scope,
+            truth=truth,
+            p_positive=np.asarray(p_positive, float),
+            values=dict(values or {}),
+            volume=volume,
+        )
 
     @staticmethod
     def multiclass(truth, proba, values=None, in_scope=None, volume=None) -> EvalSet:
         truth = np.asarray(truth, dtype=np.int64)
         scope = truth >= 0 if in_scope is None else np.asarray(in_scope, bool) & (truth >= 0)
-        return EvalSet("multiclass", scope, truth=truth, proba=np.asarray(proba, float),
-                       values=dict(values or {}), volume=volume)
+        return EvalSet(
+            "multiclass", scope, truth=truth, proba=np.asarray(proba, float), values=dict(values or {}), volume=volume
+        )
 
     @staticmethod
     def regression(y, predicted, tolerance: Tolerance, values=None, in_scope=None, volume=None) -> EvalSet:
         y = np.asarray(y, float)
         scope = np.ones(len(y), bool) if in_scope is None else np.asarray(in_scope, bool)
-        return EvalSet("regression", scope, y=y, predicted=np.asarray(predicted, float),
-                       tolerance=tolerance, values=dict(values or {}), volume=volume)
+        return EvalSet(
+            "regression",
+            scope,
+            y=y,
+            predicted=np.asarray(predicted, float),
+            tolerance=tolerance,
+            values=dict(values or {}),
+            volume=volume,
+        )
 
 
 def from_bundle(bundle, scores) -> EvalSet:
@@ -75,8 +89,9 @@ def from_bundle(bundle, scores) -> EvalSet:
     flagged = bundle.eval["in_scope"].to_numpy(bool) if "in_scope" in bundle.eval.columns else None
     business: Business = spec.business
     if spec.task == "regression":
-        return EvalSet.regression(bundle.y.to_numpy(float), scores.predicted, spec.tolerance,
-                                  business.values, flagged, business.volume)
+        return EvalSet.regression(
+            bundle.y.to_numpy(float), scores.predicted, spec.tolerance, business.values, flagged, business.volume
+        )
     from core.scoring import truth_index
 
     truth = truth_index(bundle)
@@ -238,8 +253,9 @@ class Ranges:
     net_per_period: Estimate | None
 
 
-def bootstrap(out: Outcomes, volume: int | None = None, samples: int = BOOTSTRAP_SAMPLES,
-              seed: int = BOOTSTRAP_SEED) -> Ranges:
+def bootstrap(
+    out: Outcomes, volume: int | None = None, samples: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED
+) -> Ranges:
     """95% percentile ranges for every headline figure, resampling evaluation rows.
 
     Rows with the same (acts, in scope, right, value) are one group, so a draw costs

@@ -42,24 +42,41 @@ def value_clause(k: Kpis, spec: BundleSpec) -> str:
 def headline(k: Kpis, spec: BundleSpec) -> Finding:
     """Accuracy, coverage and value in one sentence, never accuracy alone."""
     subjects = spec.subjects
-    numbers = {"coverage": k.coverage, "accuracy_acted": k.accuracy_acted,
-               "net_per_period": k.net_per_period if k.net_per_period is not None else k.net_per_case}
+    numbers = {
+        "coverage": k.coverage,
+        "accuracy_acted": k.accuracy_acted,
+        "net_per_period": k.net_per_period if k.net_per_period is not None else k.net_per_case,
+    }
     if k.acted == 0:
-        sentence = (f"At this setting the model acts on none of the {fmt.count(k.n)} {subjects}: "
-                    f"people handle every one, so it adds no value yet.")
+        sentence = (
+            f"At this setting the model acts on none of the {fmt.count(k.n)} {subjects}: "
+            f"people handle every one, so it adds no value yet."
+        )
         return Finding("headline", WARNING, sentence, numbers)
     if spec.task == "regression":
         tolerance = spec.tolerance
-        within = (f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}" if tolerance.absolute is not None
-                  else f"within {fmt.percent(tolerance.relative)} of the truth" if tolerance.relative is not None
-                  else "exactly right")
-        reach = "" if k.coverage >= 0.995 else f" It covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)})."
-        sentence = (f"The estimate is {within} for {fmt.frequency(k.accuracy_acted)} {subjects} "
-                    f"({fmt.percent(k.accuracy_acted)}).{reach} At this setting {value_clause(k, spec)}.")
+        within = (
+            f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
+            if tolerance.absolute is not None
+            else f"within {fmt.percent(tolerance.relative)} of the truth"
+            if tolerance.relative is not None
+            else "exactly right"
+        )
+        reach = (
+            ""
+            if k.coverage >= 0.995
+            else f" It covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)})."
+        )
+        sentence = (
+            f"The estimate is {within} for {fmt.frequency(k.accuracy_acted)} {subjects} "
+            f"({fmt.percent(k.accuracy_acted)}).{reach} At this setting {value_clause(k, spec)}."
+        )
     else:
-        sentence = (f"The model acts on {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)}) and is right "
-                    f"{fmt.frequency(k.accuracy_acted)} times ({fmt.percent(k.accuracy_acted)}) when it acts; "
-                    f"at this setting {value_clause(k, spec)}.")
+        sentence = (
+            f"The model acts on {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)}) and is right "
+            f"{fmt.frequency(k.accuracy_acted)} times ({fmt.percent(k.accuracy_acted)}) when it acts; "
+            f"at this setting {value_clause(k, spec)}."
+        )
     worth = k.net_per_period if k.net_per_period is not None else k.net_per_case
     return Finding("headline", WARNING if worth < 0 else INFO, sentence[0].upper() + sentence[1:], numbers)
 
@@ -69,11 +86,17 @@ def out_of_scope(k: Kpis, spec: BundleSpec) -> Finding | None:
     unseen = 1 - k.scope_coverage
     if unseen < 0.01:
         return None
-    sentence = (f"{fmt.frequency(unseen).capitalize()} {spec.subjects} ({fmt.percent(unseen)}) ask for something the "
-                f"model was never trained on, so its {fmt.percent(k.accuracy_in_scope)} accuracy in tests "
-                f"describes only the rest.")
-    return Finding("out_of_scope", WARNING if unseen >= 0.1 else NOTE, sentence,
-                   {"out_of_scope": unseen, "accuracy_in_scope": k.accuracy_in_scope})
+    sentence = (
+        f"{fmt.frequency(unseen).capitalize()} {spec.subjects} ({fmt.percent(unseen)}) ask for something the "
+        f"model was never trained on, so its {fmt.percent(k.accuracy_in_scope)} accuracy in tests "
+        f"describes only the rest."
+    )
+    return Finding(
+        "out_of_scope",
+        WARNING if unseen >= 0.1 else NOTE,
+        sentence,
+        {"out_of_scope": unseen, "accuracy_in_scope": k.accuracy_in_scope},
+    )
 
 
 def _unit(spec: BundleSpec, amount: float) -> str:

@@ -67,8 +67,11 @@ def _copy_eval(evaluation: Any, folder: Path) -> Path:
 
 def manifest_text(fields: dict, task: str) -> str:
     """bundle.yaml as text: the fields in contract order, with comments saying what to edit."""
-    head = {k: fields[k] for k in ("schema", "title", "version", "created", "owner", "summary", "task", "target")
-            if fields.get(k) is not None}
+    head = {
+        k: fields[k]
+        for k in ("schema", "title", "version", "created", "owner", "summary", "task", "target")
+        if fields.get(k) is not None
+    }
     parts = [
         "# Modelbrief bundle manifest. Edit the plain-language fields freely; keep the hashes as written.",
         _dump(head).rstrip(),
@@ -82,8 +85,10 @@ def manifest_text(fields: dict, task: str) -> str:
     for key, comment in optional:
         if fields.get(key) is not None:
             parts.append((comment + "\n" if comment else "") + _dump({key: fields[key]}).rstrip())
-    parts.append("# verified before the model is opened; publish again after changing a file\n"
-                 + _dump({"model": fields["model"], "eval": fields["eval"]}).rstrip())
+    parts.append(
+        "# verified before the model is opened; publish again after changing a file\n"
+        + _dump({"model": fields["model"], "eval": fields["eval"]}).rstrip()
+    )
     for key, comment in [
         ("id_column", None),
         ("features", "# plain labels and units; actionable: false keeps what-if from changing a feature"),
@@ -144,8 +149,13 @@ def publish(
         "model": {"path": model_file.name, "sha256": file_sha256(model_file)},
         "eval": {"path": eval_file.name, "sha256": file_sha256(eval_file)},
         "operating_point": fields.pop("operating_point", None)
-        or ({"threshold": 0.5, "min_confidence": 0.0} if task == "binary" else {"min_confidence": 0.0}
-            if task == "multiclass" else None),
+        or (
+            {"threshold": 0.5, "min_confidence": 0.0}
+            if task == "binary"
+            else {"min_confidence": 0.0}
+            if task == "multiclass"
+            else None
+        ),
         "business": business,
         "card": card,
         **fields,
@@ -173,8 +183,16 @@ def main(argv: list[str] | None = None) -> int:
         "segments": [s.strip() for s in args.segments.split(",") if s.strip()] if args.segments else None,
     }
     try:
-        bundle = publish(args.model, args.eval, target=args.target, task=args.task, out=args.out,
-                         title=args.title, overwrite=args.force, **{k: v for k, v in extra.items() if v})
+        bundle = publish(
+            args.model,
+            args.eval,
+            target=args.target,
+            task=args.task,
+            out=args.out,
+            title=args.title,
+            overwrite=args.force,
+            **{k: v for k, v in extra.items() if v},
+        )
     except BundleError as exc:
         print(f"Not published: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
         if exc.detail:

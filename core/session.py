@@ -79,8 +79,10 @@ def ensure_demos() -> None:
                 build_demos(artifacts_root(), progress=lambda done, message: bar.progress(done, text=message))
             except Exception as exc:
                 status.update(label="The demo bundles could not be built.", state="error")
-                st.error(f"The demo bundles could not be built in {artifacts_root()}. "
-                         "Check that the folder is writable, or set MODELBRIEF_ARTIFACTS to another folder.")
+                st.error(
+                    f"The demo bundles could not be built in {artifacts_root()}. "
+                    "Check that the folder is writable, or set MODELBRIEF_ARTIFACTS to another folder."
+                )
                 with st.expander("Details"):
                     st.code("".join(traceback.format_exception(exc)))
                 return
@@ -136,5 +138,6 @@ def choose(bundle_id: str) -> None:
 
 
 def current() -> Entry | None:
-    """The selected bundle, as chosen in the router."""
-    return st.session_state.get("_current_entry")
+    """The selected bundle (chosen in the router's picker), opened or with its problem."""
+    selected = st.session_state.get(BUNDLE_KEY)
+    return next((e for e in catalogue() if e.id == selected), None)

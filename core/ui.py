@@ -17,11 +17,11 @@ TASK_WORDS = {
 }
 GLOSSARY = {
     "accuracy_acted": "How often the model is right on the cases it handles itself "
-                      "(accuracy on the cases it acts on). Cases it hands to a person do not count here.",
+    "(accuracy on the cases it acts on). Cases it hands to a person do not count here.",
     "coverage": "The share of all real cases the model handles itself and was built for. "
-                "The rest go to a person, or are requests it was never trained on.",
+    "The rest go to a person, or are requests it was never trained on.",
     "net_value": "What the model is worth over the period compared with people handling every case, "
-                 "using the values per outcome in the bundle.",
+    "using the values per outcome in the bundle.",
 }
 
 
@@ -50,11 +50,16 @@ def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
         value, value_label = r.net_per_case, f"Net value per {spec.subject}"
     accuracy_label = "Within tolerance" if spec.task == "regression" else "Right when it acts"
     tiles = [
-        (accuracy_label, fmt.percent(k.accuracy_acted), _range(r.accuracy_acted, fmt.percent), GLOSSARY["accuracy_acted"]),
+        (
+            accuracy_label,
+            fmt.percent(k.accuracy_acted),
+            _range(r.accuracy_acted, fmt.percent),
+            GLOSSARY["accuracy_acted"],
+        ),
         ("Coverage", fmt.percent(k.coverage), _range(r.coverage, fmt.percent), GLOSSARY["coverage"]),
         (value_label, money(value.value), _range(value, money), GLOSSARY["net_value"]),
     ]
-    for column, (label, shown, caption, help_text) in zip(st.columns(3), tiles):
+    for column, (label, shown, caption, help_text) in zip(st.columns(3), tiles, strict=False):
         with column:
             st.metric(label, shown, help=help_text)
             st.caption(caption)
@@ -72,8 +77,13 @@ def bundle_card(entry: Entry, selected: bool) -> None:
         bundle = entry.bundle
         spec = bundle.spec
         st.subheader(spec.title)
-        facts = [TASK_WORDS[spec.task], spec.owner, f"created {spec.created}" if spec.created else None,
-                 f"version {spec.version}" if spec.version else None, f"{fmt.count(len(bundle.eval))} test {spec.subjects}"]
+        facts = [
+            TASK_WORDS[spec.task],
+            spec.owner,
+            f"created {spec.created}" if spec.created else None,
+            f"version {spec.version}" if spec.version else None,
+            f"{fmt.count(len(bundle.eval))} test {spec.subjects}",
+        ]
         st.caption(" · ".join(f for f in facts if f))
         result = headline(bundle)
         kpi_tiles(result, spec)

@@ -24,6 +24,6 @@ if not entries:
 selected = session.current()
 ordered = sorted(entries, key=lambda e: e.id != (selected.id if selected else None))
 for row in range(0, len(ordered), 2):
-    for column, entry in zip(st.columns(2), ordered[row : row + 2]):
+    for column, entry in zip(st.columns(2), ordered[row : row + 2], strict=False):
         with column:
             ui.bundle_card(entry, selected=selected is not None and entry.id == selected.id)

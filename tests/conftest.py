@@ -28,8 +28,12 @@ def small_churn():
     """A small fitted churn model and its evaluation rows (fast to publish and to break)."""
     data = churn_data(n=600, seed=3)
     features = CHURN_CATEGORICAL + CHURN_NUMERIC
-    model = Pipeline([("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
-                      ("model", LogisticRegression(max_iter=500))]).fit(data[features][:400], data["churned"][:400])
+    model = Pipeline(
+        [
+            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
+            ("model", LogisticRegression(max_iter=500)),
+        ]
+    ).fit(data[features][:400], data["churned"][:400])
     return model, data.iloc[400:].reset_index(drop=True)
 
 

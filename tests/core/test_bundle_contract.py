@@ -249,7 +249,8 @@ def test_skops_models_load_without_a_hash(tmp_path, small_churn):
     model, evaluation = small_churn
     source = tmp_path / "churn.skops"
     sio.dump(model, source)
-    bundle = publish(source, evaluation, target="churned", task="binary", out=tmp_path / "skops-churn",
-                     positive_class="yes")
+    bundle = publish(
+        source, evaluation, target="churned", task="binary", out=tmp_path / "skops-churn", positive_class="yes"
+    )
     assert bundle.spec.model_path.name == "model.skops"
     assert list(bundle.model.predict(evaluation.head(20))) == list(model.predict(evaluation.head(20)))

@@ -9,16 +9,16 @@ from sklearn.metrics import accuracy_score, confusion_matrix, mean_absolute_erro
 from core.contract import OperatingPoint, Tolerance
 from core.metrics import EvalSet, bootstrap, headline, kpis, outcomes
 
-BINARY_VALUES = {"true_positive": 180, "false_positive": -20, "false_negative": -220, "true_negative": 0,
-                 "abstain": -8}
+BINARY_VALUES = {"true_positive": 180, "false_positive": -20, "false_negative": -220, "true_negative": 0, "abstain": -8}
 
 
 def test_binary_by_hand():
     # p:     .95 .80 .55 .45 .30 .05 .70 .42   threshold .5, act when max(p, 1-p) >= .6
     # truth:  1   0   1   0   1   0   0   1
     # acts:   y   y   n   n   y   y   y   n     -> TP, FP, -, -, FN, TN, FP, -
-    data = EvalSet.binary([1, 0, 1, 0, 1, 0, 0, 1], [0.95, 0.80, 0.55, 0.45, 0.30, 0.05, 0.70, 0.42],
-                          BINARY_VALUES, volume=1000)
+    data = EvalSet.binary(
+        [1, 0, 1, 0, 1, 0, 0, 1], [0.95, 0.80, 0.55, 0.45, 0.30, 0.05, 0.70, 0.42], BINARY_VALUES, volume=1000
+    )
     k = kpis(data, OperatingPoint(threshold=0.5, min_confidence=0.6))
     assert (k.n, k.acted, k.covered, k.correct_acted) == (8, 5, 5, 2)
     assert k.accuracy_acted == pytest.approx(2 / 5)
@@ -52,14 +52,16 @@ def test_binary_matches_scikit_learn():
 
 def test_multiclass_out_of_scope_is_never_right():
     # classes 0..2; truth -1 marks a request the model was never trained on
-    proba = np.array([
-        [0.90, 0.05, 0.05],  # says 0, truth 0: right, acts
-        [0.10, 0.80, 0.10],  # says 1, truth 2: wrong, acts
-        [0.40, 0.35, 0.25],  # says 0, truth 0: right, but unsure -> a person
-        [0.05, 0.05, 0.90],  # says 2, truth unseen: acts on something it was not built for
-        [0.34, 0.33, 0.33],  # says 0, truth unseen: unsure -> a person
-        [0.02, 0.96, 0.02],  # says 1, truth 1: right, acts
-    ])
+    proba = np.array(
+        [
+            [0.90, 0.05, 0.05],  # says 0, truth 0: right, acts
+            [0.10, 0.80, 0.10],  # says 1, truth 2: wrong, acts
+            [0.40, 0.35, 0.25],  # says 0, truth 0: right, but unsure -> a person
+            [0.05, 0.05, 0.90],  # says 2, truth unseen: acts on something it was not built for
+            [0.34, 0.33, 0.33],  # says 0, truth unseen: unsure -> a person
+            [0.02, 0.96, 0.02],  # says 1, truth 1: right, acts
+        ]
+    )
     truth = [0, 2, 0, -1, -1, 1]
     values = {"correct": 4, "wrong": -6, "abstain": -2.5, "out_of_scope": -9}
     data = EvalSet.multiclass(truth, proba, values, volume=100)
@@ -146,8 +148,13 @@ def test_bootstrap_matches_a_row_level_bootstrap():
 def test_regression_bootstrap_bins_values_but_keeps_the_point_estimate():
     rng = np.random.default_rng(2)
     y = rng.gamma(3, 1.0, 50_000)
-    data = EvalSet.regression(y, y + rng.normal(0, 1, 50_000), Tolerance(absolute=1.0),
-                              {"per_unit_error": -6.0, "abstain": -5.0}, volume=30000)
+    data = EvalSet.regression(
+        y,
+        y + rng.normal(0, 1, 50_000),
+        Tolerance(absolute=1.0),
+        {"per_unit_error": -6.0, "abstain": -5.0},
+        volume=30000,
+    )
     result = headline(data, OperatingPoint())
     assert result.ranges.value_per_case.value == pytest.approx(result.kpis.value_per_case)
     assert result.ranges.value_per_case.low < result.kpis.value_per_case < result.ranges.value_per_case.high

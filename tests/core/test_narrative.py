@@ -8,31 +8,55 @@ import pytest
 
 from core import format as fmt
 from core import narrative
-from core.contract import Business, BundleSpec, OperatingPoint, Tolerance
+from core.contract import BundleSpec, Business, OperatingPoint, Tolerance
 from core.metrics import EvalSet, kpis
 
 
 def spec(task="binary", **kw) -> BundleSpec:
-    defaults = dict(id="x", folder=Path("."), title="X", task=task, target="churned", model_path=Path("m.joblib"),
-                    eval_path=Path("e.csv"), subject="customer", subjects="customers",
-                    business=Business(currency="USD", volume=20000, per="month", values={}))
+    defaults = dict(
+        id="x",
+        folder=Path("."),
+        title="X",
+        task=task,
+        target="churned",
+        model_path=Path("m.joblib"),
+        eval_path=Path("e.csv"),
+        subject="customer",
+        subjects="customers",
+        business=Business(currency="USD", volume=20000, per="month", values={}),
+    )
     defaults.update(kw)
     return BundleSpec(**defaults)
 
 
-@pytest.mark.parametrize("share, words", [
-    (0.0, "none"), (0.004, "almost none"), (0.05, "about 1 in 20"), (0.0949, "about 1 in 11"),
-    (0.5, "about 5 in 10"), (0.816, "about 8 in 10"), (0.96, "about 96 in 100"), (0.996, "nearly all"),
-    (1.0, "all"),
-])
+@pytest.mark.parametrize(
+    "share, words",
+    [
+        (0.0, "none"),
+        (0.004, "almost none"),
+        (0.05, "about 1 in 20"),
+        (0.0949, "about 1 in 11"),
+        (0.5, "about 5 in 10"),
+        (0.816, "about 8 in 10"),
+        (0.96, "about 96 in 100"),
+        (0.996, "nearly all"),
+        (1.0, "all"),
+    ],
+)
 def test_natural_frequencies(share, words):
     assert fmt.frequency(share) == words
 
 
-@pytest.mark.parametrize("amount, currency, compact, shown", [
-    (142180, "USD", False, "$142,180"), (-31095.2, "USD", True, "-$31.1k"), (2.5, "EUR", False, "€2.50"),
-    (1_250_000, "GBP", True, "£1.2M"), (1230, "hours", False, "1,230 hours"),
-])
+@pytest.mark.parametrize(
+    "amount, currency, compact, shown",
+    [
+        (142180, "USD", False, "$142,180"),
+        (-31095.2, "USD", True, "-$31.1k"),
+        (2.5, "EUR", False, "€2.50"),
+        (1_250_000, "GBP", True, "£1.2M"),
+        (1230, "hours", False, "1,230 hours"),
+    ],
+)
 def test_money(amount, currency, compact, shown):
     assert fmt.money(amount, currency, compact=compact) == shown
 
@@ -75,11 +99,21 @@ def test_headline_when_the_model_acts_on_nothing():
 
 
 def test_headline_regression():
-    data = EvalSet.regression([2.0, 3.0, 4.0, 5.0], [2.5, 3.2, 6.0, 5.0], Tolerance(absolute=1.0),
-                              {"per_unit_error": -6.0, "abstain": -5.0}, volume=30000)
-    delivery = spec(task="regression", target="delivery_hours", subject="order", subjects="orders",
-                    tolerance=Tolerance(absolute=1.0),
-                    business=Business(currency="USD", volume=30000, per="month", values={}))
+    data = EvalSet.regression(
+        [2.0, 3.0, 4.0, 5.0],
+        [2.5, 3.2, 6.0, 5.0],
+        Tolerance(absolute=1.0),
+        {"per_unit_error": -6.0, "abstain": -5.0},
+        volume=30000,
+    )
+    delivery = spec(
+        task="regression",
+        target="delivery_hours",
+        subject="order",
+        subjects="orders",
+        tolerance=Tolerance(absolute=1.0),
+        business=Business(currency="USD", volume=30000, per="month", values={}),
+    )
     finding = narrative.headline(kpis(data, OperatingPoint()), delivery)
     # errors .5 .2 2 0 -> 3 of 4 within an hour; value -6 * 2.7 / 4 = -4.05, +5 over people = .95 x 30,000
     assert finding.sentence == (
@@ -103,7 +137,8 @@ def test_out_of_scope_finding_present_and_absent():
     assert [f.code for f in narrative.summary(with_unseen, tickets)] == ["headline", "out_of_scope"]
 
 
-@pytest.mark.parametrize("share, shown", [(0.625, "63%"), (0.8163, "82%"), (0.005, "1%"), (0.0, "0%"),
-                                          (float("nan"), "–")])
+@pytest.mark.parametrize(
+    "share, shown", [(0.625, "63%"), (0.8163, "82%"), (0.005, "1%"), (0.0, "0%"), (float("nan"), "–")]
+)
 def test_percent_rounds_halves_up(share, shown):
     assert fmt.percent(share) == shown

@@ -12,8 +12,16 @@ from core.publish import main, publish
 
 def test_round_trip_gives_the_same_predictions(tmp_path, small_churn):
     model, evaluation = small_churn
-    published = publish(model, evaluation, target="churned", task="binary", out=tmp_path / "churn",
-                        positive_class="yes", segments=["region"], title="Churn")
+    published = publish(
+        model,
+        evaluation,
+        target="churned",
+        task="binary",
+        out=tmp_path / "churn",
+        positive_class="yes",
+        segments=["region"],
+        title="Churn",
+    )
     reopened = load_bundle(tmp_path / "churn")
     expected = model.predict_proba(evaluation[list(model.feature_names_in_)])
     np.testing.assert_array_equal(reopened.model.predict_proba(reopened.X), expected)
@@ -30,21 +38,44 @@ def test_manifest_has_defaults_and_comments_to_edit(tmp_path, small_churn):
     fields = yaml.safe_load(text)
     assert fields["title"] == "Churn"
     assert fields["operating_point"] == {"threshold": 0.5, "min_confidence": 0.0}
-    assert fields["business"]["value"] == {"true_positive": 0, "false_positive": 0, "false_negative": 0,
-                                           "true_negative": 0, "abstain": 0}
-    assert set(fields["card"]) == {"intended_use", "not_for", "training_data", "limitations",
-                                   "ethical_considerations"}
+    assert fields["business"]["value"] == {
+        "true_positive": 0,
+        "false_positive": 0,
+        "false_negative": 0,
+        "true_negative": 0,
+        "abstain": 0,
+    }
+    assert set(fields["card"]) == {"intended_use", "not_for", "training_data", "limitations", "ethical_considerations"}
 
 
 def test_command_line_publishes_from_files(tmp_path, small_churn, capsys):
     model, evaluation = small_churn
     joblib.dump(model, tmp_path / "m.joblib")
     evaluation.to_csv(tmp_path / "e.csv", index=False)
-    code = main(["--model", str(tmp_path / "m.joblib"), "--eval", str(tmp_path / "e.csv"), "--target", "churned",
-                 "--task", "binary", "--out", str(tmp_path / "out"), "--positive-class", "yes",
-                 "--segments", "region, plan", "--title", "Churn from files"])
+    code = main(
+        [
+            "--model",
+            str(tmp_path / "m.joblib"),
+            "--eval",
+            str(tmp_path / "e.csv"),
+            "--target",
+            "churned",
+            "--task",
+            "binary",
+            "--out",
+            str(tmp_path / "out"),
+            "--positive-class",
+            "yes",
+            "--segments",
+            "region, plan",
+            "--title",
+            "Churn from files",
+        ]
+    )
     assert code == 0
-    assert capsys.readouterr().out.startswith(f"Published 'Churn from files' to {tmp_path / 'out'} (200 evaluation rows")
+    assert capsys.readouterr().out.startswith(
+        f"Published 'Churn from files' to {tmp_path / 'out'} (200 evaluation rows"
+    )
     bundle = load_bundle(tmp_path / "out")
     assert bundle.spec.eval_path.name == "eval.csv"
     assert bundle.spec.segments == ("region", "plan")
@@ -54,8 +85,20 @@ def test_command_line_failure_is_one_plain_sentence(tmp_path, small_churn, capsy
     model, evaluation = small_churn
     joblib.dump(model, tmp_path / "m.joblib")
     evaluation.to_parquet(tmp_path / "e.parquet")
-    code = main(["--model", str(tmp_path / "m.joblib"), "--eval", str(tmp_path / "e.parquet"),
-                 "--target", "left", "--task", "binary", "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "--model",
+            str(tmp_path / "m.joblib"),
+            "--eval",
+            str(tmp_path / "e.parquet"),
+            "--target",
+            "left",
+            "--task",
+            "binary",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert err.splitlines()[0] == (
@@ -70,8 +113,20 @@ def test_existing_folder_is_not_overwritten_by_accident(tmp_path, small_churn, c
     publish(model, evaluation, target="churned", task="binary", out=tmp_path / "b", positive_class="yes")
     joblib.dump(model, tmp_path / "m.joblib")
     evaluation.to_parquet(tmp_path / "e.parquet")
-    args = ["--model", str(tmp_path / "m.joblib"), "--eval", str(tmp_path / "e.parquet"), "--target", "churned",
-            "--task", "binary", "--out", str(tmp_path / "b"), "--positive-class", "yes"]
+    args = [
+        "--model",
+        str(tmp_path / "m.joblib"),
+        "--eval",
+        str(tmp_path / "e.parquet"),
+        "--target",
+        "churned",
+        "--task",
+        "binary",
+        "--out",
+        str(tmp_path / "b"),
+        "--positive-class",
+        "yes",
+    ]
     assert main(args) == 2
     assert "already exists and is not empty" in capsys.readouterr().err
     assert main([*args, "--force"]) == 0

@@ -1,0 +1,94 @@
+"""Home through Streamlit's AppTest: every demo bundle, deep links, broken bundles, caching."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import scoring
+from core.bundle import load_bundle
+
+DEMOS = ["churn-gbm", "churn-logreg", "delivery-eta", "support-router"]
+
+
+def card_titles(at) -> list[str]:
+    return [h.value for h in at.subheader]
+
+
+@pytest.mark.parametrize("bundle_id", DEMOS)
+def test_home_opens_every_demo_bundle_from_the_url(app, demo_root, bundle_id):
+    at = app(demo_root, bundle=bundle_id)
+    assert not at.exception
+    title = load_bundle(demo_root / bundle_id).spec.title
+    assert at.title[0].value == "Modelbrief"
+    assert card_titles(at)[0] == title  # the selected bundle comes first
+    assert at.sidebar.selectbox(key="bundle").value == bundle_id
+    assert at.query_params["bundle"] == bundle_id
+    assert len(at.metric) == 3 * len(DEMOS)
+    assert [m.label for m in at.metric[:3]][1:] == ["Coverage", "Net value a month"]
+    assert sum("This is the selected model." in s.value for s in at.success) == 1
+    assert not at.error
+
+
+def test_every_card_pairs_accuracy_with_coverage_and_value(app, demo_root):
+    at = app(demo_root)
+    labels = [m.label for m in at.metric]
+    assert labels.count("Coverage") == len(DEMOS)
+    assert labels.count("Net value a month") == len(DEMOS)
+    captions = [c.value for c in at.caption if c.value.startswith("95% range")]
+    assert len(captions) == 3 * len(DEMOS)
+
+
+def test_router_card_tells_the_out_of_scope_story(app, demo_root):
+    at = app(demo_root, bundle="support-router")
+    warnings = [w.value for w in at.warning]
+    assert any("ask for something the model was never trained on" in w for w in warnings)
+
+
+def test_unknown_bundle_in_the_url_falls_back_with_a_notice(app, demo_root):
+    at = app(demo_root, bundle="no-such-model")
+    assert not at.exception
+    assert at.info[0].value == "There is no model called 'no-such-model' here, so the first one is shown."
+    assert at.query_params["bundle"] == "churn-gbm"
+
+
+def test_selecting_another_card_moves_the_selection(app, demo_root):
+    # AppTest re-executes only the page file after an interaction, not the router, so the
+    # sidebar and the URL are checked in the browser test (tests/browser); here, the state and page.
+    at = app(demo_root, bundle="churn-gbm")
+    at.button(key="select-delivery-eta").click().run()
+    assert not at.exception
+    assert at.session_state["bundle"] == "delivery-eta"
+    assert card_titles(at)[0] == "Delivery time estimate"
+    assert sum("This is the selected model." in s.value for s in at.success) == 1
+
+
+def test_a_broken_bundle_selected_through_the_url_shows_a_card_not_a_traceback(app, mixed_root):
+    at = app(mixed_root, bundle="broken-model")
+    assert not at.exception
+    assert at.sidebar.selectbox(key="bundle").value == "broken-model"
+    assert card_titles(at)[0].endswith("broken-model")
+    assert at.error[0].value == (
+        "**This bundle cannot be opened:** model.joblib does not match the sha256 in bundle.yaml, so it was not "
+        "opened. The file changed after the bundle was published: publish it again, or update model.sha256 if "
+        "you trust this file."
+    )
+    assert [e.label for e in at.expander] == ["Details"]
+    # the two working bundles still show their figures
+    assert len(at.metric) == 6
+
+
+def test_a_rerun_never_recomputes_scores(app, demo_root):
+    at = app(demo_root, bundle="support-router")
+    computed = scoring.compute_count
+    at.sidebar.selectbox(key="bundle").select("churn-gbm").run()
+    at.button(key="select-delivery-eta").click().run()
+    at.run()
+    assert not at.exception
+    assert scoring.compute_count == computed
+
+
+def test_an_empty_artifacts_root_builds_the_demos(app, tmp_path):
+    at = app(tmp_path / "fresh")
+    assert not at.exception
+    assert sorted(p.name for p in (tmp_path / "fresh").iterdir() if not p.name.startswith(".")) == DEMOS
+    assert len(at.subheader) == len(DEMOS)

@@ -1,0 +1,50 @@
+"""Home in a real browser: the cards, a deep link to one bundle, and choosing another."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+TITLES = [
+    "Churn risk, gradient boosting",
+    "Churn risk, logistic regression (challenger)",
+    "Delivery time estimate",
+    "Support ticket router",
+]
+
+
+def card_titles(page) -> list[str]:
+    return page.locator("h3").all_inner_texts()
+
+
+def sidebar_choice(page) -> str:
+    return page.get_by_role("combobox", name="Model").input_value()
+
+
+def test_home_shows_every_demo_bundle(server, page):
+    page.goto(server)
+    wait_for_app(page)
+    assert sorted(card_titles(page)) == TITLES
+    assert page.url.endswith("?bundle=churn-gbm")
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    assert len(labels) == 12
+    assert labels.count("Coverage") == 4
+    assert screenshot(page, "home").stat().st_size > 20_000
+
+
+def test_a_link_opens_the_same_bundle(server, page):
+    page.goto(f"{server}/?bundle=support-router")
+    wait_for_app(page)
+    assert card_titles(page)[0] == "Support ticket router"
+    assert sidebar_choice(page) == "Support ticket router"
+    assert page.get_by_text("ask for something the model was never trained on").count() == 1
+    screenshot(page, "home-support-router")
+
+
+def test_choosing_a_card_updates_the_sidebar_and_the_link(server, page):
+    page.goto(f"{server}/?bundle=churn-gbm")
+    wait_for_app(page)
+    page.get_by_role("button", name="Select this model").nth(1).click()  # the second card: delivery-eta
+    page.wait_for_url("**/?bundle=delivery-eta", timeout=30_000)
+    wait_for_app(page)
+    assert card_titles(page)[0] == "Delivery time estimate"
+    assert sidebar_choice(page) == "Delivery time estimate"
