@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 import streamlit as st
 
 from core import format as fmt
@@ -23,6 +25,15 @@ GLOSSARY = {
     "net_value": "What the model is worth over the period compared with people handling every case, "
     "using the values per outcome in the bundle.",
 }
+
+
+def unexpected(exc: Exception) -> BundleError:
+    """An error nobody planned for, told plainly, with the traceback kept for the details."""
+    return BundleError(
+        "Something unexpected went wrong while working on this model.",
+        "The details below help whoever maintains the bundle.",
+        detail="".join(traceback.format_exception(exc)),
+    )
 
 
 def problem(error: BundleError, title: str | None = None) -> None:
@@ -85,7 +96,11 @@ def bundle_card(entry: Entry, selected: bool) -> None:
             f"{fmt.count(len(bundle.eval))} test {spec.subjects}",
         ]
         st.caption(" · ".join(f for f in facts if f))
-        result = headline(bundle)
+        try:
+            result = headline(bundle)
+        except Exception as exc:  # a model that scores oddly must not take the page down
+            problem(unexpected(exc), "The figures for this model could not be computed")
+            return
         kpi_tiles(result, spec)
         for finding in narrative.summary(result.kpis, spec):
             (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
