@@ -92,3 +92,24 @@ def test_an_empty_artifacts_root_builds_the_demos(app, tmp_path):
     assert not at.exception
     assert sorted(p.name for p in (tmp_path / "fresh").iterdir() if not p.name.startswith(".")) == DEMOS
     assert len(at.subheader) == len(DEMOS)
+
+
+def test_an_unexpected_error_in_one_card_is_one_sentence_and_the_rest_work(app, demo_root, monkeypatch):
+    import core.ui
+
+    real = core.ui.headline
+
+    def failing(bundle, point=None):
+        if bundle.id == "delivery-eta":
+            raise ZeroDivisionError("a model that scores oddly")
+        return real(bundle, point)
+
+    monkeypatch.setattr(core.ui, "headline", failing)
+    at = app(demo_root, bundle="churn-gbm")
+    assert not at.exception
+    assert at.error[0].value == (
+        "**The figures for this model could not be computed:** Something unexpected went wrong while working on "
+        "this model. The details below help whoever maintains the bundle."
+    )
+    assert "ZeroDivisionError" in at.code[0].value
+    assert len(at.metric) == 9
