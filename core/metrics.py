@@ -112,6 +112,8 @@ class Outcomes:
     correct: np.ndarray  # the model's answer is right (whether or not it acts on it)
     value: np.ndarray  # the value realised for the row
     baseline: float  # the value of a person handling one row
+    kind: np.ndarray | None = None  # classifiers: outcome kind per row (0 = a person handles it) ...
+    kind_values: np.ndarray | None = None  # ... and the value of each kind
 
 
 def outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
@@ -124,18 +126,17 @@ def outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
         acted = np.maximum(p, 1 - p) >= point.min_confidence
         is_positive = data.truth == 1
         correct = scope & (says_positive == is_positive)
-        cell = np.select(
-            [says_positive & is_positive, says_positive & ~is_positive, ~says_positive & is_positive],
-            [v.get("true_positive", 0.0), v.get("false_positive", 0.0), v.get("false_negative", 0.0)],
-            default=v.get("true_negative", 0.0),
-        )
+        # kinds: 1 true positive, 2 false positive, 3 false negative, 4 true negative, 5 out of scope
+        kind = np.where(says_positive, np.where(is_positive, 1, 2), np.where(is_positive, 3, 4))
         if "out_of_scope" in v:
-            cell = np.where(scope, cell, v["out_of_scope"])
+            kind = np.where(scope, kind, 5)
+        names = ("true_positive", "false_positive", "false_negative", "true_negative", "out_of_scope")
     elif data.task == "multiclass":
         acted = data.proba.max(axis=1) >= point.min_confidence
         correct = scope & (data.proba.argmax(axis=1) == data.truth)
-        cell = np.where(correct, v.get("correct", 0.0), v.get("wrong", 0.0))
-        cell = np.where(scope, cell, v.get("out_of_scope", v.get("wrong", 0.0)))
+        # kinds: 1 right, 2 wrong, 3 out of scope
+        kind = np.where(scope, np.where(correct, 1, 2), 3)
+        names = ("correct", "wrong", "out_of_scope")
     else:
         error = np.abs(data.predicted - data.y)
         allowed = np.zeros_like(error)
@@ -148,8 +149,20 @@ def outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
         cell = v.get("per_unit_error", 0.0) * error
         if "out_of_scope" in v:
             cell = np.where(scope, cell, v["out_of_scope"])
-    value = np.where(acted, cell, abstain).astype(float)
-    return Outcomes(acted=acted, in_scope=scope, correct=correct, value=value, baseline=abstain)
+        value = np.where(acted, cell, abstain).astype(float)
+        return Outcomes(acted=acted, in_scope=scope, correct=correct, value=value, baseline=abstain)
+    fallback = {"out_of_scope": v.get("wrong", 0.0)} if data.task == "multiclass" else {}
+    kind_values = np.array([abstain] + [float(v.get(name, fallback.get(name, 0.0))) for name in names])
+    kind = np.where(acted, kind, 0)
+    return Outcomes(
+        acted=acted,
+        in_scope=scope,
+        correct=correct,
+        value=kind_values[kind],
+        baseline=abstain,
+        kind=kind,
+        kind_values=kind_values,
+    )
 
 
 def _ratio(num, den):
@@ -263,9 +276,17 @@ def bootstrap(
     """
     n = len(out.acted)
     point = kpis_from(out, volume)
-    columns = np.column_stack([out.acted, out.in_scope, out.correct, _value_groups(out.value)]).astype(float)
-    groups, counts = np.unique(columns, axis=0, return_counts=True)
-    acted, scope, correct, value = groups.T
+    if out.kind is not None:  # classifiers: a handful of outcome kinds, counted in one pass
+        code = out.kind * 4 + out.in_scope * 2 + out.correct
+        counts = np.bincount(code)
+        present = np.flatnonzero(counts)
+        counts, kind = counts[present], present // 4
+        acted, scope, correct = (kind != 0).astype(float), (present // 2 % 2).astype(float), (present % 2).astype(float)
+        value = out.kind_values[kind]
+    else:
+        columns = np.column_stack([out.acted, out.in_scope, out.correct, _value_groups(out.value)]).astype(float)
+        groups, counts = np.unique(columns, axis=0, return_counts=True)
+        acted, scope, correct, value = groups.T
     draws = np.random.default_rng(seed).multinomial(n, counts / n, size=samples).astype(float)
 
     def estimate(centre: float, replicas: np.ndarray, behind: int) -> Estimate:
