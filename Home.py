@@ -18,6 +18,12 @@ page = st.navigation(
             default=True,
             help="Every model at a glance: accuracy, coverage and value together.",
         ),
+        st.Page(
+            "pages/performance.py",
+            title="Performance",
+            icon=":material/tune:",
+            help="Choose when the model acts, and see accuracy, coverage and value move together.",
+        ),
     ]
 )
 session.select_bundle(entries)

@@ -92,6 +92,7 @@ class BundleSpec:
     subject: str = "case"
     subjects: str = "cases"
     action: str | None = None
+    event: str | None = None  # binary: the positive outcome in past-tense words ("cancelled")
     id_column: str | None = None
     features: dict[str, FeatureInfo] = field(default_factory=dict)
     segments: tuple[str, ...] = ()
@@ -274,6 +275,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         subject=subject,
         subjects=_text(raw, "subjects") or f"{subject}s",
         action=_text(raw, "action"),
+        event=_text(raw, "event"),
         id_column=_text(raw, "id_column"),
         features=_features(raw),
         segments=tuple(str(s) for s in segments),

@@ -110,3 +110,232 @@ def summary(k: Kpis, spec: BundleSpec) -> list[Finding]:
     """The findings that apply at one operating point, most important first."""
     others = [f for f in (out_of_scope(k, spec),) if f is not None]
     return [headline(k, spec), *sorted(others, key=lambda f: -f.severity)]
+
+
+# --- the operating point --------------------------------------------------------------------
+
+SMALL_N = 100
+
+
+def people(k: Kpis, spec: BundleSpec) -> Finding:
+    """The operating point in people: "Of 20,000 customers a month, the model acts on 17,400..."."""
+    business = spec.business
+    if business.volume is not None:
+        scale, lead = business.volume / k.n, f"Of {fmt.count(business.volume)} {spec.subjects} {fmt.per(business.per)}"
+    else:
+        scale, lead = 1.0, f"Of the {fmt.count(k.n)} test {spec.subjects}"
+    acts, person = k.acted * scale, (k.n - k.acted) * scale
+    unseen = (k.n - k.in_scope) * scale
+    sentence = f"{lead}, the model acts on {fmt.count(acts)} itself and hands {fmt.count(person)} to a person"
+    if unseen >= 0.5:
+        sentence += f"; {fmt.count(unseen)} ask for something it was never trained on"
+    return Finding("people", INFO, sentence + ".", {"acts": acts, "to_person": person, "unseen": unseen})
+
+
+def describe_point(point, task: str) -> str:
+    act = f"acts when at least {fmt.percent(point.min_confidence)} sure" if point.min_confidence > 0 else "always acts"
+    if task == "binary":
+        return f"flags a case from a {fmt.percent(point.threshold)} chance and {act}"
+    return act
+
+
+def best_point(best, current: Kpis, current_point, spec: BundleSpec) -> Finding:
+    """Where net value peaks, and how far the current setting is from it."""
+    per_period = best.net_per_period is not None
+    best_value = best.net_per_period if per_period else best.net_per_case
+    now_value = current.net_per_period if per_period else current.net_per_case
+    when = fmt.per(spec.business.per) if per_period else f"per {spec.subject}"
+    money = lambda x: fmt.money(x, spec.business.currency)  # noqa: E731
+    gap = best_value - now_value
+    numbers = {
+        "best_value": best_value,
+        "gap": gap,
+        "threshold": best.point.threshold,
+        "min_confidence": best.point.min_confidence,
+    }
+    if gap <= max(abs(best_value) * 0.005, 0.005):
+        return Finding("best_point", INFO, "This is already the setting with the highest net value.", numbers)
+    sentence = (
+        f"Net value is highest, about {money(best_value)} {when}, when the model "
+        f"{describe_point(best.point, spec.task)}: {money(gap)} {when} more than now."
+    )
+    return Finding("best_point", NOTE, sentence, numbers)
+
+
+def small_sample(ranges, spec: BundleSpec) -> Finding | None:
+    """A caution when few cases stand behind the accuracy figure, or its range is wide."""
+    estimate = ranges.accuracy_acted
+    if estimate.n >= SMALL_N and not (estimate.high - estimate.low > 0.2):
+        return None
+    sentence = (
+        f"Only {fmt.count(estimate.n)} {spec.subjects if estimate.n != 1 else spec.subject} stand behind "
+        f"the accuracy figure (it could be anywhere from {fmt.percent(estimate.low)} to "
+        f"{fmt.percent(estimate.high)}), so treat it as a rough guide."
+    )
+    if estimate.n == 0:
+        sentence = "No cases stand behind the accuracy figure at this setting, so there is nothing to judge it by."
+    return Finding("small_sample", WARNING, sentence, {"n": estimate.n, "low": estimate.low, "high": estimate.high})
+
+
+# --- where it works and where it fails ------------------------------------------------------
+
+
+def binary_outcomes(o, spec: BundleSpec) -> Finding:
+    """ "Of the 1,172 customers who cancelled, the model flagged 482..." """
+    event = spec.event or f"had {spec.target} = {spec.positive_class}"
+    sentence = (
+        f"Of the {fmt.count(o.events)} {spec.subjects} who {event}, the model flagged {fmt.count(o.flagged)}, "
+        f"missed {fmt.count(o.missed)} and handed {fmt.count(o.to_person)} to a person; it also flagged "
+        f"{fmt.count(o.false_alarms)} of the {fmt.count(o.non_events)} who did not."
+    )
+    return Finding(
+        "outcomes",
+        INFO,
+        sentence,
+        {
+            "events": o.events,
+            "flagged": o.flagged,
+            "missed": o.missed,
+            "to_person": o.to_person,
+            "false_alarms": o.false_alarms,
+        },
+    )
+
+
+def calibration(example, gap: float) -> Finding | None:
+    """ "When it says about 78%, it is right about 75% of the time." """
+    if example is None:
+        return None
+    said, right = float(example["stated"]), float(example["observed"])
+    sentence = f"When the model says it is about {fmt.percent(said)} sure, it is right {fmt.percent(right)} of the time"
+    if gap < 0.03:
+        return Finding(
+            "calibration",
+            INFO,
+            sentence + ": its confidence can be taken at face value.",
+            {"stated": said, "observed": right, "gap": gap},
+        )
+    tone = "more sure of itself than it should be" if right < said else "less sure of itself than it could be"
+    return Finding(
+        "calibration",
+        WARNING if gap >= 0.1 else NOTE,
+        f"{sentence}: it is {tone}, off by {fmt.percent(gap)} on average.",
+        {"stated": said, "observed": right, "gap": gap},
+    )
+
+
+def weakest_segment(row, column_label: str, overall: Kpis, spec: BundleSpec, min_gap: float = 0.02) -> Finding | None:
+    """The weakest segment, when it trails the whole by at least `min_gap` (2 points)."""
+    if row is None or not overall.accuracy_acted - row["accuracy_acted"] >= min_gap:
+        return None
+    sentence = (
+        f"It is weakest for {column_label} {row['segment']}: right {fmt.percent(row['accuracy_acted'])} of the "
+        f"time when it acts, against {fmt.percent(overall.accuracy_acted)} overall "
+        f"({fmt.count(row['acted'])} {spec.subjects} acted on)."
+    )
+    severity = WARNING if overall.accuracy_acted - row["accuracy_acted"] >= 0.05 else NOTE
+    return Finding(
+        "weakest_segment",
+        severity,
+        sentence,
+        {"accuracy": float(row["accuracy_acted"]), "overall": overall.accuracy_acted, "n": int(row["acted"])},
+    )
+
+
+def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
+    if table is None or table.empty:
+        return None
+    head = table.head(top)
+    worth = (
+        float(head["worth_per_period"].sum())
+        if spec.business.volume is not None
+        else float(head["worth_per_case"].sum())
+    )
+    when = fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
+    names = ", ".join(f"{r.label} ({fmt.percent(r.share)})" for r in head.itertuples())
+    sentence = (
+        f"The largest requests it was never trained on are {names} of all {spec.subjects}. Teaching it these "
+        f"{len(head)}, if it then handled them as well as the rest, would be worth about "
+        f"{fmt.money(worth, spec.business.currency)} {when}."
+    )
+    return Finding("unseen_requests", NOTE, sentence, {"worth": worth, "top_share": float(head["share"].sum())})
+
+
+def regression_errors(summary, spec: BundleSpec, unit: str) -> Finding:
+    within = f"within {spec.tolerance.absolute:g} {unit}" if spec.tolerance.absolute is not None else "within tolerance"
+    sentence = (
+        f"{fmt.percent(summary.within)} of estimates are {within}; a typical estimate is off by "
+        f"{summary.median_abs_error:.2f} {unit}"
+    )
+    if summary.cost_per_period is not None:
+        sentence += (
+            f", and errors cost about {fmt.money(abs(summary.cost_per_period), spec.business.currency)} "
+            f"{fmt.per(spec.business.per)}"
+        )
+    return Finding("errors", INFO, sentence + ".", {"within": summary.within, "median": summary.median_abs_error})
+
+
+def large_errors(table, column_label: str, spec: BundleSpec, unit: str, large: float) -> Finding | None:
+    """Where the estimates that miss by more than the tolerance concentrate."""
+    if table is None or table.empty:
+        return None
+    top = table.iloc[0]
+    if top["ratio"] < 1.5 or top["large"] < 10:
+        return None
+    sentence = (
+        f"Misses of more than {large:g} {unit} concentrate in {column_label} {top['segment']}: "
+        f"{fmt.percent(top['share_of_rows'])} of {spec.subjects} but {fmt.percent(top['share_of_large'])} of "
+        f"those misses ({top['ratio']:.1f} times the usual rate)."
+    )
+    return Finding(
+        "large_errors",
+        WARNING,
+        sentence,
+        {
+            "share_of_rows": float(top["share_of_rows"]),
+            "share_of_large": float(top["share_of_large"]),
+            "ratio": float(top["ratio"]),
+        },
+    )
+
+
+def target_unit(spec: BundleSpec, amount: float = 2.0) -> str:
+    return _unit(spec, amount)
+
+
+def curve_title(curve, control: str, current: float, spec: BundleSpec) -> str:
+    """The trade-off chart's title: where net value peaks along this control, and where it is now."""
+    column = "net_per_period" if spec.business.volume is not None else "net_per_case"
+    top = curve.loc[curve[column].idxmax()]
+    when = fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
+    where = (
+        f"a {fmt.percent(top[control])} decision threshold"
+        if control == "threshold"
+        else f"{fmt.percent(top[control])} confidence needed to act"
+    )
+    now = curve.iloc[(curve[control] - current).abs().argmin()]
+    return (
+        f"Net value peaks at {fmt.money(top[column], spec.business.currency)} {when} with {where} "
+        f"(now {fmt.money(now[column], spec.business.currency)} at {fmt.percent(current)})"
+    )
+
+
+def segment_title(table, column_label: str, overall: Kpis) -> str:
+    """A segment chart's title: the lowest and highest segment against the whole."""
+    ranked = table.dropna(subset=["accuracy_acted"]).sort_values("accuracy_acted", kind="stable")
+    if ranked.empty:
+        return f"Right when it acts, by {column_label.lower()}"
+    low, high = ranked.iloc[0], ranked.iloc[-1]
+    return (
+        f"By {column_label.lower()}: from {fmt.percent(low['accuracy_acted'])} right ({low['segment']}) to "
+        f"{fmt.percent(high['accuracy_acted'])} ({high['segment']}); {fmt.percent(overall.accuracy_acted)} overall"
+    )
+
+
+def calibration_title(example) -> str:
+    if example is None:
+        return "Stated confidence against how often it was right"
+    return (
+        f"When it says {fmt.percent(float(example['stated']))}, it is right "
+        f"{fmt.percent(float(example['observed']))} of the time"
+    )

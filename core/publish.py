@@ -81,6 +81,7 @@ def manifest_text(fields: dict, task: str) -> str:
         ("subject", "# what one row is, in plain words"),
         ("subjects", None),
         ("action", "# what acting on a prediction means"),
+        ("event", "# binary: the positive outcome in past-tense words, e.g. cancelled"),
     ]
     for key, comment in optional:
         if fields.get(key) is not None:

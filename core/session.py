@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import metrics, scoring
+from core import links, metrics, scoring, tradeoff
 from core.bundle import Bundle, artifacts_root, discover, fingerprint, load_bundle
 from core.contract import BundleError, OperatingPoint
 from core.demo import build_demos
@@ -141,3 +141,67 @@ def current() -> Entry | None:
     """The selected bundle (chosen in the router's picker), opened or with its problem."""
     selected = st.session_state.get(BUNDLE_KEY)
     return next((e for e in catalogue() if e.id == selected), None)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _index(content_hash: str, _bundle: Bundle) -> tradeoff.Index:
+    return tradeoff.Index(eval_set(_bundle))
+
+
+def index(bundle: Bundle) -> tradeoff.Index:
+    """The bundle's rows sorted by score, answering any operating point at once (shared, cached)."""
+    return _index(bundle.content_hash, bundle)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _best(content_hash: str, _bundle: Bundle) -> tradeoff.Best:
+    return tradeoff.best_point(index(_bundle))
+
+
+def best(bundle: Bundle) -> tradeoff.Best:
+    """The best-value setting of a classifier bundle (cached)."""
+    return _best(bundle.content_hash, bundle)
+
+
+def init_point(bundle: Bundle) -> list[str]:
+    """Set the operating-point controls for this bundle: from the link on arrival, else its own.
+
+    Returns notices for link values that could not be used.
+    """
+    arrived = "_point_for" not in st.session_state
+    if st.session_state.get("_point_for") == bundle.id and "min_confidence" in st.session_state:
+        return []
+    same_bundle = st.session_state.get("_point_for") in (None, bundle.id)
+    if arrived or same_bundle:
+        point, notices = links.point_from_query(st.query_params.to_dict(), bundle.spec)
+    else:  # another bundle was picked: its own setting, not the previous bundle's link
+        point, notices = bundle.spec.operating_point, []
+    st.session_state["threshold"] = point.threshold
+    st.session_state["min_confidence"] = point.min_confidence
+    st.session_state["_point_for"] = bundle.id
+    return notices
+
+
+def move_to(point: OperatingPoint) -> None:
+    """Move the controls to a point (an on_click callback)."""
+    st.session_state["threshold"] = round(point.threshold, 2)
+    st.session_state["min_confidence"] = round(point.min_confidence, 2)
+
+
+def write_point(point: OperatingPoint, bundle: Bundle) -> None:
+    """Keep the chosen point in the URL, so a copied link opens the page at it."""
+    for key, value in links.point_to_query(point, bundle.spec).items():
+        st.query_params[key] = value
+
+
+def curve(bundle: Bundle, point: OperatingPoint, control: str):
+    """The trade-off along one control (about a millisecond from the cached index)."""
+    return tradeoff.curve(index(bundle), point, control)
+
+
+def class_names(bundle: Bundle) -> list[str]:
+    """Class names in the engine's order: binary [negative, positive], else the model's classes."""
+    if bundle.spec.task == "binary":
+        negative = next(c for c in bundle.classes if c != bundle.positive_class)
+        return [str(negative), str(bundle.positive_class)]
+    return [str(c) for c in bundle.classes]

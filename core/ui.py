@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 
+import pandas as pd
 import streamlit as st
 
 from core import format as fmt
@@ -17,7 +18,12 @@ TASK_WORDS = {
     "multiclass": "Sorts into categories",
     "regression": "Estimates a number",
 }
+CHART_FRAME = 130  # pixels for a chart's title, axis labels and legend around the plot
 GLOSSARY = {
+    "min_confidence": "How sure the model must be before it acts on its own. Below this, a person handles the "
+    "case: more of them are right, but fewer are handled automatically.",
+    "threshold": "The chance at which the model says yes. Lower it and the model catches more of the cases "
+    "that matter, at the price of more false alarms.",
     "accuracy_acted": "How often the model is right on the cases it handles itself "
     "(accuracy on the cases it acts on). Cases it hands to a person do not count here.",
     "coverage": "The share of all real cases the model handles itself and was built for. "
@@ -110,3 +116,114 @@ def bundle_card(entry: Entry, selected: bool) -> None:
             st.success("This is the selected model.", icon=":material/check_circle:")
         else:
             st.button("Select this model", key=f"select-{entry.id}", on_click=choose, args=(entry.id,))
+
+
+def findings(found: list[narrative.Finding | None]) -> None:
+    """Show findings, warnings boxed; the order given is kept (most important first)."""
+    for finding in found:
+        if finding is None:
+            continue
+        if finding.severity >= narrative.WARNING:
+            st.warning(finding.sentence, icon=":material/warning:")
+        elif finding.severity == narrative.NOTE:
+            st.info(finding.sentence, icon=":material/lightbulb:")
+        else:
+            st.markdown(finding.sentence)
+
+
+def chart(built, finding_text: str) -> None:
+    """An Altair chart with its finding as alt text for screen readers.
+
+    Streamlit sizes a chart's height only when told, so the spec's plot height is passed on with
+    room for the title and the axes.
+    """
+    plot_height = getattr(built, "height", None)
+    if isinstance(plot_height, int):
+        st.altair_chart(built, alt=finding_text, height=plot_height + CHART_FRAME)
+    else:
+        st.altair_chart(built, alt=finding_text)
+
+
+def _through_the_router() -> None:
+    """Make sure the router runs before any page.
+
+    Streamlit treats an app with a pages/ folder as a legacy multipage app until the router's
+    st.navigation() has run once in the process; a link straight to a page (the first request
+    after a restart) would then run the page on its own. Leave that mode and start again.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def usable_bundle():
+    """The selected bundle, or stop the page with its problem explained."""
+    from core.session import current
+
+    _through_the_router()
+    entry = current()
+    if entry is None:
+        st.info("There is no model bundle to show yet. Publish one with `python -m core.publish`.")
+        st.stop()
+    if entry.problem is not None:
+        problem(entry.problem, f"The model '{entry.id}' cannot be opened")
+        st.caption("Pick another model in the sidebar; the others keep working.")
+        st.stop()
+    return entry.bundle
+
+
+def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
+    """A segment table with plain column names, ready for st.dataframe."""
+    frame = pd.DataFrame(
+        {
+            spec.subjects.capitalize(): table["n"],
+            "Segment": table["segment"],
+            "Acted on": table["acted"],
+            "Right when it acts": table["accuracy_acted"],
+            "Coverage": table["coverage"],
+            f"Net value per {spec.subject}": table["net_per_case"].map(lambda x: fmt.money(x, spec.business.currency)),
+        }
+    )
+    frame["Right when it acts"] = frame["Right when it acts"].map(fmt.percent)
+    frame["Coverage"] = frame["Coverage"].map(fmt.percent)
+    return frame[
+        [
+            "Segment",
+            spec.subjects.capitalize(),
+            "Acted on",
+            "Right when it acts",
+            "Coverage",
+            f"Net value per {spec.subject}",
+        ]
+    ]
+
+
+def large_error_frame(table: pd.DataFrame, spec: BundleSpec, column: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            spec.label(column): table["segment"],
+            spec.subjects.capitalize(): table["n"],
+            "Share of all": table["share_of_rows"].map(fmt.percent),
+            "Share of the large misses": table["share_of_large"].map(fmt.percent),
+            "Typical miss": table["mean_abs_error"].round(2),
+        }
+    )
+
+
+def unseen_frame(table: pd.DataFrame, spec: BundleSpec) -> tuple[pd.DataFrame]:
+    worth = f"Worth covering {fmt.per(spec.business.per)}" if spec.business.volume else f"Worth per {spec.subject}"
+    return (
+        pd.DataFrame(
+            {
+                "Request": table["label"],
+                spec.subjects.capitalize(): table["n"],
+                "Share": table["share"].map(fmt.percent),
+                "It acted on anyway": table["acted_on"],
+                worth: (table["worth_per_period"] if spec.business.volume else table["worth_per_case"]).map(
+                    lambda x: fmt.money(x, spec.business.currency)
+                ),
+            }
+        ),
+    )

@@ -1,0 +1,247 @@
+"""Altair charts built from the small tidy frames in core (never from raw rows).
+
+Every builder takes a frame, a title that states the finding, and returns a chart; the caller
+passes the same finding as `alt` text. Frames here have at most a few hundred rows.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+BLUE, ORANGE, GREEN, GREY, RED = "#2F6FDB", "#E07B39", "#2E9E6A", "#8A93A6", "#C8453B"
+MAX_MARKS = 5000
+
+
+def _checked(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame) > MAX_MARKS:
+        raise ValueError(f"a chart was handed {len(frame):,} rows; aggregate to at most {MAX_MARKS:,} first")
+    return frame
+
+
+def tradeoff(
+    curve: pd.DataFrame,
+    control: str,
+    control_label: str,
+    current: float,
+    best: float | None,
+    value_column: str,
+    value_label: str,
+    currency: str,
+    title: str,
+) -> alt.LayerChart:
+    """Accuracy and coverage (top) and net value (bottom) across the control's range."""
+    frame = _checked(curve)
+    shares = frame.melt(
+        id_vars=[control], value_vars=["accuracy_acted", "coverage"], var_name="figure", value_name="share"
+    )
+    shares["figure"] = shares["figure"].map({"accuracy_acted": "Right when it acts", "coverage": "Coverage"})
+    x = alt.X(f"{control}:Q", title=control_label, axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False))
+    marks = pd.DataFrame(
+        {
+            control: [current] + ([best] if best is not None else []),
+            "mark": ["Now"] + (["Best value"] if best is not None else []),
+        }
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeDash=[4, 3])
+        .encode(
+            x=f"{control}:Q",
+            color=alt.Color(
+                "mark:N",
+                scale=alt.Scale(domain=["Now", "Best value"], range=["#1F2430", GREEN]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+        )
+    )
+    top = alt.layer(
+        alt.Chart(shares)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=alt.Y("share:Q", title="Share", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+            stroke=alt.Stroke(
+                "figure:N", scale=alt.Scale(range=[BLUE, ORANGE]), legend=alt.Legend(title=None, orient="top")
+            ),
+            tooltip=[
+                alt.Tooltip(f"{control}:Q", title=control_label, format=".0%"),
+                alt.Tooltip("figure:N", title="Figure"),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+            ],
+        ),
+        rules,
+    ).properties(height=220, width=760)
+    bottom = alt.layer(
+        alt.Chart(frame)
+        .mark_area(line={"color": GREEN}, color=GREEN, opacity=0.15)
+        .encode(
+            x=x,
+            y=alt.Y(f"{value_column}:Q", title=f"{value_label} ({currency})", axis=alt.Axis(format=",.0f")),
+            tooltip=[
+                alt.Tooltip(f"{control}:Q", title=control_label, format=".0%"),
+                alt.Tooltip(f"{value_column}:Q", title=value_label, format=",.0f"),
+            ],
+        ),
+        alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=GREY).encode(y="zero:Q"),
+        rules,
+    ).properties(height=160, width=760)
+    return alt.vconcat(top, bottom, title=alt.Title(title, anchor="start")).resolve_scale(color="shared")
+
+
+def outcome_matrix(counts: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Actual outcome against the model's decision, as a grid of counts."""
+    frame = _checked(counts)
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "decision:N",
+            title="What the model decided",
+            axis=alt.Axis(labelAngle=-35, labelOverlap=False, labelLimit=180),
+        ),
+        y=alt.Y("actual:N", title="What actually happened", axis=alt.Axis(labelOverlap=False, labelLimit=180)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("count:Q", title="Cases", scale=alt.Scale(scheme="blues")),
+        tooltip=[
+            alt.Tooltip("actual:N", title="Actual"),
+            alt.Tooltip("decision:N", title="Decision"),
+            alt.Tooltip("count:Q", title="Cases", format=","),
+        ],
+    )
+    text = base.mark_text(fontSize=13).encode(
+        text=alt.Text("count:Q", format=","),
+        color=alt.condition(alt.datum.count > frame["count"].max() / 2, alt.value("white"), alt.value("#1F2430")),
+    )
+    return alt.layer(cells, text, title=alt.Title(title, anchor="start")).properties(
+        height=max(160, 34 * frame["actual"].nunique())
+    )
+
+
+def reliability(frame: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Stated confidence against how often the model was right, with the line of perfect honesty."""
+    frame = _checked(frame)
+    low = float(frame["bin_low"].min())
+    diagonal = (
+        alt.Chart(pd.DataFrame({"x": [low, 1.0]})).mark_line(color=GREY, strokeDash=[4, 3]).encode(x="x:Q", y="x:Q")
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=70), color=BLUE)
+        .encode(
+            x=alt.X(
+                "stated:Q",
+                title="How sure the model says it is",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[low, 1]),
+            ),
+            y=alt.Y(
+                "observed:Q",
+                title="How often it was right",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=[
+                alt.Tooltip("stated:Q", title="Says", format=".0%"),
+                alt.Tooltip("observed:Q", title="Right", format=".0%"),
+                alt.Tooltip("n:Q", title="Cases", format=","),
+            ],
+        )
+    )
+    return alt.layer(diagonal, points, title=alt.Title(title, anchor="start")).properties(height=260)
+
+
+def segment_bars(frame: pd.DataFrame, overall: float, label: str, title: str) -> alt.LayerChart:
+    """Accuracy when it acts, per segment value, against the overall figure."""
+    frame = _checked(frame)
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("segment:N", title=label, sort="-x"),
+            x=alt.X(
+                "accuracy_acted:Q",
+                title="Right when it acts",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=[
+                alt.Tooltip("segment:N", title=label),
+                alt.Tooltip("accuracy_acted:Q", title="Right", format=".1%"),
+                alt.Tooltip("coverage:Q", title="Coverage", format=".1%"),
+                alt.Tooltip("n:Q", title="Cases", format=","),
+            ],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"overall": [overall]})).mark_rule(color=ORANGE, strokeWidth=2).encode(x="overall:Q")
+    return alt.layer(bars, rule, title=alt.Title(title, anchor="start")).properties(height=28 * len(frame), width=640)
+
+
+def unseen_bars(frame: pd.DataFrame, subjects: str, title: str) -> alt.Chart:
+    """Requests the model was never trained on, largest first."""
+    frame = _checked(frame)
+    return (
+        alt.Chart(frame, title=alt.Title(title, anchor="start"))
+        .mark_bar(color=ORANGE)
+        .encode(
+            y=alt.Y("label:N", title="Request", sort="-x"),
+            x=alt.X("share:Q", title=f"Share of all {subjects}", axis=alt.Axis(format=".0%")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Request"),
+                alt.Tooltip("n:Q", title=subjects.capitalize(), format=","),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+            ],
+        )
+        .properties(height=26 * len(frame), width=640)
+    )
+
+
+def error_histogram(frame: pd.DataFrame, tolerance: float | None, unit: str, title: str) -> alt.LayerChart:
+    """Signed errors, with the tolerance band shaded."""
+    frame = _checked(frame)
+    layers = []
+    if tolerance is not None:
+        band = pd.DataFrame({"low": [-tolerance], "high": [tolerance]})
+        layers.append(alt.Chart(band).mark_rect(color=GREEN, opacity=0.12).encode(x="low:Q", x2="high:Q"))
+    layers.append(
+        alt.Chart(frame)
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("error_low:Q", bin="binned", title=f"Estimate minus the truth ({unit})"),
+            x2="error_high:Q",
+            y=alt.Y("count:Q", title="Estimates"),
+            tooltip=[
+                alt.Tooltip("error_low:Q", title="From", format=".2f"),
+                alt.Tooltip("error_high:Q", title="To", format=".2f"),
+                alt.Tooltip("count:Q", title="Estimates"),
+            ],
+        )
+    )
+    return alt.layer(*layers, title=alt.Title(title, anchor="start")).properties(height=240)
+
+
+def tolerance_curve(frame: pd.DataFrame, current: float | None, unit: str, title: str) -> alt.LayerChart:
+    frame = _checked(frame)
+    line = (
+        alt.Chart(frame)
+        .mark_line(color=BLUE, strokeWidth=2.5)
+        .encode(
+            x=alt.X("tolerance:Q", title=f"Tolerance ({unit})"),
+            y=alt.Y(
+                "within:Q", title="Estimates within it", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])
+            ),
+            tooltip=[
+                alt.Tooltip("tolerance:Q", title="Tolerance", format=".2f"),
+                alt.Tooltip("within:Q", title="Within", format=".1%"),
+            ],
+        )
+    )
+    layers = [line]
+    if current is not None:
+        layers.append(alt.Chart(pd.DataFrame({"t": [current]})).mark_rule(strokeDash=[4, 3]).encode(x="t:Q"))
+    return alt.layer(*layers, title=alt.Title(title, anchor="start")).properties(height=220)
+
+
+def mark_count(chart: alt.TopLevelMixin) -> int:
+    """How many rows of data a chart carries in all (what the browser would draw from)."""
+    spec = chart.to_dict()
+    return sum(len(v) for v in spec.get("datasets", {}).values())

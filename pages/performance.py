@@ -1,0 +1,155 @@
+"""Performance: one control moves accuracy, coverage and value together; then where it fails."""
+
+import streamlit as st
+
+from core import breakdown, charts, narrative, session, ui
+from core import format as fmt
+from core.contract import OperatingPoint
+
+bundle = ui.usable_bundle()
+spec = bundle.spec
+data = session.eval_set(bundle)
+st.title("Performance")
+st.caption(f"{spec.title} · {fmt.count(data.n)} test {spec.subjects}")
+
+for notice in session.init_point(bundle):
+    st.info(notice, icon=":material/link_off:")
+
+
+@st.fragment
+def operating_point() -> None:
+    """Everything that depends on the control reruns here, and only here, when it moves."""
+    if spec.task != "regression":
+        st.subheader("When should the model act?")
+        left, right = st.columns(2)
+        (right if spec.task == "binary" else left).slider(
+            "Confidence needed to act",
+            0.0,
+            0.99,
+            step=0.01,
+            key="min_confidence",
+            format="percent",
+            help=ui.GLOSSARY["min_confidence"],
+            persist_state="session",
+        )
+        if spec.task == "binary":
+            left.slider(
+                f"Chance needed to {spec.action or 'flag a case'}",
+                0.01,
+                0.99,
+                step=0.01,
+                key="threshold",
+                format="percent",
+                help=ui.GLOSSARY["threshold"],
+                persist_state="session",
+            )
+    point = OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
+    session.write_point(point, bundle)
+
+    result = session.headline(bundle, point)
+    k = result.kpis
+    ui.findings([narrative.headline(k, spec), narrative.small_sample(result.ranges, spec)])
+    ui.kpi_tiles(result, spec)
+    st.markdown(narrative.people(k, spec).sentence)
+    if spec.task == "regression":
+        return
+
+    best = session.best(bundle)
+    found = narrative.best_point(best, k, point, spec)
+    ui.findings([found])
+    if found.numbers["gap"] > 0 and best.point != point:
+        st.button(
+            "Move to the best-value setting",
+            on_click=session.move_to,
+            args=(best.point,),
+            type="primary",
+            icon=":material/target:",
+        )
+
+    value_column = "net_per_period" if spec.business.volume is not None else "net_per_case"
+    value_label = (
+        f"Net value {fmt.per(spec.business.per)}" if spec.business.volume is not None else "Net value per case"
+    )
+    controls = [("min_confidence", "Confidence needed to act", point.min_confidence, best.point.min_confidence)]
+    if spec.task == "binary":
+        controls.insert(0, ("threshold", "Decision threshold", point.threshold, best.point.threshold))
+    for tab, (control, label, current, best_at) in zip(st.tabs([c[1] for c in controls]), controls, strict=True):
+        with tab:
+            curve = session.curve(bundle, point, control)
+            title = narrative.curve_title(curve, control, current, spec)
+            ui.chart(
+                charts.tradeoff(
+                    curve, control, label, current, best_at, value_column, value_label, spec.business.currency, title
+                ),
+                title,
+            )
+
+    st.subheader("What it decided, and what really happened")
+    if spec.task == "binary":
+        st.markdown(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec).sentence)
+    counts = breakdown.outcome_counts(data, point, session.class_names(bundle))
+    title = "Each case by what the model decided and what actually happened"
+    ui.chart(charts.outcome_matrix(counts, title), title)
+
+    segments(point, k)
+
+
+def segments(point: OperatingPoint, overall) -> None:
+    if not spec.segments:
+        return
+    st.subheader("Where it works and where it does not")
+    for column in spec.segments:
+        label = spec.label(column)
+        table = breakdown.segment_table(data, point, bundle.eval[column])
+        weakest = narrative.weakest_segment(breakdown.weakest_segment(table), label, overall, spec)
+        ui.findings([weakest])
+        title = narrative.segment_title(table, label, overall)
+        ui.chart(charts.segment_bars(table, overall.accuracy_acted, label, title), title)
+        st.dataframe(ui.segment_frame(table, spec), hide_index=True)
+
+
+operating_point()
+
+if spec.task == "regression":
+    unit = narrative.target_unit(spec)
+    summary = breakdown.error_summary(data)
+    st.subheader("How far off the estimates are")
+    ui.findings([narrative.regression_errors(summary, spec, unit)])
+    histogram_title = (
+        f"Most estimates land within {spec.tolerance.absolute:g} {unit}; {fmt.percent(summary.over_share)} are too high"
+        if spec.tolerance.absolute is not None
+        else f"{fmt.percent(summary.over_share)} of estimates are too high"
+    )
+    ui.chart(
+        charts.error_histogram(breakdown.error_histogram(data), spec.tolerance.absolute, unit, histogram_title),
+        histogram_title,
+    )
+    curve_title = f"{fmt.percent(summary.within)} of estimates fall within the tolerance you set"
+    ui.chart(
+        charts.tolerance_curve(breakdown.tolerance_curve(data), spec.tolerance.absolute, unit, curve_title), curve_title
+    )
+    if spec.segments:
+        st.subheader("Where the large misses are")
+        for column in spec.segments:
+            table = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
+            finding = narrative.large_errors(table, spec.label(column), spec, unit, summary.large_threshold)
+            ui.findings([finding])
+            st.dataframe(ui.large_error_frame(table, spec, column), hide_index=True)
+else:
+    st.subheader("Can its confidence be trusted?")
+    frame = breakdown.reliability(data)
+    example = breakdown.reliability_example(frame)
+    ui.findings([narrative.calibration(example, breakdown.calibration_gap(frame))])
+    title = narrative.calibration_title(example)
+    ui.chart(charts.reliability(frame, title), title)
+
+if spec.task == "multiclass":
+    point = OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
+    table = breakdown.unseen_requests(data, point, bundle.y.to_numpy())
+    if not table.empty:
+        st.subheader("What customers ask that it was never built for")
+        k = session.headline(bundle, point).kpis
+        ui.findings([narrative.out_of_scope(k, spec), narrative.unseen_requests(table, spec)])
+        title = f"{fmt.percent(table['share'].sum())} of {spec.subjects} ask for one of {len(table)} things it never learned"
+        ui.chart(charts.unseen_bars(table, spec.subjects, title), title)
+        st.dataframe(*ui.unseen_frame(table, spec), hide_index=True)
