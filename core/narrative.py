@@ -126,7 +126,10 @@ def people(k: Kpis, spec: BundleSpec) -> Finding:
         scale, lead = 1.0, f"Of the {fmt.count(k.n)} test {spec.subjects}"
     acts, person = k.acted * scale, (k.n - k.acted) * scale
     unseen = (k.n - k.in_scope) * scale
-    sentence = f"{lead}, the model acts on {fmt.count(acts)} itself and hands {fmt.count(person)} to a person"
+    if k.acted == k.n:
+        sentence = f"{lead}, the model handles all {fmt.count(acts)} itself"
+    else:
+        sentence = f"{lead}, the model acts on {fmt.count(acts)} itself and hands {fmt.count(person)} to a person"
     if unseen >= 0.5:
         sentence += f"; {fmt.count(unseen)} ask for something it was never trained on"
     return Finding("people", INFO, sentence + ".", {"acts": acts, "to_person": person, "unseen": unseen})
@@ -261,11 +264,13 @@ def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
     return Finding("unseen_requests", NOTE, sentence, {"worth": worth, "top_share": float(head["share"].sum())})
 
 
-def regression_errors(summary, spec: BundleSpec, unit: str) -> Finding:
-    within = f"within {spec.tolerance.absolute:g} {unit}" if spec.tolerance.absolute is not None else "within tolerance"
+def regression_errors(summary, spec: BundleSpec) -> Finding:
+    tolerance = spec.tolerance.absolute
+    within = f"within {tolerance:g} {_unit(spec, tolerance)}" if tolerance is not None else "within tolerance"
+    typical = round(summary.median_abs_error, 2)
     sentence = (
         f"{fmt.percent(summary.within)} of estimates are {within}; a typical estimate is off by "
-        f"{summary.median_abs_error:.2f} {unit}"
+        f"{typical:.2f} {_unit(spec, typical)}"
     )
     if summary.cost_per_period is not None:
         sentence += (
@@ -275,7 +280,7 @@ def regression_errors(summary, spec: BundleSpec, unit: str) -> Finding:
     return Finding("errors", INFO, sentence + ".", {"within": summary.within, "median": summary.median_abs_error})
 
 
-def large_errors(table, column_label: str, spec: BundleSpec, unit: str, large: float) -> Finding | None:
+def large_errors(table, column_label: str, spec: BundleSpec, large: float) -> Finding | None:
     """Where the estimates that miss by more than the tolerance concentrate."""
     if table is None or table.empty:
         return None
@@ -283,7 +288,7 @@ def large_errors(table, column_label: str, spec: BundleSpec, unit: str, large: f
     if top["ratio"] < 1.5 or top["large"] < 10:
         return None
     sentence = (
-        f"Misses of more than {large:g} {unit} concentrate in {column_label} {top['segment']}: "
+        f"Misses of more than {large:g} {_unit(spec, large)} concentrate in {column_label} {top['segment']}: "
         f"{fmt.percent(top['share_of_rows'])} of {spec.subjects} but {fmt.percent(top['share_of_large'])} of "
         f"those misses ({top['ratio']:.1f} times the usual rate)."
     )
@@ -339,3 +344,12 @@ def calibration_title(example) -> str:
         f"When it says {fmt.percent(float(example['stated']))}, it is right "
         f"{fmt.percent(float(example['observed']))} of the time"
     )
+
+
+def histogram_title(summary, spec: BundleSpec) -> str:
+    """The error histogram's title: where most estimates land, and which way they lean."""
+    tolerance = spec.tolerance.absolute
+    lean = f"{fmt.percent(summary.over_share)} are too high"
+    if tolerance is None:
+        return f"{fmt.percent(summary.over_share)} of estimates are too high"
+    return f"{fmt.percent(summary.within)} of estimates land within {tolerance:g} {_unit(spec, tolerance)}; {lean}"

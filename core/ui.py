@@ -207,7 +207,7 @@ def large_error_frame(table: pd.DataFrame, spec: BundleSpec, column: str) -> pd.
             spec.subjects.capitalize(): table["n"],
             "Share of all": table["share_of_rows"].map(fmt.percent),
             "Share of the large misses": table["share_of_large"].map(fmt.percent),
-            "Typical miss": table["mean_abs_error"].round(2),
+            f"Typical miss ({narrative.target_unit(spec)})": table["mean_abs_error"].round(2),
         }
     )
 

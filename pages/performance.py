@@ -114,12 +114,8 @@ if spec.task == "regression":
     unit = narrative.target_unit(spec)
     summary = breakdown.error_summary(data)
     st.subheader("How far off the estimates are")
-    ui.findings([narrative.regression_errors(summary, spec, unit)])
-    histogram_title = (
-        f"Most estimates land within {spec.tolerance.absolute:g} {unit}; {fmt.percent(summary.over_share)} are too high"
-        if spec.tolerance.absolute is not None
-        else f"{fmt.percent(summary.over_share)} of estimates are too high"
-    )
+    ui.findings([narrative.regression_errors(summary, spec)])
+    histogram_title = narrative.histogram_title(summary, spec)
     ui.chart(
         charts.error_histogram(breakdown.error_histogram(data), spec.tolerance.absolute, unit, histogram_title),
         histogram_title,
@@ -132,7 +128,7 @@ if spec.task == "regression":
         st.subheader("Where the large misses are")
         for column in spec.segments:
             table = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
-            finding = narrative.large_errors(table, spec.label(column), spec, unit, summary.large_threshold)
+            finding = narrative.large_errors(table, spec.label(column), spec, summary.large_threshold)
             ui.findings([finding])
             st.dataframe(ui.large_error_frame(table, spec, column), hide_index=True)
 else:

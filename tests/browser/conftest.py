@@ -35,8 +35,17 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(demo_root, tmp_path_factory):
     """`streamlit run Home.py` on the demo bundles; yields the base URL."""
+    yield from run_server(demo_root, tmp_path_factory.mktemp("server") / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def fresh_server(demo_root, tmp_path_factory):
+    """A server of its own, so a test can be the very first request it ever answers."""
+    yield from run_server(demo_root, tmp_path_factory.mktemp("fresh-server") / "streamlit.log")
+
+
+def run_server(demo_root: Path, log: Path):
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(demo_root)}
     with open(log, "w") as out:
         process = subprocess.Popen(

@@ -1,0 +1,29 @@
+"""Performance in a real browser: a shared link works even as a fresh server's first request."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+
+def test_a_deep_link_is_the_first_request_after_a_restart(fresh_server, page):
+    page.goto(f"{fresh_server}/performance?bundle=support-router&min_confidence=0.85")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text() == "Performance"
+    assert page.get_by_role("combobox", name="Model").input_value() == "Support ticket router"
+    assert page.get_by_role("slider", name="Confidence needed to act").input_value() == "0.85"
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Performance" in nav and "performance" not in nav  # the router's pages, not the folder's files
+    screenshot(page, "performance-support-router")
+
+
+def test_binary_and_regression_pages(server, page):
+    page.goto(f"{server}/performance?bundle=churn-gbm")
+    wait_for_app(page)
+    assert page.get_by_role("slider").count() == 2
+    assert "min_confidence=0.60" in page.url and "threshold=0.50" in page.url
+    assert page.get_by_text("Move to the best-value setting").count() == 1
+    screenshot(page, "performance-churn-gbm")
+    page.goto(f"{server}/performance?bundle=delivery-eta")
+    wait_for_app(page)
+    assert page.get_by_text("How far off the estimates are").count() == 1
+    screenshot(page, "performance-delivery-eta")
