@@ -1,0 +1,159 @@
+"""Benchmarks behind the README's performance table.
+
+    python -m bench.run              print the table
+    python -m bench.run --readme     ... and write it into README.md between the bench markers
+
+Machines here are shared and noisy, so every figure is the median of several runs, and each fast
+path is set against a plain baseline measured in the same run on the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from core.contract import OperatingPoint
+from core.metrics import EvalSet, bootstrap, headline, kpis, outcomes
+from core.tradeoff import CONFIDENCE_GRID, Index, best_point, curve
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+BINARY_VALUES = {"true_positive": 120, "false_positive": -50, "false_negative": 0, "true_negative": 0, "abstain": -5}
+BASELINE_RESAMPLES = 200
+
+
+def median_ms(work: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def binary_rows(n: int, seed: int = 0) -> EvalSet:
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 2, n)
+    p = np.clip(truth * 0.3 + rng.random(n) * 0.7, 0, 1)
+    return EvalSet.binary(truth, p, BINARY_VALUES, volume=20_000)
+
+
+def multiclass_rows(n: int, seed: int = 1) -> EvalSet:
+    rng = np.random.default_rng(seed)
+    proba = rng.dirichlet(np.ones(10) * 0.4, n)
+    truth = np.where(rng.random(n) < 0.3, -1, rng.integers(0, 10, n))
+    return EvalSet.multiclass(
+        truth, proba, {"correct": 4, "wrong": -6, "abstain": -2.5, "out_of_scope": -9}, volume=45_000
+    )
+
+
+def row_bootstrap(data: EvalSet, point: OperatingPoint, samples: int = BASELINE_RESAMPLES) -> None:
+    """The textbook way: resample row indices, recompute each figure per resample."""
+    out = outcomes(data, point)
+    rng = np.random.default_rng(0)
+    for _ in range(samples):
+        rows = rng.integers(0, data.n, data.n)
+        acted, correct = out.acted[rows], out.correct[rows]
+        _ = (acted & correct).sum() / max(acted.sum(), 1), (acted & out.in_scope[rows]).mean(), out.value[rows].mean()
+
+
+def naive_curve(data: EvalSet, point: OperatingPoint) -> None:
+    """The plain way to draw a trade-off curve: the full computation at every grid point."""
+    for c in CONFIDENCE_GRID:
+        kpis(data, OperatingPoint(point.threshold, float(c)))
+
+
+def measure(label: str, data: EvalSet, repeats: int, baseline_repeats: int) -> list[dict]:
+    point = OperatingPoint(0.5, 0.7)
+    moved = OperatingPoint(0.45, 0.75)
+    index = Index(data)  # built once per bundle and cached by the app
+    build = median_ms(lambda: Index(data), baseline_repeats)
+    rows = [
+        {
+            "what": f"{label}: all KPIs with 95% ranges after a control move",
+            "ours": median_ms(lambda: headline(data, moved), repeats),
+            "baseline": median_ms(lambda: row_bootstrap(data, moved), baseline_repeats),
+            "baseline_is": f"row-resampling bootstrap, {BASELINE_RESAMPLES} resamples (ours: 2,000)",
+        },
+        {
+            "what": f"{label}: KPIs alone (no ranges) after a control move",
+            "ours": median_ms(lambda: index.frame(moved.threshold, moved.min_confidence), repeats),
+            "baseline": median_ms(lambda: kpis(data, moved), repeats),
+            "baseline_is": "one pass over every row",
+        },
+        {
+            "what": f"{label}: full trade-off curve (100 settings)",
+            "ours": median_ms(lambda: curve(index, point), repeats),
+            "baseline": median_ms(lambda: naive_curve(data, point), baseline_repeats),
+            "baseline_is": "one pass over every row per setting",
+        },
+        {
+            "what": f"{label}: best-value setting"
+            + (" (99 x 50 grid)" if data.task == "binary" else " (100 settings)"),
+            "ours": median_ms(lambda: best_point(index), repeats),
+            "baseline": None,
+            "baseline_is": "",
+        },
+        {
+            "what": f"{label}: sorted index, built once per bundle",
+            "ours": build,
+            "baseline": None,
+            "baseline_is": "",
+        },
+    ]
+    assert bootstrap(outcomes(data, moved)).coverage.n == data.n
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| measurement | Modelbrief (median ms) | baseline (median ms) | speed-up | baseline is |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        base = row["baseline"]
+        shown = "" if base is None else f"{base:,.1f}"
+        ratio = "" if base is None else f"{base / row['ours']:,.0f}x"
+        lines.append(f"| {row['what']} | {row['ours']:,.1f} | {shown} | {ratio} | {row['baseline_is']} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description="Benchmarks for the README.")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    rows = []
+    for n in (100_000, 1_000_000):
+        label = f"{n // 1000:,}k rows" if n < 1_000_000 else "1M rows"
+        baseline_repeats = 3 if n >= 1_000_000 else 5
+        rows += measure(f"binary, {label}", binary_rows(n), args.repeats, baseline_repeats)
+        rows += measure(f"multiclass, {label}", multiclass_rows(n), args.repeats, baseline_repeats)
+    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    text = (
+        f"Operating-point engine, synthetic evaluation rows, {machine}; medians of {args.repeats} runs "
+        f"(baselines: 3 to 5), measured by `python -m bench.run`.\n\n{table(rows)}\n"
+    )
+    print(text)
+    if args.readme:
+        readme = README.read_text()
+        if START not in readme or END not in readme:
+            print(f"README.md has no {START} ... {END} section to write into.", file=sys.stderr)
+            return 2
+        head, rest = readme.split(START, 1)
+        _, tail = rest.split(END, 1)
+        README.write_text(f"{head}{START}\n{text}{END}{tail}")
+        print("README.md updated.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
