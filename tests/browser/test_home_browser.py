@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot, wait_for_app
 
 TITLES = [
@@ -23,10 +25,11 @@ def sidebar_choice(page) -> str:
 def test_home_shows_every_demo_bundle(server, page):
     page.goto(server)
     wait_for_app(page)
+    expect(page.locator("h3")).to_have_count(4, timeout=60_000)
     assert sorted(card_titles(page)) == TITLES
     assert page.url.endswith("?bundle=churn-gbm")
+    expect(page.locator('[data-testid="stMetricLabel"]')).to_have_count(12, timeout=60_000)
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    assert len(labels) == 12
     assert labels.count("Coverage") == 4
     assert screenshot(page, "home").stat().st_size > 20_000
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot, wait_for_app
 
 
@@ -19,7 +21,7 @@ def test_a_deep_link_is_the_first_request_after_a_restart(fresh_server, page):
 def test_binary_and_regression_pages(server, page):
     page.goto(f"{server}/performance?bundle=churn-gbm")
     wait_for_app(page)
-    assert page.get_by_role("slider").count() == 2
+    expect(page.get_by_role("slider")).to_have_count(2, timeout=60_000)
     assert "min_confidence=0.60" in page.url and "threshold=0.50" in page.url
     assert page.get_by_text("Move to the best-value setting").count() == 1
     screenshot(page, "performance-churn-gbm")
@@ -27,3 +29,19 @@ def test_binary_and_regression_pages(server, page):
     wait_for_app(page)
     assert page.get_by_text("How far off the estimates are").count() == 1
     screenshot(page, "performance-delivery-eta")
+
+
+def test_moving_the_slider_updates_the_tiles_and_the_link(server, page):
+    page.goto(f"{server}/performance?bundle=support-router&min_confidence=0.70")
+    wait_for_app(page)
+    expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(3, timeout=60_000)
+    before = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    slider = page.get_by_role("slider", name="Confidence needed to act")
+    slider.focus()
+    for _ in range(15):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_url("**min_confidence=0.85**", timeout=30_000)
+    wait_for_app(page)
+    after = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert after != before
+    assert slider.input_value() == "0.85"
