@@ -24,6 +24,12 @@ page = st.navigation(
             icon=":material/tune:",
             help="Choose when the model acts, and see accuracy, coverage and value move together.",
         ),
+        st.Page(
+            "pages/explanations.py",
+            title="Explanations",
+            icon=":material/psychology:",
+            help="What the model relies on overall, and the reasons behind one case.",
+        ),
     ]
 )
 session.select_bundle(entries)

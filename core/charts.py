@@ -7,6 +7,7 @@ passes the same finding as `alt` text. Frames here have at most a few hundred ro
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 BLUE, ORANGE, GREEN, GREY, RED = "#2F6FDB", "#E07B39", "#2E9E6A", "#8A93A6", "#C8453B"
@@ -245,3 +246,111 @@ def mark_count(chart: alt.TopLevelMixin) -> int:
     """How many rows of data a chart carries in all (what the browser would draw from)."""
     spec = chart.to_dict()
     return sum(len(v) for v in spec.get("datasets", {}).values())
+
+
+def importance_bars(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -> alt.Chart:
+    frame = _checked(frame)
+    return (
+        alt.Chart(frame, title=alt.Title(title, anchor="start"))
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+            x=alt.X("importance:Q", title=unit_title, axis=alt.Axis(format=".0%" if percent else ",.2f")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Feature"),
+                alt.Tooltip("importance:Q", title="Average shift", format=".1%" if percent else ",.3f"),
+            ],
+        )
+        .properties(height=26 * len(frame), width=620)
+    )
+
+
+def beeswarm(frame: pd.DataFrame, order: list[str], unit_title: str, percent: bool, title: str) -> alt.Chart:
+    """Each dot a case: where it pushed the prediction, coloured by how high the feature's value is."""
+    frame = _checked(frame.assign(jitter=np.random.default_rng(0).uniform(-0.35, 0.35, len(frame))))
+    return (
+        alt.Chart(frame, title=alt.Title(title, anchor="start"))
+        .mark_circle(size=18, opacity=0.7)
+        .encode(
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+            yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
+            x=alt.X("contribution:Q", title=unit_title, axis=alt.Axis(format=".0%" if percent else ",.2f")),
+            color=alt.Color(
+                "level:Q",
+                title="Feature value",
+                scale=alt.Scale(range=[BLUE, "#D9DDE6", RED]),
+                legend=alt.Legend(format=".0%", title="Value (low to high)", orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Feature"),
+                alt.Tooltip("value:N", title="Value"),
+                alt.Tooltip("contribution:Q", title="Shift", format=".1%" if percent else ",.2f"),
+            ],
+        )
+        .properties(height=44 * frame["label"].nunique(), width=640)
+    )
+
+
+def dependence(frame: pd.DataFrame, label: str, unit_title: str, percent: bool, title: str) -> alt.Chart:
+    """A feature's value against how it moved the prediction (numbers: dots; categories: averages)."""
+    frame = _checked(frame)
+    y_format = ".0%" if percent else ",.2f"
+    if pd.api.types.is_numeric_dtype(frame["value"]):
+        chart = (
+            alt.Chart(frame)
+            .mark_circle(size=22, opacity=0.6, color=BLUE)
+            .encode(
+                x=alt.X("value:Q", title=label, scale=alt.Scale(zero=False)),
+                y=alt.Y("contribution:Q", title=unit_title, axis=alt.Axis(format=y_format)),
+                tooltip=[
+                    alt.Tooltip("value:Q", title=label),
+                    alt.Tooltip("contribution:Q", title="Shift", format=y_format),
+                ],
+            )
+        )
+    else:
+        means = (
+            frame.assign(value=frame["value"].astype(str))
+            .groupby("value", as_index=False)
+            .agg(contribution=("contribution", "mean"), cases=("contribution", "size"))
+        )
+        chart = (
+            alt.Chart(means)
+            .mark_bar(color=BLUE)
+            .encode(
+                x=alt.X("value:N", title=label, sort="-y", axis=alt.Axis(labelAngle=-30)),
+                y=alt.Y(
+                    "contribution:Q",
+                    title=f"Average {unit_title[0].lower()}{unit_title[1:]}",
+                    axis=alt.Axis(format=y_format),
+                ),
+                tooltip=[
+                    alt.Tooltip("value:N", title=label),
+                    alt.Tooltip("contribution:Q", title="Shift", format=y_format),
+                    alt.Tooltip("cases:Q", title="Cases"),
+                ],
+            )
+        )
+    return chart.properties(title=alt.Title(title, anchor="start"), height=260, width=640)
+
+
+def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -> alt.Chart:
+    """From the typical prediction, each reason's push, to this case's prediction."""
+    frame = _checked(frame)
+    fmt_ = ".1%" if percent else ",.2f"
+    return (
+        alt.Chart(frame, title=alt.Title(title, anchor="start"))
+        .mark_bar(size=18)
+        .encode(
+            y=alt.Y("step:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=300)),
+            x=alt.X("start:Q", title=unit_title, axis=alt.Axis(format=".0%" if percent else ",.2f")),
+            x2="end:Q",
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=["raises", "lowers", "total"], range=[RED, BLUE, GREY]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("contribution:Q", title="Amount", format=fmt_)],
+        )
+        .properties(height=30 * len(frame), width=640)
+    )

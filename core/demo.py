@@ -325,7 +325,7 @@ DELIVERY_FEATURES = {
     "distance_km": {"label": "Distance", "unit": "km", "actionable": False},
     "items": {"label": "Items in the order", "unit": "items"},
     "weight_kg": {"label": "Parcel weight", "unit": "kg"},
-    "hour_of_day": {"label": "Hour the order was placed", "unit": "hour"},
+    "hour_of_day": {"label": "Hour the order was placed", "unit": "h"},
     "warehouse": {"label": "Warehouse"},
     "carrier": {"label": "Carrier"},
     "weekday": {"label": "Day of the week"},

@@ -6,6 +6,7 @@ check "given these numbers, this sentence" and a page shows the findings that ap
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 
 from core import format as fmt
@@ -353,3 +354,98 @@ def histogram_title(summary, spec: BundleSpec) -> str:
     if tolerance is None:
         return f"{fmt.percent(summary.over_share)} of estimates are too high"
     return f"{fmt.percent(summary.within)} of estimates land within {tolerance:g} {_unit(spec, tolerance)}; {lean}"
+
+
+# --- explanations ---------------------------------------------------------------------------
+
+
+def _amount(x: float, spec: BundleSpec) -> str:
+    """A contribution as people read it: '+12 points' of chance, or '+0.40 hours'."""
+    sign = "+" if x >= 0 else "−"
+    if spec.task == "regression":
+        return f"{sign}{abs(x):.2f} {_unit(spec, round(abs(x), 2))}"
+    points = abs(x) * 100
+    shown = f"{points:.0f}" if points >= 1 else f"{points:.1f}"
+    return f"{sign}{shown} {'point' if shown == '1' else 'points'}"
+
+
+def _what(spec: BundleSpec, output: str | None = None) -> str:
+    if spec.task == "regression":
+        return "the estimate"
+    if spec.task == "multiclass":
+        return f"the chance of {output}" if output else "the chance of the chosen answer"
+    return "the predicted chance"
+
+
+def _lower(label: str) -> str:
+    """'Contract type' -> 'contract type', but leave acronyms and quoted words alone."""
+    return label[:1].lower() + label[1:] if label[:1].isupper() and not label[1:2].isupper() else label
+
+
+def shown_value(value, feature: str, spec: BundleSpec) -> str:
+    """A feature's value with its unit: '21.6 km', '3 calls', 'month-to-month'."""
+    if isinstance(value, float) and value != value:
+        return "unknown"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+        info = spec.features.get(feature)
+        return f"{text} {info.unit}" if info and info.unit and info.unit not in ("1 to 5",) else text
+    return str(value)
+
+
+def drivers(table, directions: dict[str, tuple[str, str]], spec: BundleSpec, output: str | None = None) -> Finding:
+    """What the model relies on most, and which way the top features push."""
+    top = table.head(3)
+    names = [_lower(str(label)) for label in top["label"]]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    parts = []
+    if not (spec.task == "multiclass" and output is None):  # directions only mean something for one answer
+        for row in top.itertuples():
+            way, detail = directions.get(row.feature, ("mixed", ""))
+            if way in ("raises", "lowers"):
+                parts.append(
+                    f"the higher the {_lower(row.label)}, the {'higher' if way == 'raises' else 'lower'} "
+                    f"{_what(spec, output)}"
+                )
+            elif way == "category" and detail:
+                parts.append(f"{_lower(row.label)} '{detail}' raises {_what(spec, output)} the most")
+    sentence = f"The model relies most on {listed}."
+    if parts:
+        text = "; ".join(parts)
+        sentence += " " + text[0].upper() + text[1:] + "."
+    return Finding("drivers", INFO, sentence, {"top": [float(v) for v in top["importance"]]})
+
+
+def case_reasons(
+    case_frame, base: float, predicted: float, spec: BundleSpec, output: str | None = None, reasons: int = 3
+) -> Finding:
+    """One case in words: its prediction against the model's starting point, and the biggest reasons."""
+    if spec.task == "regression":
+        unit = _unit(spec, 2)
+        lead = (
+            f"This {spec.subject}'s estimate is {predicted:.2f} {unit}, against a starting point of {base:.2f} "
+            f"before the model looks at its details."
+        )
+    else:
+        lead = (
+            f"For this {spec.subject}, {_what(spec, output)} is {fmt.percent(predicted)}, "
+            f"against a starting point of {fmt.percent(base)} before the model looks at its details."
+        )
+    named = case_frame[case_frame["feature"] != ""].head(reasons)
+    items = [
+        f"{_lower(row.label)} is {shown_value(row.value, row.feature, spec)} ({_amount(row.contribution, spec)})"
+        for row in named.itertuples()
+    ]
+    sentence = lead + (" The biggest reasons: " + "; ".join(items) + "." if items else "")
+    return Finding(
+        "case",
+        INFO,
+        sentence,
+        {"predicted": predicted, "base": base, "contributions": [float(c) for c in named["contribution"]]},
+    )
+
+
+def importance_title(table, spec: BundleSpec) -> str:
+    """The importance chart's title: which feature moves predictions most, and by how much."""
+    top = table.iloc[0]
+    return f"{top['label']} moves predictions most: by {_amount(top['importance'], spec).lstrip('+')} on average"

@@ -116,6 +116,7 @@ def publish(
     out: str | Path,
     title: str | None = None,
     overwrite: bool = False,
+    precompute_explanations: bool = False,
     **fields: Any,
 ) -> Bundle:
     """Write a bundle folder and return it opened.
@@ -162,7 +163,15 @@ def publish(
         **fields,
     }
     (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
-    return load_bundle(folder)
+    bundle = load_bundle(folder)
+    if precompute_explanations:
+        from core import explain
+
+        result = explain.explain(
+            bundle.model, bundle.X, task, bundle.classes, bundle.positive_class, labels=bundle.y.to_numpy()
+        )
+        explain.store(result, folder / explain.BUNDLE_FILE, bundle.content_hash)
+    return bundle
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--id-column", help="the column that identifies a row")
     parser.add_argument("--segments", help="comma-separated columns to break results down by")
     parser.add_argument("--force", action="store_true", help="replace an existing bundle folder")
+    parser.add_argument(
+        "--explain", action="store_true", help="compute the SHAP explanations now and ship them in the bundle folder"
+    )
     args = parser.parse_args(argv)
     extra = {
         "positive_class": args.positive_class,
@@ -192,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             out=args.out,
             title=args.title,
             overwrite=args.force,
+            precompute_explanations=args.explain,
             **{k: v for k, v in extra.items() if v},
         )
     except BundleError as exc:

@@ -205,3 +205,24 @@ def class_names(bundle: Bundle) -> list[str]:
         negative = next(c for c in bundle.classes if c != bundle.positive_class)
         return [str(negative), str(bundle.positive_class)]
     return [str(c) for c in bundle.classes]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _explanation(content_hash: str, _bundle: Bundle):
+    from core import explain
+
+    cache = scoring.cache_dir()
+    if (
+        explain.restore(cache / f"{content_hash}.explanations.npz", content_hash) is None
+        and explain.restore(_bundle.spec.folder / explain.BUNDLE_FILE, content_hash) is None
+    ):
+        bar = st.progress(0.0, text="Explaining the model on a sample of cases (once per model)...")
+        result = explain.for_bundle(_bundle, cache, progress=lambda done: bar.progress(done))
+        bar.empty()
+        return result
+    return explain.for_bundle(_bundle, cache)
+
+
+def explanation(bundle: Bundle):
+    """SHAP contributions for a sample of the bundle's rows: computed once, shared by all sessions."""
+    return _explanation(bundle.content_hash, bundle)

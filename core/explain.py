@@ -1,0 +1,574 @@
+"""SHAP explanations in the units people see, grouped back to the columns they know.
+
+`explain(model, X, ...)` picks the explainer for the model (tree ensembles: TreeExplainer; linear
+models: LinearExplainer; anything else: a permutation explainer on a small background, within a
+time budget), explains the final estimator of a Pipeline on its transformed data, adds encoded
+columns back up to the original ones, and returns contributions in probability points
+(classifiers) or target units (regression) that add up to the prediction the app shows.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+
+SAMPLE_SIZE = 2000
+BACKGROUND_SIZE = 100
+AGNOSTIC_BACKGROUND = 30
+TIME_BUDGET_SECONDS = 60.0
+ADDITIVITY_TOLERANCE = 1e-6
+
+METHOD_NOTES = {
+    "tree": "Tree SHAP: exact contributions computed from the model's own trees.",
+    "linear": "Linear SHAP: each feature's weight times how far its value is from the average.",
+    "permutation": "Permutation SHAP: contributions estimated by swapping each feature for typical values "
+    "and watching the prediction move (an estimate, on a sample of cases).",
+}
+TREE_MODULES = ("lightgbm", "xgboost", "catboost")
+TREE_CLASSES = (
+    "DecisionTree",
+    "ExtraTree",
+    "RandomForest",
+    "ExtraTrees",
+    "GradientBoosting",
+    "HistGradientBoosting",
+    "IsolationForest",
+)
+LINEAR_CLASSES = (
+    "LogisticRegression",
+    "LinearRegression",
+    "Ridge",
+    "RidgeClassifier",
+    "Lasso",
+    "ElasticNet",
+    "SGDClassifier",
+    "SGDRegressor",
+    "LinearSVC",
+    "LinearSVR",
+    "BayesianRidge",
+    "HuberRegressor",
+)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Contributions for a sample of evaluation rows.
+
+    `values[i, j, k]`: how much original feature j moved output k for sampled row i, in
+    probability points (classifiers) or target units (regression); `base[k] + values[i, :, k].sum()`
+    equals `predicted[i, k]`, the prediction the app shows.
+    """
+
+    method: str
+    features: list[str]
+    outputs: list[str]  # class names (binary: the positive class only), or ["prediction"]
+    rows: np.ndarray  # positions of the sampled rows in the evaluation frame
+    values: np.ndarray
+    base: np.ndarray
+    predicted: np.ndarray
+    seconds: float
+
+    @property
+    def note(self) -> str:
+        return METHOD_NOTES[self.method]
+
+    def additivity_error(self) -> float:
+        return float(np.abs(self.base + self.values.sum(axis=1) - self.predicted).max())
+
+
+def explainer_kind(estimator) -> str:
+    """Which explainer suits a fitted estimator: 'tree', 'linear' or 'permutation'."""
+    name = type(estimator).__name__
+    module = type(estimator).__module__.split(".")[0]
+    if module in TREE_MODULES or any(name.startswith(c) for c in TREE_CLASSES):
+        return "tree"
+    if name in LINEAR_CLASSES and hasattr(estimator, "coef_"):
+        return "linear"
+    return "permutation"
+
+
+def split_pipeline(model) -> tuple[object | None, object]:
+    """(preprocessing, final estimator); preprocessing is None for a bare estimator."""
+    if isinstance(model, Pipeline) and len(model.steps) > 1:
+        return model[:-1], model[-1]
+    return None, model
+
+
+def _transformer_outputs(transformer, columns: list[str]) -> list[str] | None:
+    try:
+        return [str(n) for n in transformer.get_feature_names_out(columns)]
+    except Exception:
+        return None
+
+
+def column_groups(preprocessing, features: list[str], n_transformed: int) -> np.ndarray:
+    """For each transformed column, the position of the original column it came from.
+
+    Works through ColumnTransformers (1:1 transformers by position; one-hot encoders by their
+    category names) and any 1:1 preprocessing; -1 marks a column that cannot be traced.
+    """
+    ct = None
+    if isinstance(preprocessing, ColumnTransformer):
+        ct = preprocessing
+    elif isinstance(preprocessing, Pipeline):
+        ct = next((step for _, step in preprocessing.steps if isinstance(step, ColumnTransformer)), None)
+    if ct is None:
+        return np.arange(n_transformed) if n_transformed == len(features) else np.full(n_transformed, -1)
+    groups: list[int] = []
+    for _name, transformer, columns in ct.transformers_:
+        if transformer == "drop" or (hasattr(columns, "__len__") and len(columns) == 0):
+            continue
+        columns = [features[c] if isinstance(c, (int, np.integer)) else str(c) for c in np.atleast_1d(columns)]
+        if transformer == "passthrough":
+            outputs = columns
+        else:
+            outputs = _transformer_outputs(transformer, columns) or []
+        if len(outputs) == len(columns):
+            groups += [features.index(c) for c in columns]
+        elif len(columns) == 1:
+            groups += [features.index(columns[0])] * len(outputs)
+        else:
+            for output in outputs:  # one-hot style: "contract_month-to-month" belongs to "contract"
+                owners = [c for c in columns if output == c or output.startswith(f"{c}_")]
+                groups.append(features.index(max(owners, key=len)) if owners else -1)
+    return np.array(groups) if len(groups) == n_transformed else np.full(n_transformed, -1)
+
+
+def sample_rows(labels: np.ndarray, size: int = SAMPLE_SIZE, seed: int = 0) -> np.ndarray:
+    """A stratified sample of row positions (by label), sorted; all rows when there are few."""
+    n = len(labels)
+    if n <= size:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    labels = pd.Series(labels).astype(str).to_numpy()
+    chosen = []
+    for value in np.unique(labels):
+        members = np.flatnonzero(labels == value)
+        take = max(1, round(size * len(members) / n))
+        chosen.append(rng.choice(members, min(take, len(members)), replace=False))
+    picked = np.concatenate(chosen)
+    if len(picked) > size:
+        picked = rng.choice(picked, size, replace=False)
+    return np.sort(picked)
+
+
+def _to_array(values) -> np.ndarray:
+    return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
+
+
+def _raw_contributions(kind: str, estimator, transformed: np.ndarray, background: np.ndarray):
+    import shap
+
+    if kind == "tree":
+        explainer = shap.TreeExplainer(estimator)
+        values = explainer.shap_values(transformed, check_additivity=False)
+    else:
+        explainer = shap.LinearExplainer(estimator, background)
+        values = explainer.shap_values(transformed)
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 2:
+        values = values[:, :, None]
+    base = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
+    return values, base
+
+
+def _to_output_units(values, base, shown: np.ndarray, task: str):
+    """Turn margin (log-odds) contributions into probability points that add up to `shown`.
+
+    Where the explainer already answers in the shown units, nothing changes. Otherwise each row's
+    contributions are scaled by (shown - shown base) / (margin - margin base), which keeps their
+    proportions and makes them add up exactly to the probability shown.
+    """
+    raw = base + values.sum(axis=1)
+    if raw.shape == shown.shape and np.allclose(raw, shown, atol=1e-6):
+        return values, base
+    if task == "binary":
+        shown_base = 1 / (1 + np.exp(-base))
+    elif task == "multiclass":
+        exp = np.exp(base - base.max())
+        shown_base = exp / exp.sum()
+    else:
+        return values, base
+    change, margin = shown - shown_base, raw - base
+    slope = shown * (1 - shown)  # the limit of the ratio when the margin barely moves
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(np.abs(margin) > 1e-9, change / np.where(np.abs(margin) > 1e-9, margin, 1), slope)
+    return values * factor[:, None, :], shown_base
+
+
+def explain(
+    model,
+    X: pd.DataFrame,
+    task: str,
+    classes: tuple | None = None,
+    positive=None,
+    labels: np.ndarray | None = None,
+    size: int = SAMPLE_SIZE,
+    time_budget: float = TIME_BUDGET_SECONDS,
+    progress=None,
+) -> Explanation:
+    """Explain a stratified sample of the evaluation rows of a fitted model or Pipeline."""
+    started = time.perf_counter()
+    features = [str(c) for c in X.columns]
+    rows = sample_rows(labels if labels is not None else np.zeros(len(X)), size)
+    sample = X.iloc[rows]
+    if task == "regression":
+        shown = np.asarray(model.predict(sample), dtype=float)[:, None]
+        outputs = ["prediction"]
+    else:
+        shown = np.asarray(model.predict_proba(sample), dtype=float)
+        outputs = [str(c) for c in classes]
+    preprocessing, estimator = split_pipeline(model)
+    kind = explainer_kind(estimator)
+    if kind != "permutation":
+        transformed = (
+            _to_array(preprocessing.transform(sample)) if preprocessing is not None else sample.to_numpy(float)
+        )
+        groups = (
+            column_groups(preprocessing, features, transformed.shape[1])
+            if preprocessing is not None
+            else np.arange(len(features))
+        )
+        if (groups < 0).any():
+            kind = "permutation"  # encoded columns we cannot trace back: explain the original columns instead
+    if kind != "permutation":
+        background_rows = X.iloc[sample_rows(np.zeros(len(X)), BACKGROUND_SIZE, seed=1)]
+        background = (
+            _to_array(preprocessing.transform(background_rows))
+            if preprocessing is not None
+            else background_rows.to_numpy(float)
+        )
+        try:
+            values, base = _raw_contributions(kind, estimator, transformed, background)
+        except Exception:  # e.g. a tree model shap cannot read (multiclass GradientBoosting)
+            kind = "permutation"
+    if kind == "permutation":
+        values, base, rows, shown = _permutation(model, X, rows, task, shown, time_budget, started, progress)
+    else:
+        grouped = np.zeros((values.shape[0], len(features), values.shape[2]))
+        np.add.at(grouped, (slice(None), groups, slice(None)), values)
+        values, base = _to_output_units(
+            grouped, base, shown if values.shape[2] == shown.shape[1] else shown[:, 1:], task
+        )
+    if task == "binary":
+        values, base, shown, outputs = _positive_only(values, base, shown, classes, positive)
+    return Explanation(
+        method=kind,
+        features=features,
+        outputs=outputs,
+        rows=rows,
+        values=values,
+        base=base,
+        predicted=shown,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _positive_only(values, base, shown, classes, positive):
+    """Binary models are explained as the chance of the positive class."""
+    index = list(classes).index(positive) if positive in classes else 1
+    if values.shape[2] == 2:
+        values, base = values[:, :, index : index + 1], base[index : index + 1]
+    elif index == 0:  # a single margin output speaks for classes[1]
+        values, base = -values, 1 - base
+    return values, base, shown[:, index : index + 1], [str(classes[index])]
+
+
+def _permutation(model, X, rows, task, shown, time_budget, started, progress):
+    """Model-agnostic contributions on the original columns, in chunks until the budget runs out."""
+    import shap
+
+    features = list(X.columns)
+    background = X.iloc[sample_rows(np.zeros(len(X)), AGNOSTIC_BACKGROUND, seed=2)]
+    dtypes = X.dtypes
+
+    def predict(array):
+        frame = pd.DataFrame(array, columns=features).astype(dtypes)
+        return model.predict(frame)[:, None] if task == "regression" else model.predict_proba(frame)
+
+    masker = shap.maskers.Independent(background.to_numpy(dtype=object), max_samples=AGNOSTIC_BACKGROUND)
+    explainer = shap.PermutationExplainer(predict, masker, seed=0)
+    done, chunks = 0, []
+    for start in range(0, len(rows), 50):
+        chunk = X.iloc[rows[start : start + 50]].to_numpy(dtype=object)
+        result = explainer(chunk, max_evals=2 * len(features) + 1, silent=True)
+        chunks.append(np.asarray(result.values, dtype=float).reshape(len(chunk), len(features), -1))
+        base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(chunk), -1)[0])
+        done += len(chunk)
+        if progress:
+            progress(done / len(rows))
+        if time.perf_counter() - started > time_budget:
+            break
+    values = np.concatenate(chunks)
+    return values, base, rows[:done], shown[:done]
+
+
+# --- summaries the page draws from ----------------------------------------------------------
+
+
+def output_index(explanation: Explanation, output: str | None) -> int:
+    return explanation.outputs.index(output) if output in explanation.outputs else 0
+
+
+def importance(explanation: Explanation, labels: dict[str, str], output: int | None = None) -> pd.DataFrame:
+    """Mean absolute contribution per original feature, largest first.
+
+    With `output=None` on a multiclass model, each row counts its predicted class.
+    """
+    values = _per_row(explanation, output)
+    frame = pd.DataFrame(
+        {
+            "feature": explanation.features,
+            "label": [labels.get(f, f) for f in explanation.features],
+            "importance": np.abs(values).mean(axis=0),
+            "mean_effect": values.mean(axis=0),
+        }
+    )
+    return frame.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _per_row(explanation: Explanation, output: int | None) -> np.ndarray:
+    if output is not None or explanation.values.shape[2] == 1:
+        return explanation.values[:, :, output or 0]
+    predicted = explanation.predicted.argmax(axis=1)
+    return explanation.values[np.arange(len(predicted)), :, predicted]
+
+
+def beeswarm(
+    explanation: Explanation,
+    X: pd.DataFrame,
+    labels: dict[str, str],
+    top: int = 8,
+    per_feature: int = 300,
+    output: int | None = None,
+) -> pd.DataFrame:
+    """Contributions of the top features for up to `per_feature` rows each, with how high each value is."""
+    values = _per_row(explanation, output)
+    order = importance(explanation, labels, output)["feature"].head(top)
+    rng = np.random.default_rng(0)
+    keep = np.sort(rng.choice(len(values), min(per_feature, len(values)), replace=False))
+    sample = X.iloc[explanation.rows[keep]]
+    parts = []
+    for feature in order:
+        j = explanation.features.index(feature)
+        raw = sample[feature]
+        numeric = pd.api.types.is_numeric_dtype(raw)
+        # categories have no "high" or "low": they sit in the neutral middle of the colour scale
+        level = raw.rank(pct=True).fillna(0.5).to_numpy() if numeric else np.full(len(raw), 0.5)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "feature": feature,
+                    "label": labels.get(feature, feature),
+                    "contribution": values[keep, j],
+                    "level": level,
+                    "value": raw.astype(str).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def dependence(
+    explanation: Explanation, X: pd.DataFrame, feature: str, output: int | None = None, limit: int = 1500
+) -> pd.DataFrame:
+    """A feature's value against its contribution, for up to `limit` sampled rows."""
+    values = _per_row(explanation, output)
+    j = explanation.features.index(feature)
+    rng = np.random.default_rng(1)
+    keep = np.sort(rng.choice(len(values), min(limit, len(values)), replace=False))
+    raw = X.iloc[explanation.rows[keep]][feature]
+    return pd.DataFrame({"value": raw.to_numpy(), "contribution": values[keep, j]})
+
+
+def case(
+    explanation: Explanation,
+    position: int,
+    X: pd.DataFrame,
+    labels: dict[str, str],
+    output: int | None = None,
+    top: int = 8,
+) -> pd.DataFrame:
+    """One sampled row's contributions, largest first, the rest gathered as "Other features"."""
+    k = (
+        output
+        if output is not None
+        else (int(explanation.predicted[position].argmax()) if explanation.values.shape[2] > 1 else 0)
+    )
+    contributions = explanation.values[position, :, k]
+    row = X.iloc[explanation.rows[position]]
+    frame = pd.DataFrame(
+        {
+            "feature": explanation.features,
+            "label": [labels.get(f, f) for f in explanation.features],
+            "value": [row[f] for f in explanation.features],
+            "contribution": contributions,
+        }
+    )
+    frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False, kind="stable").index)
+    head, tail = frame.head(top), frame.iloc[top:]
+    if len(tail):
+        head = pd.concat(
+            [
+                head,
+                pd.DataFrame(
+                    [
+                        {
+                            "feature": "",
+                            "label": f"{len(tail)} other features",
+                            "value": "",
+                            "contribution": tail["contribution"].sum(),
+                        }
+                    ]
+                ),
+            ]
+        )
+    return head.reset_index(drop=True)
+
+
+def pick_case(explanation: Explanation, kind: str, truth_index: np.ndarray | None = None) -> int:
+    """A sampled row position: 'typical', 'most confident' or 'most surprising error'."""
+    predicted = explanation.predicted
+    if kind == "most confident":
+        confidence = np.maximum(predicted, 1 - predicted).max(axis=1) if predicted.shape[1] == 1 else predicted.max(1)
+        return int(confidence.argmax())
+    if kind == "most surprising error" and truth_index is not None:
+        if predicted.shape[1] == 1:  # binary (positive chance) or regression
+            miss = np.abs(predicted[:, 0] - truth_index)
+        else:
+            safe = np.clip(truth_index, 0, None)
+            miss = np.where(truth_index >= 0, 1 - predicted[np.arange(len(safe)), safe], predicted.max(axis=1))
+        return int(miss.argmax())
+    level = predicted[:, 0] if predicted.shape[1] == 1 else predicted.max(axis=1)  # multiclass: its confidence
+    return int(np.abs(level - np.median(level)).argmin())
+
+
+# --- computed once: stored beside the bundle or in the cache, keyed by content -------------
+
+STORE_VERSION = 1
+BUNDLE_FILE = "explanations.npz"  # written by the publisher, travels with the bundle
+
+
+def store(explanation: Explanation, path, content_hash: str) -> None:
+    import os
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(
+        tmp,
+        version=STORE_VERSION,
+        content_hash=content_hash,
+        method=explanation.method,
+        features=np.array(explanation.features),
+        outputs=np.array(explanation.outputs),
+        rows=explanation.rows,
+        values=explanation.values,
+        base=explanation.base,
+        predicted=explanation.predicted,
+        seconds=explanation.seconds,
+    )
+    os.replace(tmp, path)
+
+
+def restore(path, content_hash: str) -> Explanation | None:
+    """A stored explanation, or None when absent, damaged, or made for other model or data."""
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if int(stored["version"]) != STORE_VERSION or str(stored["content_hash"]) != content_hash:
+                return None
+            return Explanation(
+                method=str(stored["method"]),
+                features=[str(f) for f in stored["features"]],
+                outputs=[str(o) for o in stored["outputs"]],
+                rows=stored["rows"],
+                values=stored["values"],
+                base=stored["base"],
+                predicted=stored["predicted"],
+                seconds=float(stored["seconds"]),
+            )
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+# How many explanations were computed (not read back); tests and the bench read it.
+compute_count = 0
+
+
+def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
+    """The bundle's explanation: shipped with it, cached, or computed now (and cached)."""
+    global compute_count
+    found = restore(bundle.spec.folder / BUNDLE_FILE, bundle.content_hash)
+    cached = cache_directory / f"{bundle.content_hash}.explanations.npz"
+    found = found or restore(cached, bundle.content_hash)
+    if found is not None:
+        return found
+    compute_count += 1
+    result = explain(
+        bundle.model,
+        bundle.X,
+        bundle.spec.task,
+        bundle.classes,
+        bundle.positive_class,
+        labels=bundle.y.to_numpy(),
+        progress=progress,
+    )
+    try:
+        store(result, cached, bundle.content_hash)
+    except OSError:
+        pass
+    return result
+
+
+def waterfall(
+    case_frame: pd.DataFrame, base: float, predicted: float, start_label: str, end_label: str, show=None
+) -> pd.DataFrame:
+    """Bars from the starting point, through each contribution, to this case's prediction.
+
+    `show(value, feature)` formats a feature's value for its label (default: as it is).
+    """
+    show = show or (lambda value, feature: str(value))
+    steps = case_frame.iloc[::-1].reset_index(drop=True)  # smallest first, so the largest land last
+    ends = base + steps["contribution"].cumsum()
+    frame = pd.DataFrame(
+        {
+            "step": [
+                start_label,
+                *[
+                    f"{label} = {show(value, feature)}" if feature else label
+                    for label, value, feature in zip(steps["label"], steps["value"], steps["feature"], strict=True)
+                ],
+                end_label,
+            ],
+            "start": [0.0, *(ends - steps["contribution"]).tolist(), 0.0],
+            "end": [base, *ends.tolist(), predicted],
+            "contribution": [base, *steps["contribution"].tolist(), predicted],
+            "kind": ["total", *np.where(steps["contribution"] >= 0, "raises", "lowers").tolist(), "total"],
+        }
+    )
+    frame["order"] = np.arange(len(frame))
+    return frame
+
+
+def direction(explanation: Explanation, X: pd.DataFrame, feature: str, output: int | None = None) -> tuple[str, str]:
+    """('raises' | 'lowers' | 'mixed', detail): how a feature's value moves the prediction.
+
+    Numeric: the sign of the rank correlation between value and contribution. Categorical: the
+    category that raises the prediction most (detail).
+    """
+    values = _per_row(explanation, output)[:, explanation.features.index(feature)]
+    raw = X.iloc[explanation.rows][feature]
+    if pd.api.types.is_numeric_dtype(raw):
+        mask = raw.notna().to_numpy()
+        if mask.sum() < 3 or raw[mask].nunique() < 2:
+            return "mixed", ""
+        rho = pd.Series(values[mask]).corr(pd.Series(raw[mask].to_numpy(dtype=float)), method="spearman")
+        return ("raises" if rho > 0.3 else "lowers" if rho < -0.3 else "mixed"), ""
+    means = pd.Series(values).groupby(raw.astype(str).to_numpy()).mean().sort_values()
+    return "category", str(means.index[-1])

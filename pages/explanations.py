@@ -1,0 +1,122 @@
+"""Explanations: what the model relies on overall, and why it said what it did about one case."""
+
+import streamlit as st
+
+from core import charts, explain, narrative, session, ui
+from core import format as fmt
+from core.bundle import class_index
+
+bundle = ui.usable_bundle()
+spec = bundle.spec
+st.title("Explanations")
+result = session.explanation(bundle)
+labels = {name: spec.label(name) for name in bundle.features}
+X = bundle.X
+percent = spec.task != "regression"
+unit_title = (
+    ("Shift in " + narrative._what(spec).replace("the ", "", 1))
+    if percent
+    else f"Shift in the estimate ({narrative.target_unit(spec)})"
+)
+st.caption(
+    f"{spec.title} · explained on {fmt.count(len(result.rows))} of {fmt.count(len(bundle.eval))} test "
+    f"{spec.subjects} · {result.note}"
+)
+
+output = None
+output_name = None
+if spec.task == "multiclass":
+    choice = st.selectbox(
+        "Explain the chance of",
+        ["Each case's predicted answer", *result.outputs],
+        key="explain_class",
+        help="A model that sorts into categories has one chance per category; by default each "
+        "case is explained for the answer the model gave.",
+    )
+    if choice in result.outputs:
+        output, output_name = result.outputs.index(choice), choice
+
+st.subheader("What the model relies on")
+table = explain.importance(result, labels, output)
+directions = {f: explain.direction(result, X, f, output) for f in table["feature"].head(3)}
+finding = narrative.drivers(table, directions, spec, output_name)
+ui.findings([finding])
+title = narrative.importance_title(table, spec)
+ui.chart(
+    charts.importance_bars(table.head(12), f"Average {unit_title[0].lower()}{unit_title[1:]}", percent, title),
+    finding.sentence,
+)
+swarm = explain.beeswarm(result, X, labels, output=output)
+order = table["label"].head(8).tolist()
+swarm_title = "How high and low values push predictions (each dot is a case)"
+ui.chart(charts.beeswarm(swarm, order, unit_title, percent, swarm_title), swarm_title)
+
+st.subheader("One feature up close")
+feature = st.selectbox("Feature", table["feature"].tolist(), format_func=labels.get, key="feature")
+way, detail = explain.direction(result, X, feature, output)
+dependence_title = {
+    "raises": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} up",
+    "lowers": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} down",
+    "category": f"{labels[feature]} '{detail}' pushes {narrative._what(spec, output_name)} up the most",
+}.get(way, f"{labels[feature]} pushes predictions both ways")
+ui.chart(
+    charts.dependence(
+        explain.dependence(result, X, feature, output), labels[feature], unit_title, percent, dependence_title
+    ),
+    dependence_title,
+)
+
+st.subheader("One case")
+picks = ["typical", "most confident", "most surprising error"]
+left, right = st.columns([2, 1])
+how = left.radio(
+    "Pick a case",
+    picks + (["by id"] if spec.id_column else []),
+    horizontal=True,
+    key="case_pick",
+    format_func=str.capitalize,
+)
+if spec.task == "regression":
+    truth = bundle.y.to_numpy(float)[result.rows]
+elif spec.task == "binary":
+    truth = (bundle.y.iloc[result.rows] == bundle.positive_class).to_numpy(float)
+else:
+    truth = class_index(bundle.y.iloc[result.rows], bundle.classes)
+position = explain.pick_case(result, how if how != "by id" else "typical", truth)
+if how == "by id":
+    ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist()
+    wanted = right.selectbox(
+        f"{spec.subject.capitalize()} id",
+        ids,
+        key="case_id",
+        help=f"Only the {fmt.count(len(ids))} explained {spec.subjects} can be picked.",
+    )
+    position = ids.index(wanted)
+k = output if output is not None else (int(result.predicted[position].argmax()) if result.values.shape[2] > 1 else 0)
+case_frame = explain.case(result, position, X, labels, k)
+case_output = result.outputs[k] if spec.task == "multiclass" else None
+reasons = narrative.case_reasons(
+    case_frame, float(result.base[k]), float(result.predicted[position, k]), spec, case_output
+)
+identifier = (
+    f"{spec.subject.capitalize()} {bundle.eval[spec.id_column].iloc[result.rows[position]]}"
+    if spec.id_column
+    else f"Row {result.rows[position] + 1}"
+)
+st.markdown(f"**{identifier}** · actually: {bundle.y.iloc[result.rows[position]]}")
+ui.findings([reasons])
+steps = explain.waterfall(
+    case_frame,
+    float(result.base[k]),
+    float(result.predicted[position, k]),
+    "Starting point",
+    f"This {spec.subject}",
+    show=lambda value, name: narrative.shown_value(value, name, spec),
+)
+prediction_title = "Predicted chance" if percent else f"Estimate ({narrative.target_unit(spec)})"
+ui.chart(
+    charts.waterfall(
+        steps, prediction_title, percent, f"From the starting point to this {spec.subject}, reason by reason"
+    ),
+    reasons.sentence,
+)
