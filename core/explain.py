@@ -279,25 +279,56 @@ def _positive_only(values, base, shown, classes, positive):
     return values, base, shown[:, index : index + 1], [str(classes[index])]
 
 
+class _Codes:
+    """Original columns as numbers for shap's masker: categories become integer codes."""
+
+    def __init__(self, X: pd.DataFrame):
+        self.columns = list(X.columns)
+        self.dtypes = X.dtypes
+        self.categories = {
+            c: list(pd.unique(X[c].dropna())) for c in self.columns if not pd.api.types.is_numeric_dtype(X[c])
+        }
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        out = np.empty(frame.shape, dtype=float)
+        for j, c in enumerate(self.columns):
+            if c in self.categories:
+                lookup = {v: i for i, v in enumerate(self.categories[c])}
+                out[:, j] = frame[c].map(lookup).fillna(-1).to_numpy(dtype=float)
+            else:
+                out[:, j] = frame[c].to_numpy(dtype=float)
+        return out
+
+    def decode(self, array: np.ndarray) -> pd.DataFrame:
+        data = {}
+        for j, c in enumerate(self.columns):
+            if c in self.categories:
+                values = np.array([*self.categories[c], None], dtype=object)
+                codes = np.asarray(array[:, j], dtype=int)
+                data[c] = pd.Series(values[np.where(codes < 0, len(values) - 1, codes)], dtype=self.dtypes[c])
+            else:
+                data[c] = array[:, j]
+        return pd.DataFrame(data, columns=self.columns)
+
+
 def _permutation(model, X, rows, task, shown, time_budget, started, progress):
     """Model-agnostic contributions on the original columns, in chunks until the budget runs out."""
     import shap
 
-    features = list(X.columns)
-    background = X.iloc[sample_rows(np.zeros(len(X)), AGNOSTIC_BACKGROUND, seed=2)]
-    dtypes = X.dtypes
+    codes = _Codes(X)
+    background = codes.encode(X.iloc[sample_rows(np.zeros(len(X)), AGNOSTIC_BACKGROUND, seed=2)])
 
     def predict(array):
-        frame = pd.DataFrame(array, columns=features).astype(dtypes)
+        frame = codes.decode(array)
         return model.predict(frame)[:, None] if task == "regression" else model.predict_proba(frame)
 
-    masker = shap.maskers.Independent(background.to_numpy(dtype=object), max_samples=AGNOSTIC_BACKGROUND)
+    masker = shap.maskers.Independent(background, max_samples=AGNOSTIC_BACKGROUND)
     explainer = shap.PermutationExplainer(predict, masker, seed=0)
     done, chunks = 0, []
     for start in range(0, len(rows), 50):
-        chunk = X.iloc[rows[start : start + 50]].to_numpy(dtype=object)
-        result = explainer(chunk, max_evals=2 * len(features) + 1, silent=True)
-        chunks.append(np.asarray(result.values, dtype=float).reshape(len(chunk), len(features), -1))
+        chunk = codes.encode(X.iloc[rows[start : start + 50]])
+        result = explainer(chunk, max_evals=2 * len(codes.columns) + 1, silent=True)
+        chunks.append(np.asarray(result.values, dtype=float).reshape(len(chunk), len(codes.columns), -1))
         base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(chunk), -1)[0])
         done += len(chunk)
         if progress:

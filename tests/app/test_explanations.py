@@ -1,0 +1,74 @@
+"""The Explanations page through AppTest: every demo bundle, and the view follows the choices."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.app.test_home import DEMOS
+
+
+def open_explanations(app, root, **query):
+    return app(root, **query).switch_page("pages/explanations.py").run()
+
+
+def chart_titles(at) -> list[str]:
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", "") == "vega_lite_chart":
+                spec = json.loads(child.proto.spec)
+                title = spec.get("title") or {}
+                found.append(title.get("text") if isinstance(title, dict) else title)
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
+@pytest.mark.parametrize("bundle_id", DEMOS)
+def test_explanations_render_for_every_demo_bundle(app, demo_root, bundle_id):
+    at = open_explanations(app, demo_root, bundle=bundle_id)
+    assert not at.exception
+    assert at.title[0].value == "Explanations"
+    caption = at.caption[0].value
+    assert "explained on 2,000 of" in caption
+    assert ("Tree SHAP" in caption) or ("Linear SHAP" in caption)
+    assert [h.value for h in at.subheader] == ["What the model relies on", "One feature up close", "One case"]
+    assert at.markdown[0].value.startswith("The model relies most on ")
+    titles = chart_titles(at)
+    assert len(titles) == 4 and titles[0].endswith("on average")
+    assert any(m.value.startswith("**") and "actually:" in m.value for m in at.markdown)
+
+
+def test_choosing_another_feature_redraws_its_view(app, demo_root):
+    at = open_explanations(app, demo_root, bundle="churn-gbm")
+    before = chart_titles(at)[2]
+    at.selectbox(key="feature").select("tenure_months").run()
+    assert not at.exception
+    after = chart_titles(at)[2]
+    assert after != before
+    assert after == "Higher months as a customer pushes the predicted chance down"
+
+
+def test_choosing_another_case_changes_the_reasons(app, demo_root):
+    at = open_explanations(app, demo_root, bundle="churn-gbm")
+    typical = [m.value for m in at.markdown if m.value.startswith("For this customer")][0]
+    at.radio(key="case_pick").set_value("most confident").run()
+    assert not at.exception
+    confident = [m.value for m in at.markdown if m.value.startswith("For this customer")][0]
+    assert confident != typical
+    at.radio(key="case_pick").set_value("by id").run()
+    at.selectbox(key="case_id").select(at.selectbox(key="case_id").options[5]).run()
+    assert not at.exception
+    assert any(at.selectbox(key="case_id").options[5] in m.value for m in at.markdown)
+
+
+def test_multiclass_can_explain_one_class(app, demo_root):
+    at = open_explanations(app, demo_root, bundle="support-router")
+    at.selectbox(key="explain_class").select("refund_request").run()
+    assert not at.exception
+    drivers = at.markdown[0].value
+    assert "refund" in drivers and "the chance of refund_request" in drivers
