@@ -19,6 +19,12 @@ page = st.navigation(
             help="Every model at a glance: accuracy, coverage and value together.",
         ),
         st.Page(
+            "pages/overview.py",
+            title="Overview",
+            icon=":material/summarize:",
+            help="The one screen to read: what the model does, how well, for how much of the work, and its worth.",
+        ),
+        st.Page(
             "pages/performance.py",
             title="Performance",
             icon=":material/tune:",
@@ -33,4 +39,5 @@ page = st.navigation(
     ]
 )
 session.select_bundle(entries)
+session.select_audience()
 page.run()

@@ -24,11 +24,12 @@ TIME_BUDGET_SECONDS = 60.0
 ADDITIVITY_TOLERANCE = 1e-6
 
 METHOD_NOTES = {
-    "tree": "Tree SHAP: exact contributions computed from the model's own trees.",
-    "linear": "Linear SHAP: each feature's weight times how far its value is from the average.",
-    "permutation": "Permutation SHAP: contributions estimated by swapping each feature for typical values "
-    "and watching the prediction move (an estimate, on a sample of cases).",
+    "tree": "exact contributions computed from the model's own trees",
+    "linear": "each feature's weight times how far its value is from the average",
+    "permutation": "contributions estimated by swapping each feature for typical values and watching the "
+    "prediction move (an estimate)",
 }
+METHOD_NAMES = {"tree": "Tree SHAP", "linear": "Linear SHAP", "permutation": "Permutation SHAP"}
 TREE_MODULES = ("lightgbm", "xgboost", "catboost")
 TREE_CLASSES = (
     "DecisionTree",
@@ -75,7 +76,12 @@ class Explanation:
 
     @property
     def note(self) -> str:
+        """What the method does, in words."""
         return METHOD_NOTES[self.method]
+
+    @property
+    def method_name(self) -> str:
+        return METHOD_NAMES[self.method]
 
     def additivity_error(self) -> float:
         return float(np.abs(self.base + self.values.sum(axis=1) - self.predicted).max())

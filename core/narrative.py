@@ -1,7 +1,9 @@
 """Plain-language findings, generated from computed results.
 
-Each finding has a stable code, a severity, one sentence and the numbers it used, so a test can
-check "given these numbers, this sentence" and a page shows the findings that apply, worst first.
+Each finding has a stable code, a severity, short plain sentences (what a product manager reads),
+a technical addendum (metric names, ranges and method notes for a model review), and the numbers
+it used, so a test can check "given these numbers, this sentence" and that every number in a
+sentence is one of them. Pages show the findings that apply, most important first.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from core.contract import BundleSpec
 from core.metrics import Kpis
 
 INFO, NOTE, WARNING = 0, 1, 2
+PLAIN, TECHNICAL = "Plain", "Technical"
+SMALL_N = 100
 
 
 @dataclass(frozen=True)
@@ -22,82 +26,14 @@ class Finding:
     severity: int
     sentence: str
     numbers: dict[str, float] = field(default_factory=dict)
+    technical: str = ""
+
+    def text(self, audience: str = PLAIN) -> str:
+        """The sentence, with the technical addendum for a technical audience."""
+        return f"{self.sentence} {self.technical}".strip() if audience == TECHNICAL else self.sentence
 
 
-def value_clause(k: Kpis, spec: BundleSpec) -> str:
-    """'it is worth about $44,580 a month more than having people handle every customer'."""
-    business = spec.business
-    if k.net_per_period is not None:
-        amount, when = k.net_per_period, fmt.per(business.per) or "each period"
-    else:
-        amount, when = k.net_per_case, f"per {spec.subject}"
-    people = f"having people handle every {spec.subject}"
-    shown = fmt.money(abs(amount), business.currency)
-    if shown.lstrip("-$€£¥₹").rstrip(" " + business.currency) in ("0", "0.00"):
-        return f"it is worth about the same as {people}"
-    if amount > 0:
-        return f"it is worth about {shown} {when} more than {people}"
-    return f"it loses about {shown} {when} compared with {people}"
-
-
-def headline(k: Kpis, spec: BundleSpec) -> Finding:
-    """Accuracy, coverage and value in one sentence, never accuracy alone."""
-    subjects = spec.subjects
-    numbers = {
-        "coverage": k.coverage,
-        "accuracy_acted": k.accuracy_acted,
-        "net_per_period": k.net_per_period if k.net_per_period is not None else k.net_per_case,
-    }
-    if k.acted == 0:
-        sentence = (
-            f"At this setting the model acts on none of the {fmt.count(k.n)} {subjects}: "
-            f"people handle every one, so it adds no value yet."
-        )
-        return Finding("headline", WARNING, sentence, numbers)
-    if spec.task == "regression":
-        tolerance = spec.tolerance
-        within = (
-            f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
-            if tolerance.absolute is not None
-            else f"within {fmt.percent(tolerance.relative)} of the truth"
-            if tolerance.relative is not None
-            else "exactly right"
-        )
-        reach = (
-            ""
-            if k.coverage >= 0.995
-            else f" It covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)})."
-        )
-        sentence = (
-            f"The estimate is {within} for {fmt.frequency(k.accuracy_acted)} {subjects} "
-            f"({fmt.percent(k.accuracy_acted)}).{reach} At this setting {value_clause(k, spec)}."
-        )
-    else:
-        sentence = (
-            f"The model acts on {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)}) and is right "
-            f"{fmt.frequency(k.accuracy_acted)} times ({fmt.percent(k.accuracy_acted)}) when it acts; "
-            f"at this setting {value_clause(k, spec)}."
-        )
-    worth = k.net_per_period if k.net_per_period is not None else k.net_per_case
-    return Finding("headline", WARNING if worth < 0 else INFO, sentence[0].upper() + sentence[1:], numbers)
-
-
-def out_of_scope(k: Kpis, spec: BundleSpec) -> Finding | None:
-    """Real cases the model was never built for: the part accuracy does not show."""
-    unseen = 1 - k.scope_coverage
-    if unseen < 0.01:
-        return None
-    sentence = (
-        f"{fmt.frequency(unseen).capitalize()} {spec.subjects} ({fmt.percent(unseen)}) ask for something the "
-        f"model was never trained on, so its {fmt.percent(k.accuracy_in_scope)} accuracy in tests "
-        f"describes only the rest."
-    )
-    return Finding(
-        "out_of_scope",
-        WARNING if unseen >= 0.1 else NOTE,
-        sentence,
-        {"out_of_scope": unseen, "accuracy_in_scope": k.accuracy_in_scope},
-    )
+# --- words ----------------------------------------------------------------------------------
 
 
 def _unit(spec: BundleSpec, amount: float) -> str:
@@ -107,19 +43,134 @@ def _unit(spec: BundleSpec, amount: float) -> str:
     return unit[:-1] if amount == 1 and unit.endswith("s") else unit
 
 
-def summary(k: Kpis, spec: BundleSpec) -> list[Finding]:
-    """The findings that apply at one operating point, most important first."""
+def target_unit(spec: BundleSpec, amount: float = 2.0) -> str:
+    return _unit(spec, amount)
+
+
+def _lower(label: str) -> str:
+    """'Contract type' -> 'contract type', but leave acronyms and quoted words alone."""
+    return label[:1].lower() + label[1:] if label[:1].isupper() and not label[1:2].isupper() else label
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _money(x: float, spec: BundleSpec) -> str:
+    return fmt.money(x, spec.business.currency)
+
+
+def _when(spec: BundleSpec) -> str:
+    return fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
+
+
+def _worth(k: Kpis) -> float:
+    return k.net_per_period if k.net_per_period is not None else k.net_per_case
+
+
+def _range(estimate, show) -> str:
+    if estimate is None or estimate.low != estimate.low:
+        return ""
+    return f"95% range {show(estimate.low)} to {show(estimate.high)}, n = {fmt.count(estimate.n)}"
+
+
+def shown_value(value, feature: str, spec: BundleSpec) -> str:
+    """A feature's value with its unit: '21.6 km', '3 calls', 'month-to-month'."""
+    if isinstance(value, float) and value != value:
+        return "unknown"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+        info = spec.features.get(feature)
+        return f"{text} {info.unit}" if info and info.unit and info.unit not in ("1 to 5",) else text
+    return str(value)
+
+
+# --- the headline ---------------------------------------------------------------------------
+
+
+def value_sentence(k: Kpis, spec: BundleSpec) -> str:
+    """'That is worth about $44,580 a month more than having people handle every customer.'"""
+    amount = _worth(k)
+    people = f"having people handle every {spec.subject}"
+    shown = _money(abs(amount), spec)
+    if shown.strip("$€£¥₹ ").rstrip(spec.business.currency).strip() in ("0", "0.00"):
+        return f"That is worth about the same as {people}."
+    if amount > 0:
+        return f"That is worth about {shown} {_when(spec)} more than {people}."
+    return f"That loses about {shown} {_when(spec)} compared with {people}."
+
+
+def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
+    """Accuracy, coverage and value together, never accuracy alone."""
+    subjects = spec.subjects
+    numbers_ = {"coverage": k.coverage, "accuracy_acted": k.accuracy_acted, "worth": _worth(k), "n": k.n}
+    technical = (
+        f"Accuracy on the cases it acts on {fmt.percent(k.accuracy_acted, 1)}"
+        f"{' (' + _range(ranges.accuracy_acted, lambda x: fmt.percent(x, 1)) + ')' if ranges else ''}; "
+        f"on all in-scope cases {fmt.percent(k.accuracy_in_scope, 1)}; coverage {fmt.percent(k.coverage, 1)} "
+        f"= scope {fmt.percent(k.scope_coverage, 1)} x confidence {fmt.percent(k.confidence_coverage, 1)}; "
+        f"net value per case {_money(k.net_per_case, spec)} against the all-human baseline."
+    )
+    if k.acted == 0:
+        sentence = (
+            f"At this setting the model acts on none of the {fmt.count(k.n)} {subjects}. "
+            f"People handle every one, so it adds no value yet."
+        )
+        return Finding("headline", WARNING, sentence, numbers_, technical)
+    if spec.task == "regression":
+        tolerance = spec.tolerance
+        within = (
+            f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
+            if tolerance.absolute is not None
+            else f"within {fmt.percent(tolerance.relative)} of the truth"
+            if tolerance.relative is not None
+            else "exactly right"
+        )
+        sentence = f"The estimate is {within} for {fmt.frequency(k.accuracy_acted)} {subjects} ({fmt.percent(k.accuracy_acted)})."
+        if k.coverage < 0.995:
+            sentence += f" It covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)})."
+    else:
+        sentence = (
+            f"The model handles {fmt.frequency(k.coverage)} {subjects} itself ({fmt.percent(k.coverage)}). "
+            f"It is right {fmt.frequency(k.accuracy_acted)} times when it does ({fmt.percent(k.accuracy_acted)})."
+        )
+    sentence += " " + value_sentence(k, spec)
+    return Finding("headline", WARNING if _worth(k) < 0 else INFO, sentence, numbers_, technical)
+
+
+def out_of_scope(k: Kpis, spec: BundleSpec) -> Finding | None:
+    """Real cases the model was never built for: the part accuracy does not show."""
+    unseen = 1 - k.scope_coverage
+    if unseen < 0.01:
+        return None
+    sentence = (
+        f"{_cap(fmt.frequency(unseen))} {spec.subjects} ({fmt.percent(unseen)}) ask for something the model "
+        f"was never trained on. Its {fmt.percent(k.accuracy_in_scope)} accuracy in tests only covers the rest."
+    )
+    technical = (
+        f"Scope coverage {fmt.percent(k.scope_coverage, 1)}: labels outside the model's classes count as "
+        f"wrong and against coverage."
+    )
+    return Finding(
+        "out_of_scope",
+        WARNING if unseen >= 0.1 else NOTE,
+        sentence,
+        {"out_of_scope": unseen, "accuracy_in_scope": k.accuracy_in_scope},
+        technical,
+    )
+
+
+def summary(k: Kpis, spec: BundleSpec, ranges=None) -> list[Finding]:
+    """The headline first, then what else applies, most important first."""
     others = [f for f in (out_of_scope(k, spec),) if f is not None]
-    return [headline(k, spec), *sorted(others, key=lambda f: -f.severity)]
+    return [headline(k, spec, ranges), *sorted(others, key=lambda f: -f.severity)]
 
 
 # --- the operating point --------------------------------------------------------------------
 
-SMALL_N = 100
-
 
 def people(k: Kpis, spec: BundleSpec) -> Finding:
-    """The operating point in people: "Of 20,000 customers a month, the model acts on 17,400..."."""
+    """The operating point in people: "Of 20,000 customers a month, the model acts on 17,400 itself..." """
     business = spec.business
     if business.volume is not None:
         scale, lead = business.volume / k.n, f"Of {fmt.count(business.volume)} {spec.subjects} {fmt.per(business.per)}"
@@ -128,12 +179,17 @@ def people(k: Kpis, spec: BundleSpec) -> Finding:
     acts, person = k.acted * scale, (k.n - k.acted) * scale
     unseen = (k.n - k.in_scope) * scale
     if k.acted == k.n:
-        sentence = f"{lead}, the model handles all {fmt.count(acts)} itself"
+        sentence = f"{lead}, the model handles all {fmt.count(acts)} itself."
     else:
-        sentence = f"{lead}, the model acts on {fmt.count(acts)} itself and hands {fmt.count(person)} to a person"
+        sentence = f"{lead}, the model acts on {fmt.count(acts)} itself and hands {fmt.count(person)} to a person."
     if unseen >= 0.5:
-        sentence += f"; {fmt.count(unseen)} ask for something it was never trained on"
-    return Finding("people", INFO, sentence + ".", {"acts": acts, "to_person": person, "unseen": unseen})
+        sentence += f" {fmt.count(unseen)} of them ask for something it was never trained on."
+    return Finding(
+        "people",
+        INFO,
+        sentence,
+        {"acts": acts, "to_person": person, "unseen": unseen, "volume": business.volume or k.n},
+    )
 
 
 def describe_point(point, task: str) -> str:
@@ -147,23 +203,50 @@ def best_point(best, current: Kpis, current_point, spec: BundleSpec) -> Finding:
     """Where net value peaks, and how far the current setting is from it."""
     per_period = best.net_per_period is not None
     best_value = best.net_per_period if per_period else best.net_per_case
-    now_value = current.net_per_period if per_period else current.net_per_case
-    when = fmt.per(spec.business.per) if per_period else f"per {spec.subject}"
-    money = lambda x: fmt.money(x, spec.business.currency)  # noqa: E731
-    gap = best_value - now_value
-    numbers = {
+    gap = best_value - _worth(current)
+    numbers_ = {
         "best_value": best_value,
         "gap": gap,
         "threshold": best.point.threshold,
         "min_confidence": best.point.min_confidence,
     }
-    if gap <= max(abs(best_value) * 0.005, 0.005):
-        return Finding("best_point", INFO, "This is already the setting with the highest net value.", numbers)
-    sentence = (
-        f"Net value is highest, about {money(best_value)} {when}, when the model "
-        f"{describe_point(best.point, spec.task)}: {money(gap)} {when} more than now."
+    technical = (
+        f"Best of a grid search over the decision threshold and the minimum confidence "
+        f"(threshold {best.point.threshold:.2f}, minimum confidence {best.point.min_confidence:.2f})."
     )
-    return Finding("best_point", NOTE, sentence, numbers)
+    if gap <= max(abs(best_value) * 0.005, 0.005):
+        return Finding(
+            "best_point", INFO, "This is already the setting with the highest net value.", numbers_, technical
+        )
+    sentence = (
+        f"Net value is highest, about {_money(best_value, spec)} {_when(spec)}, when the model "
+        f"{describe_point(best.point, spec.task)}. That is {_money(gap, spec)} {_when(spec)} more than now."
+    )
+    return Finding("best_point", NOTE, sentence, numbers_, technical)
+
+
+def point_change(before: Kpis, after: Kpis, spec: BundleSpec) -> Finding | None:
+    """What changed against the bundle's own setting, in people and money."""
+    scale = (spec.business.volume / after.n) if spec.business.volume is not None else 1.0
+    handled = (after.acted - before.acted) * scale
+    right = (after.accuracy_acted - before.accuracy_acted) * 100
+    worth = _worth(after) - _worth(before)
+    if abs(handled) < 0.5 and abs(worth) < 0.005:
+        return None
+    when = fmt.per(spec.business.per) if spec.business.volume is not None else ""
+    parts = [
+        f"Compared with the bundle's own setting, the model now handles {fmt.count(abs(handled))} "
+        f"{'more' if handled >= 0 else 'fewer'} {spec.subjects}{' ' + when if when else ''} itself."
+    ]
+    if right == right and abs(right) >= 0.5:
+        parts.append(
+            f"It is right {abs(right):.0f} {'point' if round(abs(right)) == 1 else 'points'} "
+            f"{'more' if right > 0 else 'less'} often when it acts."
+        )
+    parts.append(f"Net value {'rises' if worth >= 0 else 'falls'} by {_money(abs(worth), spec)} {_when(spec)}.")
+    return Finding(
+        "point_change", NOTE, " ".join(parts), {"handled": abs(handled), "right": abs(right), "worth": abs(worth)}
+    )
 
 
 def small_sample(ranges, spec: BundleSpec) -> Finding | None:
@@ -171,14 +254,22 @@ def small_sample(ranges, spec: BundleSpec) -> Finding | None:
     estimate = ranges.accuracy_acted
     if estimate.n >= SMALL_N and not (estimate.high - estimate.low > 0.2):
         return None
-    sentence = (
-        f"Only {fmt.count(estimate.n)} {spec.subjects if estimate.n != 1 else spec.subject} stand behind "
-        f"the accuracy figure (it could be anywhere from {fmt.percent(estimate.low)} to "
-        f"{fmt.percent(estimate.high)}), so treat it as a rough guide."
-    )
+    numbers_ = {"n": estimate.n, "low": estimate.low, "high": estimate.high}
     if estimate.n == 0:
-        sentence = "No cases stand behind the accuracy figure at this setting, so there is nothing to judge it by."
-    return Finding("small_sample", WARNING, sentence, {"n": estimate.n, "low": estimate.low, "high": estimate.high})
+        return Finding(
+            "small_sample",
+            WARNING,
+            "No cases stand behind the accuracy figure at this setting, so there is nothing to judge it by.",
+            numbers_,
+        )
+    sentence = (
+        f"Only {fmt.count(estimate.n)} {spec.subjects if estimate.n != 1 else spec.subject} stand behind the "
+        f"accuracy figure. It could be anywhere from {fmt.percent(estimate.low)} to "
+        f"{fmt.percent(estimate.high)}, so treat it as a rough guide."
+    )
+    return Finding(
+        "small_sample", WARNING, sentence, numbers_, "Percentile bootstrap over evaluation rows, 2,000 resamples."
+    )
 
 
 # --- where it works and where it fails ------------------------------------------------------
@@ -188,9 +279,14 @@ def binary_outcomes(o, spec: BundleSpec) -> Finding:
     """ "Of the 1,172 customers who cancelled, the model flagged 482..." """
     event = spec.event or f"had {spec.target} = {spec.positive_class}"
     sentence = (
-        f"Of the {fmt.count(o.events)} {spec.subjects} who {event}, the model flagged {fmt.count(o.flagged)}, "
-        f"missed {fmt.count(o.missed)} and handed {fmt.count(o.to_person)} to a person; it also flagged "
+        f"Of the {fmt.count(o.events)} {spec.subjects} who {event}, the model flagged {fmt.count(o.flagged)} "
+        f"and missed {fmt.count(o.missed)}. It handed {fmt.count(o.to_person)} to a person. It also flagged "
         f"{fmt.count(o.false_alarms)} of the {fmt.count(o.non_events)} who did not."
+    )
+    acted_events = o.flagged + o.missed
+    technical = (
+        f"Recall on acted cases {fmt.percent(o.flagged / acted_events if acted_events else float('nan'), 1)}; "
+        f"false positives {fmt.count(o.false_alarms)}."
     )
     return Finding(
         "outcomes",
@@ -202,29 +298,33 @@ def binary_outcomes(o, spec: BundleSpec) -> Finding:
             "missed": o.missed,
             "to_person": o.to_person,
             "false_alarms": o.false_alarms,
+            "non_events": o.non_events,
         },
+        technical,
     )
 
 
 def calibration(example, gap: float) -> Finding | None:
-    """ "When it says about 78%, it is right about 75% of the time." """
+    """ "When the model says it is about 78% sure, it is right 75% of the time." """
     if example is None:
         return None
     said, right = float(example["stated"]), float(example["observed"])
-    sentence = f"When the model says it is about {fmt.percent(said)} sure, it is right {fmt.percent(right)} of the time"
+    numbers_ = {"stated": said, "observed": right, "gap": gap}
+    sentence = (
+        f"When the model says it is about {fmt.percent(said)} sure, it is right {fmt.percent(right)} of the time."
+    )
+    technical = f"Expected calibration error {gap:.3f} over ten equal-width confidence bins."
     if gap < 0.03:
         return Finding(
-            "calibration",
-            INFO,
-            sentence + ": its confidence can be taken at face value.",
-            {"stated": said, "observed": right, "gap": gap},
+            "calibration", INFO, sentence + " Its confidence can be taken at face value.", numbers_, technical
         )
     tone = "more sure of itself than it should be" if right < said else "less sure of itself than it could be"
     return Finding(
         "calibration",
         WARNING if gap >= 0.1 else NOTE,
-        f"{sentence}: it is {tone}, off by {fmt.percent(gap)} on average.",
-        {"stated": said, "observed": right, "gap": gap},
+        f"{sentence} It is {tone}, off by {gap * 100:.0f} points on average.",
+        numbers_,
+        technical,
     )
 
 
@@ -233,9 +333,9 @@ def weakest_segment(row, column_label: str, overall: Kpis, spec: BundleSpec, min
     if row is None or not overall.accuracy_acted - row["accuracy_acted"] >= min_gap:
         return None
     sentence = (
-        f"It is weakest for {column_label} {row['segment']}: right {fmt.percent(row['accuracy_acted'])} of the "
-        f"time when it acts, against {fmt.percent(overall.accuracy_acted)} overall "
-        f"({fmt.count(row['acted'])} {spec.subjects} acted on)."
+        f"It does worst for {_lower(column_label)} {row['segment']}. There it is right "
+        f"{fmt.percent(row['accuracy_acted'])} of the time when it acts, against "
+        f"{fmt.percent(overall.accuracy_acted)} overall ({fmt.count(row['acted'])} {spec.subjects})."
     )
     severity = WARNING if overall.accuracy_acted - row["accuracy_acted"] >= 0.05 else NOTE
     return Finding(
@@ -243,6 +343,7 @@ def weakest_segment(row, column_label: str, overall: Kpis, spec: BundleSpec, min
         severity,
         sentence,
         {"accuracy": float(row["accuracy_acted"]), "overall": overall.accuracy_acted, "n": int(row["acted"])},
+        "Lowest accuracy on acted cases among segments with at least 30 acted cases.",
     )
 
 
@@ -250,35 +351,45 @@ def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
     if table is None or table.empty:
         return None
     head = table.head(top)
-    worth = (
-        float(head["worth_per_period"].sum())
-        if spec.business.volume is not None
-        else float(head["worth_per_case"].sum())
-    )
-    when = fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
+    per_period = spec.business.volume is not None
+    worth = float(head["worth_per_period"].sum()) if per_period else float(head["worth_per_case"].sum())
     names = ", ".join(f"{r.label} ({fmt.percent(r.share)})" for r in head.itertuples())
     sentence = (
-        f"The largest requests it was never trained on are {names} of all {spec.subjects}. Teaching it these "
-        f"{len(head)}, if it then handled them as well as the rest, would be worth about "
-        f"{fmt.money(worth, spec.business.currency)} {when}."
+        f"The biggest requests it was never trained on are {names}. Teaching it these {len(head)} could be "
+        f"worth about {_money(worth, spec)} {_when(spec)}, if it then did as well as on the rest."
     )
-    return Finding("unseen_requests", NOTE, sentence, {"worth": worth, "top_share": float(head["share"].sum())})
+    return Finding(
+        "unseen_requests",
+        NOTE,
+        sentence,
+        {"worth": worth, "count": len(head), **{f"share_{i}": float(s) for i, s in enumerate(head["share"])}},
+        "Worth assumes the new intents reach the model's in-scope accuracy.",
+    )
 
 
-def regression_errors(summary, spec: BundleSpec) -> Finding:
+def regression_errors(summary_, spec: BundleSpec) -> Finding:
     tolerance = spec.tolerance.absolute
     within = f"within {tolerance:g} {_unit(spec, tolerance)}" if tolerance is not None else "within tolerance"
-    typical = round(summary.median_abs_error, 2)
+    typical = round(summary_.median_abs_error, 2)
     sentence = (
-        f"{fmt.percent(summary.within)} of estimates are {within}; a typical estimate is off by "
-        f"{typical:.2f} {_unit(spec, typical)}"
+        f"{fmt.percent(summary_.within)} of estimates are {within}. A typical estimate is off by "
+        f"{typical:.2f} {_unit(spec, typical)}."
     )
-    if summary.cost_per_period is not None:
-        sentence += (
-            f", and errors cost about {fmt.money(abs(summary.cost_per_period), spec.business.currency)} "
-            f"{fmt.per(spec.business.per)}"
-        )
-    return Finding("errors", INFO, sentence + ".", {"within": summary.within, "median": summary.median_abs_error})
+    if summary_.cost_per_period is not None:
+        sentence += f" Errors cost about {_money(abs(summary_.cost_per_period), spec)} {fmt.per(spec.business.per)}."
+    technical = f"Mean absolute error {summary_.mean_abs_error:.3f}; median {summary_.median_abs_error:.3f}."
+    return Finding(
+        "errors",
+        INFO,
+        sentence,
+        {
+            "within": summary_.within,
+            "median": typical,
+            "cost": abs(summary_.cost_per_period or 0),
+            "tolerance": tolerance or 0,
+        },
+        technical,
+    )
 
 
 def large_errors(table, column_label: str, spec: BundleSpec, large: float) -> Finding | None:
@@ -289,45 +400,39 @@ def large_errors(table, column_label: str, spec: BundleSpec, large: float) -> Fi
     if top["ratio"] < 1.5 or top["large"] < 10:
         return None
     sentence = (
-        f"Misses of more than {large:g} {_unit(spec, large)} concentrate in {column_label} {top['segment']}: "
-        f"{fmt.percent(top['share_of_rows'])} of {spec.subjects} but {fmt.percent(top['share_of_large'])} of "
-        f"those misses ({top['ratio']:.1f} times the usual rate)."
+        f"Misses of more than {large:g} {_unit(spec, large)} pile up in {_lower(column_label)} "
+        f"{top['segment']}. It has {fmt.percent(top['share_of_rows'])} of {spec.subjects} but "
+        f"{fmt.percent(top['share_of_large'])} of those misses."
     )
     return Finding(
         "large_errors",
         WARNING,
         sentence,
-        {
-            "share_of_rows": float(top["share_of_rows"]),
-            "share_of_large": float(top["share_of_large"]),
-            "ratio": float(top["ratio"]),
-        },
+        {"share_of_rows": float(top["share_of_rows"]), "share_of_large": float(top["share_of_large"]), "large": large},
+        f"{top['ratio']:.1f} times the overall rate of misses beyond the tolerance.",
     )
 
 
-def target_unit(spec: BundleSpec, amount: float = 2.0) -> str:
-    return _unit(spec, amount)
+# --- chart titles (each states its finding) -------------------------------------------------
 
 
 def curve_title(curve, control: str, current: float, spec: BundleSpec) -> str:
-    """The trade-off chart's title: where net value peaks along this control, and where it is now."""
+    """Where net value peaks along this control, and where it is now."""
     column = "net_per_period" if spec.business.volume is not None else "net_per_case"
     top = curve.loc[curve[column].idxmax()]
-    when = fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
     where = (
-        f"a {fmt.percent(top[control])} decision threshold"
+        f"flagging from a {fmt.percent(top[control])} chance"
         if control == "threshold"
-        else f"{fmt.percent(top[control])} confidence needed to act"
+        else f"acting from {fmt.percent(top[control])} sure"
     )
     now = curve.iloc[(curve[control] - current).abs().argmin()]
     return (
-        f"Net value peaks at {fmt.money(top[column], spec.business.currency)} {when} with {where} "
-        f"(now {fmt.money(now[column], spec.business.currency)} at {fmt.percent(current)})"
+        f"Net value peaks at {_money(top[column], spec)} {_when(spec)} when {where} "
+        f"(now {_money(now[column], spec)} at {fmt.percent(current)})"
     )
 
 
 def segment_title(table, column_label: str, overall: Kpis) -> str:
-    """A segment chart's title: the lowest and highest segment against the whole."""
     ranked = table.dropna(subset=["accuracy_acted"]).sort_values("accuracy_acted", kind="stable")
     if ranked.empty:
         return f"Right when it acts, by {column_label.lower()}"
@@ -347,13 +452,17 @@ def calibration_title(example) -> str:
     )
 
 
-def histogram_title(summary, spec: BundleSpec) -> str:
-    """The error histogram's title: where most estimates land, and which way they lean."""
+def histogram_title(summary_, spec: BundleSpec) -> str:
     tolerance = spec.tolerance.absolute
-    lean = f"{fmt.percent(summary.over_share)} are too high"
+    lean = f"{fmt.percent(summary_.over_share)} are too high"
     if tolerance is None:
-        return f"{fmt.percent(summary.over_share)} of estimates are too high"
-    return f"{fmt.percent(summary.within)} of estimates land within {tolerance:g} {_unit(spec, tolerance)}; {lean}"
+        return f"{fmt.percent(summary_.over_share)} of estimates are too high"
+    return f"{fmt.percent(summary_.within)} of estimates land within {tolerance:g} {_unit(spec, tolerance)}; {lean}"
+
+
+def importance_title(table, spec: BundleSpec) -> str:
+    top = table.iloc[0]
+    return f"{top['label']} moves predictions most: by {_amount(top['importance'], spec).lstrip('+')} on average"
 
 
 # --- explanations ---------------------------------------------------------------------------
@@ -377,43 +486,28 @@ def _what(spec: BundleSpec, output: str | None = None) -> str:
     return "the predicted chance"
 
 
-def _lower(label: str) -> str:
-    """'Contract type' -> 'contract type', but leave acronyms and quoted words alone."""
-    return label[:1].lower() + label[1:] if label[:1].isupper() and not label[1:2].isupper() else label
-
-
-def shown_value(value, feature: str, spec: BundleSpec) -> str:
-    """A feature's value with its unit: '21.6 km', '3 calls', 'month-to-month'."""
-    if isinstance(value, float) and value != value:
-        return "unknown"
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-        info = spec.features.get(feature)
-        return f"{text} {info.unit}" if info and info.unit and info.unit not in ("1 to 5",) else text
-    return str(value)
-
-
 def drivers(table, directions: dict[str, tuple[str, str]], spec: BundleSpec, output: str | None = None) -> Finding:
     """What the model relies on most, and which way the top features push."""
     top = table.head(3)
     names = [_lower(str(label)) for label in top["label"]]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    parts = []
+    sentences = [f"The model relies most on {listed}."]
     if not (spec.task == "multiclass" and output is None):  # directions only mean something for one answer
         for row in top.itertuples():
             way, detail = directions.get(row.feature, ("mixed", ""))
             if way in ("raises", "lowers"):
-                parts.append(
-                    f"the higher the {_lower(row.label)}, the {'higher' if way == 'raises' else 'lower'} "
-                    f"{_what(spec, output)}"
+                sentences.append(
+                    f"The higher the {_lower(row.label)}, the {'higher' if way == 'raises' else 'lower'} "
+                    f"{_what(spec, output)}."
                 )
             elif way == "category" and detail:
-                parts.append(f"{_lower(row.label)} '{detail}' raises {_what(spec, output)} the most")
-    sentence = f"The model relies most on {listed}."
-    if parts:
-        text = "; ".join(parts)
-        sentence += " " + text[0].upper() + text[1:] + "."
-    return Finding("drivers", INFO, sentence, {"top": [float(v) for v in top["importance"]]})
+                sentences.append(f"{_cap(_lower(row.label))} '{detail}' raises {_what(spec, output)} the most.")
+    technical = "Ranked by mean absolute SHAP value on the explained sample, " + (
+        "in probability points." if spec.task != "regression" else "in the target's units."
+    )
+    return Finding(
+        "drivers", INFO, " ".join(sentences), {f"top_{i}": float(v) for i, v in enumerate(top["importance"])}, technical
+    )
 
 
 def case_reasons(
@@ -422,30 +516,78 @@ def case_reasons(
     """One case in words: its prediction against the model's starting point, and the biggest reasons."""
     if spec.task == "regression":
         unit = _unit(spec, 2)
-        lead = (
-            f"This {spec.subject}'s estimate is {predicted:.2f} {unit}, against a starting point of {base:.2f} "
-            f"before the model looks at its details."
-        )
+        sentences = [
+            f"This {spec.subject}'s estimate is {predicted:.2f} {unit}.",
+            f"Before it looks at the details, the model starts from {base:.2f}.",
+        ]
     else:
-        lead = (
-            f"For this {spec.subject}, {_what(spec, output)} is {fmt.percent(predicted)}, "
-            f"against a starting point of {fmt.percent(base)} before the model looks at its details."
-        )
+        sentences = [
+            f"For this {spec.subject}, {_what(spec, output)} is {fmt.percent(predicted)}.",
+            f"Before it looks at the details, the model starts from {fmt.percent(base)}.",
+        ]
     named = case_frame[case_frame["feature"] != ""].head(reasons)
-    items = [
-        f"{_lower(row.label)} is {shown_value(row.value, row.feature, spec)} ({_amount(row.contribution, spec)})"
-        for row in named.itertuples()
-    ]
-    sentence = lead + (" The biggest reasons: " + "; ".join(items) + "." if items else "")
+    for row in named.itertuples():
+        sentences.append(
+            f"{_cap(_lower(row.label))} is {shown_value(row.value, row.feature, spec)}: "
+            f"{_amount(row.contribution, spec)}."
+        )
+    technical = "Contributions are SHAP values; the starting point is the model's expected output."
     return Finding(
         "case",
         INFO,
-        sentence,
-        {"predicted": predicted, "base": base, "contributions": [float(c) for c in named["contribution"]]},
+        " ".join(sentences),
+        {
+            "predicted": predicted,
+            "base": base,
+            **{f"reason_{i}": float(c) for i, c in enumerate(named["contribution"])},
+        },
+        technical,
     )
 
 
-def importance_title(table, spec: BundleSpec) -> str:
-    """The importance chart's title: which feature moves predictions most, and by how much."""
-    top = table.iloc[0]
-    return f"{top['label']} moves predictions most: by {_amount(top['importance'], spec).lstrip('+')} on average"
+# --- the overview ---------------------------------------------------------------------------
+
+
+def risks(found: list[Finding]) -> list[Finding]:
+    """The cautions among the findings, worst first."""
+    return sorted([f for f in found if f.severity >= NOTE and f.code != "best_point"], key=lambda f: -f.severity)
+
+
+def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
+    """The question a reader is asked to decide, with what saying yes means."""
+    scale = (spec.business.volume / k.n) if spec.business.volume is not None else 1.0
+    when = fmt.per(spec.business.per) if spec.business.volume is not None else "in the test set"
+    if spec.task == "regression":
+        question = f"The decision: use the model to {spec.action or 'make the estimates'}?"
+    else:
+        question = f"The decision: let the model {spec.action or 'act'} at this setting?"
+    worth = _worth(k)
+    if k.acted == 0:
+        consequence = "At this setting it would act on nothing, so there is nothing to decide yet."
+    else:
+        consequence = (
+            f"It would handle {fmt.count(k.acted * scale)} {spec.subjects} {when} itself "
+            f"and {'earn' if worth >= 0 else 'lose'} about {_money(abs(worth), spec)} {_when(spec)}."
+        )
+    caution = "Weigh the risks below first." if risk_count else "Nothing below argues against it."
+    return Finding(
+        "decision",
+        INFO,
+        f"{question} {consequence} {caution}",
+        {"acts": k.acted * scale, "worth": abs(worth)},
+        f"Operating point: {describe_point(point, spec.task)}.",
+    )
+
+
+def executive(k: Kpis, spec: BundleSpec, drivers_: Finding | None) -> Finding:
+    """The paragraph a product manager reads first: what it does, how well, how much, what it is worth."""
+    what = spec.summary or f"It makes predictions about {spec.subjects}."
+    head = headline(k, spec)
+    sentences = [what, head.sentence]
+    unseen = out_of_scope(k, spec)
+    if unseen is not None:
+        sentences.append(unseen.sentence)
+    if drivers_ is not None:
+        sentences.append(drivers_.sentence.split(". ")[0].rstrip(".") + ".")
+    numbers_ = {**head.numbers, **(unseen.numbers if unseen else {}), **(drivers_.numbers if drivers_ else {})}
+    return Finding("executive", head.severity, " ".join(sentences), numbers_, head.technical)

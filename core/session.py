@@ -125,6 +125,7 @@ def select_bundle(entries: list[Entry]) -> Entry | None:
         "Model",
         ids,
         key=BUNDLE_KEY,
+        persist_state="session",
         format_func=lambda i: by_id[i].title if by_id[i].bundle else f"⚠ {i} (cannot open)",
         help="The model every page describes. The page link includes it, so a copied link opens the same model.",
     )
@@ -226,3 +227,23 @@ def _explanation(content_hash: str, _bundle: Bundle):
 def explanation(bundle: Bundle):
     """SHAP contributions for a sample of the bundle's rows: computed once, shared by all sessions."""
     return _explanation(bundle.content_hash, bundle)
+
+
+AUDIENCES = ("Plain", "Technical")
+
+
+def select_audience() -> str:
+    """The sidebar's audience switch, kept in the URL as ?audience=plain|technical."""
+    if st.session_state.get("audience") not in AUDIENCES:
+        wanted = str(st.query_params.get("audience", "")).capitalize()
+        st.session_state["audience"] = wanted if wanted in AUDIENCES else AUDIENCES[0]
+    st.sidebar.segmented_control(
+        "Audience",
+        AUDIENCES,
+        key="audience",
+        persist_state="session",
+        required=True,
+        help="Plain speaks in everyday words; Technical adds metric names, ranges and method notes for a model review.",
+    )
+    st.query_params["audience"] = st.session_state["audience"].lower()
+    return st.session_state["audience"]

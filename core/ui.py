@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import format as fmt
-from core import narrative
+from core import glossary, narrative
 from core.contract import BundleError, BundleSpec
 from core.metrics import Estimate, Headline
 from core.session import Entry, choose, headline
@@ -19,18 +19,12 @@ TASK_WORDS = {
     "regression": "Estimates a number",
 }
 CHART_FRAME = 130  # pixels for a chart's title, axis labels and legend around the plot
-GLOSSARY = {
-    "min_confidence": "How sure the model must be before it acts on its own. Below this, a person handles the "
-    "case: more of them are right, but fewer are handled automatically.",
-    "threshold": "The chance at which the model says yes. Lower it and the model catches more of the cases "
-    "that matter, at the price of more false alarms.",
-    "accuracy_acted": "How often the model is right on the cases it handles itself "
-    "(accuracy on the cases it acts on). Cases it hands to a person do not count here.",
-    "coverage": "The share of all real cases the model handles itself and was built for. "
-    "The rest go to a person, or are requests it was never trained on.",
-    "net_value": "What the model is worth over the period compared with people handling every case, "
-    "using the values per outcome in the bundle.",
-}
+GLOSSARY = glossary.GLOSSARY
+
+
+def audience() -> str:
+    """The reader chosen in the sidebar: Plain (default) or Technical."""
+    return st.session_state.get("audience", narrative.PLAIN)
 
 
 def unexpected(exc: Exception) -> BundleError:
@@ -65,7 +59,14 @@ def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
         value, value_label = r.net_per_period, f"Net value {fmt.per(spec.business.per)}"
     else:
         value, value_label = r.net_per_case, f"Net value per {spec.subject}"
-    accuracy_label = "Within tolerance" if spec.task == "regression" else "Right when it acts"
+    technical = audience() == narrative.TECHNICAL
+    accuracy_label = (
+        "Within tolerance"
+        if spec.task == "regression"
+        else "Accuracy (cases it acts on)"
+        if technical
+        else "Right when it acts"
+    )
     tiles = [
         (
             accuracy_label,
@@ -108,9 +109,9 @@ def bundle_card(entry: Entry, selected: bool) -> None:
             problem(unexpected(exc), "The figures for this model could not be computed")
             return
         kpi_tiles(result, spec)
-        for finding in narrative.summary(result.kpis, spec):
+        for finding in narrative.summary(result.kpis, spec, result.ranges):
             (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
-                finding.sentence
+                finding.text(audience())
             )
         if selected:
             st.success("This is the selected model.", icon=":material/check_circle:")
@@ -123,12 +124,13 @@ def findings(found: list[narrative.Finding | None]) -> None:
     for finding in found:
         if finding is None:
             continue
+        text = finding.text(audience())
         if finding.severity >= narrative.WARNING:
-            st.warning(finding.sentence, icon=":material/warning:")
+            st.warning(text, icon=":material/warning:")
         elif finding.severity == narrative.NOTE:
-            st.info(finding.sentence, icon=":material/lightbulb:")
+            st.info(text, icon=":material/lightbulb:")
         else:
-            st.markdown(finding.sentence)
+            st.markdown(text)
 
 
 def chart(built, finding_text: str) -> None:

@@ -20,7 +20,8 @@ unit_title = (
 )
 st.caption(
     f"{spec.title} · explained on {fmt.count(len(result.rows))} of {fmt.count(len(bundle.eval))} test "
-    f"{spec.subjects} · {result.note}"
+    f"{spec.subjects} · "
+    + (f"{result.method_name}: {result.note}" if ui.audience() == narrative.TECHNICAL else f"Method: {result.note}")
 )
 
 output = None

@@ -48,7 +48,14 @@ def operating_point() -> None:
 
     result = session.headline(bundle, point)
     k = result.kpis
-    ui.findings([narrative.headline(k, spec), narrative.small_sample(result.ranges, spec)])
+    own = session.headline(bundle).kpis
+    ui.findings(
+        [
+            narrative.headline(k, spec, result.ranges),
+            narrative.point_change(own, k, spec),
+            narrative.small_sample(result.ranges, spec),
+        ]
+    )
     ui.kpi_tiles(result, spec)
     st.markdown(narrative.people(k, spec).sentence)
     if spec.task == "regression":
@@ -72,7 +79,7 @@ def operating_point() -> None:
     )
     controls = [("min_confidence", "Confidence needed to act", point.min_confidence, best.point.min_confidence)]
     if spec.task == "binary":
-        controls.insert(0, ("threshold", "Decision threshold", point.threshold, best.point.threshold))
+        controls.insert(0, ("threshold", "Chance needed to flag", point.threshold, best.point.threshold))
     for tab, (control, label, current, best_at) in zip(st.tabs([c[1] for c in controls]), controls, strict=True):
         with tab:
             curve = session.curve(bundle, point, control)

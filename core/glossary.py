@@ -1,0 +1,53 @@
+"""One glossary for the whole app: every ML term a page uses, in one jargon-free line.
+
+Pages show these as tooltips; `JARGON` lists the words that Plain mode must not use anywhere
+else (a test walks every page in Plain mode and checks).
+"""
+
+from __future__ import annotations
+
+GLOSSARY = {
+    "accuracy_acted": "How often the model is right on the cases it handles itself. Cases it hands to a person "
+    "do not count here.",
+    "accuracy_in_scope": "How often the model is right on every case it was built for, as a test report would "
+    "say, whether or not it was sure enough to act.",
+    "coverage": "The share of all real cases the model handles itself and was built for. The rest go to a person, "
+    "or are requests it was never trained on.",
+    "net_value": "What the model is worth over the period compared with people handling every case, using the "
+    "value of each outcome in the bundle.",
+    "min_confidence": "How sure the model must be before it acts on its own. Below this, a person handles the "
+    "case: more of its answers are right, but it handles fewer cases.",
+    "threshold": "The chance at which the model says yes. Lower it and the model catches more of the cases that "
+    "matter, at the price of more false alarms.",
+    "range": "The 95% range: where the figure would most likely land on other, similar cases (from resampling "
+    "the test cases). n is the number of cases behind it.",
+    "calibration": "Whether the model's stated confidence matches how often it is right.",
+    "shap": "Each feature's share in moving one prediction away from the model's starting point.",
+    "audience": "Plain speaks in everyday words and natural frequencies; Technical adds metric names, ranges "
+    "and method notes for a model review.",
+    "segment": "A group of cases that share a value, such as a region or a plan.",
+    "out_of_scope": "Requests the model was never trained on: it cannot get them right.",
+}
+
+# Words a product manager should not have to know; Plain mode keeps them inside tooltips.
+JARGON = (
+    "precision",
+    "recall",
+    "f1",
+    "auc",
+    "shap",
+    "log-odds",
+    "logit",
+    "calibration",
+    "threshold",
+    "false positive",
+    "false negative",
+    "true positive",
+    "true negative",
+    "confusion matrix",
+    "bootstrap",
+    "roc",
+    "confidence interval",
+    "expected calibration error",
+    "softmax",
+)

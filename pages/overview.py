@@ -1,0 +1,70 @@
+"""Overview: the one screen a product manager reads, what it does, how well, for how much, what it is worth."""
+
+import streamlit as st
+
+from core import breakdown, explain, narrative, session, ui
+from core.contract import OperatingPoint
+
+bundle = ui.usable_bundle()
+spec = bundle.spec
+audience = ui.audience()
+point = (
+    OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
+    if st.session_state.get("_point_for") == bundle.id
+    else spec.operating_point
+)
+result = session.headline(bundle, point)
+k = result.kpis
+data = session.eval_set(bundle)
+st.title("Overview")
+st.caption(" · ".join(f for f in (spec.title, spec.owner, f"at {narrative.describe_point(point, spec.task)}") if f))
+
+labels = {name: spec.label(name) for name in bundle.features}
+explained = session.explanation(bundle)
+table = explain.importance(explained, labels)
+directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
+drivers = narrative.drivers(table, directions, spec)
+ui.findings([narrative.executive(k, spec, drivers)])
+ui.kpi_tiles(result, spec)
+
+st.subheader("The top three reasons behind its predictions")
+for row in table.head(3).itertuples():
+    way, detail = directions[row.feature]
+    push = {
+        "raises": "higher values raise it",
+        "lowers": "higher values lower it",
+        "category": f"'{detail}' raises it most",
+    }.get(way, "it pushes both ways")
+    st.markdown(
+        f"**{row.label}**: moves {narrative._what(spec)} by {narrative._amount(row.importance, spec)[1:]} "
+        f"on average; {push}."
+    )
+
+st.subheader("Risks and caveats")
+found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
+if spec.task == "regression":
+    summary = breakdown.error_summary(data)
+    for column in spec.segments:
+        table_ = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
+        found.append(narrative.large_errors(table_, spec.label(column), spec, summary.large_threshold))
+else:
+    frame = breakdown.reliability(data)
+    found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
+    for column in spec.segments:
+        segments = breakdown.segment_table(data, point, bundle.eval[column])
+        found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
+if narrative._worth(k) < 0:
+    found.append(
+        narrative.Finding(
+            "losing_money", narrative.WARNING, narrative.value_sentence(k, spec), {"worth": abs(narrative._worth(k))}
+        )
+    )
+risks = narrative.risks([f for f in found if f is not None])
+if risks:
+    ui.findings(risks)
+else:
+    st.markdown("No risk stands out: the figures are steady, and no group of cases does much worse than the rest.")
+
+st.subheader("The decision")
+ui.findings([narrative.decision(k, spec, point, len(risks))])
+st.page_link("pages/performance.py", label="Try another setting on the Performance page", icon=":material/tune:")
