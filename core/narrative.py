@@ -353,10 +353,11 @@ def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
     head = table.head(top)
     per_period = spec.business.volume is not None
     worth = float(head["worth_per_period"].sum()) if per_period else float(head["worth_per_case"].sum())
-    names = ", ".join(f"{r.label} ({fmt.percent(r.share)})" for r in head.itertuples())
+    named = [f"{r.label} ({fmt.percent(r.share)})" for r in head.itertuples()]
+    names = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
     sentence = (
         f"The biggest requests it was never trained on are {names}. Teaching it these {len(head)} could be "
-        f"worth about {_money(worth, spec)} {_when(spec)}, if it then did as well as on the rest."
+        f"worth about {_money(worth, spec)} {_when(spec)}. That assumes it then does as well as on the rest."
     )
     return Finding(
         "unseen_requests",
@@ -532,6 +533,7 @@ def case_reasons(
             f"{_amount(row.contribution, spec)}."
         )
     technical = "Contributions are SHAP values; the starting point is the model's expected output."
+    quoted = {f"value_{i}": float(v) for i, v in enumerate(named["value"]) if isinstance(v, numbers.Real)}
     return Finding(
         "case",
         INFO,
@@ -539,6 +541,7 @@ def case_reasons(
         {
             "predicted": predicted,
             "base": base,
+            **quoted,
             **{f"reason_{i}": float(c) for i, c in enumerate(named["contribution"])},
         },
         technical,

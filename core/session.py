@@ -201,11 +201,9 @@ def curve(bundle: Bundle, point: OperatingPoint, control: str):
 
 
 def class_names(bundle: Bundle) -> list[str]:
-    """Class names in the engine's order: binary [negative, positive], else the model's classes."""
-    if bundle.spec.task == "binary":
-        negative = next(c for c in bundle.classes if c != bundle.positive_class)
-        return [str(negative), str(bundle.positive_class)]
-    return [str(c) for c in bundle.classes]
+    from core.story import class_names as names
+
+    return names(bundle)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from core import charts, explain, narrative, session, ui
+from core import charts, explain, narrative, session, story, ui
 from core import format as fmt
-from core.bundle import class_index
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -77,12 +76,7 @@ how = left.radio(
     key="case_pick",
     format_func=str.capitalize,
 )
-if spec.task == "regression":
-    truth = bundle.y.to_numpy(float)[result.rows]
-elif spec.task == "binary":
-    truth = (bundle.y.iloc[result.rows] == bundle.positive_class).to_numpy(float)
-else:
-    truth = class_index(bundle.y.iloc[result.rows], bundle.classes)
+truth = story.truth_for_cases(bundle, result.rows)
 position = explain.pick_case(result, how if how != "by id" else "typical", truth)
 if how == "by id":
     ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist()

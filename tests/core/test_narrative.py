@@ -70,11 +70,11 @@ def test_headline_binary_losing_money():
     finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.6)), spec())
     # value per case -104/8 = -13, baseline -8: net -5 per customer x 20,000 a month
     assert finding.sentence == (
-        "The model acts on about 6 in 10 customers (63%) and is right about 4 in 10 times (40%) when it acts; "
-        "at this setting it loses about $100,000 a month compared with having people handle every customer."
+        "The model handles about 6 in 10 customers itself (63%). It is right about 4 in 10 times when it does (40%). "
+        "That loses about $100,000 a month compared with having people handle every customer."
     )
     assert finding.severity == narrative.WARNING
-    assert finding.numbers == {"coverage": 0.625, "accuracy_acted": 0.4, "net_per_period": -100000.0}
+    assert finding.numbers == {"coverage": 0.625, "accuracy_acted": 0.4, "worth": -100000.0, "n": 8}
 
 
 def test_headline_binary_earning_money_per_case_without_volume():
@@ -84,8 +84,8 @@ def test_headline_binary_earning_money_per_case_without_volume():
     finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.0)), no_volume)
     # TP 180, FP -20, TP 180, TN 0, FN -20, TN 0, FP -20, FN -20 -> 280 / 8 = 35, +8 over people
     assert finding.sentence == (
-        "The model acts on all customers (100%) and is right about 5 in 10 times (50%) when it acts; "
-        "at this setting it is worth about €43 per customer more than having people handle every customer."
+        "The model handles all customers itself (100%). It is right about 5 in 10 times when it does (50%). "
+        "That is worth about €43 per customer more than having people handle every customer."
     )
     assert finding.severity == narrative.INFO
 
@@ -94,7 +94,7 @@ def test_headline_when_the_model_acts_on_nothing():
     data = EvalSet.binary(**HAND_BINARY, values={"abstain": -8}, volume=20000)
     finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.99)), spec())
     assert finding.sentence == (
-        "At this setting the model acts on none of the 8 customers: people handle every one, so it adds no value yet."
+        "At this setting the model acts on none of the 8 customers. People handle every one, so it adds no value yet."
     )
 
 
@@ -118,7 +118,7 @@ def test_headline_regression():
     # errors .5 .2 2 0 -> 3 of 4 within an hour; value -6 * 2.7 / 4 = -4.05, +5 over people = .95 x 30,000
     assert finding.sentence == (
         "The estimate is within 1 hour for about 8 in 10 orders (75%). "
-        "At this setting it is worth about $28,500 a month more than having people handle every order."
+        "That is worth about $28,500 a month more than having people handle every order."
     )
 
 
@@ -128,8 +128,8 @@ def test_out_of_scope_finding_present_and_absent():
     with_unseen = kpis(EvalSet.multiclass([0, 1, -1, 0], proba), OperatingPoint())
     finding = narrative.out_of_scope(with_unseen, tickets)
     assert finding.sentence == (
-        "About 3 in 10 tickets (25%) ask for something the model was never trained on, "
-        "so its 67% accuracy in tests describes only the rest."
+        "About 3 in 10 tickets (25%) ask for something the model was never trained on. "
+        "Its 67% accuracy in tests only covers the rest."
     )
     assert finding.numbers == {"out_of_scope": 0.25, "accuracy_in_scope": pytest.approx(2 / 3)}
     all_known = kpis(EvalSet.multiclass([0, 1, 0, 1], proba), OperatingPoint())

@@ -51,8 +51,8 @@ def test_people_mentions_unseen_requests():
     k = kpis(data, OperatingPoint(min_confidence=0.6))
     tickets = spec(task="multiclass", subject="ticket", subjects="tickets", business=Business(volume=1000, per="week"))
     assert narrative.people(k, tickets).sentence == (
-        "Of 1,000 tickets a week, the model acts on 750 itself and hands 250 to a person; "
-        "500 ask for something it was never trained on."
+        "Of 1,000 tickets a week, the model acts on 750 itself and hands 250 to a person. "
+        "500 of them ask for something it was never trained on."
     )
 
 
@@ -62,7 +62,7 @@ def test_best_point_sentence_and_silence_when_already_there():
     found = narrative.best_point(best, k, OperatingPoint(0.5, 0.6), spec())
     assert found.sentence == (
         "Net value is highest, about $400,000 a month, when the model flags a case from a 24% chance and "
-        "always acts: $287,500 a month more than now."
+        "always acts. That is $287,500 a month more than now."
     )
     same = Best(OperatingPoint(0.5, 0.6), k.net_per_case, k.net_per_period)
     assert narrative.best_point(same, k, OperatingPoint(0.5, 0.6), spec()).sentence == (
@@ -74,7 +74,7 @@ def test_small_sample_caution_present_and_absent():
     few = bootstrap(outcomes(HAND, OperatingPoint(0.5, 0.6)))
     finding = narrative.small_sample(few, spec())
     assert finding.severity == narrative.WARNING
-    assert finding.sentence.startswith("Only 5 customers stand behind the accuracy figure (it could be anywhere from ")
+    assert finding.sentence.startswith("Only 5 customers stand behind the accuracy figure. It could be anywhere from ")
     many = type(few)(**{**few.__dict__, "accuracy_acted": Estimate(0.8, 0.78, 0.82, 3000)})
     assert narrative.small_sample(many, spec()) is None
     none = type(few)(**{**few.__dict__, "accuracy_acted": Estimate(float("nan"), float("nan"), float("nan"), 0)})
@@ -86,21 +86,21 @@ def test_small_sample_caution_present_and_absent():
 def test_binary_outcome_sentence():
     o = breakdown.binary_outcomes(HAND, OperatingPoint(0.5, 0.6))
     assert narrative.binary_outcomes(o, spec()).sentence == (
-        "Of the 4 customers who cancelled, the model flagged 1, missed 1 and handed 2 to a person; "
-        "it also flagged 2 of the 4 who did not."
+        "Of the 4 customers who cancelled, the model flagged 1 and missed 1. It handed 2 to a person. "
+        "It also flagged 2 of the 4 who did not."
     )
 
 
 def test_calibration_sentences():
     honest = pd.Series({"stated": 0.78, "observed": 0.77})
     assert narrative.calibration(honest, 0.015).sentence == (
-        "When the model says it is about 78% sure, it is right 77% of the time: its confidence can be taken at face value."
+        "When the model says it is about 78% sure, it is right 77% of the time. Its confidence can be taken at face value."
     )
     proud = pd.Series({"stated": 0.75, "observed": 0.24})
     found = narrative.calibration(proud, 0.28)
     assert found.sentence == (
-        "When the model says it is about 75% sure, it is right 24% of the time: it is more sure of itself than it "
-        "should be, off by 28% on average."
+        "When the model says it is about 75% sure, it is right 24% of the time. It is more sure of itself than it "
+        "should be, off by 28 points on average."
     )
     assert found.severity == narrative.WARNING
     assert narrative.calibration(None, 0.1) is None
@@ -110,8 +110,8 @@ def test_weakest_segment_sentence_and_small_gaps():
     overall = kpis(HAND, OperatingPoint(0.5, 0.6))  # 40% right when it acts
     row = pd.Series({"segment": "South", "accuracy_acted": 0.25, "acted": 120})
     assert narrative.weakest_segment(row, "Region", overall, spec()).sentence == (
-        "It is weakest for Region South: right 25% of the time when it acts, against 40% overall "
-        "(120 customers acted on)."
+        "It does worst for region South. There it is right 25% of the time when it acts, against 40% overall "
+        "(120 customers)."
     )
     close = pd.Series({"segment": "South", "accuracy_acted": 0.39, "acted": 120})
     assert narrative.weakest_segment(close, "Region", overall, spec()) is None
@@ -135,27 +135,26 @@ def test_regression_error_sentences():
     )
     summary = breakdown.error_summary(data)
     assert narrative.regression_errors(summary, delivery).sentence == (
-        "75% of estimates are within 1 hour; a typical estimate is off by 0.75 hours, "
-        "and errors cost about $166,500 a month."
+        "75% of estimates are within 1 hour. A typical estimate is off by 0.75 hours. "
+        "Errors cost about $166,500 a month."
     )
     table = pd.DataFrame(
         {"segment": ["Partner B"], "share_of_rows": [0.2], "share_of_large": [0.59], "ratio": [3.0], "large": [189]}
     )
     assert narrative.large_errors(table, "Carrier", delivery, 1.0).sentence == (
-        "Misses of more than 1 hour concentrate in Carrier Partner B: 20% of orders but 59% of those misses "
-        "(3.0 times the usual rate)."
+        "Misses of more than 1 hour pile up in carrier Partner B. It has 20% of orders but 59% of those misses."
     )
     assert narrative.large_errors(table.assign(ratio=1.2), "Carrier", delivery, 1.0) is None
     assert narrative.large_errors(table, "Carrier", delivery, 2.0).sentence.startswith(
-        "Misses of more than 2 hours concentrate"
+        "Misses of more than 2 hours pile up"
     )
 
 
 @pytest.mark.parametrize(
     "control, sentence",
     [
-        ("threshold", "Net value peaks at $300 a month with a 20% decision threshold (now $100 at 50%)"),
-        ("min_confidence", "Net value peaks at $300 a month with 20% confidence needed to act (now $100 at 50%)"),
+        ("threshold", "Net value peaks at $300 a month when flagging from a 20% chance (now $100 at 50%)"),
+        ("min_confidence", "Net value peaks at $300 a month when acting from 20% sure (now $100 at 50%)"),
     ],
 )
 def test_curve_titles(control, sentence):

@@ -1,0 +1,84 @@
+"""Every finding the app can tell about one bundle at one operating point, in one list.
+
+Pages pick the findings they need; this gathers them all so that tests can hold every generated
+sentence to the same bars (readability, no jargon, every number traceable).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core import breakdown, explain, metrics, narrative, tradeoff
+from core.bundle import Bundle, class_index
+from core.contract import OperatingPoint
+
+
+def class_names(bundle: Bundle) -> list[str]:
+    """Class names in the engine's order: binary [negative, positive], else the model's classes."""
+    if bundle.spec.task == "binary":
+        negative = next(c for c in bundle.classes if c != bundle.positive_class)
+        return [str(negative), str(bundle.positive_class)]
+    return [str(c) for c in bundle.classes]
+
+
+def truth_for_cases(bundle: Bundle, rows: np.ndarray) -> np.ndarray:
+    """What "right" means for picking cases: the value, the event (0/1), or the class position."""
+    if bundle.spec.task == "regression":
+        return bundle.y.to_numpy(float)[rows]
+    if bundle.spec.task == "binary":
+        return (bundle.y.iloc[rows] == bundle.positive_class).to_numpy(float)
+    return class_index(bundle.y.iloc[rows], bundle.classes)
+
+
+def findings(
+    bundle: Bundle, data: metrics.EvalSet, explained: explain.Explanation, point: OperatingPoint | None = None
+) -> list[narrative.Finding]:
+    """All findings for a bundle (those that apply), in the order the pages show them."""
+    spec = bundle.spec
+    point = point or spec.operating_point
+    result = metrics.headline(data, point)
+    k = result.kpis
+    own = metrics.kpis(data, spec.operating_point)
+    labels = {name: spec.label(name) for name in bundle.features}
+    table = explain.importance(explained, labels)
+    directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
+    drivers = narrative.drivers(table, directions, spec)
+    found = [
+        narrative.executive(k, spec, drivers),
+        *narrative.summary(k, spec, result.ranges),
+        narrative.people(k, spec),
+        narrative.point_change(own, k, spec),
+        narrative.small_sample(result.ranges, spec),
+        drivers,
+    ]
+    if spec.task == "regression":
+        summary = breakdown.error_summary(data)
+        found.append(narrative.regression_errors(summary, spec))
+        for column in spec.segments:
+            large = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
+            found.append(narrative.large_errors(large, spec.label(column), spec, summary.large_threshold))
+    else:
+        found.append(narrative.best_point(tradeoff.best_point(tradeoff.Index(data)), k, point, spec))
+        if spec.task == "binary":
+            found.append(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec))
+        frame = breakdown.reliability(data)
+        found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
+        for column in spec.segments:
+            segments = breakdown.segment_table(data, point, bundle.eval[column])
+            found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
+        if spec.task == "multiclass":
+            found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
+    truth = truth_for_cases(bundle, explained.rows)
+    for pick in ("typical", "most confident", "most surprising error"):
+        position = explain.pick_case(explained, pick, truth)
+        k_out = int(explained.predicted[position].argmax()) if explained.values.shape[2] > 1 else 0
+        case = explain.case(explained, position, bundle.X, labels, k_out)
+        output = explained.outputs[k_out] if spec.task == "multiclass" else None
+        found.append(
+            narrative.case_reasons(
+                case, float(explained.base[k_out]), float(explained.predicted[position, k_out]), spec, output
+            )
+        )
+    risks = narrative.risks([f for f in found if f is not None and f.code not in ("executive", "headline")])
+    found.append(narrative.decision(k, spec, point, len(risks)))
+    return [f for f in found if f is not None]
