@@ -483,7 +483,7 @@ def _what(spec: BundleSpec, output: str | None = None) -> str:
     if spec.task == "regression":
         return "the estimate"
     if spec.task == "multiclass":
-        return f"the chance of {output}" if output else "the chance of the chosen answer"
+        return f"the chance of {output}" if output else "the chance of its answer"
     return "the predicted chance"
 
 
@@ -572,7 +572,7 @@ def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
             f"It would handle {fmt.count(k.acted * scale)} {spec.subjects} {when} itself "
             f"and {'earn' if worth >= 0 else 'lose'} about {_money(abs(worth), spec)} {_when(spec)}."
         )
-    caution = "Weigh the risks below first." if risk_count else "Nothing below argues against it."
+    caution = "Weigh the risks above first." if risk_count else "Nothing above argues against it."
     return Finding(
         "decision",
         INFO,

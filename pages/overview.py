@@ -17,7 +17,11 @@ result = session.headline(bundle, point)
 k = result.kpis
 data = session.eval_set(bundle)
 st.title("Overview")
-st.caption(" · ".join(f for f in (spec.title, spec.owner, f"at {narrative.describe_point(point, spec.task)}") if f))
+st.caption(
+    " · ".join(
+        f for f in (spec.title, spec.owner, f"setting: the model {narrative.describe_point(point, spec.task)}") if f
+    )
+)
 
 labels = {name: spec.label(name) for name in bundle.features}
 explained = session.explanation(bundle)

@@ -35,7 +35,9 @@ def test_explanations_render_for_every_demo_bundle(app, demo_root, bundle_id):
     assert at.title[0].value == "Explanations"
     caption = at.caption[0].value
     assert "explained on 2,000 of" in caption
-    assert ("Tree SHAP" in caption) or ("Linear SHAP" in caption)
+    assert "Method: exact contributions computed from the model's own trees" in caption or (
+        "Method: each feature's weight times how far its value is from the average" in caption
+    )
     assert [h.value for h in at.subheader] == ["What the model relies on", "One feature up close", "One case"]
     assert at.markdown[0].value.startswith("The model relies most on ")
     titles = chart_titles(at)

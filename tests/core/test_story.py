@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 import textstat
@@ -12,7 +11,7 @@ import textstat
 from core import breakdown, explain, metrics, narrative, scoring, story
 from core import format as fmt
 from core.bundle import load_bundle
-from core.contract import Business, BundleSpec, OperatingPoint
+from core.contract import BundleSpec, Business, OperatingPoint
 from core.glossary import JARGON
 from tests.app.test_home import DEMOS
 
@@ -160,12 +159,12 @@ def test_decision_follows_the_numbers_and_the_risks():
     k = metrics.kpis(binary(P), OperatingPoint(0.5, 0.6))
     assert narrative.decision(k, spec(), OperatingPoint(0.5, 0.6), 2).sentence == (
         "The decision: let the model offer a discount at this setting? It would handle 12,500 customers a month "
-        "itself and earn about $112,500 a month. Weigh the risks below first."
+        "itself and earn about $112,500 a month. Weigh the risks above first."
     )
     nothing = metrics.kpis(binary(P), OperatingPoint(0.5, 0.99))
     assert narrative.decision(nothing, spec(), OperatingPoint(0.5, 0.99), 0).sentence == (
         "The decision: let the model offer a discount at this setting? At this setting it would act on nothing, "
-        "so there is nothing to decide yet. Nothing below argues against it."
+        "so there is nothing to decide yet. Nothing above argues against it."
     )
 
 
