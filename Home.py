@@ -40,4 +40,5 @@ page = st.navigation(
 )
 session.select_bundle(entries)
 session.select_audience()
+session.glossary_panel()
 page.run()

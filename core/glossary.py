@@ -29,6 +29,20 @@ GLOSSARY = {
     "out_of_scope": "Requests the model was never trained on: it cannot get them right.",
 }
 
+TERMS = {  # the glossary as people look words up: term -> one line
+    "Right when it acts (accuracy)": GLOSSARY["accuracy_acted"],
+    "Accuracy in tests": GLOSSARY["accuracy_in_scope"],
+    "Coverage": GLOSSARY["coverage"],
+    "Net value": GLOSSARY["net_value"],
+    "Confidence needed to act": GLOSSARY["min_confidence"],
+    "Chance needed to flag (threshold)": GLOSSARY["threshold"],
+    "95% range and n": GLOSSARY["range"],
+    "Can its confidence be trusted (calibration)": GLOSSARY["calibration"],
+    "Contribution (SHAP)": GLOSSARY["shap"],
+    "Segment": GLOSSARY["segment"],
+    "Never trained on (out of scope)": GLOSSARY["out_of_scope"],
+}
+
 # Words a product manager should not have to know; Plain mode keeps them inside tooltips.
 JARGON = (
     "precision",

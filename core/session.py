@@ -245,3 +245,11 @@ def select_audience() -> str:
     )
     st.query_params["audience"] = st.session_state["audience"].lower()
     return st.session_state["audience"]
+
+
+def glossary_panel() -> None:
+    """The glossary, one line per term, in the sidebar of every page."""
+    from core.glossary import TERMS
+
+    with st.sidebar.expander("What the words mean"):
+        st.markdown("\n".join(f"- **{term}**: {line}" for term, line in TERMS.items()))
