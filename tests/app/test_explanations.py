@@ -39,10 +39,10 @@ def test_explanations_render_for_every_demo_bundle(app, demo_root, bundle_id):
         "Method: each feature's weight times how far its value is from the average" in caption
     )
     assert [h.value for h in at.subheader] == ["What the model relies on", "One feature up close", "One case"]
-    assert at.markdown[0].value.startswith("The model relies most on ")
+    assert at.main.markdown[0].value.startswith("The model relies most on ")
     titles = chart_titles(at)
     assert len(titles) == 4 and titles[0].endswith("on average")
-    assert any(m.value.startswith("**") and "actually:" in m.value for m in at.markdown)
+    assert any(m.value.startswith("**") and "actually:" in m.value for m in at.main.markdown)
 
 
 def test_choosing_another_feature_redraws_its_view(app, demo_root):
@@ -57,20 +57,20 @@ def test_choosing_another_feature_redraws_its_view(app, demo_root):
 
 def test_choosing_another_case_changes_the_reasons(app, demo_root):
     at = open_explanations(app, demo_root, bundle="churn-gbm")
-    typical = [m.value for m in at.markdown if m.value.startswith("For this customer")][0]
+    typical = [m.value for m in at.main.markdown if m.value.startswith("For this customer")][0]
     at.radio(key="case_pick").set_value("most confident").run()
     assert not at.exception
-    confident = [m.value for m in at.markdown if m.value.startswith("For this customer")][0]
+    confident = [m.value for m in at.main.markdown if m.value.startswith("For this customer")][0]
     assert confident != typical
     at.radio(key="case_pick").set_value("by id").run()
     at.selectbox(key="case_id").select(at.selectbox(key="case_id").options[5]).run()
     assert not at.exception
-    assert any(at.selectbox(key="case_id").options[5] in m.value for m in at.markdown)
+    assert any(at.selectbox(key="case_id").options[5] in m.value for m in at.main.markdown)
 
 
 def test_multiclass_can_explain_one_class(app, demo_root):
     at = open_explanations(app, demo_root, bundle="support-router")
     at.selectbox(key="explain_class").select("refund_request").run()
     assert not at.exception
-    drivers = at.markdown[0].value
+    drivers = at.main.markdown[0].value
     assert "refund" in drivers and "the chance of refund_request" in drivers

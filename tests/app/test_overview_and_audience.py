@@ -30,12 +30,12 @@ def test_overview_renders_in_both_audiences(app, demo_root, bundle_id, audience)
         "The decision",
     ]
     assert len(at.metric) == 3
-    paragraph = at.markdown[0].value
+    paragraph = at.main.markdown[0].value
     assert paragraph.startswith(load_bundle(demo_root / bundle_id).spec.summary)
     assert "more than having people handle every" in paragraph
     assert ("Accuracy on the cases it acts on" in paragraph) == (audience == "technical")
-    assert sum(m.value.startswith("**") for m in at.markdown) == 3  # the three reasons
-    decision = [m.value for m in [*at.markdown, *at.info, *at.warning] if m.value.startswith("The decision:")]
+    assert sum(m.value.startswith("**") for m in at.main.markdown) == 3  # the three reasons
+    decision = [m.value for m in [*at.main.markdown, *at.info, *at.warning] if m.value.startswith("The decision:")]
     assert len(decision) == 1
 
 
@@ -63,7 +63,7 @@ def visible_text(at) -> list[str]:
     """Everything a reader sees on the page, tooltips excepted."""
     texts = []
     for kind in ("title", "subheader", "header", "markdown", "caption", "info", "warning", "success", "error"):
-        texts += [e.value for e in getattr(at, kind)]
+        texts += [e.value for e in getattr(at.main, kind)]  # the sidebar glossary may name the terms it explains
     texts += [m.label for m in at.metric]
     for kind in ("selectbox", "slider", "radio", "button", "segmented_control"):
         try:

@@ -102,7 +102,7 @@ def test_one_click_moves_to_the_best_value_setting(app, demo_root):
     assert not at.exception
     assert at.slider(key="threshold").value == pytest.approx(best.threshold)
     assert at.slider(key="min_confidence").value == pytest.approx(best.min_confidence)
-    assert any(i.value == "This is already the setting with the highest net value." for i in at.markdown)
+    assert any(i.value == "This is already the setting with the highest net value." for i in at.main.markdown)
 
 
 def test_a_broken_bundle_explains_itself_on_the_page(app, mixed_root):
