@@ -167,22 +167,6 @@ def _to_array(values) -> np.ndarray:
     return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
 
 
-def _raw_contributions(kind: str, estimator, transformed: np.ndarray, background: np.ndarray):
-    import shap
-
-    if kind == "tree":
-        explainer = shap.TreeExplainer(estimator)
-        values = explainer.shap_values(transformed, check_additivity=False)
-    else:
-        explainer = shap.LinearExplainer(estimator, background)
-        values = explainer.shap_values(transformed)
-    values = np.asarray(values, dtype=float)
-    if values.ndim == 2:
-        values = values[:, :, None]
-    base = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
-    return values, base
-
-
 def _to_output_units(values, base, shown: np.ndarray, task: str):
     """Turn margin (log-odds) contributions into probability points that add up to `shown`.
 
@@ -207,6 +191,113 @@ def _to_output_units(values, base, shown: np.ndarray, task: str):
     return values * factor[:, None, :], shown_base
 
 
+class RowExplainer:
+    """A fitted model's explainer, built once, that explains any rows: the sample, or one edited case.
+
+    Tree ensembles get TreeExplainer and linear models LinearExplainer, on the final estimator of a
+    Pipeline with encoded columns added back up; anything else (or a model shap cannot read) gets
+    a permutation explainer over the original columns.
+    """
+
+    def __init__(self, model, X: pd.DataFrame, task: str, classes: tuple | None = None, positive=None):
+        self.model, self.task, self.classes, self.positive = model, task, classes, positive
+        self.features = [str(c) for c in X.columns]
+        self.outputs = ["prediction"] if task == "regression" else [str(c) for c in classes]
+        self.preprocessing, estimator = split_pipeline(model)
+        self.kind = explainer_kind(estimator)
+        if self.kind != "permutation":
+            self._margin_explainer(estimator, X)
+        if self.kind == "permutation":
+            self._permutation_explainer(X)
+
+    def _transform(self, frame: pd.DataFrame) -> np.ndarray:
+        if self.preprocessing is None:
+            return frame.to_numpy(float)
+        return _to_array(self.preprocessing.transform(frame))
+
+    def _margin_explainer(self, estimator, X: pd.DataFrame) -> None:
+        import shap
+
+        probe = X.iloc[:2]
+        width = self._transform(probe).shape[1]
+        self.groups = (
+            column_groups(self.preprocessing, self.features, width)
+            if self.preprocessing is not None
+            else np.arange(len(self.features))
+        )
+        if (self.groups < 0).any():
+            self.kind = "permutation"  # encoded columns we cannot trace back: explain the original columns
+            return
+        try:
+            if self.kind == "tree":
+                self.shap = shap.TreeExplainer(estimator)
+            else:
+                background = self._transform(X.iloc[sample_rows(np.zeros(len(X)), BACKGROUND_SIZE, seed=1)])
+                self.shap = shap.LinearExplainer(estimator, background)
+            self._raw(self._transform(probe))
+        except Exception:  # e.g. a tree model shap cannot read (multiclass GradientBoosting)
+            self.kind = "permutation"
+
+    def _raw(self, transformed: np.ndarray):
+        if self.kind == "tree":
+            values = self.shap.shap_values(transformed, check_additivity=False)
+        else:
+            values = self.shap.shap_values(transformed)
+        values = np.asarray(values, dtype=float)
+        if values.ndim == 2:
+            values = values[:, :, None]
+        return values, np.atleast_1d(np.asarray(self.shap.expected_value, dtype=float))
+
+    def _permutation_explainer(self, X: pd.DataFrame) -> None:
+        import shap
+
+        self.codes = _Codes(X)
+        background = self.codes.encode(X.iloc[sample_rows(np.zeros(len(X)), AGNOSTIC_BACKGROUND, seed=2)])
+
+        def predict(array):
+            frame = self.codes.decode(array)
+            return self.model.predict(frame)[:, None] if self.task == "regression" else self.model.predict_proba(frame)
+
+        masker = shap.maskers.Independent(background, max_samples=AGNOSTIC_BACKGROUND)
+        self.shap = shap.PermutationExplainer(predict, masker, seed=0)
+
+    def shown(self, frame: pd.DataFrame) -> np.ndarray:
+        """The predictions the app shows: class probabilities, or the estimate as one column."""
+        if self.task == "regression":
+            return np.asarray(self.model.predict(frame), dtype=float)[:, None]
+        return np.asarray(self.model.predict_proba(frame), dtype=float)
+
+    def explain(self, frame: pd.DataFrame, time_budget: float = float("inf"), progress=None):
+        """(values, base, shown, outputs) for the rows of `frame`; a permutation explainer may stop
+        early at the time budget, explaining the first rows only (len(values) says how many)."""
+        started = time.perf_counter()
+        shown = self.shown(frame)
+        if self.kind == "permutation":
+            done, chunks, base = 0, [], None
+            for start in range(0, len(frame), 50):
+                chunk = self.codes.encode(frame.iloc[start : start + 50])
+                result = self.shap(chunk, max_evals=2 * len(self.features) + 1, silent=True)
+                chunks.append(np.asarray(result.values, dtype=float).reshape(len(chunk), len(self.features), -1))
+                base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(chunk), -1)[0])
+                done += len(chunk)
+                if progress:
+                    progress(done / len(frame))
+                if time.perf_counter() - started > time_budget:
+                    break
+            values, shown = np.concatenate(chunks), shown[:done]
+        else:
+            raw, base = self._raw(self._transform(frame))
+            values = np.zeros((raw.shape[0], len(self.features), raw.shape[2]))
+            np.add.at(values, (slice(None), self.groups, slice(None)), raw)
+            values, base = _to_output_units(
+                values, base, shown if raw.shape[2] == shown.shape[1] else shown[:, 1:], self.task
+            )
+        outputs = self.outputs
+        if self.task == "binary":
+            values, base, shown, outputs = _positive_only(values, base, shown, self.classes, self.positive)
+        return values, base, shown, outputs
+
+
 def explain(
     model,
     X: pd.DataFrame,
@@ -217,57 +308,19 @@ def explain(
     size: int = SAMPLE_SIZE,
     time_budget: float = TIME_BUDGET_SECONDS,
     progress=None,
+    explainer: RowExplainer | None = None,
 ) -> Explanation:
     """Explain a stratified sample of the evaluation rows of a fitted model or Pipeline."""
     started = time.perf_counter()
-    features = [str(c) for c in X.columns]
     rows = sample_rows(labels if labels is not None else np.zeros(len(X)), size)
-    sample = X.iloc[rows]
-    if task == "regression":
-        shown = np.asarray(model.predict(sample), dtype=float)[:, None]
-        outputs = ["prediction"]
-    else:
-        shown = np.asarray(model.predict_proba(sample), dtype=float)
-        outputs = [str(c) for c in classes]
-    preprocessing, estimator = split_pipeline(model)
-    kind = explainer_kind(estimator)
-    if kind != "permutation":
-        transformed = (
-            _to_array(preprocessing.transform(sample)) if preprocessing is not None else sample.to_numpy(float)
-        )
-        groups = (
-            column_groups(preprocessing, features, transformed.shape[1])
-            if preprocessing is not None
-            else np.arange(len(features))
-        )
-        if (groups < 0).any():
-            kind = "permutation"  # encoded columns we cannot trace back: explain the original columns instead
-    if kind != "permutation":
-        background_rows = X.iloc[sample_rows(np.zeros(len(X)), BACKGROUND_SIZE, seed=1)]
-        background = (
-            _to_array(preprocessing.transform(background_rows))
-            if preprocessing is not None
-            else background_rows.to_numpy(float)
-        )
-        try:
-            values, base = _raw_contributions(kind, estimator, transformed, background)
-        except Exception:  # e.g. a tree model shap cannot read (multiclass GradientBoosting)
-            kind = "permutation"
-    if kind == "permutation":
-        values, base, rows, shown = _permutation(model, X, rows, task, shown, time_budget, started, progress)
-    else:
-        grouped = np.zeros((values.shape[0], len(features), values.shape[2]))
-        np.add.at(grouped, (slice(None), groups, slice(None)), values)
-        values, base = _to_output_units(
-            grouped, base, shown if values.shape[2] == shown.shape[1] else shown[:, 1:], task
-        )
-    if task == "binary":
-        values, base, shown, outputs = _positive_only(values, base, shown, classes, positive)
+    explainer = explainer or RowExplainer(model, X, task, classes, positive)
+    remaining = time_budget - (time.perf_counter() - started)
+    values, base, shown, outputs = explainer.explain(X.iloc[rows], remaining, progress)
     return Explanation(
-        method=kind,
-        features=features,
+        method=explainer.kind,
+        features=explainer.features,
         outputs=outputs,
-        rows=rows,
+        rows=rows[: len(values)],
         values=values,
         base=base,
         predicted=shown,
@@ -315,34 +368,6 @@ class _Codes:
             else:
                 data[c] = array[:, j]
         return pd.DataFrame(data, columns=self.columns)
-
-
-def _permutation(model, X, rows, task, shown, time_budget, started, progress):
-    """Model-agnostic contributions on the original columns, in chunks until the budget runs out."""
-    import shap
-
-    codes = _Codes(X)
-    background = codes.encode(X.iloc[sample_rows(np.zeros(len(X)), AGNOSTIC_BACKGROUND, seed=2)])
-
-    def predict(array):
-        frame = codes.decode(array)
-        return model.predict(frame)[:, None] if task == "regression" else model.predict_proba(frame)
-
-    masker = shap.maskers.Independent(background, max_samples=AGNOSTIC_BACKGROUND)
-    explainer = shap.PermutationExplainer(predict, masker, seed=0)
-    done, chunks = 0, []
-    for start in range(0, len(rows), 50):
-        chunk = codes.encode(X.iloc[rows[start : start + 50]])
-        result = explainer(chunk, max_evals=2 * len(codes.columns) + 1, silent=True)
-        chunks.append(np.asarray(result.values, dtype=float).reshape(len(chunk), len(codes.columns), -1))
-        base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(chunk), -1)[0])
-        done += len(chunk)
-        if progress:
-            progress(done / len(rows))
-        if time.perf_counter() - started > time_budget:
-            break
-    values = np.concatenate(chunks)
-    return values, base, rows[:done], shown[:done]
 
 
 # --- summaries the page draws from ----------------------------------------------------------
