@@ -31,6 +31,12 @@ page = st.navigation(
             help="Choose when the model acts, and see accuracy, coverage and value move together.",
         ),
         st.Page(
+            "pages/whatif.py",
+            title="What if",
+            icon=":material/science:",
+            help="Change a case and see the prediction and its reasons at once; try a rule on everyone.",
+        ),
+        st.Page(
             "pages/explanations.py",
             title="Explanations",
             icon=":material/psychology:",

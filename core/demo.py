@@ -49,7 +49,7 @@ def _encoder(categorical: list[str], numeric: list[str], scale: bool = False) ->
 CHURN_CATEGORICAL = ["contract", "plan", "internet_service", "payment_method", "paperless_billing"]
 CHURN_NUMERIC = ["tenure_months", "monthly_charges", "support_calls_90d", "late_payments_12m", "satisfaction", "age"]
 CHURN_FEATURES = {
-    "tenure_months": {"label": "Months as a customer", "unit": "months"},
+    "tenure_months": {"label": "Months as a customer", "unit": "months", "actionable": False},
     "monthly_charges": {"label": "Monthly bill", "unit": "USD"},
     "contract": {"label": "Contract type"},
     "plan": {"label": "Plan"},
@@ -57,7 +57,7 @@ CHURN_FEATURES = {
     "payment_method": {"label": "Payment method"},
     "paperless_billing": {"label": "Paperless billing"},
     "support_calls_90d": {"label": "Support calls in the last 90 days", "unit": "calls"},
-    "late_payments_12m": {"label": "Late payments in the last year", "unit": "payments"},
+    "late_payments_12m": {"label": "Late payments in the last year", "unit": "payments", "actionable": False},
     "satisfaction": {"label": "Satisfaction survey score", "unit": "1 to 5", "actionable": False},
     "age": {"label": "Age", "unit": "years", "actionable": False},
 }

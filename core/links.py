@@ -49,3 +49,21 @@ def point_to_query(point: OperatingPoint, spec: BundleSpec) -> dict[str, str]:
     if spec.task == "binary":
         query["threshold"] = f"{point.threshold:.2f}"
     return query
+
+
+EDIT_SEPARATOR, VALUE_SEPARATOR = "|", ":"
+
+
+def edits_to_query(edits: dict[str, object]) -> str:
+    """Edits as one query value: 'contract:one-year|monthly_charges:49.5'."""
+    return EDIT_SEPARATOR.join(f"{name}{VALUE_SEPARATOR}{value}" for name, value in edits.items())
+
+
+def edits_from_query(raw: str | None, features: list[str]) -> dict[str, str]:
+    """Edits from a link, keeping only features the model has (values are checked by the page)."""
+    edits = {}
+    for part in (raw or "").split(EDIT_SEPARATOR):
+        name, _, value = part.partition(VALUE_SEPARATOR)
+        if name in features and value != "":
+            edits[name] = value
+    return edits

@@ -253,3 +253,31 @@ def glossary_panel() -> None:
 
     with st.sidebar.expander("What the words mean"):
         st.markdown("\n".join(f"- **{term}**: {line}" for term, line in TERMS.items()))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _row_explainer(content_hash: str, _bundle: Bundle):
+    from core.explain import RowExplainer
+
+    return RowExplainer(_bundle.model, _bundle.X, _bundle.spec.task, _bundle.classes, _bundle.positive_class)
+
+
+def row_explainer(bundle: Bundle):
+    """The bundle's explainer, built once and shared: explains one edited case at a time."""
+    return _row_explainer(bundle.content_hash, bundle)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _controls(content_hash: str, _bundle: Bundle):
+    from core.whatif import controls
+
+    return controls(_bundle.X, _bundle.spec)
+
+
+def controls(bundle: Bundle):
+    """How each feature is edited on the What-if page (ranges and values seen), cached."""
+    return _controls(bundle.content_hash, bundle)
+
+
+def positive_index(bundle: Bundle) -> int:
+    return bundle.classes.index(bundle.positive_class) if bundle.spec.task == "binary" else 1

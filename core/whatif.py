@@ -1,0 +1,557 @@
+"""What if: one case edited by hand, the smallest change that flips its decision, and scenarios.
+
+Plain Python over a fitted model: `controls` describes each feature for a form (range and values
+seen, unit, whether it may be changed), `assess` answers for one case (prediction, decision,
+contributions), `smallest_flip` searches realistic changes to the actionable features, and
+`scenario` applies one rule to many rows and counts what flips. Nothing here raises on odd input:
+unseen categories and out-of-range numbers are accepted and reported as extrapolation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core import format as fmt
+from core.contract import BundleSpec, OperatingPoint
+
+GRID = 12  # candidate values per numeric feature, from the values seen
+PAIR_POOL = 8  # the most promising single changes that are combined in pairs and threes
+SEARCH_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Control:
+    """How a feature is shown and edited: its range or values as seen in the evaluation data."""
+
+    name: str
+    label: str
+    numeric: bool
+    unit: str | None
+    actionable: bool
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    whole: bool = False
+    grid: tuple = ()
+    spread: float = 1.0
+
+
+def controls(X: pd.DataFrame, spec: BundleSpec) -> list[Control]:
+    found = []
+    for name in X.columns:
+        column = X[name]
+        info = spec.features.get(name)
+        label, unit = spec.label(name), info.unit if info else None
+        actionable = info.actionable if info else True
+        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+            seen = column.dropna().astype(float)
+            whole = bool(np.all(np.equal(np.mod(seen, 1), 0)))
+            low, high = (float(seen.min()), float(seen.max())) if len(seen) else (0.0, 1.0)
+            grid = (
+                tuple(np.unique(np.quantile(seen, np.linspace(0, 1, GRID)).round(0 if whole else 2)))
+                if len(seen)
+                else ()
+            )
+            spread = float(seen.quantile(0.75) - seen.quantile(0.25)) or float(seen.std() or 1.0)
+            step = 1.0 if whole else float(10 ** math.floor(math.log10(max(high - low, 1e-9) / 100)))
+            found.append(Control(name, label, True, unit, actionable, low, high, step, (), whole, grid, spread))
+        else:
+            options = tuple(str(v) for v in column.dropna().astype(str).value_counts().index)
+            found.append(Control(name, label, False, unit, actionable, options=options, grid=options))
+    return found
+
+
+def warnings_for(case: dict, controls_: list[Control]) -> list[str]:
+    """Plain warnings for values outside what the model saw (it still answers, by extrapolating)."""
+    notes = []
+    for c in controls_:
+        value = case.get(c.name)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if c.numeric:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                notes.append(f"{c.label} should be a number; '{value}' is treated as unknown.")
+                continue
+            if c.low is not None and not (c.low <= number <= c.high):
+                notes.append(
+                    f"{c.label} = {number:g} is outside the range the model saw ({c.low:g} to {c.high:g}), "
+                    f"so its answer is a guess beyond its experience."
+                )
+        elif str(value) not in c.options:
+            notes.append(
+                f"{c.label} = '{value}' never appears in the data the model saw, so its answer for it is a guess."
+            )
+    return notes
+
+
+def frame_for(cases: list[dict], X: pd.DataFrame) -> pd.DataFrame:
+    """Cases as a frame with the evaluation data's columns and types (bad numbers become unknown)."""
+    frame = pd.DataFrame(cases, columns=list(X.columns))
+    for name in X.columns:
+        if pd.api.types.is_numeric_dtype(X[name]) and not pd.api.types.is_bool_dtype(X[name]):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+        else:
+            frame[name] = frame[name].astype(X[name].dtype) if frame[name].notna().all() else frame[name].astype(object)
+    return frame
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the model does with a case at an operating point."""
+
+    acts: bool
+    answer: str  # binary: "flag" / "not flag"; multiclass: the class; regression: the estimate
+    chance: float  # binary: P(positive); multiclass: confidence; regression: the estimate
+    confidence: float
+
+    def same_as(self, other: Decision) -> bool:
+        return self.acts == other.acts and self.answer == other.answer
+
+
+def decide(
+    shown: np.ndarray, task: str, point: OperatingPoint, classes: tuple | None, positive_index: int = 1
+) -> list[Decision]:
+    """Decisions for rows of shown predictions (probabilities per class, or estimates)."""
+    out = []
+    for row in np.atleast_2d(shown):
+        if task == "regression":
+            out.append(Decision(True, f"{row[0]:.2f}", float(row[0]), 1.0))
+        elif task == "binary":
+            p = float(row[positive_index])
+            confidence = max(p, 1 - p)
+            out.append(
+                Decision(
+                    confidence >= point.min_confidence, "flag" if p >= point.threshold else "not flag", p, confidence
+                )
+            )
+        else:
+            k = int(np.argmax(row))
+            out.append(Decision(float(row[k]) >= point.min_confidence, str(classes[k]), float(row[k]), float(row[k])))
+    return out
+
+
+@dataclass(frozen=True)
+class Assessment:
+    decision: Decision
+    shown: np.ndarray  # the prediction row the app shows
+    values: np.ndarray  # contributions per feature for the explained output
+    base: float
+    output: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def assess(
+    explainer, case: dict, X: pd.DataFrame, point: OperatingPoint, controls_: list[Control], positive_index: int = 1
+) -> Assessment:
+    """One prediction and one row of contributions for an edited case."""
+    frame = frame_for([case], X)
+    values, base, shown_out, outputs = explainer.explain(frame)
+    full = explainer.shown(frame)
+    decision = decide(full, explainer.task, point, explainer.classes, positive_index)[0]
+    k = 0 if values.shape[2] == 1 else int(np.argmax(shown_out[0]))
+    return Assessment(decision, full[0], values[0, :, k], float(base[k]), k, warnings_for(case, controls_))
+
+
+# --- the smallest change that flips the decision --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flip:
+    changes: tuple[tuple[str, object, object], ...]  # (feature, from, to)
+    decision: Decision
+    cost: float
+
+
+def _cost(change: tuple[str, object, object], by_name: dict[str, Control]) -> float:
+    name, before, after = change
+    c = by_name[name]
+    if not c.numeric:
+        return 1.0
+    try:
+        return abs(float(after) - float(before)) / (c.spread or 1.0)
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def smallest_flip(
+    model_predict,
+    case: dict,
+    X: pd.DataFrame,
+    controls_: list[Control],
+    original: Decision,
+    task: str,
+    point: OperatingPoint,
+    classes,
+    positive_index: int = 1,
+    seconds: float = SEARCH_SECONDS,
+) -> Flip | None:
+    """The cheapest set of changes (one, two or three actionable features, values seen in the data)
+    that changes the model's decision, or None within the time budget. Never touches a feature
+    marked `actionable: false`.
+
+    `model_predict(frame)` returns the shown predictions (probabilities per class, or estimates).
+    """
+    if task == "regression":
+        return None
+    started = time.perf_counter()
+    by_name = {c.name: c for c in controls_}
+    singles = []
+    for c in controls_:
+        if not c.actionable:
+            continue
+        current = case.get(c.name)
+        for value in c.grid:
+            same = (
+                (str(value) == str(current))
+                if not c.numeric
+                else (
+                    current is not None and _float(current) is not None and math.isclose(float(value), _float(current))
+                )
+            )
+            if not same:
+                singles.append((c.name, current, float(value) if c.numeric else value))
+    if not singles:
+        return None
+
+    def evaluate(change_sets):
+        cases = []
+        for changes in change_sets:
+            edited = dict(case)
+            for name, _, after in changes:
+                edited[name] = after
+            cases.append(edited)
+        shown = model_predict(frame_for(cases, X))
+        return decide(shown, task, point, classes, positive_index), shown
+
+    decisions, shown = evaluate([(s,) for s in singles])
+    best = _cheapest([(s,) for s in singles], decisions, original, by_name)
+    if best is not None:
+        return best
+    # no single change flips it: combine the changes that move the model most toward another answer
+    target = _pressure(shown, task, original, classes, positive_index, point)
+    order = np.argsort(-target)
+    pool, used = [], set()
+    for i in order:
+        if singles[i][0] not in used:
+            pool.append(singles[i])
+            used.add(singles[i][0])
+        if len(pool) == PAIR_POOL:
+            break
+    for size in (2, 3):
+        if time.perf_counter() - started > seconds:
+            break
+        combos = [combo for combo in itertools.combinations(pool, size) if len({n for n, _, _ in combo}) == size]
+        if not combos:
+            continue
+        decisions, _ = evaluate(combos)
+        best = _cheapest(combos, decisions, original, by_name)
+        if best is not None:
+            return best
+    return None
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _cheapest(change_sets, decisions, original: Decision, by_name) -> Flip | None:
+    found = [
+        (sum(_cost(c, by_name) for c in changes) + 0.5 * len(changes), changes, d)
+        for changes, d in zip(change_sets, decisions, strict=True)
+        if not d.same_as(original)
+    ]
+    if not found:
+        return None
+    cost, changes, decision = min(found, key=lambda item: item[0])
+    return Flip(tuple(changes), decision, float(cost))
+
+
+def _pressure(shown, task, original: Decision, classes, positive_index, point) -> np.ndarray:
+    """How far each single change pushes the model toward a different decision."""
+    shown = np.atleast_2d(shown)
+    if task == "binary":
+        p = shown[:, positive_index]
+        return -p if original.answer == "flag" else p
+    k = list(map(str, classes)).index(original.answer)
+    return -shown[:, k]
+
+
+# --- scenarios over many rows ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    feature: str
+    action: str  # "set", "shift" or "scale"
+    value: object
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        changed = frame.copy()
+        column = changed[self.feature]
+        if self.action == "set":
+            changed[self.feature] = (
+                pd.to_numeric(pd.Series([self.value] * len(changed), index=changed.index), errors="coerce")
+                if pd.api.types.is_numeric_dtype(column)
+                else pd.Series(
+                    [self.value] * len(changed),
+                    index=changed.index,
+                    dtype=column.dtype if str(self.value) in set(column.astype(str)) else object,
+                )
+            )
+        elif self.action == "shift":
+            changed[self.feature] = column + float(self.value)
+        elif self.action == "scale":
+            changed[self.feature] = column * float(self.value)
+        else:
+            raise ValueError(f"a scenario rule sets, shifts or scales a feature, not '{self.action}'")
+        return changed
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    rows: int
+    flips: pd.DataFrame  # from, to, count
+    acted_before: int
+    acted_after: int
+    value_before: float | None  # expected value per period (or per case), by the model's own beliefs
+    value_after: float | None
+    mean_before: float | None = None  # regression: mean estimate
+    mean_after: float | None = None
+
+
+def expected_value(shown: np.ndarray, decisions: list[Decision], task: str, values: dict, positive_index: int = 1):
+    """Expected value per row if the model's probabilities are right (regression: None)."""
+    if task == "regression":
+        return None
+    abstain = values.get("abstain", 0.0)
+    total = np.zeros(len(decisions))
+    for i, d in enumerate(decisions):
+        if not d.acts:
+            total[i] = abstain
+        elif task == "binary":
+            p = shown[i, positive_index]
+            if d.answer == "flag":
+                total[i] = p * values.get("true_positive", 0.0) + (1 - p) * values.get("false_positive", 0.0)
+            else:
+                total[i] = p * values.get("false_negative", 0.0) + (1 - p) * values.get("true_negative", 0.0)
+        else:
+            total[i] = d.confidence * values.get("correct", 0.0) + (1 - d.confidence) * values.get("wrong", 0.0)
+    return total
+
+
+def scenario(
+    model_predict,
+    X: pd.DataFrame,
+    rule: Rule,
+    mask: np.ndarray,
+    task: str,
+    point: OperatingPoint,
+    classes,
+    spec: BundleSpec,
+    positive_index: int = 1,
+) -> ScenarioResult:
+    """Apply one rule to the rows in `mask` and compare the model's decisions before and after."""
+    rows = X[mask]
+    before_shown = model_predict(rows)
+    after_shown = model_predict(rule.apply(rows))
+    before = decide(before_shown, task, point, classes, positive_index)
+    after = decide(after_shown, task, point, classes, positive_index)
+
+    def describe(d: Decision) -> str:
+        if task == "regression":
+            return "estimate"
+        return d.answer if d.acts else "a person"
+
+    pairs = pd.DataFrame({"from": [describe(d) for d in before], "to": [describe(d) for d in after]})
+    flips = pairs[pairs["from"] != pairs["to"]].value_counts().rename("count").reset_index()
+    values = spec.business.values
+    ev_before = expected_value(before_shown, before, task, values, positive_index)
+    ev_after = expected_value(after_shown, after, task, values, positive_index)
+    scale = (spec.business.volume / len(X)) if spec.business.volume else 1.0
+    result = ScenarioResult(
+        rows=int(mask.sum()),
+        flips=flips,
+        acted_before=sum(d.acts for d in before),
+        acted_after=sum(d.acts for d in after),
+        value_before=None if ev_before is None else float(ev_before.sum() * scale),
+        value_after=None if ev_after is None else float(ev_after.sum() * scale),
+    )
+    if task == "regression":
+        return ScenarioResult(
+            result.rows,
+            result.flips,
+            result.acted_before,
+            result.acted_after,
+            None,
+            None,
+            float(np.mean(before_shown)),
+            float(np.mean(after_shown)),
+        )
+    return result
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+
+def _value_words(value, c: Control) -> str:
+    if c.numeric:
+        number = _float(value)
+        if number is None:
+            return "unknown"
+        text = f"{number:,.0f}" if c.whole or float(number).is_integer() else f"{number:,.2f}"
+        return f"{text} {c.unit}" if c.unit and c.unit not in ("1 to 5",) else text
+    return str(value)
+
+
+def flip_sentence(flip: Flip | None, controls_: list[Control], original: Decision, spec: BundleSpec, task: str) -> str:
+    """ "If the contract type were one-year and the monthly bill 15 USD lower, the model would no longer flag this customer." """
+    if task == "regression":
+        return "This model estimates a number, so there is no yes-or-no decision to flip."
+    if flip is None:
+        return (
+            f"No change of up to three features the model may change flips its decision for this "
+            f"{spec.subject} within the search time."
+        )
+    by_name = {c.name: c for c in controls_}
+    parts = []
+    for name, before, after in flip.changes:
+        c = by_name[name]
+        label = c.label[:1].lower() + c.label[1:] if c.label[1:2].islower() else c.label
+        if c.numeric and _float(before) is not None:
+            delta = float(after) - float(before)
+            amount = _value_words(abs(delta), c)
+            parts.append(f"the {label} were {amount} {'higher' if delta > 0 else 'lower'}")
+        else:
+            parts.append(f"the {label} were {_value_words(after, c)}")
+    joined = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    outcome = _decision_words(flip.decision, spec, task)
+    return f"If {joined}, the model would {outcome}."
+
+
+def _decision_words(d: Decision, spec: BundleSpec, task: str) -> str:
+    if not d.acts:
+        return f"hand this {spec.subject} to a person"
+    if task == "binary":
+        return f"{'flag' if d.answer == 'flag' else 'not flag'} this {spec.subject}"
+    return f"send this {spec.subject} to {d.answer}"
+
+
+def decision_sentence(d: Decision, spec: BundleSpec, task: str) -> str:
+    if task == "regression":
+        unit = spec.target.rsplit("_", 1)[-1] if "_" in spec.target else ""
+        return f"The model estimates {d.chance:.2f}{' ' + unit if unit in ('hours', 'minutes', 'days') else ''}."
+    if task == "binary":
+        return f"The chance is {fmt.percent(d.chance)}, so the model would {_decision_words(d, spec, task)}."
+    return (
+        f"The model is {fmt.percent(d.confidence)} sure it is {d.answer}, so it would {_decision_words(d, spec, task)}."
+    )
+
+
+def changed_sentence(original: dict, edited: dict, controls_: list[Control]) -> list[str]:
+    """What differs from the original case, feature by feature."""
+    lines = []
+    for c in controls_:
+        before, after = original.get(c.name), edited.get(c.name)
+        if str(before) != str(after) and not (
+            c.numeric
+            and _float(before) is not None
+            and _float(after) is not None
+            and math.isclose(float(before), float(after))
+        ):
+            lines.append(f"{c.label}: {_value_words(before, c)} → {_value_words(after, c)}")
+    return lines
+
+
+def pick_row(data, point: OperatingPoint, kind: str) -> int:
+    """An evaluation row to start from: 'typical', 'borderline', 'most confident' or 'wrong'."""
+    from core.metrics import outcomes
+
+    out = outcomes(data, point)
+    if data.task == "regression":
+        error = np.abs(data.predicted - data.y)
+        if kind == "wrong":
+            return int(error.argmax())
+        if kind == "borderline" and data.tolerance.absolute is not None:
+            return int(np.abs(error - data.tolerance.absolute).argmin())
+        return int(np.abs(data.predicted - np.median(data.predicted)).argmin())
+    if data.task == "binary":
+        chance = data.p_positive
+        confidence = np.maximum(chance, 1 - chance)
+        edge = np.abs(chance - point.threshold)
+    else:
+        confidence = data.proba.max(axis=1)
+        edge = np.abs(confidence - point.min_confidence)
+    if kind == "most confident":
+        return int(confidence.argmax())
+    if kind == "borderline":
+        return int(edge.argmin())
+    if kind == "wrong":
+        wrong = np.flatnonzero(out.acted & ~out.correct)
+        return int(wrong[confidence[wrong].argmax()]) if len(wrong) else int(confidence.argmin())
+    return int(np.abs(confidence - np.median(confidence)).argmin())
+
+
+def scenario_sentence(result: ScenarioResult, rule: Rule, control: Control, spec: BundleSpec) -> str:
+    """The effect of a rule, in words, with its predictions named as predictions."""
+    label = control.label[:1].lower() + control.label[1:] if control.label[1:2].islower() else control.label
+    what = {
+        "set": f"Setting {label} to {_value_words(rule.value, control)}",
+        "shift": f"Changing {label} by {_float(rule.value) or 0:+g}{' ' + control.unit if control.unit else ''}",
+        "scale": f"Multiplying {label} by {_float(rule.value) or 0:g}",
+    }[rule.action]
+    flipped = int(result.flips["count"].sum()) if not result.flips.empty else 0
+    who = f"{fmt.count(result.rows)} test {spec.subjects}"
+    if result.mean_before is not None:
+        unit = spec.target.rsplit("_", 1)[-1] if "_" in spec.target else ""
+        return (
+            f"{what} for {who} would move the average estimate from {result.mean_before:.2f} to "
+            f"{result.mean_after:.2f}{' ' + unit if unit in ('hours', 'minutes', 'days') else ''}, by the model's "
+            f"own predictions."
+        )
+    sentences = [f"{what} for {who} would change the model's decision for {fmt.count(flipped)} of them."]
+    if result.acted_after != result.acted_before:
+        sentences.append(
+            f"It would act on {fmt.count(result.acted_after)} itself instead of {fmt.count(result.acted_before)}."
+        )
+    if result.value_before is not None:
+        change = result.value_after - result.value_before
+        when = fmt.per(spec.business.per) if spec.business.volume else "in the test set"
+        sentences.append(
+            f"By the model's own predictions, that is worth about "
+            f"{fmt.money(abs(change), spec.business.currency)} {when} "
+            f"{'more' if change >= 0 else 'less'}."
+        )
+    return " ".join(sentences)
+
+
+def decision_label(d: Decision, task: str) -> str:
+    """The decision in two or three words, for a tile."""
+    if task == "regression":
+        return "Shows the estimate"
+    if not d.acts:
+        return "To a person"
+    if task == "binary":
+        return "Flag" if d.answer == "flag" else "Don't flag"
+    return d.answer
+
+
+def before_sentence(d: Decision, spec: BundleSpec, task: str) -> str:
+    """The original case's decision, in the past tense."""
+    if task == "binary":
+        return f"Before the change, the chance was {fmt.percent(d.chance)} and the model would {_decision_words(d, spec, task)}."
+    return (
+        f"Before the change, the model was {fmt.percent(d.confidence)} sure it was {d.answer} and would "
+        f"{_decision_words(d, spec, task)}."
+    )

@@ -1,0 +1,249 @@
+"""What if: change a case and see the prediction and its reasons at once; find what flips it; try a rule on everyone."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import charts, explain, links, narrative, session, ui, whatif
+from core import format as fmt
+from core.contract import OperatingPoint
+
+bundle = ui.usable_bundle()
+spec = bundle.spec
+X = bundle.X
+controls = session.controls(bundle)
+explainer = session.row_explainer(bundle)
+data = session.eval_set(bundle)
+positive = session.positive_index(bundle)
+point = (
+    OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
+    if st.session_state.get("_point_for") == bundle.id
+    else spec.operating_point
+)
+labels = {c.name: c.label for c in controls}
+st.title("What if")
+st.caption(f"{spec.title} · at the setting where the model {narrative.describe_point(point, spec.task)}")
+
+# --- which case to start from: a picker, an id, or the link -------------------------------
+ids = bundle.eval[spec.id_column].astype(str).tolist() if spec.id_column else [str(i + 1) for i in range(len(X))]
+picks = ["typical", "borderline", "most confident", "wrong", "by id"]
+if st.session_state.get("_whatif_for") != bundle.id:
+    linked = st.query_params.get("case")
+    st.session_state["whatif_pick"] = "by id" if linked in ids else "typical"
+    st.session_state["whatif_id"] = linked if linked in ids else ids[0]
+    st.session_state["_whatif_edits"] = links.edits_from_query(st.query_params.get("edits"), list(X.columns))
+    st.session_state["_whatif_for"] = bundle.id
+left, right = st.columns([3, 1])
+pick = left.radio(
+    "Start from",
+    picks,
+    horizontal=True,
+    key="whatif_pick",
+    format_func=str.capitalize,
+    help="Typical: an ordinary case. Borderline: the model barely decided. Wrong: it acted and was wrong.",
+)
+if pick == "by id":
+    right.selectbox(f"{spec.subject.capitalize()} id", ids, key="whatif_id")
+    row = ids.index(st.session_state["whatif_id"])
+else:
+    row = whatif.pick_row(data, point, pick)
+original = {name: X.iloc[row][name] for name in X.columns}
+original = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in original.items()}
+case_key = f"{bundle.id}:{row}"
+if st.session_state.get("_whatif_case") != case_key:
+    for c in controls:  # a new case: the form starts from its values (plus any edits from the link)
+        value = st.session_state.get("_whatif_edits", {}).get(c.name, original[c.name])
+        st.session_state[f"edit_{c.name}"] = whatif._float(value) if c.numeric and value is not None else value
+    st.session_state["_whatif_edits"] = {}
+    st.session_state["_whatif_case"] = case_key
+actual = bundle.y.iloc[row]
+st.markdown(f"**{spec.subject.capitalize()} {ids[row]}** · what actually happened: {actual}")
+
+
+def reset() -> None:
+    for c in controls:
+        value = original[c.name]
+        st.session_state[f"edit_{c.name}"] = whatif._float(value) if c.numeric and value is not None else value
+
+
+@st.fragment
+def edit_loop() -> None:
+    """Each edit reruns only this part: one prediction, one row of contributions, the sentences."""
+    with st.expander("Change the case", expanded=True):
+        columns = st.columns(3)
+        for i, c in enumerate(controls):
+            with columns[i % 3]:
+                key = f"edit_{c.name}"
+                hint = (
+                    f"Seen from {c.low:g} to {c.high:g}{' ' + c.unit if c.unit else ''}."
+                    if c.numeric
+                    else f"Seen: {', '.join(c.options[:8])}{'...' if len(c.options) > 8 else ''}."
+                )
+                if not c.actionable:
+                    hint += " Not something that can be changed in practice: the search below leaves it alone."
+                if c.numeric:
+                    st.number_input(
+                        c.label + (f" ({c.unit})" if c.unit else ""),
+                        step=c.step,
+                        key=key,
+                        help=hint,
+                        format="%.0f" if c.whole else "%.2f",
+                    )
+                else:
+                    current = st.session_state.get(key)
+                    options = list(c.options) + ([current] if current is not None and current not in c.options else [])
+                    st.selectbox(c.label, options, key=key, help=hint, accept_new_options=True)
+        st.button("Reset to the original case", on_click=reset, icon=":material/undo:")
+    edited = {c.name: st.session_state.get(f"edit_{c.name}") for c in controls}
+    changed = whatif.changed_sentence(original, edited, controls)
+    edits = {
+        name: edited[name]
+        for name in X.columns
+        if str(edited[name]) != str(original[name])
+        and not (
+            whatif._float(edited[name]) is not None
+            and whatif._float(original[name]) is not None
+            and np.isclose(whatif._float(edited[name]), whatif._float(original[name]))
+        )
+    }
+    st.query_params["case"] = ids[row]
+    if edits:
+        st.query_params["edits"] = links.edits_to_query(edits)
+    elif "edits" in st.query_params:
+        del st.query_params["edits"]
+
+    before = whatif.assess(explainer, original, X, point, controls, positive)
+    now = whatif.assess(explainer, edited, X, point, controls, positive)
+    for note in now.warnings:
+        st.warning(note, icon=":material/explore:")
+    tiles = st.columns(3)
+    if spec.task == "regression":
+        tiles[0].metric(
+            "Estimate",
+            f"{now.decision.chance:.2f}",
+            f"{now.decision.chance - before.decision.chance:+.2f}",
+            delta_color="off",
+        )
+    else:
+        label = "Chance" if spec.task == "binary" else f"Sure it is {now.decision.answer}"
+        tiles[0].metric(
+            label,
+            fmt.percent(now.decision.chance),
+            f"{(now.decision.chance - before.decision.chance) * 100:+.0f} points" if changed else None,
+            delta_color="off",
+        )
+    tiles[1].metric("Decision", whatif.decision_label(now.decision, spec.task))
+    tiles[2].metric("Changes from the original", str(len(changed)))
+    st.markdown(whatif.decision_sentence(now.decision, spec, spec.task))
+    if changed:
+        st.markdown("**What changed:** " + "; ".join(changed) + ".")
+        if not now.decision.same_as(before.decision):
+            st.success(
+                "The decision changed. " + whatif.before_sentence(before.decision, spec, spec.task),
+                icon=":material/swap_horiz:",
+            )
+
+    output = explainer.outputs[now.output] if spec.task == "multiclass" else None
+    frame = pd.DataFrame(
+        {
+            "feature": list(X.columns),
+            "label": [labels[n] for n in X.columns],
+            "value": [edited[n] for n in X.columns],
+            "contribution": now.values,
+        }
+    )
+    frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False, kind="stable").index)
+    top = frame.head(8)
+    if len(frame) > 8:
+        top = pd.concat(
+            [
+                top,
+                pd.DataFrame(
+                    [
+                        {
+                            "feature": "",
+                            "label": f"{len(frame) - 8} other features",
+                            "value": "",
+                            "contribution": frame["contribution"].iloc[8:].sum(),
+                        }
+                    ]
+                ),
+            ]
+        )
+    predicted = (
+        float(now.shown[now.output if spec.task != "binary" else positive])
+        if spec.task != "regression"
+        else float(now.shown[0])
+    )
+    reasons = narrative.case_reasons(top.reset_index(drop=True), now.base, predicted, spec, output)
+    ui.findings([reasons])
+    steps = explain.waterfall(
+        top.reset_index(drop=True),
+        now.base,
+        predicted,
+        "Starting point",
+        f"This {spec.subject}",
+        show=lambda value, name: narrative.shown_value(value, name, spec),
+    )
+    ui.chart(
+        charts.waterfall(
+            steps,
+            "Predicted chance" if spec.task != "regression" else f"Estimate ({narrative.target_unit(spec)})",
+            spec.task != "regression",
+            f"From the starting point to this {spec.subject}, reason by reason",
+        ),
+        reasons.sentence,
+    )
+
+    if spec.task != "regression":
+        st.subheader("The smallest change that flips the decision")
+        st.caption("Only features that can be changed in practice, to values seen in the data; up to three at once.")
+        if st.button("Find it", icon=":material/search:", key="find_flip"):
+            flip = whatif.smallest_flip(
+                explainer.shown, edited, X, controls, now.decision, spec.task, point, bundle.classes, positive
+            )
+            (st.info if flip else st.warning)(whatif.flip_sentence(flip, controls, now.decision, spec, spec.task))
+
+
+edit_loop()
+
+
+@st.fragment
+def scenario_section() -> None:
+    st.subheader(f"What if it applied to many {spec.subjects}?")
+    st.caption(
+        "A rule applied to every test case (or one group). The results are the model's own predictions "
+        "under the rule, not outcomes anyone has observed."
+    )
+    groups = ["All test cases"] + [
+        f"{spec.label(col)} = {value}"
+        for col in spec.segments
+        for value in bundle.eval[col].dropna().astype(str).value_counts().index
+    ]
+    group = st.selectbox("Apply to", groups, key="scenario_group")
+    names = [c.name for c in controls]
+    feature = st.selectbox("Feature", names, format_func=labels.get, key="scenario_feature")
+    control = next(c for c in controls if c.name == feature)
+    actions = ["set to", "shift by", "scale by"] if control.numeric else ["set to"]
+    action = st.radio("Change", actions, horizontal=True, key="scenario_action")
+    if control.numeric:
+        value = st.number_input("Value", value=1.0 if action == "scale by" else 0.0, key="scenario_value")
+    else:
+        value = st.selectbox("Value", list(control.options), key="scenario_category", accept_new_options=True)
+    mask = np.ones(len(X), bool)
+    if group != groups[0]:
+        column = next(col for col in spec.segments if group.startswith(spec.label(col) + " = "))
+        mask = bundle.eval[column].astype(str).to_numpy() == group.split(" = ", 1)[1]
+    rule = whatif.Rule(feature, {"set to": "set", "shift by": "shift", "scale by": "scale"}[action], value)
+    result = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
+    st.markdown(whatif.scenario_sentence(result, rule, control, spec))
+    if not result.flips.empty:
+        st.dataframe(
+            result.flips.rename(
+                columns={"from": "Decision before", "to": "Decision after", "count": spec.subjects.capitalize()}
+            ),
+            hide_index=True,
+        )
+
+
+scenario_section()
