@@ -182,6 +182,90 @@ def _big_churn_bundle(root: Path, publish):
     return publish(model, evaluation, out=root / "churn-100k", overwrite=True, title="Churn, 100k rows", **CHURN_COMMON)
 
 
+def whatif_rows(root: Path, edits: int = 200, cases: int = 30) -> list[dict]:
+    """Server time per what-if edit (one prediction, one row of contributions, the sentences), and the
+    time to find the smallest flip, for each demo bundle."""
+    import pandas as pd
+
+    from core import narrative, whatif
+    from core.bundle import load_bundle
+    from core.explain import RowExplainer
+
+    rows = []
+    for folder in sorted(root.iterdir()):
+        if not (folder / "bundle.yaml").is_file() or folder.name == "churn-100k":
+            continue
+        bundle = load_bundle(folder)
+        spec, X = bundle.spec, bundle.X
+        explainer = RowExplainer(bundle.model, X, spec.task, bundle.classes, bundle.positive_class)
+        controls = whatif.controls(X, spec)
+        positive = bundle.classes.index(bundle.positive_class) if spec.task == "binary" else 1
+        editable = [c for c in controls if c.actionable]
+        rng = np.random.default_rng(0)
+        times = []
+        for i in range(edits):
+            case = X.iloc[int(rng.integers(len(X)))].to_dict()
+            control = editable[i % len(editable)]
+            case[control.name] = rng.choice(control.grid)
+            started = time.perf_counter()
+            result = whatif.assess(explainer, case, X, spec.operating_point, controls, positive)
+            frame = pd.DataFrame(
+                {
+                    "feature": list(X.columns),
+                    "label": [c.label for c in controls],
+                    "value": [case[n] for n in X.columns],
+                    "contribution": result.values,
+                }
+            )
+            whatif.decision_sentence(result.decision, spec, spec.task)
+            narrative.case_reasons(frame.head(8), result.base, float(result.decision.chance), spec)
+            times.append((time.perf_counter() - started) * 1000)
+        flips = []
+        if spec.task != "regression":
+            for row in range(0, cases * 7, 7):
+                case = X.iloc[row].to_dict()
+                decision = whatif.assess(explainer, case, X, spec.operating_point, controls, positive).decision
+                started = time.perf_counter()
+                whatif.smallest_flip(
+                    explainer.shown,
+                    case,
+                    X,
+                    controls,
+                    decision,
+                    spec.task,
+                    spec.operating_point,
+                    bundle.classes,
+                    positive,
+                )
+                flips.append((time.perf_counter() - started) * 1000)
+        rows.append(
+            {
+                "bundle": bundle.id,
+                "explainer": explainer.kind,
+                "p50": float(np.percentile(times, 50)),
+                "p95": float(np.percentile(times, 95)),
+                "flip50": float(np.percentile(flips, 50)) if flips else None,
+                "flip95": float(np.percentile(flips, 95)) if flips else None,
+            }
+        )
+    return rows
+
+
+def whatif_table(rows: list[dict]) -> str:
+    lines = [
+        "| bundle | explainer | per edit p50 (ms) | per edit p95 (ms) | smallest flip p50 (ms) | smallest flip p95 (ms) |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        flip = (
+            "| n/a (regression) | n/a (regression) |"
+            if r["flip50"] is None
+            else f"| {r['flip50']:,.0f} | {r['flip95']:,.0f} |"
+        )
+        lines.append(f"| {r['bundle']} | {r['explainer']} | {r['p50']:,.1f} | {r['p95']:,.1f} {flip}")
+    return "\n".join(lines)
+
+
 def explanation_table(rows: list[dict]) -> str:
     lines = [
         "| bundle | evaluation rows | explained | first time (s) | from the cache (ms) | plain shap, all rows (s) |",
@@ -221,14 +305,19 @@ def main(argv: list[str] | None = None) -> int:
         rows += measure(f"binary, {label}", binary_rows(n), args.repeats, baseline_repeats)
         rows += measure(f"multiclass, {label}", multiclass_rows(n), args.repeats, baseline_repeats)
     machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
-    explained = explanation_rows(Path(tempfile.mkdtemp()))
+    demo_root = Path(tempfile.mkdtemp())
+    explained = explanation_rows(demo_root)
+    edited = whatif_rows(demo_root)
     text = (
         f"Operating-point engine, synthetic evaluation rows, {machine}; medians of {args.repeats} runs "
         f"(baselines: 3 to 5), measured by `python -m bench.run`.\n\n{table(rows)}\n\n"
         f"Explanations (SHAP) per bundle: the first time on a stratified sample of up to 2,000 rows, grouped "
         f"to original columns and converted to probability points; then read back from the disk cache; "
         f"against plain `shap` the usual way, on every evaluation row (medians of 3 runs; cache: 5).\n\n"
-        f"{explanation_table(explained)}\n"
+        f"{explanation_table(explained)}\n\n"
+        f"What if: server time per edit (one prediction, one row of contributions, the sentences) over 200 random "
+        f"edits per bundle, and the search for the smallest change that flips the decision over 30 cases "
+        f"(target: 50 ms at p95 per edit for tree models).\n\n{whatif_table(edited)}\n"
     )
     print(text)
     if args.readme:

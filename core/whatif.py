@@ -114,6 +114,9 @@ class Decision:
     confidence: float
 
     def same_as(self, other: Decision) -> bool:
+        """The same thing happens to the case (a person handling it counts as one outcome)."""
+        if not self.acts and not other.acts:
+            return True
         return self.acts == other.acts and self.answer == other.answer
 
 

@@ -66,6 +66,17 @@ def reset() -> None:
         st.session_state[f"edit_{c.name}"] = whatif._float(value) if c.numeric and value is not None else value
 
 
+def find_flip(edited: dict, decision, signature: str) -> None:
+    flip = whatif.smallest_flip(
+        explainer.shown, edited, X, controls, decision, spec.task, point, bundle.classes, positive
+    )
+    st.session_state["_flip"] = (
+        signature,
+        whatif.flip_sentence(flip, controls, decision, spec, spec.task),
+        flip is not None,
+    )
+
+
 @st.fragment
 def edit_loop() -> None:
     """Each edit reruns only this part: one prediction, one row of contributions, the sentences."""
@@ -198,11 +209,17 @@ def edit_loop() -> None:
     if spec.task != "regression":
         st.subheader("The smallest change that flips the decision")
         st.caption("Only features that can be changed in practice, to values seen in the data; up to three at once.")
-        if st.button("Find it", icon=":material/search:", key="find_flip"):
-            flip = whatif.smallest_flip(
-                explainer.shown, edited, X, controls, now.decision, spec.task, point, bundle.classes, positive
-            )
-            (st.info if flip else st.warning)(whatif.flip_sentence(flip, controls, now.decision, spec, spec.task))
+        signature = f"{case_key}|{links.edits_to_query(edited)}"
+        st.button(
+            "Find it",
+            icon=":material/search:",
+            key="find_flip",
+            on_click=find_flip,
+            args=(edited, now.decision, signature),
+        )
+        saved = st.session_state.get("_flip")
+        if saved and saved[0] == signature:  # the answer stays until the case changes
+            (st.info if saved[2] else st.warning)(saved[1])
 
 
 edit_loop()

@@ -1,0 +1,186 @@
+"""What if: flips that really flip, scenarios that match direct predictions, and edits that never crash."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import whatif
+from core.bundle import load_bundle
+from core.contract import OperatingPoint
+from core.explain import RowExplainer
+from core.links import edits_from_query, edits_to_query
+
+
+@pytest.fixture(scope="module", params=["churn-gbm", "support-router"])
+def setup(request, demo_root):
+    bundle = load_bundle(demo_root / request.param)
+    explainer = RowExplainer(bundle.model, bundle.X, bundle.spec.task, bundle.classes, bundle.positive_class)
+    controls = whatif.controls(bundle.X, bundle.spec)
+    positive = bundle.classes.index(bundle.positive_class) if bundle.spec.task == "binary" else 1
+    return bundle, explainer, controls, positive
+
+
+def test_controls_describe_the_data(demo_root):
+    bundle = load_bundle(demo_root / "churn-gbm")
+    by_name = {c.name: c for c in whatif.controls(bundle.X, bundle.spec)}
+    tenure = by_name["tenure_months"]
+    assert (tenure.numeric, tenure.whole, tenure.unit, tenure.actionable) == (True, True, "months", False)
+    assert (tenure.low, tenure.high) == (bundle.X["tenure_months"].min(), bundle.X["tenure_months"].max())
+    assert set(by_name["contract"].options) == {"month-to-month", "one-year", "two-year"}
+    assert by_name["contract"].actionable and not by_name["age"].actionable
+
+
+def test_found_flips_really_flip_and_never_touch_what_cannot_change(setup):
+    bundle, explainer, controls, positive = setup
+    point = bundle.spec.operating_point
+    frozen = {c.name for c in controls if not c.actionable}
+    found = 0
+    for row in range(0, 600, 20):
+        case = bundle.X.iloc[row].to_dict()
+        before = whatif.assess(explainer, case, bundle.X, point, controls, positive).decision
+        flip = whatif.smallest_flip(
+            explainer.shown,
+            case,
+            bundle.X,
+            controls,
+            before,
+            bundle.spec.task,
+            point,
+            bundle.classes,
+            positive,
+            seconds=2.0,
+        )
+        if flip is None:
+            continue
+        found += 1
+        assert not {name for name, _, _ in flip.changes} & frozen
+        edited = dict(case)
+        for name, was, now in flip.changes:
+            assert str(was) == str(case[name]) or (isinstance(was, float) and math.isnan(was))
+            edited[name] = now
+        after = whatif.assess(explainer, edited, bundle.X, point, controls, positive).decision
+        assert not after.same_as(before)
+        assert after.same_as(flip.decision)
+    assert found >= 20
+
+
+def test_scenario_counts_match_predictions_recomputed_directly(setup):
+    bundle, explainer, controls, positive = setup
+    spec, X, point = bundle.spec, bundle.X, bundle.spec.operating_point
+    categorical = next(c for c in controls if not c.numeric and c.actionable)
+    rule = whatif.Rule(categorical.name, "set", categorical.options[-1])
+    mask = np.zeros(len(X), bool)
+    mask[::3] = True
+    result = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
+    changed = X[mask].copy()
+    changed[categorical.name] = categorical.options[-1]
+    before = whatif.decide(bundle.model.predict_proba(X[mask]), spec.task, point, bundle.classes, positive)
+    after = whatif.decide(bundle.model.predict_proba(changed), spec.task, point, bundle.classes, positive)
+    assert result.rows == mask.sum()
+    assert int(result.flips["count"].sum()) == sum(not a.same_as(b) for a, b in zip(before, after, strict=True))
+    assert result.acted_after == sum(d.acts for d in after)
+    assert result.acted_before == sum(d.acts for d in before)
+
+
+def test_scenario_shift_and_scale_on_a_number(demo_root):
+    bundle = load_bundle(demo_root / "delivery-eta")
+    explainer = RowExplainer(bundle.model, bundle.X, "regression")
+    mask = np.ones(len(bundle.X), bool)
+    result = whatif.scenario(
+        explainer.shown,
+        bundle.X,
+        whatif.Rule("distance_km", "shift", 10),
+        mask,
+        "regression",
+        OperatingPoint(),
+        None,
+        bundle.spec,
+    )
+    shifted = bundle.X.assign(distance_km=bundle.X["distance_km"] + 10)
+    assert result.mean_after == pytest.approx(bundle.model.predict(shifted).mean())
+    assert result.mean_before == pytest.approx(bundle.model.predict(bundle.X).mean())
+    doubled = whatif.Rule("weight_kg", "scale", 2).apply(bundle.X)
+    np.testing.assert_allclose(doubled["weight_kg"], bundle.X["weight_kg"] * 2)
+
+
+def test_sentences(demo_root):
+    bundle = load_bundle(demo_root / "churn-gbm")
+    controls = whatif.controls(bundle.X, bundle.spec)
+    original = whatif.Decision(True, "flag", 0.72, 0.72)
+    flip = whatif.Flip(
+        (("contract", "month-to-month", "one-year"), ("monthly_charges", 80.0, 65.0)),
+        whatif.Decision(True, "not flag", 0.3, 0.7),
+        1.2,
+    )
+    assert whatif.flip_sentence(flip, controls, original, bundle.spec, "binary") == (
+        "If the contract type were one-year and the monthly bill were 15 USD lower, "
+        "the model would not flag this customer."
+    )
+    assert whatif.flip_sentence(None, controls, original, bundle.spec, "binary") == (
+        "No change of up to three features the model may change flips its decision for this customer within the "
+        "search time."
+    )
+    assert whatif.decision_sentence(original, bundle.spec, "binary") == (
+        "The chance is 72%, so the model would flag this customer."
+    )
+    assert whatif.before_sentence(whatif.Decision(False, "flag", 0.55, 0.55), bundle.spec, "binary") == (
+        "Before the change, the chance was 55% and the model would hand this customer to a person."
+    )
+    assert whatif.changed_sentence(
+        {"contract": "one-year", "age": 40.0}, {"contract": "two-year", "age": 40}, controls
+    ) == ["Contract type: one-year → two-year"]
+
+
+def test_edits_round_trip_through_a_link():
+    edits = {"contract": "one-year", "monthly_charges": 49.5}
+    assert edits_from_query(edits_to_query(edits), ["contract", "monthly_charges", "age"]) == {
+        "contract": "one-year",
+        "monthly_charges": "49.5",
+    }
+    assert edits_from_query("nonsense|age:|unknown:3|age:41", ["age"]) == {"age": "41"}
+    assert edits_from_query(None, ["age"]) == {}
+
+
+def odd_values(control: whatif.Control):
+    if control.numeric:
+        return st.one_of(
+            st.floats(allow_nan=True, allow_infinity=False, width=32),
+            st.none(),
+            st.integers(-(10**6), 10**6),
+            st.sampled_from(["twelve", "", "1e3"]),
+        )
+    return st.one_of(st.sampled_from(list(control.options)), st.text(max_size=12), st.none())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_edits_never_raise(setup, data):
+    bundle, explainer, controls, positive = setup
+    row = data.draw(st.integers(0, len(bundle.X) - 1))
+    case = bundle.X.iloc[row].to_dict()
+    chosen = data.draw(st.lists(st.sampled_from(controls), min_size=1, max_size=4, unique_by=lambda c: c.name))
+    for control in chosen:
+        case[control.name] = data.draw(odd_values(control))
+    point = bundle.spec.operating_point
+    result = whatif.assess(explainer, case, bundle.X, point, controls, positive)
+    assert np.isfinite(result.shown).all()
+    assert np.isfinite(result.values).all()
+    whatif.smallest_flip(
+        explainer.shown,
+        case,
+        bundle.X,
+        controls,
+        result.decision,
+        bundle.spec.task,
+        point,
+        bundle.classes,
+        positive,
+        seconds=0.2,
+    )
+    for note in result.warnings:
+        assert note.endswith(".")
