@@ -269,9 +269,13 @@ class RowExplainer:
 
     def explain(self, frame: pd.DataFrame, time_budget: float = float("inf"), progress=None):
         """(values, base, shown, outputs) for the rows of `frame`; a permutation explainer may stop
-        early at the time budget, explaining the first rows only (len(values) says how many)."""
+        early at the time budget, explaining the first rows only (len(values) says how many).
+
+        `self.last_shown` keeps every class's prediction from the same call, so a caller needs no
+        second prediction."""
         started = time.perf_counter()
         shown = self.shown(frame)
+        self.last_shown = shown
         if self.kind == "permutation":
             done, chunks, base = 0, [], None
             for start in range(0, len(frame), 50):

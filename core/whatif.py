@@ -157,8 +157,8 @@ def assess(
 ) -> Assessment:
     """One prediction and one row of contributions for an edited case."""
     frame = frame_for([case], X)
-    values, base, shown_out, outputs = explainer.explain(frame)
-    full = explainer.shown(frame)
+    values, base, shown_out, outputs = explainer.explain(frame)  # one prediction, one row of contributions
+    full = explainer.last_shown
     decision = decide(full, explainer.task, point, explainer.classes, positive_index)[0]
     k = 0 if values.shape[2] == 1 else int(np.argmax(shown_out[0]))
     return Assessment(decision, full[0], values[0, :, k], float(base[k]), k, warnings_for(case, controls_))

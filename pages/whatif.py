@@ -123,7 +123,13 @@ def edit_loop() -> None:
     elif "edits" in st.query_params:
         del st.query_params["edits"]
 
-    before = whatif.assess(explainer, original, X, point, controls, positive)
+    before_key = (case_key, point)
+    if st.session_state.get("_whatif_before", (None,))[0] != before_key:  # the original is assessed once
+        st.session_state["_whatif_before"] = (
+            before_key,
+            whatif.assess(explainer, original, X, point, controls, positive),
+        )
+    before = st.session_state["_whatif_before"][1]
     now = whatif.assess(explainer, edited, X, point, controls, positive)
     for note in now.warnings:
         st.warning(note, icon=":material/explore:")
