@@ -281,3 +281,12 @@ def controls(bundle: Bundle):
 
 def positive_index(bundle: Bundle) -> int:
     return bundle.classes.index(bundle.positive_class) if bundle.spec.task == "binary" else 1
+
+
+def current_point(bundle: Bundle) -> OperatingPoint:
+    """The setting chosen on the Performance page for this bundle, else the bundle's own."""
+    if st.session_state.get("_point_for") == bundle.id and "min_confidence" in st.session_state:
+        return OperatingPoint(
+            st.session_state.get("threshold", bundle.spec.operating_point.threshold), st.session_state["min_confidence"]
+        )
+    return bundle.spec.operating_point

@@ -3,16 +3,11 @@
 import streamlit as st
 
 from core import breakdown, explain, narrative, session, ui
-from core.contract import OperatingPoint
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
 audience = ui.audience()
-point = (
-    OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
-    if st.session_state.get("_point_for") == bundle.id
-    else spec.operating_point
-)
+point = session.current_point(bundle)
 result = session.headline(bundle, point)
 k = result.kpis
 data = session.eval_set(bundle)

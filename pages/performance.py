@@ -43,7 +43,7 @@ def operating_point() -> None:
                 help=ui.GLOSSARY["threshold"],
                 persist_state="session",
             )
-    point = OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
+    point = session.current_point(bundle)
     session.write_point(point, bundle)
 
     result = session.headline(bundle, point)
@@ -147,7 +147,7 @@ else:
     ui.chart(charts.reliability(frame, title), title)
 
 if spec.task == "multiclass":
-    point = OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
+    point = session.current_point(bundle)
     table = breakdown.unseen_requests(data, point, bundle.y.to_numpy())
     if not table.empty:
         st.subheader("What customers ask that it was never built for")

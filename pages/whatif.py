@@ -6,7 +6,6 @@ import streamlit as st
 
 from core import charts, explain, links, narrative, session, ui, whatif
 from core import format as fmt
-from core.contract import OperatingPoint
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -15,11 +14,7 @@ controls = session.controls(bundle)
 explainer = session.row_explainer(bundle)
 data = session.eval_set(bundle)
 positive = session.positive_index(bundle)
-point = (
-    OperatingPoint(st.session_state.get("threshold", 0.5), st.session_state.get("min_confidence", 0.0))
-    if st.session_state.get("_point_for") == bundle.id
-    else spec.operating_point
-)
+point = session.current_point(bundle)
 labels = {c.name: c.label for c in controls}
 st.title("What if")
 st.caption(f"{spec.title} · at the setting where the model {narrative.describe_point(point, spec.task)}")
