@@ -42,6 +42,12 @@ page = st.navigation(
             icon=":material/psychology:",
             help="What the model relies on overall, and the reasons behind one case.",
         ),
+        st.Page(
+            "pages/compare.py",
+            title="Compare",
+            icon=":material/compare_arrows:",
+            help="Two models on the same cases: which differences are real, and where each one wins.",
+        ),
     ]
 )
 session.select_bundle(entries)

@@ -290,3 +290,13 @@ def current_point(bundle: Bundle) -> OperatingPoint:
             st.session_state.get("threshold", bundle.spec.operating_point.threshold), st.session_state["min_confidence"]
         )
     return bundle.spec.operating_point
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _scores(content_hash: str, _bundle: Bundle):
+    return scoring.scores(_bundle)
+
+
+def scores(bundle: Bundle):
+    """The model's answers for every evaluation row (cached)."""
+    return _scores(bundle.content_hash, bundle)

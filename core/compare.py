@@ -1,0 +1,188 @@
+"""Champion against challenger on the same evaluation rows: differences beyond the noise, or not.
+
+The paired bootstrap resamples rows once for both models, so each resample compares them on the
+same cases: that is what makes a small difference detectable, and why the rows must match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core import format as fmt
+from core.contract import OperatingPoint
+from core.metrics import EvalSet, Outcomes, kpis_from, outcomes
+
+SAMPLES = 1000
+SEED = 20261124
+FIGURES = ("accuracy_acted", "coverage", "net_per_case")
+
+
+def rows_problem(a, b) -> str | None:
+    """Why two bundles cannot be compared row by row, in one sentence; None when they can."""
+    if a.spec.task != b.spec.task:
+        return f"{a.spec.title} is a {a.spec.task} model and {b.spec.title} a {b.spec.task} one, so they answer different questions."
+    if len(a.eval) != len(b.eval):
+        return (
+            f"They were evaluated on different rows: {fmt.count(len(a.eval))} against {fmt.count(len(b.eval))}. "
+            f"Publish both with the same evaluation file to compare them."
+        )
+    if a.spec.id_column and b.spec.id_column:
+        same = a.eval[a.spec.id_column].astype(str).to_numpy() == b.eval[b.spec.id_column].astype(str).to_numpy()
+        if not same.all():
+            return (
+                f"Their evaluation rows differ: {fmt.count((~same).sum())} of {fmt.count(len(same))} ids do not "
+                f"match row for row. Publish both with the same evaluation file to compare them."
+            )
+    truth_a, truth_b = a.y.astype(str).to_numpy(), b.y.astype(str).to_numpy()
+    if not (truth_a == truth_b).all():
+        return (
+            f"Their evaluation rows differ: the true outcome disagrees on {fmt.count((truth_a != truth_b).sum())} "
+            f"rows. Publish both with the same evaluation file to compare them."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Difference:
+    figure: str
+    a: float
+    b: float
+    low: float  # 95% range of (b - a)
+    high: float
+
+    @property
+    def difference(self) -> float:
+        return self.b - self.a
+
+    @property
+    def beyond_noise(self) -> bool:
+        return self.low > 0 or self.high < 0
+
+
+def _sums(out: Outcomes) -> np.ndarray:
+    """Per-row columns whose weighted sums give every figure: acted, right & acted, covered, value."""
+    return np.column_stack([out.acted, out.acted & out.correct, out.acted & out.in_scope, out.value]).astype(float)
+
+
+def _figures(totals: np.ndarray, n: float, baseline: float) -> np.ndarray:
+    acted, right, covered, value = totals.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accuracy = np.where(acted > 0, right / np.where(acted > 0, acted, 1), np.nan)
+    return np.column_stack([accuracy, covered / n, value / n - baseline])
+
+
+def paired(
+    data_a: EvalSet,
+    point_a: OperatingPoint,
+    data_b: EvalSet,
+    point_b: OperatingPoint,
+    samples: int = SAMPLES,
+    seed: int = SEED,
+) -> list[Difference]:
+    """Accuracy when acting, coverage and net value per case for both, with a paired 95% range of B - A."""
+    out_a, out_b = outcomes(data_a, point_a), outcomes(data_b, point_b)
+    rows_a, rows_b = _sums(out_a), _sums(out_b)
+    n = len(rows_a)
+    fa = _figures(rows_a.sum(0)[None, :], n, out_a.baseline)[0]
+    fb = _figures(rows_b.sum(0)[None, :], n, out_b.baseline)[0]
+    rng = np.random.default_rng(seed)
+    diffs = np.empty((samples, 3))
+    for i in range(samples):
+        weights = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)  # the same rows for both
+        diffs[i] = (
+            _figures((weights @ rows_b)[None, :], n, out_b.baseline)[0]
+            - _figures((weights @ rows_a)[None, :], n, out_a.baseline)[0]
+        )
+    result = []
+    for j, name in enumerate(FIGURES):
+        column = diffs[:, j][~np.isnan(diffs[:, j])]
+        low, high = np.percentile(column, [2.5, 97.5]) if len(column) else (np.nan, np.nan)
+        result.append(Difference(name, float(fa[j]), float(fb[j]), float(low), float(high)))
+    return result
+
+
+def agreement(out_a: Outcomes, out_b: Outcomes, answer_a: np.ndarray, answer_b: np.ndarray) -> float:
+    """The share of cases on which both do the same thing (both hand it over, or both give the same answer)."""
+    same = (~out_a.acted & ~out_b.acted) | (out_a.acted & out_b.acted & (answer_a == answer_b))
+    return float(same.mean())
+
+
+def segment_winners(data_a: EvalSet, point_a, data_b: EvalSet, point_b, segment: pd.Series) -> pd.DataFrame:
+    """For each value of a segment column: both models' accuracy when acting and net value, and who wins."""
+    out_a, out_b = outcomes(data_a, point_a), outcomes(data_b, point_b)
+    labels = segment.astype("string").fillna("Unknown").to_numpy()
+    rows = []
+    for value in pd.unique(labels):
+        mask = labels == value
+        ka = kpis_from(_subset(out_a, mask))
+        kb = kpis_from(_subset(out_b, mask))
+        rows.append(
+            {
+                "segment": str(value),
+                "n": int(mask.sum()),
+                "accuracy_a": ka.accuracy_acted,
+                "accuracy_b": kb.accuracy_acted,
+                "net_a": ka.net_per_case,
+                "net_b": kb.net_per_case,
+            }
+        )
+    frame = pd.DataFrame(rows).sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
+    frame["wins"] = np.where(
+        frame["net_b"] > frame["net_a"], "B", np.where(frame["net_b"] < frame["net_a"], "A", "tie")
+    )
+    return frame
+
+
+def _subset(out: Outcomes, mask: np.ndarray) -> Outcomes:
+    return Outcomes(out.acted[mask], out.in_scope[mask], out.correct[mask], out.value[mask], out.baseline)
+
+
+def disagreements(score_a: np.ndarray, score_b: np.ndarray, top: int = 10) -> np.ndarray:
+    """Rows where the two models' scores (binary: chance; else confidence in their answer) differ most."""
+    gap = np.abs(np.asarray(score_a, float) - np.asarray(score_b, float))
+    return np.argsort(-gap, kind="stable")[:top]
+
+
+def verdict(
+    differences: list[Difference],
+    title_a: str,
+    title_b: str,
+    agree: float,
+    subjects: str,
+    volume: int | None,
+    per: str | None,
+    currency: str,
+) -> str:
+    """The comparison in plain words: which differences are real, and what to decide."""
+    by = {d.figure: d for d in differences}
+    acc, cov, net = by["accuracy_acted"], by["coverage"], by["net_per_case"]
+    scale = volume or 1
+    when = fmt.per(per) if volume else f"per {subjects[:-1] if subjects.endswith('s') else subjects}"
+    sentences = []
+    worth = net.difference * scale
+    if net.beyond_noise:
+        better = title_b if worth > 0 else title_a
+        sentences.append(
+            f"{better} is worth more: about {fmt.money(abs(worth), currency)} {when}, "
+            f"a difference larger than the noise."
+        )
+    else:
+        sentences.append(
+            f"Their net value differs by about {fmt.money(abs(worth), currency)} {when}, which is within the noise."
+        )
+    for d, words in ((acc, "is right more often when it acts"), (cov, "handles more of the cases itself")):
+        if d.beyond_noise:
+            better = title_b if d.difference > 0 else title_a
+            sentences.append(f"{better} {words} ({fmt.percent(max(d.a, d.b))} against {fmt.percent(min(d.a, d.b))}).")
+    if not acc.beyond_noise and not cov.beyond_noise:
+        sentences.append("Accuracy and coverage are the same within the noise.")
+    sentences.append(f"They do the same thing for {fmt.frequency(agree)} {subjects} ({fmt.percent(agree)}).")
+    if net.beyond_noise:
+        choice = title_b if worth > 0 else title_a
+        sentences.append(f"The numbers favour {choice}.")
+    else:
+        sentences.append("The numbers do not decide between them: choose on cost, simplicity or explainability.")
+    return " ".join(sentences)

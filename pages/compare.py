@@ -1,0 +1,121 @@
+"""Compare: the selected model (A) against another on the same evaluation rows (B)."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import compare, metrics, session, ui
+from core import format as fmt
+from core.bundle import Bundle
+
+bundle = ui.usable_bundle()
+spec = bundle.spec
+st.title("Compare two models")
+others = [e for e in session.catalogue() if e.bundle is not None and e.id != bundle.id]
+if not others:
+    st.info("There is only one model to look at. Publish a second one, on the same evaluation rows, to compare.")
+    st.stop()
+ids = [e.id for e in others]
+titles = {e.id: e.title for e in others}
+if st.session_state.get("compare") not in ids:
+    linked = st.query_params.get("compare")
+    same_rows = [e.id for e in others if compare.rows_problem(bundle, e.bundle) is None]
+    st.session_state["compare"] = linked if linked in ids else (same_rows[0] if same_rows else ids[0])
+other_id = st.selectbox("Compare with", ids, key="compare", format_func=titles.get)
+st.query_params["compare"] = other_id
+other: Bundle = next(e.bundle for e in others if e.id == other_id)
+st.caption(f"A: {spec.title} · B: {other.spec.title}")
+
+problem = compare.rows_problem(bundle, other)
+if problem:
+    st.warning(f"These two cannot be compared case by case. {problem}", icon=":material/rule:")
+    st.stop()
+
+data_a, data_b = session.eval_set(bundle), session.eval_set(other)
+own_a, own_b = session.current_point(bundle), other.spec.operating_point
+currency, volume, per = spec.business.currency, spec.business.volume, spec.business.per
+subjects = spec.subjects
+
+
+def figures_table(differences) -> pd.DataFrame:
+    scale = volume or 1
+    shown = {
+        "accuracy_acted": ("Right when it acts", fmt.percent),
+        "coverage": ("Coverage", fmt.percent),
+        "net_per_case": (
+            f"Net value {fmt.per(per)}" if volume else "Net value per case",
+            lambda x: fmt.money(x * scale, currency),
+        ),
+    }
+    rows = []
+    for d in differences:
+        label, show = shown[d.figure]
+        rows.append(
+            {
+                "Figure": label,
+                "A": show(d.a),
+                "B": show(d.b),
+                "B minus A": show(d.difference),
+                "95% range of the difference": f"{show(d.low)} to {show(d.high)}",
+                "Beyond the noise?": "yes" if d.beyond_noise else "no",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+own_tab, common_tab = st.tabs(["Each at its own setting", "Both at A's setting"])
+with own_tab:
+    own = compare.paired(data_a, own_a, data_b, own_b)
+    st.dataframe(figures_table(own), hide_index=True)
+with common_tab:
+    common = compare.paired(data_a, own_a, data_b, own_a)
+    st.dataframe(figures_table(common), hide_index=True)
+
+out_a, out_b = metrics.outcomes(data_a, own_a), metrics.outcomes(data_b, own_b)
+if spec.task == "binary":
+    answer_a, answer_b = data_a.p_positive >= own_a.threshold, data_b.p_positive >= own_b.threshold
+    score_a, score_b = data_a.p_positive, data_b.p_positive
+elif spec.task == "multiclass":
+    answer_a, answer_b = data_a.proba.argmax(1), data_b.proba.argmax(1)
+    score_a, score_b = data_a.proba.max(1), data_b.proba.max(1)
+else:
+    answer_a = answer_b = np.zeros(data_a.n)
+    score_a, score_b = session.scores(bundle).predicted, session.scores(other).predicted
+agree = compare.agreement(out_a, out_b, answer_a, answer_b)
+
+st.subheader("The verdict")
+st.markdown(compare.verdict(own, spec.title, other.spec.title, agree, subjects, volume, per, currency))
+
+if spec.segments:
+    st.subheader("Where each one wins")
+    for column in spec.segments:
+        table = compare.segment_winners(data_a, own_a, data_b, own_b, bundle.eval[column])
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    spec.label(column): table["segment"],
+                    subjects.capitalize(): table["n"],
+                    "A right when it acts": table["accuracy_a"].map(fmt.percent),
+                    "B right when it acts": table["accuracy_b"].map(fmt.percent),
+                    "Worth more": table["wins"].map({"A": "A", "B": "B", "tie": "neither"}),
+                }
+            ),
+            hide_index=True,
+        )
+
+st.subheader("Where they disagree most")
+rows = compare.disagreements(score_a, score_b)
+ids_column = spec.id_column
+st.dataframe(
+    pd.DataFrame(
+        {
+            spec.subject.capitalize(): bundle.eval[ids_column].iloc[rows].astype(str).to_numpy()
+            if ids_column
+            else rows + 1,
+            "A says": [f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_a)[rows]],
+            "B says": [f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_b)[rows]],
+            "What happened": bundle.y.iloc[rows].astype(str).to_numpy(),
+        }
+    ),
+    hide_index=True,
+)
