@@ -48,6 +48,12 @@ page = st.navigation(
             icon=":material/compare_arrows:",
             help="Two models on the same cases: which differences are real, and where each one wins.",
         ),
+        st.Page(
+            "pages/card.py",
+            title="Model card",
+            icon=":material/badge:",
+            help="The team's description of the model, beside the facts the app measured.",
+        ),
     ]
 )
 session.select_bundle(entries)

@@ -1,0 +1,50 @@
+"""Model card: the team's card beside the facts the app computed; missing parts are shown as gaps."""
+
+import streamlit as st
+
+from core import breakdown, card, explain, narrative, session, ui
+
+bundle = ui.usable_bundle()
+spec = bundle.spec
+point = session.current_point(bundle)
+result = session.headline(bundle, point)
+data = session.eval_set(bundle)
+st.title("Model card")
+st.caption(f"{spec.title}{' · ' + spec.summary if spec.summary else ''}")
+
+labels = {name: spec.label(name) for name in bundle.features}
+table = explain.importance(session.explanation(bundle), labels)
+weak = []
+if spec.task != "regression":
+    for column in spec.segments:
+        row = breakdown.weakest_segment(breakdown.segment_table(data, point, bundle.eval[column]))
+        if row is not None and result.kpis.accuracy_acted - row["accuracy_acted"] >= 0.02:
+            weak.append(
+                f"{spec.label(column)} {row['segment']} ({row['accuracy_acted'] * 100:.0f}% right when it acts)"
+            )
+unseen = 1 - result.kpis.scope_coverage if result.kpis.scope_coverage < 0.99 else None
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("In the team's words")
+    gaps = card.gap_sentence(spec)
+    if gaps:
+        st.warning(gaps, icon=":material/edit_note:")
+    for section in card.sections(spec):
+        st.markdown(f"**{section.title}**")
+        if section.missing:
+            st.markdown(":orange[Not written yet.]")
+        else:
+            st.markdown(section.text)
+with right:
+    st.subheader("What the app measured")
+    for name, value in card.facts(
+        spec,
+        len(bundle.eval),
+        result,
+        table["label"].head(3).tolist(),
+        weak,
+        unseen,
+        narrative.describe_point(point, spec.task),
+    ):
+        st.markdown(f"**{name}**  \n{value}")
