@@ -421,11 +421,10 @@ def curve_title(curve, control: str, current: float, spec: BundleSpec) -> str:
     """Where net value peaks along this control, and where it is now."""
     column = "net_per_period" if spec.business.volume is not None else "net_per_case"
     top = curve.loc[curve[column].idxmax()]
-    where = (
-        f"flagging from a {fmt.percent(top[control])} chance"
-        if control == "threshold"
-        else f"acting from {fmt.percent(top[control])} sure"
-    )
+    if control == "threshold":
+        where = f"flagging from a {fmt.percent(top[control])} chance"
+    else:
+        where = "it acts on every case" if top[control] <= 0 else f"acting from {fmt.percent(top[control])} sure"
     now = curve.iloc[(curve[control] - current).abs().argmin()]
     return (
         f"Net value peaks at {_money(top[column], spec)} {_when(spec)} when {where} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 
 import pandas as pd
@@ -134,7 +135,7 @@ def findings(found: list[narrative.Finding | None]) -> None:
 
 
 def chart(built, finding_text: str) -> None:
-    """An Altair chart with its finding as alt text for screen readers.
+    """An Altair chart with its finding as alt text, and PNG or SVG downloads rendered on demand.
 
     Streamlit sizes a chart's height only when told, so the spec's plot height is passed on with
     room for the title and the axes.
@@ -144,6 +145,27 @@ def chart(built, finding_text: str) -> None:
         st.altair_chart(built, alt=finding_text, height=plot_height + CHART_FRAME)
     else:
         st.altair_chart(built, alt=finding_text)
+    from core import report
+
+    key = hashlib.sha256(built.to_json().encode()).hexdigest()[:12]
+    name = "".join(c if c.isalnum() else "-" for c in finding_text.lower())[:60].strip("-") or "chart"
+    with st.popover("Download this chart", icon=":material/download:"):
+        st.download_button(
+            "PNG image",
+            lambda: report.chart_png(built),
+            file_name=f"{name}.png",
+            mime="image/png",
+            on_click="ignore",
+            key=f"png-{key}",
+        )
+        st.download_button(
+            "SVG image",
+            lambda: report.chart_svg(built),
+            file_name=f"{name}.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+            key=f"svg-{key}",
+        )
 
 
 def _through_the_router() -> None:

@@ -67,3 +67,48 @@ else:
 st.subheader("The decision")
 ui.findings([narrative.decision(k, spec, point, len(risks))])
 st.page_link("pages/performance.py", label="Try another setting on the Performance page", icon=":material/tune:")
+
+st.subheader("A report to leave behind")
+st.caption(
+    "The summary, figures with ranges, charts, segments, risks, the model card and the bundle's hashes, "
+    "at this setting. The HTML file opens offline, with no server."
+)
+
+
+def _report():
+    from core import report
+
+    return report.build(bundle, data, explained, point, audience)
+
+
+def _html() -> str:
+    from core import report
+
+    return report.to_html(_report())
+
+
+def _pdf() -> bytes:
+    from core import report
+
+    return report.to_pdf(_report())
+
+
+left, right = st.columns(2)
+left.download_button(
+    "Download the report (HTML)",
+    _html,
+    file_name=f"{bundle.id}-report.html",
+    mime="text/html",
+    icon=":material/description:",
+    on_click="ignore",
+    key="report_html",
+)
+right.download_button(
+    "Download the report (PDF)",
+    _pdf,
+    file_name=f"{bundle.id}-report.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+    key="report_pdf",
+)

@@ -28,7 +28,9 @@ def test_overview_renders_in_both_audiences(app, demo_root, bundle_id, audience)
         "The top three reasons behind its predictions",
         "Risks and caveats",
         "The decision",
+        "A report to leave behind",
     ]
+    assert [b.label for b in at.get("download_button")] == ["Download the report (HTML)", "Download the report (PDF)"]
     assert len(at.metric) == 3
     paragraph = at.main.markdown[0].value
     assert paragraph.startswith(load_bundle(demo_root / bundle_id).spec.summary)
