@@ -54,9 +54,17 @@ page = st.navigation(
             icon=":material/badge:",
             help="The team's description of the model, beside the facts the app measured.",
         ),
+        st.Page(
+            "pages/present.py",
+            title="Present",
+            icon=":material/slideshow:",
+            help="The model as six full-width slides with speaker notes, for a review.",
+        ),
     ]
 )
 session.select_bundle(entries)
 session.select_audience()
 session.glossary_panel()
+if st.query_params.get("present") == "1" and page.url_path != "present":
+    st.switch_page("pages/present.py")  # ?present=1 opens presentation mode from any page
 page.run()

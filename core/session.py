@@ -300,3 +300,18 @@ def _scores(content_hash: str, _bundle: Bundle):
 def scores(bundle: Bundle):
     """The model's answers for every evaluation row (cached)."""
     return _scores(bundle.content_hash, bundle)
+
+
+def view_link() -> None:
+    """The link to exactly this view (page, model, setting, audience, case, comparison), to copy.
+
+    Drawn by each page where its state settles (inside a fragment when the fragment changes the
+    link), so it is never a step behind.
+    """
+    from urllib.parse import urlencode
+
+    base = st.context.url or ""
+    query = urlencode(st.query_params.to_dict())
+    with st.expander("Link to this view", icon=":material/link:"):
+        st.caption("Opens this page with the same model, setting, audience and choices. Use the copy button.")
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)

@@ -48,3 +48,5 @@ with right:
         narrative.describe_point(point, spec.task),
     ):
         st.markdown(f"**{name}**  \n{value}")
+
+session.view_link()

@@ -119,3 +119,5 @@ st.dataframe(
     ),
     hide_index=True,
 )
+
+session.view_link()

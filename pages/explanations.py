@@ -68,6 +68,12 @@ ui.chart(
 
 st.subheader("One case")
 picks = ["typical", "most confident", "most surprising error"]
+all_ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist() if spec.id_column else []
+if st.session_state.get("_case_for") != bundle.id:  # arriving: a case named in the link wins
+    linked = st.query_params.get("case")
+    if linked in all_ids:
+        st.session_state["case_pick"], st.session_state["case_id"] = "by id", linked
+    st.session_state["_case_for"] = bundle.id
 left, right = st.columns([2, 1])
 how = left.radio(
     "Pick a case",
@@ -99,6 +105,8 @@ identifier = (
     else f"Row {result.rows[position] + 1}"
 )
 st.markdown(f"**{identifier}** · actually: {bundle.y.iloc[result.rows[position]]}")
+if spec.id_column:
+    st.query_params["case"] = str(bundle.eval[spec.id_column].iloc[result.rows[position]])
 ui.findings([reasons])
 steps = explain.waterfall(
     case_frame,
@@ -115,3 +123,5 @@ ui.chart(
     ),
     reasons.sentence,
 )
+
+session.view_link()

@@ -27,3 +27,5 @@ for row in range(0, len(ordered), 2):
     for column, entry in zip(st.columns(2), ordered[row : row + 2], strict=False):
         with column:
             ui.bundle_card(entry, selected=selected is not None and entry.id == selected.id)
+
+session.view_link()

@@ -112,3 +112,5 @@ right.download_button(
     on_click="ignore",
     key="report_pdf",
 )
+
+session.view_link()

@@ -45,6 +45,7 @@ def operating_point() -> None:
             )
     point = session.current_point(bundle)
     session.write_point(point, bundle)
+    session.view_link()
 
     result = session.headline(bundle, point)
     k = result.kpis

@@ -118,6 +118,7 @@ def edit_loop() -> None:
     elif "edits" in st.query_params:
         del st.query_params["edits"]
 
+    session.view_link()
     before_key = (case_key, point)
     if st.session_state.get("_whatif_before", (None,))[0] != before_key:  # the original is assessed once
         st.session_state["_whatif_before"] = (

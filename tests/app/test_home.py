@@ -72,7 +72,7 @@ def test_a_broken_bundle_selected_through_the_url_shows_a_card_not_a_traceback(a
         "opened. The file changed after the bundle was published: publish it again, or update model.sha256 if "
         "you trust this file."
     )
-    assert [e.label for e in at.main.expander] == ["Details"]
+    assert [e.label for e in at.main.expander] == ["Details", "Link to this view"]
     # the two working bundles still show their figures
     assert len(at.metric) == 6
 

@@ -22,7 +22,8 @@ def test_binary_and_regression_pages(server, page):
     page.goto(f"{server}/performance?bundle=churn-gbm")
     wait_for_app(page)
     expect(page.get_by_role("slider")).to_have_count(2, timeout=60_000)
-    assert "min_confidence=0.60" in page.url and "threshold=0.50" in page.url
+    page.wait_for_url("**min_confidence=0.60**", timeout=30_000)
+    assert "threshold=0.50" in page.url
     assert page.get_by_text("Move to the best-value setting").count() == 1
     screenshot(page, "performance-churn-gbm")
     page.goto(f"{server}/performance?bundle=delivery-eta")

@@ -1,0 +1,120 @@
+"""Presentation mode: the selected model as six full-width slides, with speaker notes."""
+
+import streamlit as st
+
+from core import charts, explain, narrative, session, story, tradeoff, ui
+from core import format as fmt
+
+bundle = ui.usable_bundle()
+spec = bundle.spec
+point = session.current_point(bundle)
+data = session.eval_set(bundle)
+explained = session.explanation(bundle)
+result = session.headline(bundle, point)
+found = {f.code: f for f in story.findings(bundle, data, explained, point)}
+SLIDES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
+
+if "slide" not in st.session_state:
+    linked = st.query_params.get("slide", "1")
+    st.session_state["slide"] = int(linked) - 1 if linked.isdigit() and 1 <= int(linked) <= len(SLIDES) else 0
+slide = st.session_state["slide"]
+st.query_params["slide"] = str(slide + 1)
+st.query_params["present"] = "1"
+
+st.html("""<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header {display: none !important;}
+.block-container {max-width: 1200px; padding-top: 2rem;}
+.slide-title {font-size: 3rem; font-weight: 700; line-height: 1.15; margin: 0 0 1rem 0;}
+.slide-text {font-size: 1.7rem; line-height: 1.45;}
+</style>""")
+
+
+def title(text: str) -> None:
+    st.html(f"<div class='slide-title'>{text}</div>")
+
+
+def say(text: str) -> None:
+    st.html(f"<div class='slide-text'>{text}</div>")
+
+
+notes = []
+st.caption(f"{spec.title} · slide {slide + 1} of {len(SLIDES)}")
+if slide == 0:
+    title(SLIDES[0])
+    say(found["headline"].sentence)
+    ui.kpi_tiles(result, spec)
+    notes = [found["executive"], found.get("out_of_scope")]
+elif slide == 1:
+    title(SLIDES[1])
+    if spec.task == "regression":
+        say(found["errors"].sentence)
+        notes = [found["errors"], found.get("large_errors")]
+    else:
+        curve = tradeoff.curve(session.index(bundle), point, "min_confidence")
+        best = session.best(bundle)
+        heading = narrative.curve_title(curve, "min_confidence", point.min_confidence, spec)
+        column = "net_per_period" if spec.business.volume is not None else "net_per_case"
+        ui.chart(
+            charts.tradeoff(
+                curve,
+                "min_confidence",
+                "Confidence needed to act",
+                point.min_confidence,
+                best.point.min_confidence,
+                column,
+                "Net value",
+                spec.business.currency,
+                heading,
+            ),
+            heading,
+        )
+        notes = [found["people"], found.get("best_point")]
+elif slide == 2:
+    title(SLIDES[2])
+    say(found["drivers"].sentence)
+    labels = {name: spec.label(name) for name in bundle.features}
+    table = explain.importance(explained, labels)
+    heading = narrative.importance_title(table, spec)
+    ui.chart(charts.importance_bars(table.head(8), "Average shift", spec.task != "regression", heading), heading)
+    notes = [found["drivers"]]
+elif slide == 3:
+    title(SLIDES[3])
+    say(found["case"].sentence)
+    notes = [found["case"]]
+elif slide == 4:
+    title(SLIDES[4])
+    risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
+    for risk in risks[:4]:
+        say(f"• {risk.sentence}")
+    if not risks:
+        say("No risk stands out: the figures are steady, and no group does much worse than the rest.")
+    notes = risks
+else:
+    title(SLIDES[5])
+    say(found["decision"].sentence)
+    notes = [found["decision"]]
+
+with st.expander("Speaker notes"):
+    for finding in notes:
+        if finding is not None:
+            st.markdown(f"- {finding.text(narrative.TECHNICAL)}")
+
+
+def go(step: int) -> None:
+    st.session_state["slide"] = min(max(st.session_state["slide"] + step, 0), len(SLIDES) - 1)
+
+
+def leave() -> None:
+    st.session_state.pop("slide", None)
+    st.query_params.pop("slide", None)
+    st.query_params.pop("present", None)
+
+
+left, middle, right, end = st.columns([1, 2, 1, 1])
+left.button("Previous", on_click=go, args=(-1,), disabled=slide == 0, icon=":material/arrow_back:", key="previous")
+middle.markdown(f"**{slide + 1} / {len(SLIDES)}** · {fmt.count(len(bundle.eval))} test {spec.subjects}")
+right.button(
+    "Next", on_click=go, args=(1,), disabled=slide == len(SLIDES) - 1, icon=":material/arrow_forward:", key="next"
+)
+if end.button("Leave presentation", on_click=leave, key="leave"):
+    st.switch_page("pages/overview.py")
