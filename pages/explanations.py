@@ -25,6 +25,12 @@ st.caption(
 
 output = None
 output_name = None
+if st.session_state.get("_explain_for") != bundle.id:  # arriving: the link's feature and class win
+    if st.query_params.get("feature") in labels:
+        st.session_state["feature"] = st.query_params["feature"]
+    if st.query_params.get("explain") in result.outputs and spec.task == "multiclass":
+        st.session_state["explain_class"] = st.query_params["explain"]
+    st.session_state["_explain_for"] = bundle.id
 if spec.task == "multiclass":
     choice = st.selectbox(
         "Explain the chance of",
@@ -53,6 +59,11 @@ ui.chart(charts.beeswarm(swarm, order, unit_title, percent, swarm_title), swarm_
 
 st.subheader("One feature up close")
 feature = st.selectbox("Feature", table["feature"].tolist(), format_func=labels.get, key="feature")
+st.query_params["feature"] = feature
+if output_name:
+    st.query_params["explain"] = output_name
+elif "explain" in st.query_params:
+    del st.query_params["explain"]
 way, detail = explain.direction(result, X, feature, output)
 dependence_title = {
     "raises": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} up",
