@@ -39,24 +39,23 @@ subjects = spec.subjects
 
 def figures_table(differences) -> pd.DataFrame:
     scale = volume or 1
-    shown = {
-        "accuracy_acted": ("Right when it acts", fmt.percent),
-        "coverage": ("Coverage", fmt.percent),
-        "net_per_case": (
-            f"Net value {fmt.per(per)}" if volume else "Net value per case",
-            lambda x: fmt.money(x * scale, currency),
-        ),
+    points = lambda x: f"{x * 100:+.1f} points"  # noqa: E731
+    money = lambda x: fmt.money(x * scale, currency)  # noqa: E731
+    shown = {  # (label, how a figure is shown, how a difference is shown)
+        "accuracy_acted": ("Right when it acts", fmt.percent, points),
+        "coverage": ("Coverage", fmt.percent, points),
+        "net_per_case": (f"Net value {fmt.per(per)}" if volume else "Net value per case", money, money),
     }
     rows = []
     for d in differences:
-        label, show = shown[d.figure]
+        label, show, change = shown[d.figure]
         rows.append(
             {
                 "Figure": label,
                 "A": show(d.a),
                 "B": show(d.b),
-                "B minus A": show(d.difference),
-                "95% range of the difference": f"{show(d.low)} to {show(d.high)}",
+                "B minus A": change(d.difference),
+                "95% range of the difference": f"{change(d.low)} to {change(d.high)}",
                 "Beyond the noise?": "yes" if d.beyond_noise else "no",
             }
         )
