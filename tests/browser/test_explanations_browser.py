@@ -11,6 +11,8 @@ def test_explanations_draw_for_a_pipeline_model(server, page):
     page.goto(f"{server}/explanations?bundle=churn-gbm")
     wait_for_app(page)
     expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(4, timeout=60_000)
-    assert page.get_by_text("Method: exact contributions computed from the model's own trees").count() == 1
+    expect(page.get_by_text("Method: exact contributions computed from the model's own trees")).to_have_count(
+        1, timeout=60_000
+    )
     expect(page.get_by_text("For this customer, the predicted chance is")).to_be_visible()
     screenshot(page, "explanations-churn-gbm")

@@ -45,7 +45,7 @@ def test_a_link_opens_the_same_bundle(server, page):
     wait_for_app(page)
     assert card_titles(page)[0] == "Support ticket router"
     assert sidebar_choice(page) == "Support ticket router"
-    assert page.get_by_text("ask for something the model was never trained on").count() == 1
+    expect(page.get_by_text("ask for something the model was never trained on")).to_have_count(1, timeout=60_000)
     screenshot(page, "home-support-router")
 
 

@@ -24,11 +24,11 @@ def test_binary_and_regression_pages(server, page):
     expect(page.get_by_role("slider")).to_have_count(2, timeout=60_000)
     page.wait_for_url("**min_confidence=0.60**", timeout=30_000)
     assert "threshold=0.50" in page.url
-    assert page.get_by_text("Move to the best-value setting").count() == 1
+    expect(page.get_by_text("Move to the best-value setting")).to_have_count(1, timeout=60_000)
     screenshot(page, "performance-churn-gbm")
     page.goto(f"{server}/performance?bundle=delivery-eta")
     wait_for_app(page)
-    assert page.get_by_text("How far off the estimates are").count() == 1
+    expect(page.get_by_text("How far off the estimates are")).to_have_count(1, timeout=60_000)
     screenshot(page, "performance-delivery-eta")
 
 
