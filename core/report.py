@@ -77,26 +77,7 @@ def build(
     built = []
     if spec.task != "regression":
         index = tradeoff.Index(data)
-        best = tradeoff.best_point(index)
-        curve = tradeoff.curve(index, point, "min_confidence")
-        column = "net_per_period" if spec.business.volume is not None else "net_per_case"
-        title = narrative.curve_title(curve, "min_confidence", point.min_confidence, spec)
-        built.append(
-            (
-                title,
-                charts.tradeoff(
-                    curve,
-                    "min_confidence",
-                    "Confidence needed to act",
-                    point.min_confidence,
-                    best.point.min_confidence,
-                    column,
-                    value_label,
-                    spec.business.currency,
-                    title,
-                ),
-            )
-        )
+        built.append(story.tradeoff_chart(spec, index, point, tradeoff.best_point(index)))
     title = narrative.importance_title(importance, spec)
     built.append(
         (title, charts.importance_bars(importance.head(10), "Average shift", spec.task != "regression", title))

@@ -195,11 +195,6 @@ def write_point(point: OperatingPoint, bundle: Bundle) -> None:
         st.query_params[key] = value
 
 
-def curve(bundle: Bundle, point: OperatingPoint, control: str):
-    """The trade-off along one control (about a millisecond from the cached index)."""
-    return tradeoff.curve(index(bundle), point, control)
-
-
 def class_names(bundle: Bundle) -> list[str]:
     from core.story import class_names as names
 

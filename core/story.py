@@ -82,3 +82,24 @@ def findings(
     risks = narrative.risks([f for f in found if f is not None and f.code not in ("executive", "headline")])
     found.append(narrative.decision(k, spec, point, len(risks)))
     return [f for f in found if f is not None]
+
+
+CONTROL_LABELS = {"threshold": "Chance needed to flag", "min_confidence": "Confidence needed to act"}
+
+
+def tradeoff_chart(
+    spec, index: tradeoff.Index, point: OperatingPoint, best: tradeoff.Best, control: str = "min_confidence"
+):
+    """(title, chart): accuracy, coverage and net value along one control, titled with its finding."""
+    from core import charts
+    from core import format as fmt
+
+    curve = tradeoff.curve(index, point, control)
+    current, best_at = getattr(point, control), getattr(best.point, control)
+    title = narrative.curve_title(curve, control, current, spec)
+    per_period = spec.business.volume is not None
+    column = "net_per_period" if per_period else "net_per_case"
+    value_label = f"Net value {fmt.per(spec.business.per)}" if per_period else "Net value per case"
+    return title, charts.tradeoff(
+        curve, control, CONTROL_LABELS[control], current, best_at, column, value_label, spec.business.currency, title
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import breakdown, charts, narrative, session, ui
+from core import breakdown, charts, narrative, session, story, ui
 from core import format as fmt
 from core.contract import OperatingPoint
 
@@ -74,23 +74,11 @@ def operating_point() -> None:
             icon=":material/target:",
         )
 
-    value_column = "net_per_period" if spec.business.volume is not None else "net_per_case"
-    value_label = (
-        f"Net value {fmt.per(spec.business.per)}" if spec.business.volume is not None else "Net value per case"
-    )
-    controls = [("min_confidence", "Confidence needed to act", point.min_confidence, best.point.min_confidence)]
-    if spec.task == "binary":
-        controls.insert(0, ("threshold", "Chance needed to flag", point.threshold, best.point.threshold))
-    for tab, (control, label, current, best_at) in zip(st.tabs([c[1] for c in controls]), controls, strict=True):
+    controls = ["threshold", "min_confidence"] if spec.task == "binary" else ["min_confidence"]
+    for tab, control in zip(st.tabs([story.CONTROL_LABELS[c] for c in controls]), controls, strict=True):
         with tab:
-            curve = session.curve(bundle, point, control)
-            title = narrative.curve_title(curve, control, current, spec)
-            ui.chart(
-                charts.tradeoff(
-                    curve, control, label, current, best_at, value_column, value_label, spec.business.currency, title
-                ),
-                title,
-            )
+            title, built = story.tradeoff_chart(spec, session.index(bundle), point, best, control)
+            ui.chart(built, title)
 
     st.subheader("What it decided, and what really happened")
     if spec.task == "binary":

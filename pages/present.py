@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import charts, explain, narrative, session, story, tradeoff, ui
+from core import charts, explain, narrative, session, story, ui
 from core import format as fmt
 
 bundle = ui.usable_bundle()
@@ -50,24 +50,8 @@ elif slide == 1:
         say(found["errors"].sentence)
         notes = [found["errors"], found.get("large_errors")]
     else:
-        curve = tradeoff.curve(session.index(bundle), point, "min_confidence")
-        best = session.best(bundle)
-        heading = narrative.curve_title(curve, "min_confidence", point.min_confidence, spec)
-        column = "net_per_period" if spec.business.volume is not None else "net_per_case"
-        ui.chart(
-            charts.tradeoff(
-                curve,
-                "min_confidence",
-                "Confidence needed to act",
-                point.min_confidence,
-                best.point.min_confidence,
-                column,
-                "Net value",
-                spec.business.currency,
-                heading,
-            ),
-            heading,
-        )
+        heading, built = story.tradeoff_chart(spec, session.index(bundle), point, session.best(bundle))
+        ui.chart(built, heading)
         notes = [found["people"], found.get("best_point")]
 elif slide == 2:
     title(SLIDES[2])
