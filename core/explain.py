@@ -593,14 +593,28 @@ def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
 
 
 def waterfall(
-    case_frame: pd.DataFrame, base: float, predicted: float, start_label: str, end_label: str, show=None
+    case_frame: pd.DataFrame,
+    base: float,
+    predicted: float,
+    start_label: str,
+    end_label: str,
+    show=None,
+    bounded: bool = False,
 ) -> pd.DataFrame:
     """Bars from the starting point, through each contribution, to this case's prediction.
 
-    `show(value, feature)` formats a feature's value for its label (default: as it is).
+    `show(value, feature)` formats a feature's value for its label (default: as it is). With
+    `bounded` (a chance), the pushes up are drawn before the pushes down, or the other way round,
+    whichever keeps every step between 0% and 100%.
     """
     show = show or (lambda value, feature: str(value))
     steps = case_frame.iloc[::-1].reset_index(drop=True)  # smallest first, so the largest land last
+    if bounded:
+        up, down = steps[steps["contribution"] >= 0], steps[steps["contribution"] < 0]
+        if base + up["contribution"].sum() <= 1:
+            steps = pd.concat([up, down], ignore_index=True)
+        elif base + down["contribution"].sum() >= 0:
+            steps = pd.concat([down, up], ignore_index=True)
     ends = base + steps["contribution"].cumsum()
     frame = pd.DataFrame(
         {

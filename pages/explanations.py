@@ -126,6 +126,7 @@ steps = explain.waterfall(
     "Starting point",
     f"This {spec.subject}",
     show=lambda value, name: narrative.shown_value(value, name, spec),
+    bounded=spec.task != "regression",
 )
 prediction_title = "Predicted chance" if percent else f"Estimate ({narrative.target_unit(spec)})"
 ui.chart(

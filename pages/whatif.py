@@ -197,6 +197,7 @@ def edit_loop() -> None:
         "Starting point",
         f"This {spec.subject}",
         show=lambda value, name: narrative.shown_value(value, name, spec),
+        bounded=spec.task != "regression",
     )
     ui.chart(
         charts.waterfall(

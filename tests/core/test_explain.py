@@ -253,3 +253,21 @@ def test_the_publisher_can_ship_explanations(tmp_path, small_churn):
     result = explain.for_bundle(bundle, tmp_path / "empty-cache")
     assert explain.compute_count == before
     assert result.method == "linear"
+
+
+def test_a_waterfall_of_a_chance_never_leaves_zero_to_one():
+    # drawn largest-last, this case would dip to -9% before the last push up brings it to 9%
+    case = pd.DataFrame(
+        {
+            "feature": ["tenure", "contract", "calls"],
+            "label": ["Tenure", "Contract", "Calls"],
+            "value": [6, "two-year", 0],
+            "contribution": [0.18, -0.16, -0.13],
+        }
+    )
+    plain = explain.waterfall(case, 0.20, 0.09, "Start", "This")
+    assert plain["end"].min() < 0
+    bounded = explain.waterfall(case, 0.20, 0.09, "Start", "This", bounded=True)
+    assert bounded["end"].between(0, 1).all() and bounded["start"].between(0, 1).all()
+    assert bounded["end"].iloc[-2] == pytest.approx(0.09)  # the last push lands on the prediction
+    assert list(bounded["kind"]) == ["total", "raises", "lowers", "lowers", "total"]
