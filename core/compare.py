@@ -89,19 +89,42 @@ def paired(
     fa = _figures(rows_a.sum(0)[None, :], n, out_a.baseline)[0]
     fb = _figures(rows_b.sum(0)[None, :], n, out_b.baseline)[0]
     rng = np.random.default_rng(seed)
-    diffs = np.empty((samples, 3))
-    for i in range(samples):
-        weights = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)  # the same rows for both
-        diffs[i] = (
-            _figures((weights @ rows_b)[None, :], n, out_b.baseline)[0]
-            - _figures((weights @ rows_a)[None, :], n, out_a.baseline)[0]
-        )
+    if out_a.kind is not None and out_b.kind is not None:
+        diffs = _grouped_differences(out_a, out_b, n, samples, rng)
+    else:  # regression values are continuous: resample rows, the same rows for both
+        diffs = np.empty((samples, 3))
+        for i in range(samples):
+            weights = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+            diffs[i] = (
+                _figures((weights @ rows_b)[None, :], n, out_b.baseline)[0]
+                - _figures((weights @ rows_a)[None, :], n, out_a.baseline)[0]
+            )
     result = []
     for j, name in enumerate(FIGURES):
         column = diffs[:, j][~np.isnan(diffs[:, j])]
         low, high = np.percentile(column, [2.5, 97.5]) if len(column) else (np.nan, np.nan)
         result.append(Difference(name, float(fa[j]), float(fb[j]), float(low), float(high)))
     return result
+
+
+def _grouped_differences(out_a: Outcomes, out_b: Outcomes, n: int, samples: int, rng) -> np.ndarray:
+    """Paired resampling by groups: rows with the same pair of outcomes (one per model) are drawn
+    together, so the cost depends on the number of such groups, not on the number of rows."""
+    code_a = out_a.kind * 4 + out_a.in_scope * 2 + out_a.correct
+    code_b = out_b.kind * 4 + out_b.in_scope * 2 + out_b.correct
+    width = int(code_b.max()) + 1
+    counts = np.bincount(code_a * width + code_b)
+    present = np.flatnonzero(counts)
+    draws = rng.multinomial(n, counts[present] / n, size=samples).astype(float)
+
+    def group_rows(codes: np.ndarray, out: Outcomes) -> np.ndarray:
+        kind, scope, right = codes // 4, (codes // 2) % 2, codes % 2
+        acted = kind != 0
+        return np.column_stack([acted, acted & (right == 1), acted & (scope == 1), out.kind_values[kind]]).astype(float)
+
+    rows_a = group_rows(present // width, out_a)
+    rows_b = group_rows(present % width, out_b)
+    return _figures(draws @ rows_b, n, out_b.baseline) - _figures(draws @ rows_a, n, out_a.baseline)
 
 
 def agreement(out_a: Outcomes, out_b: Outcomes, answer_a: np.ndarray, answer_b: np.ndarray) -> float:

@@ -102,3 +102,22 @@ def test_segment_winners_cover_every_row():
     table = compare.segment_winners(data_a, POINT, data_b, POINT, pd.Series(["x", "x", "y", "y"]))
     assert table["n"].sum() == 4
     assert table.set_index("segment")["wins"].to_dict() == {"x": "B", "y": "B"}
+
+
+def test_grouped_pairs_match_resampling_rows():
+    """Drawing pairs of outcomes as groups is a shortcut, not an approximation."""
+    from core.metrics import outcomes
+
+    rng = np.random.default_rng(8)
+    truth = rng.integers(0, 2, 3000)
+    base = np.clip(truth * 0.3 + rng.random(3000) * 0.7, 0, 1)
+    a = EvalSet.binary(truth, base, VALUES)
+    b = EvalSet.binary(truth, np.clip(base + rng.normal(0, 0.08, 3000), 0, 1), VALUES)
+    point = OperatingPoint(0.5, 0.6)
+    fast = compare.paired(a, point, b, point, samples=4000)[0]
+    out_a, out_b = outcomes(a, point), outcomes(b, point)
+    draws = np.random.default_rng(1).integers(0, 3000, size=(2000, 3000))
+    acc = lambda out: (out.acted & out.correct)[draws].sum(1) / out.acted[draws].sum(1)  # noqa: E731
+    slow = np.percentile(acc(out_b) - acc(out_a), [2.5, 97.5])
+    assert fast.low == pytest.approx(slow[0], abs=0.003)
+    assert fast.high == pytest.approx(slow[1], abs=0.003)
