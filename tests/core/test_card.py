@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core import card, metrics
 from core.contract import BundleSpec, OperatingPoint
+from tests.helpers import make_spec
 
 
 def spec(card_fields) -> BundleSpec:
-    return BundleSpec(
-        id="x",
-        folder=Path("."),
-        title="X",
-        task="binary",
-        target="y",
-        model_path=Path("m.joblib"),
-        eval_path=Path("e.csv"),
-        card=card_fields,
-        subject="customer",
-        subjects="customers",
-    )
+    return make_spec(card=card_fields)
 
 
 def test_missing_fields_are_listed_in_order():

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.contract import BundleSpec, OperatingPoint
 from core.links import point_from_query, point_to_query
+from tests.helpers import make_spec
 
 
 def spec(task="binary") -> BundleSpec:
-    return BundleSpec(
-        id="x",
-        folder=Path("."),
-        title="X",
-        task=task,
-        target="y",
-        model_path=Path("m.joblib"),
-        eval_path=Path("e.csv"),
-        operating_point=OperatingPoint(0.5, 0.6),
-    )
+    return make_spec(task=task, operating_point=OperatingPoint(0.5, 0.6))
 
 
 def test_a_link_sets_the_point():

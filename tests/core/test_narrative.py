@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from core import format as fmt
 from core import narrative
 from core.contract import BundleSpec, Business, OperatingPoint, Tolerance
 from core.metrics import EvalSet, kpis
+from tests.helpers import make_spec
 
 
 def spec(task="binary", **kw) -> BundleSpec:
-    defaults = dict(
-        id="x",
-        folder=Path("."),
-        title="X",
-        task=task,
-        target="churned",
-        model_path=Path("m.joblib"),
-        eval_path=Path("e.csv"),
-        subject="customer",
-        subjects="customers",
-        business=Business(currency="USD", volume=20000, per="month", values={}),
-    )
-    defaults.update(kw)
-    return BundleSpec(**defaults)
+    fields = dict(task=task, business=Business(currency="USD", volume=20000, per="month", values={}))
+    return make_spec(**{**fields, **kw})
 
 
 @pytest.mark.parametrize(

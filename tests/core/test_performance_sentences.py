@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -11,6 +9,7 @@ from core import breakdown, narrative
 from core.contract import BundleSpec, Business, OperatingPoint, Tolerance
 from core.metrics import Estimate, EvalSet, bootstrap, kpis, outcomes
 from core.tradeoff import Best
+from tests.helpers import make_spec
 
 VALUES = {"true_positive": 120, "false_positive": -50, "false_negative": 0, "true_negative": 0, "abstain": -5}
 HAND = EvalSet.binary([1, 0, 1, 0, 1, 0, 0, 1], [0.95, 0.8, 0.55, 0.45, 0.3, 0.05, 0.7, 0.42], VALUES, volume=20000)
@@ -18,21 +17,11 @@ HAND = EvalSet.binary([1, 0, 1, 0, 1, 0, 0, 1], [0.95, 0.8, 0.55, 0.45, 0.3, 0.0
 
 def spec(**kw) -> BundleSpec:
     fields = dict(
-        id="churn",
-        folder=Path("."),
-        title="Churn",
-        task="binary",
-        target="churned",
-        model_path=Path("m.joblib"),
-        eval_path=Path("e.csv"),
-        subject="customer",
-        subjects="customers",
         event="cancelled",
         positive_class="yes",
         business=Business(currency="USD", volume=20000, per="month", values=VALUES),
     )
-    fields.update(kw)
-    return BundleSpec(**fields)
+    return make_spec(**{**fields, **kw})
 
 
 def test_people_counts_scale_to_the_monthly_volume():

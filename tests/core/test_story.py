@@ -14,6 +14,7 @@ from core.bundle import load_bundle
 from core.contract import BundleSpec, Business, OperatingPoint
 from core.glossary import JARGON
 from tests.app.test_home import DEMOS
+from tests.helpers import make_spec
 
 SETTINGS = {"own": None, "cautious": OperatingPoint(0.5, 0.9), "eager": OperatingPoint(0.2, 0.0)}
 MAX_GRADE = 9
@@ -114,25 +115,13 @@ VALUES = {"true_positive": 120, "false_positive": -50, "false_negative": 0, "tru
 
 
 def spec(**kw) -> BundleSpec:
-    from pathlib import Path
-
     fields = dict(
-        id="churn",
-        folder=Path("."),
-        title="Churn",
-        task="binary",
-        target="churned",
-        model_path=Path("m.joblib"),
-        eval_path=Path("e.csv"),
-        subject="customer",
-        subjects="customers",
         event="cancelled",
         action="offer a discount",
         summary="Predicts who cancels.",
         business=Business(currency="USD", volume=20000, per="month", values=VALUES),
     )
-    fields.update(kw)
-    return BundleSpec(**fields)
+    return make_spec(**{**fields, **kw})
 
 
 def binary(p, truth=(1, 0, 1, 0, 1, 0, 0, 1), values=VALUES):
