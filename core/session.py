@@ -195,26 +195,22 @@ def write_point(point: OperatingPoint, bundle: Bundle) -> None:
         st.query_params[key] = value
 
 
-def class_names(bundle: Bundle) -> list[str]:
-    from core.story import class_names as names
-
-    return names(bundle)
-
-
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _explanation(content_hash: str, _bundle: Bundle):
     from core import explain
 
-    cache = scoring.cache_dir()
-    if (
-        explain.restore(cache / f"{content_hash}.explanations.npz", content_hash) is None
-        and explain.restore(_bundle.spec.folder / explain.BUNDLE_FILE, content_hash) is None
-    ):
-        bar = st.progress(0.0, text="Explaining the model on a sample of cases (once per model)...")
-        result = explain.for_bundle(_bundle, cache, progress=lambda done: bar.progress(done))
+    bar = None
+
+    def progress(done: float) -> None:  # drawn only when something is being computed
+        nonlocal bar
+        if bar is None:
+            bar = st.progress(0.0, text="Explaining the model on a sample of cases (once per model)...")
+        bar.progress(done)
+
+    result = explain.for_bundle(_bundle, scoring.cache_dir(), progress=progress)
+    if bar is not None:
         bar.empty()
-        return result
-    return explain.for_bundle(_bundle, cache)
+    return result
 
 
 def explanation(bundle: Bundle):

@@ -462,19 +462,30 @@ def decision_sentence(d: Decision, spec: BundleSpec, task: str) -> str:
     )
 
 
-def changed_sentence(original: dict, edited: dict, controls_: list[Control]) -> list[str]:
-    """What differs from the original case, feature by feature."""
-    lines = []
+def edits(original: dict, edited: dict, controls_: list[Control]) -> dict[str, object]:
+    """The features whose value differs from the original case (numbers compared as numbers)."""
+    changed = {}
     for c in controls_:
         before, after = original.get(c.name), edited.get(c.name)
-        if str(before) != str(after) and not (
+        same_number = (
             c.numeric
             and _float(before) is not None
             and _float(after) is not None
             and math.isclose(float(before), float(after))
-        ):
-            lines.append(f"{c.label}: {_value_words(before, c)} → {_value_words(after, c)}")
-    return lines
+        )
+        if str(before) != str(after) and not same_number:
+            changed[c.name] = after
+    return changed
+
+
+def changed_sentence(original: dict, edited: dict, controls_: list[Control]) -> list[str]:
+    """What differs from the original case, feature by feature."""
+    by_name = {c.name: c for c in controls_}
+    return [
+        f"{by_name[name].label}: {_value_words(original.get(name), by_name[name])} → "
+        f"{_value_words(after, by_name[name])}"
+        for name, after in edits(original, edited, controls_).items()
+    ]
 
 
 def pick_row(data, point: OperatingPoint, kind: str) -> int:

@@ -83,7 +83,7 @@ def operating_point() -> None:
     st.subheader("What it decided, and what really happened")
     if spec.task == "binary":
         st.markdown(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec).sentence)
-    counts = breakdown.outcome_counts(data, point, session.class_names(bundle))
+    counts = breakdown.outcome_counts(data, point, story.class_names(bundle))
     title = "Each case by what the model decided and what actually happened"
     ui.chart(charts.outcome_matrix(counts, title), title)
 

@@ -102,16 +102,7 @@ def edit_loop() -> None:
         st.button("Reset to the original case", on_click=reset, icon=":material/undo:")
     edited = {c.name: st.session_state.get(f"edit_{c.name}") for c in controls}
     changed = whatif.changed_sentence(original, edited, controls)
-    edits = {
-        name: edited[name]
-        for name in X.columns
-        if str(edited[name]) != str(original[name])
-        and not (
-            whatif._float(edited[name]) is not None
-            and whatif._float(original[name]) is not None
-            and np.isclose(whatif._float(edited[name]), whatif._float(original[name]))
-        )
-    }
+    edits = whatif.edits(original, edited, controls)
     st.query_params["case"] = ids[row]
     if edits:
         st.query_params["edits"] = links.edits_to_query(edits)

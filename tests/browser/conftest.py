@@ -114,3 +114,10 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def nudge_slider(page, name: str, steps: int) -> None:
+    """Move a slider by keyboard, one step per key press, as a person would."""
+    page.get_by_role("slider", name=name).focus()
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import nudge_slider, screenshot, wait_for_app
 
 
 def test_a_deep_link_is_the_first_request_after_a_restart(fresh_server, page):
@@ -38,9 +38,7 @@ def test_moving_the_slider_updates_the_tiles_and_the_link(server, page):
     expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(3, timeout=60_000)
     before = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     slider = page.get_by_role("slider", name="Confidence needed to act")
-    slider.focus()
-    for _ in range(15):
-        page.keyboard.press("ArrowRight")
+    nudge_slider(page, "Confidence needed to act", 15)
     page.wait_for_url("**min_confidence=0.85**", timeout=30_000)
     wait_for_app(page)
     after = page.locator('[data-testid="stMetricValue"]').all_inner_texts()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import nudge_slider, screenshot, wait_for_app
 
 SLIDES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
 
@@ -14,10 +14,7 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(server, browser, p
     wait_for_app(page)
     page.locator('[data-testid="stSidebar"]').get_by_text("Technical", exact=True).click()
     page.wait_for_url("**audience=technical**", timeout=30_000)
-    slider = page.get_by_role("slider", name="Confidence needed to act")
-    slider.focus()
-    for _ in range(10):
-        page.keyboard.press("ArrowRight")
+    nudge_slider(page, "Confidence needed to act", 10)
     page.wait_for_url("**min_confidence=0.80**", timeout=30_000)
     wait_for_app(page)
     page.get_by_text("Link to this view").click()
