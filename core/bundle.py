@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.contract import PICKLE_FORMATS, BundleError, BundleSpec, parse_manifest
+from core.contract import MAX_MANIFEST_BYTES, PICKLE_FORMATS, BundleError, BundleSpec, describe, parse_manifest
 
 MANIFEST = "bundle.yaml"
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 SMOKE_ROWS = 64
+TRUSTED_TYPES_ENV = "MODELBRIEF_TRUSTED_TYPES"
 
 
 def artifacts_root() -> Path:
@@ -34,7 +35,7 @@ def discover(root: Path | None = None) -> list[Path]:
     root = root or artifacts_root()
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and (p / MANIFEST).is_file())
+    return sorted(p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir() and (p / MANIFEST).is_file())
 
 
 def file_sha256(path: Path) -> str:
@@ -85,8 +86,20 @@ def read_spec(folder: Path) -> BundleSpec:
     """Read and validate bundle.yaml, and check that the files it names are there."""
     folder = Path(folder)
     manifest = folder / MANIFEST
+    if manifest.is_symlink():
+        raise BundleError(
+            "bundle.yaml is a link to another file, so it was not read.",
+            "Put the manifest itself in the bundle folder.",
+            field="bundle.yaml",
+        )
     if not manifest.is_file():
         raise BundleError(f"The folder '{folder.name}' has no bundle.yaml.", "Publish the bundle with core.publish.")
+    if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+        raise BundleError(
+            f"bundle.yaml is larger than {MAX_MANIFEST_BYTES // 1_000_000} MB, so it was not read.",
+            "A manifest is a few kilobytes: keep long documents out of it.",
+            field="bundle.yaml",
+        )
     spec = parse_manifest(manifest.read_text(encoding="utf-8", errors="replace"), folder)
     for path, key in ((spec.model_path, "model.path"), (spec.eval_path, "eval.path")):
         if not path.is_file():
@@ -119,18 +132,66 @@ def _verify(path: Path, expected: str | None, key: str) -> str:
     return actual
 
 
-def _load_skops(path: Path, verified: bool) -> Any:
-    import skops.io as sio
+def trusted_types() -> frozenset[str]:
+    """Type names the deployment trusts in .skops files beyond skops' own list.
 
-    untrusted = sio.get_untrusted_types(file=path)
-    foreign = [t for t in untrusted if t.split(".")[0] not in ("sklearn", "numpy", "scipy")]
-    if foreign and not verified:
+    Read from the file named by $MODELBRIEF_TRUSTED_TYPES (one name a line, # for comments). The
+    file must live outside the artifacts folder: whoever can publish a bundle must not be able to
+    widen what the app trusts.
+    """
+    setting = os.environ.get(TRUSTED_TYPES_ENV)
+    if not setting:
+        return frozenset()
+    path = Path(setting).resolve()
+    if path.is_relative_to(artifacts_root()):
         raise BundleError(
-            f"{path.name} holds types this app does not trust without a hash: {', '.join(foreign[:5])}.",
-            "Add model.sha256 to bundle.yaml to vouch for the file.",
+            "The list of trusted model types is inside the artifacts folder, where anyone who publishes a "
+            "bundle could change it, so it is not used.",
+            f"Move the file named by {TRUSTED_TYPES_ENV} outside the artifacts folder.",
             field="model.path",
         )
-    return sio.load(path, trusted=untrusted)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BundleError(
+            "The list of trusted model types could not be read.",
+            f"Check the file named by {TRUSTED_TYPES_ENV}.",
+            detail=describe(exc, path.name),
+            field="model.path",
+        ) from None
+    return frozenset(n for n in (line.split("#", 1)[0].strip() for line in lines) if n)
+
+
+def _load_skops(path: Path, verified: bool) -> Any:
+    """Open a .skops file: skops' own trusted types always; any other type only when allowed.
+
+    A type outside skops' list is allowed when the deployment's list names it, or when the
+    manifest carries the file's sha256 (checked before this is called): publishing the hash is
+    the team vouching for the file, exactly as for a pickle.
+    """
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:
+        raise BundleError(
+            f"{path.name} could not be read: the file is truncated or damaged.",
+            "Publish the bundle again from the original model.",
+            detail=describe(exc, path.name),
+            field="model.path",
+        ) from None
+    if verified:
+        return sio.load(path, trusted=untrusted)
+    foreign = sorted(set(untrusted) - trusted_types()) if untrusted else []
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise BundleError(
+            f"{path.name} holds types that are not on the trusted list ({shown}), so it was not opened.",
+            "If your team vouches for the file, publish it with its sha256 in bundle.yaml (model.sha256); "
+            f"a deployment can also trust a type by naming it in the file given by {TRUSTED_TYPES_ENV}.",
+            field="model.sha256",
+        )
+    return sio.load(path, trusted=list(untrusted) or None)
 
 
 def load_model(spec: BundleSpec) -> tuple[Any, str]:
@@ -150,21 +211,21 @@ def load_model(spec: BundleSpec) -> tuple[Any, str]:
         raise BundleError(
             f"{path.name} needs the Python package '{exc.name}', which is not installed here.",
             f"Install it (pip install {exc.name}) and reload.",
-            detail=repr(exc),
+            detail=describe(exc, path.name),
             field="model.path",
         ) from None
     except (EOFError, pickle.UnpicklingError, ValueError, IndexError, KeyError, OSError) as exc:
         raise BundleError(
             f"{path.name} could not be read: the file is truncated or damaged.",
             "Publish the bundle again from the original model.",
-            detail=f"{type(exc).__name__}: {exc}",
+            detail=describe(exc, path.name),
             field="model.path",
         ) from None
     except Exception as exc:  # unpickling can raise almost anything
         raise BundleError(
             f"{path.name} could not be opened with the libraries installed here.",
             "It may have been saved with another version of scikit-learn; publish it again here.",
-            detail=f"{type(exc).__name__}: {exc}",
+            detail=describe(exc, path.name),
             field="model.path",
         ) from None
     return model, digest
@@ -185,7 +246,7 @@ def load_eval(spec: BundleSpec) -> tuple[pd.DataFrame, str]:
         raise BundleError(
             f"{path.name} could not be read as a {path.suffix[1:]} file.",
             "Check that the file is complete and in the format its name says.",
-            detail=f"{type(exc).__name__}: {exc}",
+            detail=describe(exc, path.name),
             field="eval.path",
         ) from None
     if len(frame) == 0:
@@ -228,6 +289,25 @@ def _check_numeric_text(frame: pd.DataFrame, columns: list[str], file_name: str)
             )
 
 
+def _check_finite(frame: pd.DataFrame, columns: list[str], file_name: str) -> None:
+    """Every row, not a sample: one infinite value breaks every figure computed from the rows."""
+    for column in columns:
+        series = frame[column]
+        if not pd.api.types.is_float_dtype(series):
+            continue
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        infinite = np.isinf(values)
+        if infinite.any():
+            count = int(infinite.sum())
+            first = int(np.flatnonzero(infinite)[0]) + 1
+            raise BundleError(
+                f"Column '{column}' in {file_name} holds an infinite value in {count:,} "
+                f"{'row' if count == 1 else 'rows'} (the first is row {first:,}).",
+                "Replace those values with real numbers, or leave them empty if they are unknown.",
+                field=column,
+            )
+
+
 def _resolve_positive(spec: BundleSpec, classes: tuple, labels: pd.Series) -> Any:
     if spec.positive_class is None:
         return classes[1]
@@ -248,6 +328,14 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
     Returns the feature columns, the model's classes (None for regression) and the positive class.
     """
     file_name = spec.eval_path.name
+    duplicated = pd.unique(frame.columns[frame.columns.duplicated()].astype(str))
+    if len(duplicated):
+        raise BundleError(
+            f"The evaluation file {file_name} has more than one column named "
+            f"{', '.join(repr(c) for c in duplicated[:5])}.",
+            "Give every column its own name, so the app knows which one the model reads.",
+            field="eval.path",
+        )
     if spec.target not in frame.columns:
         raise BundleError(
             f"The evaluation file {file_name} has no column '{spec.target}', which bundle.yaml names as the target.",
@@ -274,6 +362,7 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
                 field=key,
             )
     _check_numeric_text(frame, features, file_name)
+    _check_finite(frame, features + ([spec.target] if spec.task == "regression" else []), file_name)
     if "in_scope" in frame.columns and not pd.api.types.is_bool_dtype(frame["in_scope"]):
         raise BundleError(
             f"Column 'in_scope' in {file_name} must hold only true or false.",
@@ -333,7 +422,7 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
         raise BundleError(
             f"The model could not score the rows of {file_name}.",
             "Check that the evaluation columns have the same types as the training data.",
-            detail=f"{type(exc).__name__}: {exc}",
+            detail=describe(exc, file_name),
             field="eval.path",
         ) from None
     return features, classes, positive

@@ -7,6 +7,8 @@ whose message names the field and says, in one plain sentence, what is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,6 +20,12 @@ TASKS = ("binary", "multiclass", "regression")
 MODEL_FORMATS = (".joblib", ".pkl", ".skops")
 PICKLE_FORMATS = (".joblib", ".pkl")
 EVAL_FORMATS = (".parquet", ".csv")
+MAX_MANIFEST_BYTES = 1_000_000
+MAX_DEPTH = 20  # nesting of mappings and lists
+MAX_NODES = 100_000  # values in the manifest once every alias is expanded
+MAX_NUMBER = 1e15  # larger than any count, value or volume a team could mean
+TEXT_LIMITS = {"card": 20_000, "summary": 2_000}  # characters; every other text field: SHORT_TEXT
+SHORT_TEXT = 200
 VALUE_KEYS = {
     "binary": ("true_positive", "false_positive", "false_negative", "true_negative", "abstain", "out_of_scope"),
     "multiclass": ("correct", "wrong", "abstain", "out_of_scope"),
@@ -38,6 +46,26 @@ class BundleError(Exception):
         self.hint = hint
         self.detail = detail
         self.field = field
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"\\/:]+){2,}[\\/]?")
+
+
+def scrub(text: str, limit: int = 300) -> str:
+    """Technical text without server paths (each becomes its last part), and not too long.
+
+    >>> scrub("No such file: '/srv/models/artifacts/churn/model.joblib'")
+    "No such file: 'model.joblib'"
+    """
+    shown = _PATH.sub(lambda m: m.group(0).rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1], text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def describe(exc: BaseException, file_name: str | None = None) -> str:
+    """What the details of a problem show: the kind of error and the file, never a traceback."""
+    where = f" while reading {file_name}" if file_name else ""
+    message = scrub(str(exc))
+    return f"{type(exc).__name__}{where}" + (f": {message}" if message else "")
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,105 @@ class BundleSpec:
         return info.label if info else feature.replace("_", " ").capitalize()
 
 
+class _ManifestLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with limits: nesting depth, expanded size, and no duplicate keys."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _fail(
+                    "bundle.yaml",
+                    f"it is nested more than {MAX_DEPTH} levels deep.",
+                    "A manifest needs only a few levels; start from a published bundle.yaml.",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise _fail(
+                        key_node.value,
+                        f"the field `{_short(key_node.value)}` is given twice (line {key_node.start_mark.line + 1}).",
+                        "Keep one of them; a repeated field would silently replace the other.",
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds with every alias written out (without writing them)."""
+    sizes: dict[int, int] = {}
+    order, stack = [], [root]
+    while stack:  # children before parents, each node once
+        node = stack.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = 0
+        order.append(node)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+    for node in reversed(order):
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = []
+        sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
+    return sizes[id(root)]
+
+
+def load_yaml(text: str) -> Any:
+    """Parse a manifest's YAML within the limits; raise BundleError naming what is wrong."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_MANIFEST_BYTES:
+        raise BundleError(
+            f"bundle.yaml is larger than {MAX_MANIFEST_BYTES // 1_000_000} MB, so it was not read.",
+            "A manifest is a few kilobytes: keep long documents out of it.",
+            field="bundle.yaml",
+        )
+    loader = _ManifestLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        if _expanded_size(root) > MAX_NODES:
+            raise _fail(
+                "bundle.yaml",
+                f"its aliases expand to more than {MAX_NODES:,} values.",
+                "Write the fields out plainly instead of repeating them through anchors and aliases.",
+            )
+        return loader.construct_document(root)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise BundleError(
+            f"bundle.yaml is not valid YAML{where}.",
+            "Check the indentation and quoting around that line.",
+            detail=f"YAML error in bundle.yaml{where}: {problem}",  # not the line itself: it may hold anything
+            field="bundle.yaml",
+        ) from None
+    except RecursionError:
+        raise _fail("bundle.yaml", "it is nested too deeply to read.", "Start from a published bundle.yaml.") from None
+    finally:
+        loader.dispose()
+
+
 def _fail(field_name: str, message: str, hint: str = "", detail: str = "") -> BundleError:
     return BundleError(f"bundle.yaml: {message}", hint=hint, detail=detail, field=field_name)
 
@@ -120,17 +247,41 @@ def _text(raw: dict, key: str, required: bool = False) -> str | None:
         return value.isoformat()
     if isinstance(value, (dict, list)):
         raise _fail(key, f"`{key}` must be a piece of text, not a {type(value).__name__}.")
-    text = str(value).strip()
+    text = _bounded_text(value, key)
     if required and not text:
         raise _fail(key, f"the required field `{key}` is empty.", f"Give `{key}` a value in bundle.yaml.")
     return text or None
 
 
+def _bounded_text(value: Any, key: str) -> str:
+    """A text field as written, refused when it is far longer than the field is meant to be."""
+    if isinstance(value, (dict, list)):
+        raise _fail(key, f"`{key}` must be a piece of text, not a {type(value).__name__}.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _fail(key, f"`{key}` must be a piece of text.")
+    text = str(value).strip()
+    limit = TEXT_LIMITS.get(key.split(".")[0], SHORT_TEXT)
+    if len(text) > limit:
+        raise _fail(
+            key,
+            f"`{_short(key)}` is {len(text):,} characters long; it may be at most {limit:,}.",
+            "Shorten it: the app shows it as it is written.",
+        )
+    return text
+
+
 def _number(value: Any, name: str, low: float | None = None, high: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(name, f"`{name}` must be a number, not {value!r}.")
+        raise _fail(name, f"`{name}` must be a number, not {_short(repr(value))}.")
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:  # a 100,000-digit integer overflows a float
+        raise _fail(name, f"`{name}` is far too large to be meant ({len(str(abs(value))):,} digits).")
+    if not math.isfinite(value):
+        raise _fail(name, f"`{name}` must be a finite number, not {value}.")
+    if abs(value) > MAX_NUMBER:
+        raise _fail(name, f"`{name}` is far too large to be meant ({value:g}).")
     if (low is not None and value < low) or (high is not None and value > high):
-        raise _fail(name, f"`{name}` must be between {low:g} and {high:g}, not {value:g}.")
+        shown = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise _fail(name, f"`{name}` must be {shown}, not {value:g}.")
     return float(value)
 
 
@@ -185,10 +336,12 @@ def _features(raw: dict) -> dict[str, FeatureInfo]:
         actionable = info.get("actionable", True)
         if not isinstance(actionable, bool):
             raise _fail(f"features.{name}.actionable", f"`features.{name}.actionable` must be true or false.")
-        features[str(name)] = FeatureInfo(
-            name=str(name),
-            label=str(info.get("label") or str(name).replace("_", " ").capitalize()),
-            unit=str(info["unit"]) if info.get("unit") is not None else None,
+        name = _bounded_text(name, "features")
+        label = info.get("label")
+        features[name] = FeatureInfo(
+            name=name,
+            label=_bounded_text(label, f"features.{name}.label") if label else name.replace("_", " ").capitalize(),
+            unit=_bounded_text(info["unit"], f"features.{name}.unit") if info.get("unit") is not None else None,
             actionable=actionable,
         )
     return features
@@ -209,26 +362,25 @@ def _business(raw: dict, task: str) -> Business:
             )
         values[key] = _number(value, f"business.value.{key}")
     return Business(
-        currency=str(business.get("currency") or "USD"),
+        currency=_bounded_text(business.get("currency") or "USD", "business.currency"),
         volume=count,
-        per=str(volume["per"]) if volume.get("per") else None,
+        per=_bounded_text(volume["per"], "business.volume.per") if volume.get("per") else None,
         values=values,
     )
 
 
+def _positive_class(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        _number(value, "positive_class")
+        return value
+    return _bounded_text(value, "positive_class")
+
+
 def parse_manifest(text: str, folder: Path) -> BundleSpec:
     """Validate the text of a bundle.yaml and return the spec it describes."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise BundleError(
-            f"bundle.yaml is not valid YAML{where}.",
-            "Check the indentation and quoting around that line.",
-            detail=str(exc),
-            field="bundle.yaml",
-        ) from None
+    raw = load_yaml(text)
     if not isinstance(raw, dict):
         raise BundleError("bundle.yaml is empty or is not a mapping of fields.", "Start from a published bundle.yaml.")
 
@@ -236,7 +388,11 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
     if schema is None:
         raise _fail("schema", "the required field `schema` is missing.", f"Add `schema: {SCHEMA}`.")
     if schema != SCHEMA:
-        raise _fail("schema", f"`schema` must be '{SCHEMA}', not '{schema}'.", "This app reads modelbrief/v1 bundles.")
+        raise _fail(
+            "schema",
+            f"`schema` must be '{SCHEMA}', not '{_short(str(schema))}'.",
+            "This app reads modelbrief/v1 bundles.",
+        )
     title = _text(raw, "title", required=True)
     task = _text(raw, "task", required=True)
     if task not in TASKS:
@@ -271,14 +427,14 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         created=_text(raw, "created"),
         owner=_text(raw, "owner"),
         summary=_text(raw, "summary"),
-        positive_class=raw.get("positive_class"),
+        positive_class=_positive_class(raw.get("positive_class")),
         subject=subject,
         subjects=_text(raw, "subjects") or f"{subject}s",
         action=_text(raw, "action"),
         event=_text(raw, "event"),
         id_column=_text(raw, "id_column"),
         features=_features(raw),
-        segments=tuple(str(s) for s in segments),
+        segments=tuple(_bounded_text(s, "segments") for s in segments),
         operating_point=OperatingPoint(
             threshold=_number(operating.get("threshold", 0.5), "operating_point.threshold", 0, 1),
             min_confidence=_number(operating.get("min_confidence", 0.0), "operating_point.min_confidence", 0, 1),
@@ -288,5 +444,9 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
             relative=_number(tolerance["relative"], "tolerance.relative", low=0) if "relative" in tolerance else None,
         ),
         business=_business(raw, task),
-        card={str(k): str(v) for k, v in _mapping(raw, "card").items() if v is not None},
+        card={
+            _bounded_text(k, "card"): _bounded_text(v, f"card.{k}")
+            for k, v in _mapping(raw, "card").items()
+            if v is not None
+        },
     )

@@ -521,14 +521,10 @@ BUNDLE_FILE = "explanations.npz"  # written by the publisher, travels with the b
 
 
 def store(explanation: Explanation, path, content_hash: str) -> None:
-    import os
-    from pathlib import Path
+    from core.stored import write_arrays
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(
-        tmp,
+    write_arrays(
+        path,
         version=STORE_VERSION,
         content_hash=content_hash,
         method=explanation.method,
@@ -540,27 +536,52 @@ def store(explanation: Explanation, path, content_hash: str) -> None:
         predicted=explanation.predicted,
         seconds=explanation.seconds,
     )
-    os.replace(tmp, path)
 
 
-def restore(path, content_hash: str) -> Explanation | None:
-    """A stored explanation, or None when absent, damaged, or made for other model or data."""
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            if int(stored["version"]) != STORE_VERSION or str(stored["content_hash"]) != content_hash:
-                return None
-            return Explanation(
-                method=str(stored["method"]),
-                features=[str(f) for f in stored["features"]],
-                outputs=[str(o) for o in stored["outputs"]],
-                rows=stored["rows"],
-                values=stored["values"],
-                base=stored["base"],
-                predicted=stored["predicted"],
-                seconds=float(stored["seconds"]),
-            )
-    except (OSError, ValueError, KeyError):
+def restore(path, content_hash: str, features: list[str] | None = None, n_rows: int | None = None):
+    """A stored explanation, or None when absent, damaged, or not made for this model and data.
+
+    With the bundle's `features` and row count, the arrays must also fit them: one row of
+    contributions per sampled row and feature, every sampled row inside the evaluation file, and
+    real numbers throughout. A file that fails any check is ignored (and recomputed).
+    """
+    from core.stored import read_arrays
+
+    stored = read_arrays(path)
+    if stored is None:
         return None
+    try:
+        if int(stored["version"]) != STORE_VERSION or str(stored["content_hash"]) != content_hash:
+            return None
+        found = Explanation(
+            method=str(stored["method"]),
+            features=[str(f) for f in stored["features"]],
+            outputs=[str(o) for o in stored["outputs"]],
+            rows=np.asarray(stored["rows"]),
+            values=np.asarray(stored["values"], dtype=np.float64),
+            base=np.asarray(stored["base"], dtype=np.float64),
+            predicted=np.asarray(stored["predicted"], dtype=np.float64),
+            seconds=float(stored["seconds"]),
+        )
+    except (KeyError, ValueError, TypeError):
+        return None
+    return found if _fits(found, features, n_rows) else None
+
+
+def _fits(found: Explanation, features: list[str] | None, n_rows: int | None) -> bool:
+    rows, values, base, predicted = found.rows, found.values, found.base, found.predicted
+    outputs = len(found.outputs)
+    if found.method not in METHOD_NOTES or rows.ndim != 1 or rows.dtype.kind not in "iu" or outputs == 0:
+        return False
+    if values.shape != (len(rows), len(found.features), outputs) or base.shape != (outputs,):
+        return False
+    if predicted.shape != (len(rows), outputs):
+        return False
+    if features is not None and found.features != list(features):
+        return False
+    if n_rows is not None and len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
+        return False
+    return bool(np.isfinite(values).all() and np.isfinite(base).all() and np.isfinite(predicted).all())
 
 
 # How many explanations were computed (not read back); tests and the bench read it.
@@ -570,9 +591,10 @@ compute_count = 0
 def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
     """The bundle's explanation: shipped with it, cached, or computed now (and cached)."""
     global compute_count
-    found = restore(bundle.spec.folder / BUNDLE_FILE, bundle.content_hash)
+    shape = {"features": list(bundle.features), "n_rows": len(bundle.eval)}
+    found = restore(bundle.spec.folder / BUNDLE_FILE, bundle.content_hash, **shape)
     cached = cache_directory / f"{bundle.content_hash}.explanations.npz"
-    found = found or restore(cached, bundle.content_hash)
+    found = found or restore(cached, bundle.content_hash, **shape)
     if found is not None:
         return found
     compute_count += 1

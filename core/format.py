@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 MISSING = "–"
@@ -78,3 +80,58 @@ def per(period: str | None) -> str:
 
 def plural(n: float, one: str, many: str) -> str:
     return one if n == 1 else many
+
+
+# --- text from a bundle, shown as text ------------------------------------------------------
+
+# Characters that reorder or hide text on screen (bidirectional overrides and isolates, zero-width
+# marks) and control characters: text from a bundle is shown as typed, so they are dropped.
+_HIDDEN = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+# Every ASCII punctuation character can be backslash-escaped in CommonMark, and escaping all of
+# them leaves nothing for Markdown, Streamlit's directives (:red[...]), LaTeX ($) or HTML to act on.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit replaces emoji and icon shortcodes (:smile:, :material/home:) after parsing, so an
+# escaped colon still forms one; an invisible word joiner after each colon keeps them apart.
+_WORD_JOINER = "\u2060"
+LIMIT = 2_000
+
+
+def clean(text: object, limit: int | None = LIMIT) -> str:
+    """Bundle text made safe to show anywhere: hidden characters dropped, long text shortened.
+
+    >>> clean("Churn\u202e risk"), clean("x" * 10, limit=4)
+    ('Churn risk', 'xxx…')
+    """
+    shown = _HIDDEN.sub("", str(text))
+    if limit is not None and len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return shown
+
+
+def literal(text: object, limit: int | None = LIMIT) -> str:
+    """Text for any element that renders Markdown, escaped so it shows exactly as written.
+
+    Every string that comes from a bundle (manifest fields and data values), and every sentence
+    built from them, passes through here on its way to the page. Newlines become spaces: a
+    field is one run of text, never a heading or a list.
+
+    >>> print(literal("[x](javascript) **bold** <b>"))
+    \\[x\\]\\(javascript\\) \\*\\*bold\\*\\* \\<b\\>
+    """
+    shown = " ".join(clean(text, limit).split())
+    return _PUNCTUATION.sub(r"\\\1", shown).replace("\\:", "\\:" + _WORD_JOINER)
+
+
+def html_text(text: object, limit: int | None = None) -> str:
+    """Bundle text for an HTML document: escaped, and with no address a viewer could follow.
+
+    Colons and slashes are written as character references, so the file itself never holds a
+    URL (nothing a scanner, a mail filter or a browser's link detection would pick up), while a
+    reader still sees the text exactly as written.
+
+    >>> html_text("<img src=http://x.test/t.png>")
+    '&lt;img src=http&#58;&#47;&#47;x.test&#47;t.png&gt;'
+    """
+    return html.escape(clean(text, limit)).replace(":", "&#58;").replace("/", "&#47;")

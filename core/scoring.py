@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from core.bundle import Bundle, artifacts_root, class_index
+from core.contract import BundleError, describe
+from core.stored import read_arrays, write_arrays
 
 CHUNK_ROWS = 200_000
 
@@ -57,27 +59,53 @@ def compute_scores(bundle: Bundle) -> Scores:
     return Scores(task=bundle.spec.task, proba=np.concatenate(parts).astype(np.float64))
 
 
+def _fits(result: Scores, bundle: Bundle) -> bool:
+    """Scores that answer every row of this bundle, in its classes, with real numbers."""
+    values = result.predicted if bundle.spec.task == "regression" else result.proba
+    if values is None or result.task != bundle.spec.task:
+        return False
+    shape = (len(bundle.eval),) if bundle.spec.task == "regression" else (len(bundle.eval), len(bundle.classes))
+    return values.shape == shape and values.dtype.kind == "f"
+
+
+def _checked(result: Scores, bundle: Bundle) -> Scores:
+    values = result.predicted if result.task == "regression" else result.proba
+    broken = ~np.isfinite(values).reshape(len(values), -1).all(axis=1)
+    if broken.any():
+        count = int(broken.sum())
+        raise BundleError(
+            f"The model gave no usable answer (not a number) for {count:,} of the "
+            f"{len(values):,} evaluation {'row' if len(values) == 1 else 'rows'}.",
+            "Check those rows for values the model cannot handle, such as missing or extreme numbers.",
+            detail=f"first such row: {int(np.flatnonzero(broken)[0]) + 1:,}",
+            field="eval.path",
+        )
+    return result
+
+
 def scores(bundle: Bundle, directory: Path | None = None) -> Scores:
     """Scores for a bundle: from the disk cache when present, else computed and stored."""
     path = (directory or cache_dir()) / f"{bundle.content_hash}.scores.npz"
-    if path.is_file():
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                return Scores(
-                    task=str(stored["task"]),
-                    proba=stored["proba"] if "proba" in stored else None,
-                    predicted=stored["predicted"] if "predicted" in stored else None,
-                )
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache file is simply recomputed
-    result = compute_scores(bundle)
+    stored = read_arrays(path)
+    if stored is not None and "task" in stored:  # a damaged or foreign cache file is simply recomputed
+        found = Scores(task=str(stored["task"]), proba=stored.get("proba"), predicted=stored.get("predicted"))
+        if _fits(found, bundle):
+            return _checked(found, bundle)
+    try:
+        result = _checked(compute_scores(bundle), bundle)
+    except BundleError:
+        raise
+    except Exception as exc:
+        raise BundleError(
+            f"The model could not score every row of {bundle.spec.eval_path.name}.",
+            "Check that the evaluation columns have the same types and categories as the training data.",
+            detail=describe(exc, bundle.spec.eval_path.name),
+            field="eval.path",
+        ) from None
     arrays = {"task": np.array(result.task)}
     arrays.update({k: v for k, v in (("proba", result.proba), ("predicted", result.predicted)) if v is not None})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
+        write_arrays(path, **arrays)
     except OSError:
         pass  # a read-only disk still gets correct (uncached) answers
     return result
