@@ -1,13 +1,13 @@
 """Modelbrief: the router. Sets up the page, builds the demos on first start, picks the bundle."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from core import session
 
-st.set_page_config(page_title="Modelbrief", page_icon=":material/insights:", layout="wide")
-
-session.ensure_demos()
-entries = session.catalogue()
+ICON = Path(__file__).parent / "static" / "icon.png"  # shipped with the app: no request to any other host
+st.set_page_config(page_title="Modelbrief", page_icon=str(ICON), layout="wide")
 
 page = st.navigation(
     [
@@ -62,6 +62,8 @@ page = st.navigation(
         ),
     ]
 )
+session.ensure_demos()  # after the navigation, so the sidebar lists pages, never file names
+entries = session.catalogue()
 session.select_bundle(entries)
 session.select_audience()
 session.glossary_panel()

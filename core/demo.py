@@ -12,7 +12,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -428,21 +431,53 @@ def build_delivery(root: Path, seed: int = 23) -> None:
     )
 
 
-DEMOS: dict[str, Callable[[Path], None]] = {
-    "customer churn (champion and challenger)": build_churn,
-    "support ticket routing": build_router,
-    "delivery time": build_delivery,
+DEMOS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
+    "customer churn (champion and challenger)": (build_churn, ("churn-gbm", "churn-logreg")),
+    "support ticket routing": (build_router, ("support-router",)),
+    "delivery time": (build_delivery, ("delivery-eta",)),
 }
+DEMO_IDS = tuple(bundle_id for _, ids in DEMOS.values() for bundle_id in ids)
+MARKER = ".modelbrief-demos"  # in an artifacts root where the demos were built: rebuild any missing
 
 
-def build_demos(root: Path | None = None, progress: Progress | None = None) -> list[Path]:
-    """Build every demo bundle under root; `progress(fraction, message)` hears about each step."""
+def missing_demos(root: Path | None = None) -> list[str]:
+    """Demo bundles this root should hold and does not.
+
+    All of them for a root with no bundle at all; the missing ones for a root where the demos
+    were built before (an interrupted first start); none for a root of the team's own bundles.
+    """
+    root = Path(root or artifacts_root())
+    present = {p.name for p in discover(root)}
+    if present and not (root / MARKER).exists():
+        return []
+    return [bundle_id for bundle_id in DEMO_IDS if bundle_id not in present]
+
+
+def build_demos(
+    root: Path | None = None, progress: Progress | None = None, only: list[str] | None = None
+) -> list[Path]:
+    """Build the demo bundles under root (or `only` those named); `progress(fraction, message)` hears each step.
+
+    Each demo is built in a hidden folder beside the bundles and moved into place when complete,
+    so an interrupted build never leaves a half-written bundle where the app looks.
+    """
     root = Path(root or artifacts_root())
     root.mkdir(parents=True, exist_ok=True)
-    for step, (name, build) in enumerate(DEMOS.items()):
+    (root / MARKER).touch()
+    chosen = [(name, build, ids) for name, (build, ids) in DEMOS.items() if only is None or set(ids) & set(only)]
+    for step, (name, build, ids) in enumerate(chosen):
         if progress:
-            progress(step / len(DEMOS), f"Building the {name} demo")
-        build(root)
+            progress(step / len(chosen), f"Building the {name} demo")
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
+        try:
+            build(staging)
+            for bundle_id in ids:
+                target = root / bundle_id
+                if target.exists():
+                    shutil.rmtree(target)
+                os.replace(staging / bundle_id, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     if progress:
         progress(1.0, "Demo bundles ready")
     return discover(root)

@@ -92,9 +92,11 @@ _HIDDEN = re.compile(
 # Every ASCII punctuation character can be backslash-escaped in CommonMark, and escaping all of
 # them leaves nothing for Markdown, Streamlit's directives (:red[...]), LaTeX ($) or HTML to act on.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-# Streamlit replaces emoji and icon shortcodes (:smile:, :material/home:) after parsing, so an
-# escaped colon still forms one; an invisible word joiner after each colon keeps them apart.
+# Streamlit replaces emoji and icon shortcodes (:smile:, :material/home:) after parsing, and GFM
+# turns "www.x.com" and "a@b.com" into links even when escaped: an invisible word joiner after
+# each colon and at-sign, and inside "www.", keeps them apart.
 _WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(www)(\.)|(@)")
 LIMIT = 2_000
 
 
@@ -121,6 +123,7 @@ def literal(text: object, limit: int | None = LIMIT) -> str:
     \\[x\\]\\(javascript\\) \\*\\*bold\\*\\* \\<b\\>
     """
     shown = " ".join(clean(text, limit).split())
+    shown = _AUTOLINK.sub(lambda m: f"{m[1]}{_WORD_JOINER}{m[2]}" if m[1] else f"@{_WORD_JOINER}", shown)
     return _PUNCTUATION.sub(r"\\\1", shown).replace("\\:", "\\:" + _WORD_JOINER)
 
 

@@ -11,34 +11,73 @@ from core import format as fmt
 from core.contract import BundleSpec, OperatingPoint
 
 POINT_KEYS = ("threshold", "min_confidence")
+# What the Performance page's controls offer: a setting outside these cannot be shown on them.
+CONTROL_RANGES = {"threshold": (0.01, 0.99), "min_confidence": (0.0, 0.99)}
+NAMES = {"threshold": "decision threshold", "min_confidence": "confidence needed to act"}
 
 
 def _share(raw: str | None) -> float | None:
+    """A share from 0 to 1 given as text, rounded to the controls' step; None if it is not one."""
     try:
-        value = float(raw)
+        value = float(str(raw).strip())
     except (TypeError, ValueError):
         return None
-    return round(value, 2) if 0.0 <= value <= 1.0 else None
+    if not 0.0 <= value <= 1.0:  # also refuses nan and inf
+        return None
+    return round(value, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _quoted(raw: object) -> str:
+    return fmt.clean(raw, limit=40)
+
+
+def clamp_point(point: OperatingPoint) -> tuple[OperatingPoint, list[str]]:
+    """The point moved inside what the controls offer, with a notice for each value moved."""
+    chosen, notices = {}, []
+    for key in POINT_KEYS:
+        low, high = CONTROL_RANGES[key]
+        value = round(getattr(point, key), 2) + 0.0
+        inside = min(max(value, low), high)
+        if inside != value:
+            notices.append(
+                f"A {NAMES[key]} of {fmt.percent(value)} is beyond what the controls offer "
+                f"({fmt.percent(low)} to {fmt.percent(high)}), so {fmt.percent(inside)} is used."
+            )
+        chosen[key] = inside
+    return OperatingPoint(**chosen), notices
 
 
 def point_from_query(query: Mapping[str, str], spec: BundleSpec) -> tuple[OperatingPoint, list[str]]:
     """The operating point a link asks for, falling back to the bundle's own, with notices."""
-    default = spec.operating_point
+    default, notices = clamp_point(spec.operating_point)
     chosen = {"threshold": default.threshold, "min_confidence": default.min_confidence}
-    notices = []
-    names = {"threshold": "decision threshold", "min_confidence": "confidence needed to act"}
     for key in POINT_KEYS:
         if key not in query or (key == "threshold" and spec.task != "binary"):
             continue
         value = _share(query[key])
         if value is None:
             notices.append(
-                f"The link asked for a {names[key]} of '{query[key]}', which is not a number from 0 to 1, "
+                f"The link asked for a {NAMES[key]} of '{_quoted(query[key])}', which is not a number from 0 to 1, "
                 f"so the bundle's own setting ({fmt.percent(chosen[key])}) is used."
             )
         else:
             chosen[key] = value
-    return OperatingPoint(**chosen), notices
+    point, moved = clamp_point(OperatingPoint(**chosen))
+    return point, notices + [f"The link's setting could not be used as it is. {m}" for m in moved]
+
+
+def slide_from_query(raw: str | None, count: int) -> tuple[int, str | None]:
+    """The slide number a link asks for (1 to count), else 1 with a notice.
+
+    >>> slide_from_query("3", 6), slide_from_query("²", 6)[0], slide_from_query(None, 6)
+    ((3, None), 1, (1, None))
+    """
+    if raw is None:
+        return 1, None
+    text = str(raw).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= count:
+        return int(text), None
+    return 1, f"The link asked for slide '{_quoted(raw)}', but there are slides 1 to {count}, so slide 1 is shown."
 
 
 def point_to_query(point: OperatingPoint, spec: BundleSpec) -> dict[str, str]:

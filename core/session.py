@@ -7,19 +7,21 @@ once per model and evaluation file, whoever asks first.
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from core import format as fmt
 from core import links, metrics, scoring, tradeoff
 from core.bundle import Bundle, artifacts_root, discover, fingerprint, load_bundle
-from core.contract import BundleError, OperatingPoint
-from core.demo import build_demos
+from core.contract import BundleError, OperatingPoint, describe
+from core.demo import build_demos, missing_demos
 
 BUNDLE_KEY = "bundle"
+log = logging.getLogger("modelbrief")
 _build_lock = threading.Lock()
 
 
@@ -30,10 +32,11 @@ def _open(folder: str, stamp: tuple) -> Bundle | BundleError:
     except BundleError as problem:
         return problem
     except Exception as exc:  # never let a surprise reach the page as a traceback
+        log.error("Unexpected error while opening the bundle %s", Path(folder).name, exc_info=exc)
         return BundleError(
             "This bundle could not be opened because of an unexpected error.",
             "Check the bundle's files, or publish it again with `python -m core.publish`.",
-            detail="".join(traceback.format_exception(exc)),
+            detail=describe(exc),
         )
 
 
@@ -67,24 +70,28 @@ def catalogue() -> list[Entry]:
 
 
 def ensure_demos() -> None:
-    """Build the demo bundles on first start, when the artifacts root holds no bundle."""
-    if discover():
+    """Build the demo bundles on first start, and any a previous start left unbuilt."""
+    if not missing_demos():
         return
     with _build_lock:
-        if discover():
+        missing = missing_demos()
+        if not missing:
             return
         with st.status("Building the demo bundles (first start only)...", expanded=True) as status:
             bar = st.progress(0.0)
             try:
-                build_demos(artifacts_root(), progress=lambda done, message: bar.progress(done, text=message))
+                build_demos(
+                    artifacts_root(), progress=lambda done, message: bar.progress(done, text=message), only=missing
+                )
             except Exception as exc:
+                log.error("The demo bundles could not be built", exc_info=exc)
                 status.update(label="The demo bundles could not be built.", state="error")
                 st.error(
-                    f"The demo bundles could not be built in {artifacts_root()}. "
+                    "The demo bundles could not be built in the artifacts folder. "
                     "Check that the folder is writable, or set MODELBRIEF_ARTIFACTS to another folder."
                 )
                 with st.expander("Details"):
-                    st.code("".join(traceback.format_exception(exc)))
+                    st.code(describe(exc), language=None)
                 return
             status.update(label="Demo bundles ready", state="complete", expanded=False)
 
@@ -119,14 +126,16 @@ def select_bundle(entries: list[Entry]) -> Entry | None:
     if st.session_state.get(BUNDLE_KEY) not in ids:
         wanted = st.query_params.get(BUNDLE_KEY)
         if wanted and wanted not in ids:
-            st.session_state["bundle_notice"] = f"There is no model called '{wanted}' here, so the first one is shown."
+            st.session_state["bundle_notice"] = (
+                f"There is no model called '{fmt.clean(wanted, limit=40)}' here, so the first one is shown."
+            )
         st.session_state[BUNDLE_KEY] = wanted if wanted in ids else ids[0]
     st.sidebar.selectbox(
         "Model",
         ids,
         key=BUNDLE_KEY,
         persist_state="session",
-        format_func=lambda i: by_id[i].title if by_id[i].bundle else f"⚠ {i} (cannot open)",
+        format_func=lambda i: fmt.clean(by_id[i].title if by_id[i].bundle else f"⚠ {i} (cannot open)", limit=80),
         help="The model every page describes. The page link includes it, so a copied link opens the same model.",
     )
     st.query_params[BUNDLE_KEY] = st.session_state[BUNDLE_KEY]
@@ -176,7 +185,7 @@ def init_point(bundle: Bundle) -> list[str]:
     if arrived or same_bundle:
         point, notices = links.point_from_query(st.query_params.to_dict(), bundle.spec)
     else:  # another bundle was picked: its own setting, not the previous bundle's link
-        point, notices = bundle.spec.operating_point, []
+        point, notices = links.clamp_point(bundle.spec.operating_point)
     st.session_state["threshold"] = point.threshold
     st.session_state["min_confidence"] = point.min_confidence
     st.session_state["_point_for"] = bundle.id

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import traceback
+import logging
+from contextlib import contextmanager
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from core import format as fmt
 from core import glossary, narrative
-from core.contract import BundleError, BundleSpec
+from core.contract import BundleError, BundleSpec, describe
 from core.metrics import Estimate, Headline
 from core.session import Entry, choose, headline
 
@@ -28,19 +30,34 @@ def audience() -> str:
     return st.session_state.get("audience", narrative.PLAIN)
 
 
+log = logging.getLogger("modelbrief")
+
+
 def unexpected(exc: Exception) -> BundleError:
-    """An error nobody planned for, told plainly, with the traceback kept for the details."""
+    """An error nobody planned for, told plainly; the traceback goes to the server log only."""
+    log.error("Unexpected error while working on a model", exc_info=exc)
     return BundleError(
         "Something unexpected went wrong while working on this model.",
-        "The details below help whoever maintains the bundle.",
-        detail="".join(traceback.format_exception(exc)),
+        "The details below help whoever maintains the bundle; the server log has the full trace.",
+        detail=describe(exc),
     )
+
+
+def say(text: str) -> None:
+    """A sentence or a piece of bundle text on the page, shown exactly as written."""
+    st.markdown(fmt.literal(text))
+
+
+def say_paragraphs(text: str) -> None:
+    """Longer bundle text (a model-card section): its paragraphs kept, each shown as written."""
+    paragraphs = [p for p in str(text).replace("\r\n", "\n").split("\n\n") if p.strip()]
+    st.markdown("\n\n".join(fmt.literal(p, limit=None) for p in paragraphs))
 
 
 def problem(error: BundleError, title: str | None = None) -> None:
     """One plain sentence with what to do, and the particulars on demand."""
-    lead = f"**{title}:** " if title else ""
-    st.error(f"{lead}{error.message} {error.hint}".strip(), icon=":material/error:")
+    lead = f"**{fmt.literal(title)}:** " if title else ""
+    st.error(f"{lead}{fmt.literal(f'{error.message} {error.hint}'.strip())}", icon=":material/error:")
     if error.detail:
         with st.expander("Details"):
             st.code(error.detail, language=None)
@@ -80,22 +97,22 @@ def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
     ]
     for column, (label, shown, caption, help_text) in zip(st.columns(3), tiles, strict=False):
         with column:
-            st.metric(label, shown, help=help_text)
-            st.caption(caption)
+            st.metric(fmt.literal(label), fmt.literal(shown), help=help_text)
+            st.caption(fmt.literal(caption))
 
 
 def bundle_card(entry: Entry, selected: bool) -> None:
     """A bundle at a glance: what it is, its headline with ranges, and one plain sentence."""
     with st.container(border=True):
         if entry.problem is not None:
-            st.subheader(f":material/warning: {entry.id}")
-            st.caption(f"Folder {entry.folder}")
+            st.subheader(f":material/warning: {fmt.literal(entry.id)}")
+            st.caption(f"Folder {fmt.literal(entry.id)} in the artifacts folder")
             problem(entry.problem, "This bundle cannot be opened")
             st.caption("The other models keep working.")
             return
         bundle = entry.bundle
         spec = bundle.spec
-        st.subheader(spec.title)
+        st.subheader(fmt.literal(spec.title))
         facts = [
             TASK_WORDS[spec.task],
             spec.owner,
@@ -103,7 +120,7 @@ def bundle_card(entry: Entry, selected: bool) -> None:
             f"version {spec.version}" if spec.version else None,
             f"{fmt.count(len(bundle.eval))} test {spec.subjects}",
         ]
-        st.caption(" · ".join(f for f in facts if f))
+        st.caption(fmt.literal(" · ".join(f for f in facts if f)))
         try:
             result = headline(bundle)
         except Exception as exc:  # a model that scores oddly must not take the page down
@@ -112,7 +129,7 @@ def bundle_card(entry: Entry, selected: bool) -> None:
         kpi_tiles(result, spec)
         for finding in narrative.summary(result.kpis, spec, result.ranges):
             (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
-                finding.text(audience())
+                fmt.literal(finding.text(audience()))
             )
         if selected:
             st.success("This is the selected model.", icon=":material/check_circle:")
@@ -125,7 +142,7 @@ def findings(found: list[narrative.Finding | None]) -> None:
     for finding in found:
         if finding is None:
             continue
-        text = finding.text(audience())
+        text = fmt.literal(finding.text(audience()))
         if finding.severity >= narrative.WARNING:
             st.warning(text, icon=":material/warning:")
         elif finding.severity == narrative.NOTE:
@@ -184,6 +201,7 @@ def _through_the_router() -> None:
 
 def usable_bundle():
     """The selected bundle, or stop the page with its problem explained."""
+    from core import session
     from core.session import current
 
     _through_the_router()
@@ -195,7 +213,26 @@ def usable_bundle():
         problem(entry.problem, f"The model '{entry.id}' cannot be opened")
         st.caption("Pick another model in the sidebar; the others keep working.")
         st.stop()
+    try:
+        session.eval_set(entry.bundle)  # scored once and cached: every page needs it
+    except Exception as exc:
+        problem(exc if isinstance(exc, BundleError) else unexpected(exc), f"The model '{entry.id}' cannot be measured")
+        st.caption("Pick another model in the sidebar; the others keep working.")
+        st.stop()
     return entry.bundle
+
+
+@contextmanager
+def section(what: str):
+    """Run one part of a page; if it fails, say so in one sentence and let the rest of the page render."""
+    try:
+        yield
+    except ScriptControlException:
+        raise  # st.stop() and st.rerun() are Streamlit's own control flow, not failures
+    except BundleError as exc:
+        problem(exc, f"{what} could not be shown")
+    except Exception as exc:
+        problem(unexpected(exc), f"{what} could not be shown")
 
 
 def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:

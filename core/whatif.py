@@ -42,6 +42,32 @@ class Control:
     grid: tuple = ()
     spread: float = 1.0
 
+    @property
+    def bound(self) -> float:
+        """The largest size a value may have: far beyond anything seen, short of overflowing the model.
+
+        >>> Control("age", "Age", True, "years", False, 18.0, 90.0).bound
+        1000000.0
+        """
+        seen = max(abs(self.low or 0.0), abs(self.high or 0.0))
+        return float(min(MAX_VALUE, max(1e6, 1000 * seen)))
+
+
+MAX_VALUE = 1e15  # models that compute in float32 overflow near 3.4e38; nothing real is near either
+
+
+def number(value, control: Control) -> float | None:
+    """A value for a numeric feature, or None when it is no number, not finite or absurdly large.
+
+    >>> c = Control("age", "Age", True, "years", False, 18.0, 90.0)
+    >>> number("42", c), number("1e39", c), number("inf", c), number("banana", c)
+    (42.0, None, None, None)
+    """
+    result = _float(value)
+    if result is None or not math.isfinite(result) or abs(result) > control.bound:
+        return None
+    return result
+
 
 def controls(X: pd.DataFrame, spec: BundleSpec) -> list[Control]:
     found = []

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core import breakdown, card, explain, narrative, session, ui
+from core import format as fmt
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -10,7 +11,7 @@ point = session.current_point(bundle)
 result = session.headline(bundle, point)
 data = session.eval_set(bundle)
 st.title("Model card")
-st.caption(f"{spec.title}{' · ' + spec.summary if spec.summary else ''}")
+st.caption(fmt.literal(f"{spec.title}{' · ' + spec.summary if spec.summary else ''}"))
 
 labels = {name: spec.label(name) for name in bundle.features}
 table = explain.importance(session.explanation(bundle), labels)
@@ -29,13 +30,13 @@ with left:
     st.subheader("In the team's words")
     gaps = card.gap_sentence(spec)
     if gaps:
-        st.warning(gaps, icon=":material/edit_note:")
+        st.warning(fmt.literal(gaps), icon=":material/edit_note:")
     for section in card.sections(spec):
-        st.markdown(f"**{section.title}**")
+        st.markdown(f"**{fmt.literal(section.title)}**")
         if section.missing:
             st.markdown(":orange[Not written yet.]")
         else:
-            st.markdown(section.text)
+            ui.say_paragraphs(section.text)
 with right:
     st.subheader("What the app measured")
     for name, value in card.facts(
@@ -47,6 +48,6 @@ with right:
         unseen,
         narrative.describe_point(point, spec.task),
     ):
-        st.markdown(f"**{name}**  \n{value}")
+        st.markdown(f"**{fmt.literal(name)}**  \n{fmt.literal(value)}")
 
 session.view_link()

@@ -7,6 +7,7 @@ import streamlit as st
 from core import compare, metrics, session, ui
 from core import format as fmt
 from core.bundle import Bundle
+from core.contract import BundleError
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -21,17 +22,23 @@ if st.session_state.get("compare") not in ids:
     linked = st.query_params.get("compare")
     same_rows = [e.id for e in others if compare.rows_problem(bundle, e.bundle) is None]
     st.session_state["compare"] = linked if linked in ids else (same_rows[0] if same_rows else ids[0])
-other_id = st.selectbox("Compare with", ids, key="compare", format_func=titles.get)
+other_id = st.selectbox("Compare with", ids, key="compare", format_func=lambda i: fmt.clean(titles[i], limit=80))
 st.query_params["compare"] = other_id
 other: Bundle = next(e.bundle for e in others if e.id == other_id)
-st.caption(f"A: {spec.title} · B: {other.spec.title}")
+st.caption(fmt.literal(f"A: {spec.title} · B: {other.spec.title}"))
 
 problem = compare.rows_problem(bundle, other)
 if problem:
-    st.warning(f"These two cannot be compared case by case. {problem}", icon=":material/rule:")
+    st.warning(fmt.literal(f"These two cannot be compared case by case. {problem}"), icon=":material/rule:")
     st.stop()
 
-data_a, data_b = session.eval_set(bundle), session.eval_set(other)
+data_a = session.eval_set(bundle)
+try:
+    data_b = session.eval_set(other)
+except Exception as exc:
+    ui.problem(exc if isinstance(exc, BundleError) else ui.unexpected(exc), "The other model cannot be measured")
+    st.caption("Pick another model to compare with.")
+    st.stop()
 own_a, own_b = session.current_point(bundle), other.spec.operating_point
 currency, volume, per = spec.business.currency, spec.business.volume, spec.business.per
 subjects = spec.subjects
@@ -83,7 +90,7 @@ else:
 agree = compare.agreement(out_a, out_b, answer_a, answer_b)
 
 st.subheader("The verdict")
-st.markdown(compare.verdict(own, spec.title, other.spec.title, agree, subjects, volume, per, currency))
+ui.say(compare.verdict(own, spec.title, other.spec.title, agree, subjects, volume, per, currency))
 
 if spec.segments:
     st.subheader("Where each one wins")

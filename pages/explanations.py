@@ -18,9 +18,11 @@ unit_title = (
     else f"Shift in the estimate ({narrative.target_unit(spec)})"
 )
 st.caption(
-    f"{spec.title} · explained on {fmt.count(len(result.rows))} of {fmt.count(len(bundle.eval))} test "
-    f"{spec.subjects} · "
-    + (f"{result.method_name}: {result.note}" if ui.audience() == narrative.TECHNICAL else f"Method: {result.note}")
+    fmt.literal(
+        f"{spec.title} · explained on {fmt.count(len(result.rows))} of {fmt.count(len(bundle.eval))} test "
+        f"{spec.subjects} · "
+        + (f"{result.method_name}: {result.note}" if ui.audience() == narrative.TECHNICAL else f"Method: {result.note}")
+    )
 )
 
 output = None
@@ -98,10 +100,10 @@ position = explain.pick_case(result, how if how != "by id" else "typical", truth
 if how == "by id":
     ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist()
     wanted = right.selectbox(
-        f"{spec.subject.capitalize()} id",
+        fmt.literal(f"{spec.subject.capitalize()} id"),
         ids,
         key="case_id",
-        help=f"Only the {fmt.count(len(ids))} explained {spec.subjects} can be picked.",
+        help=fmt.literal(f"Only the {fmt.count(len(ids))} explained {spec.subjects} can be picked."),
     )
     position = ids.index(wanted)
 k = output if output is not None else (int(result.predicted[position].argmax()) if result.values.shape[2] > 1 else 0)
@@ -115,7 +117,7 @@ identifier = (
     if spec.id_column
     else f"Row {result.rows[position] + 1}"
 )
-st.markdown(f"**{identifier}** · actually: {bundle.y.iloc[result.rows[position]]}")
+st.markdown(f"**{fmt.literal(identifier)}** · " + fmt.literal(f"actually: {bundle.y.iloc[result.rows[position]]}"))
 if spec.id_column:
     st.query_params["case"] = str(bundle.eval[spec.id_column].iloc[result.rows[position]])
 ui.findings([reasons])

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from core import format as fmt
 from core import session, ui
-from core.bundle import artifacts_root
 
 st.title("Modelbrief")
 st.markdown(
@@ -11,12 +11,12 @@ st.markdown(
     "always together, because a model that is right 93% of the time on a fifth of the work is not a 93% success."
 )
 if notice := st.session_state.pop("bundle_notice", None):
-    st.info(notice, icon=":material/info:")
+    st.info(fmt.literal(notice), icon=":material/info:")
 
 entries = session.catalogue()
 if not entries:
     st.warning(
-        f"There are no model bundles in {artifacts_root()}. Publish one with "
+        "There are no model bundles in the artifacts folder yet. Publish one with "
         "`python -m core.publish`, or build the demos with `python -m core.demo`."
     )
     st.stop()

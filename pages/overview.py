@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core import breakdown, explain, narrative, session, ui
+from core import format as fmt
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -13,8 +14,10 @@ k = result.kpis
 data = session.eval_set(bundle)
 st.title("Overview")
 st.caption(
-    " · ".join(
-        f for f in (spec.title, spec.owner, f"setting: the model {narrative.describe_point(point, spec.task)}") if f
+    fmt.literal(
+        " · ".join(
+            f for f in (spec.title, spec.owner, f"setting: the model {narrative.describe_point(point, spec.task)}") if f
+        )
     )
 )
 
@@ -35,8 +38,10 @@ for row in table.head(3).itertuples():
         "category": f"'{detail}' raises it most",
     }.get(way, "it pushes both ways")
     st.markdown(
-        f"**{row.label}**: moves {narrative._what(spec)} by {narrative._amount(row.importance, spec)[1:]} "
-        f"on average; {push}."
+        f"**{fmt.literal(row.label)}**"
+        + fmt.literal(
+            f": moves {narrative._what(spec)} by {narrative._amount(row.importance, spec)[1:]} on average; {push}."
+        )
     )
 
 st.subheader("Risks and caveats")

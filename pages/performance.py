@@ -10,10 +10,10 @@ bundle = ui.usable_bundle()
 spec = bundle.spec
 data = session.eval_set(bundle)
 st.title("Performance")
-st.caption(f"{spec.title} · {fmt.count(data.n)} test {spec.subjects}")
+st.caption(fmt.literal(f"{spec.title} · {fmt.count(data.n)} test {spec.subjects}"))
 
 for notice in session.init_point(bundle):
-    st.info(notice, icon=":material/link_off:")
+    st.info(fmt.literal(notice), icon=":material/link_off:")
 
 
 @st.fragment
@@ -34,7 +34,7 @@ def operating_point() -> None:
         )
         if spec.task == "binary":
             left.slider(
-                f"Chance needed to {spec.action or 'flag a case'}",
+                fmt.literal(f"Chance needed to {spec.action or 'flag a case'}"),
                 0.01,
                 0.99,
                 step=0.01,
@@ -58,7 +58,7 @@ def operating_point() -> None:
         ]
     )
     ui.kpi_tiles(result, spec)
-    st.markdown(narrative.people(k, spec).sentence)
+    ui.say(narrative.people(k, spec).sentence)
     if spec.task == "regression":
         return
 
@@ -82,7 +82,7 @@ def operating_point() -> None:
 
     st.subheader("What it decided, and what really happened")
     if spec.task == "binary":
-        st.markdown(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec).sentence)
+        ui.say(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec).sentence)
     counts = breakdown.outcome_counts(data, point, story.class_names(bundle))
     title = "Each case by what the model decided and what actually happened"
     ui.chart(charts.outcome_matrix(counts, title), title)

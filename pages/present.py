@@ -1,8 +1,10 @@
 """Presentation mode: the selected model as six full-width slides, with speaker notes."""
 
+import html
+
 import streamlit as st
 
-from core import charts, explain, narrative, session, story, ui
+from core import charts, explain, links, narrative, session, story, ui
 from core import format as fmt
 
 bundle = ui.usable_bundle()
@@ -15,8 +17,10 @@ found = {f.code: f for f in story.findings(bundle, data, explained, point)}
 SLIDES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
 
 if "slide" not in st.session_state:
-    linked = st.query_params.get("slide", "1")
-    st.session_state["slide"] = int(linked) - 1 if linked.isdigit() and 1 <= int(linked) <= len(SLIDES) else 0
+    number, notice = links.slide_from_query(st.query_params.get("slide"), len(SLIDES))
+    st.session_state["slide"] = number - 1
+    if notice:
+        st.info(fmt.literal(notice), icon=":material/link_off:")
 slide = st.session_state["slide"]
 st.query_params["slide"] = str(slide + 1)
 st.query_params["present"] = "1"
@@ -30,15 +34,15 @@ st.html("""<style>
 
 
 def title(text: str) -> None:
-    st.html(f"<div class='slide-title'>{text}</div>")
+    st.html(f"<div class='slide-title'>{html.escape(fmt.clean(text))}</div>")
 
 
 def say(text: str) -> None:
-    st.html(f"<div class='slide-text'>{text}</div>")
+    st.html(f"<div class='slide-text'>{html.escape(fmt.clean(text))}</div>")
 
 
 notes = []
-st.caption(f"{spec.title} · slide {slide + 1} of {len(SLIDES)}")
+st.caption(fmt.literal(f"{spec.title} · slide {slide + 1} of {len(SLIDES)}"))
 if slide == 0:
     title(SLIDES[0])
     say(found["headline"].sentence)
@@ -81,7 +85,7 @@ else:
 with st.expander("Speaker notes"):
     for finding in notes:
         if finding is not None:
-            st.markdown(f"- {finding.text(narrative.TECHNICAL)}")
+            st.markdown(f"- {fmt.literal(finding.text(narrative.TECHNICAL))}")
 
 
 def go(step: int) -> None:
@@ -96,7 +100,9 @@ def leave() -> None:
 
 left, middle, right, end = st.columns([1, 2, 1, 1])
 left.button("Previous", on_click=go, args=(-1,), disabled=slide == 0, icon=":material/arrow_back:", key="previous")
-middle.markdown(f"**{slide + 1} / {len(SLIDES)}** · {fmt.count(len(bundle.eval))} test {spec.subjects}")
+middle.markdown(
+    f"**{slide + 1} / {len(SLIDES)}** · " + fmt.literal(f"{fmt.count(len(bundle.eval))} test {spec.subjects}")
+)
 right.button(
     "Next", on_click=go, args=(1,), disabled=slide == len(SLIDES) - 1, icon=":material/arrow_forward:", key="next"
 )

@@ -17,7 +17,7 @@ positive = session.positive_index(bundle)
 point = session.current_point(bundle)
 labels = {c.name: c.label for c in controls}
 st.title("What if")
-st.caption(f"{spec.title} · at the setting where the model {narrative.describe_point(point, spec.task)}")
+st.caption(fmt.literal(f"{spec.title} · at the setting where the model {narrative.describe_point(point, spec.task)}"))
 
 # --- which case to start from: a picker, an id, or the link -------------------------------
 ids = bundle.eval[spec.id_column].astype(str).tolist() if spec.id_column else [str(i + 1) for i in range(len(X))]
@@ -38,7 +38,7 @@ pick = left.radio(
     help="Typical: an ordinary case. Borderline: the model barely decided. Wrong: it acted and was wrong.",
 )
 if pick == "by id":
-    right.selectbox(f"{spec.subject.capitalize()} id", ids, key="whatif_id")
+    right.selectbox(fmt.literal(f"{spec.subject.capitalize()} id"), ids, key="whatif_id")
     row = ids.index(st.session_state["whatif_id"])
 else:
     row = whatif.pick_row(data, point, pick)
@@ -46,13 +46,28 @@ original = {name: X.iloc[row][name] for name in X.columns}
 original = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in original.items()}
 case_key = f"{bundle.id}:{row}"
 if st.session_state.get("_whatif_case") != case_key:
+    notices = []
     for c in controls:  # a new case: the form starts from its values (plus any edits from the link)
         value = st.session_state.get("_whatif_edits", {}).get(c.name, original[c.name])
-        st.session_state[f"edit_{c.name}"] = whatif._float(value) if c.numeric and value is not None else value
+        if c.numeric and value is not None:
+            value = whatif.number(value, c)
+            if value is None:
+                asked = fmt.clean(st.session_state["_whatif_edits"][c.name], limit=40)
+                notices.append(
+                    f"The link set {c.label} to '{asked}', which is not a usable number, so the case's own value is shown."
+                )
+                value = whatif.number(original[c.name], c) if original[c.name] is not None else None
+        st.session_state[f"edit_{c.name}"] = value
+    st.session_state["_whatif_notices"] = notices
     st.session_state["_whatif_edits"] = {}
     st.session_state["_whatif_case"] = case_key
+for notice in st.session_state.get("_whatif_notices", []):
+    st.info(fmt.literal(notice), icon=":material/link_off:")
 actual = bundle.y.iloc[row]
-st.markdown(f"**{spec.subject.capitalize()} {ids[row]}** · what actually happened: {actual}")
+st.markdown(
+    f"**{fmt.literal(f'{spec.subject.capitalize()} {ids[row]}')}** · "
+    + fmt.literal(f"what actually happened: {actual}")
+)
 
 
 def reset() -> None:
@@ -89,16 +104,20 @@ def edit_loop() -> None:
                     hint += " Not something that can be changed in practice: the search below leaves it alone."
                 if c.numeric:
                     st.number_input(
-                        c.label + (f" ({c.unit})" if c.unit else ""),
+                        fmt.literal(c.label + (f" ({c.unit})" if c.unit else "")),
+                        min_value=-c.bound,
+                        max_value=c.bound,
                         step=c.step,
                         key=key,
-                        help=hint,
+                        help=fmt.literal(hint),
                         format="%.0f" if c.whole else "%.2f",
                     )
                 else:
                     current = st.session_state.get(key)
                     options = list(c.options) + ([current] if current is not None and current not in c.options else [])
-                    st.selectbox(c.label, options, key=key, help=hint, accept_new_options=True)
+                    st.selectbox(
+                        fmt.literal(c.label), options, key=key, help=fmt.literal(hint), accept_new_options=True
+                    )
         st.button("Reset to the original case", on_click=reset, icon=":material/undo:")
     edited = {c.name: st.session_state.get(f"edit_{c.name}") for c in controls}
     changed = whatif.changed_sentence(original, edited, controls)
@@ -119,7 +138,7 @@ def edit_loop() -> None:
     before = st.session_state["_whatif_before"][1]
     now = whatif.assess(explainer, edited, X, point, controls, positive)
     for note in now.warnings:
-        st.warning(note, icon=":material/explore:")
+        st.warning(fmt.literal(note), icon=":material/explore:")
     tiles = st.columns(3)
     if spec.task == "regression":
         tiles[0].metric(
@@ -131,19 +150,19 @@ def edit_loop() -> None:
     else:
         label = "Chance" if spec.task == "binary" else f"Sure it is {now.decision.answer}"
         tiles[0].metric(
-            label,
+            fmt.literal(label),
             fmt.percent(now.decision.chance),
             f"{(now.decision.chance - before.decision.chance) * 100:+.0f} points" if changed else None,
             delta_color="off",
         )
-    tiles[1].metric("Decision", whatif.decision_label(now.decision, spec.task))
+    tiles[1].metric("Decision", fmt.literal(whatif.decision_label(now.decision, spec.task)))
     tiles[2].metric("Changes from the original", str(len(changed)))
-    st.markdown(whatif.decision_sentence(now.decision, spec, spec.task))
+    ui.say(whatif.decision_sentence(now.decision, spec, spec.task))
     if changed:
-        st.markdown("**What changed:** " + "; ".join(changed) + ".")
+        st.markdown("**What changed:** " + fmt.literal("; ".join(changed) + "."))
         if not now.decision.same_as(before.decision):
             st.success(
-                "The decision changed. " + whatif.before_sentence(before.decision, spec, spec.task),
+                fmt.literal("The decision changed. " + whatif.before_sentence(before.decision, spec, spec.task)),
                 icon=":material/swap_horiz:",
             )
 
@@ -213,7 +232,7 @@ def edit_loop() -> None:
         )
         saved = st.session_state.get("_flip")
         if saved and saved[0] == signature:  # the answer stays until the case changes
-            (st.info if saved[2] else st.warning)(saved[1])
+            (st.info if saved[2] else st.warning)(fmt.literal(saved[1]))
 
 
 edit_loop()
@@ -221,7 +240,7 @@ edit_loop()
 
 @st.fragment
 def scenario_section() -> None:
-    st.subheader(f"What if it applied to many {spec.subjects}?")
+    st.subheader(fmt.literal(f"What if it applied to many {spec.subjects}?"))
     st.caption(
         "A rule applied to every test case (or one group). The results are the model's own predictions "
         "under the rule, not outcomes anyone has observed."
@@ -238,7 +257,17 @@ def scenario_section() -> None:
     actions = ["set to", "shift by", "scale by"] if control.numeric else ["set to"]
     action = st.radio("Change", actions, horizontal=True, key="scenario_action")
     if control.numeric:
-        value = st.number_input("Value", value=1.0 if action == "scale by" else 0.0, key="scenario_value")
+        if st.session_state.get("scenario_value") is not None:  # another feature may allow less
+            st.session_state["scenario_value"] = min(
+                max(st.session_state["scenario_value"], -control.bound), control.bound
+            )
+        value = st.number_input(
+            "Value",
+            min_value=-control.bound,
+            max_value=control.bound,
+            value=1.0 if action == "scale by" else 0.0,
+            key="scenario_value",
+        )
     else:
         value = st.selectbox("Value", list(control.options), key="scenario_category", accept_new_options=True)
     mask = np.ones(len(X), bool)
@@ -247,7 +276,7 @@ def scenario_section() -> None:
         mask = bundle.eval[column].astype(str).to_numpy() == group.split(" = ", 1)[1]
     rule = whatif.Rule(feature, {"set to": "set", "shift by": "shift", "scale by": "scale"}[action], value)
     result = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
-    st.markdown(whatif.scenario_sentence(result, rule, control, spec))
+    ui.say(whatif.scenario_sentence(result, rule, control, spec))
     if not result.flips.empty:
         st.dataframe(
             result.flips.rename(

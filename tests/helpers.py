@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from core.contract import BundleSpec
@@ -21,3 +22,15 @@ def make_spec(**fields) -> BundleSpec:
         subjects="customers",
     )
     return BundleSpec(**{**defaults, **fields})
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def seen(text: str) -> str:
+    """Markdown source as a person reads it on the page: escapes and invisible word joiners removed.
+
+    The app escapes every piece of text it shows (core.format.literal), so AppTest, which reads the
+    Markdown source, sees backslashes a reader never does.
+    """
+    return _ESCAPED.sub(r"\1", str(text)).replace("\u2060", "")

@@ -10,6 +10,7 @@ import pytest
 from core.bundle import load_bundle
 from core.glossary import JARGON
 from tests.app.test_home import DEMOS
+from tests.helpers import seen
 
 PAGES = [
     "pages/home.py",
@@ -41,12 +42,14 @@ def test_overview_renders_in_both_audiences(app, demo_root, bundle_id, audience)
     ]
     assert [b.label for b in at.get("download_button")] == ["Download the report (HTML)", "Download the report (PDF)"]
     assert len(at.metric) == 3
-    paragraph = at.main.markdown[0].value
+    paragraph = seen(at.main.markdown[0].value)
     assert paragraph.startswith(load_bundle(demo_root / bundle_id).spec.summary)
     assert "more than having people handle every" in paragraph
     assert ("Accuracy on the cases it acts on" in paragraph) == (audience == "technical")
     assert sum(m.value.startswith("**") for m in at.main.markdown) == 3  # the three reasons
-    decision = [m.value for m in [*at.main.markdown, *at.info, *at.warning] if m.value.startswith("The decision:")]
+    decision = [
+        m.value for m in [*at.main.markdown, *at.info, *at.warning] if seen(m.value).startswith("The decision:")
+    ]
     assert len(decision) == 1
 
 
@@ -57,9 +60,9 @@ def test_the_audience_survives_a_page_change(app, demo_root):
     assert not at.exception
     assert at.session_state["audience"] == "Technical"
     assert at.query_params["audience"] == "technical"
-    assert at.metric[0].label == "Accuracy (cases it acts on)"
+    assert seen(at.metric[0].label) == "Accuracy (cases it acts on)"
     at.switch_page("pages/explanations.py").run()
-    assert at.caption[0].value.endswith("Tree SHAP: exact contributions computed from the model's own trees")
+    assert seen(at.caption[0].value).endswith("Tree SHAP: exact contributions computed from the model's own trees")
 
 
 def test_a_copied_link_keeps_the_audience(app, demo_root):
@@ -67,21 +70,21 @@ def test_a_copied_link_keeps_the_audience(app, demo_root):
     assert at.session_state["audience"] == "Technical"
     plain = open_page(app, demo_root, "pages/performance.py", bundle="support-router")
     assert plain.session_state["audience"] == "Plain"
-    assert plain.metric[0].label == "Right when it acts"
+    assert seen(plain.metric[0].label) == "Right when it acts"
 
 
 def visible_text(at) -> list[str]:
     """Everything a reader sees on the page, tooltips excepted."""
     texts = []
     for kind in ("title", "subheader", "header", "markdown", "caption", "info", "warning", "success", "error"):
-        texts += [e.value for e in getattr(at.main, kind)]  # the sidebar glossary may name the terms it explains
-    texts += [m.label for m in at.metric]
+        texts += [seen(e.value) for e in getattr(at.main, kind)]  # the sidebar glossary may name the terms it explains
+    texts += [seen(m.label) for m in at.metric]
     for kind in ("selectbox", "slider", "radio", "button", "segmented_control"):
         try:
-            texts += [w.label for w in getattr(at, kind)]
+            texts += [seen(w.label) for w in getattr(at, kind)]
         except AttributeError:
             pass
-    texts += [t.label for t in at.tabs]
+    texts += [seen(t.label) for t in at.tabs]
 
     def walk(node):
         for child in getattr(node, "children", {}).values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.app.test_home import DEMOS
+from tests.helpers import seen
 
 
 def open_page(app, root, page, **query):
@@ -15,7 +16,7 @@ def test_compare_champion_and_challenger(app, demo_root):
     assert at.selectbox(key="compare").value == "churn-logreg"
     assert at.query_params["compare"] == "churn-logreg"
     assert [h.value for h in at.subheader][:1] == ["The verdict"]
-    verdict = at.main.markdown[0].value
+    verdict = seen(at.main.markdown[0].value)
     assert "Churn risk" in verdict and ("noise" in verdict)
     assert len(at.dataframe) >= 4
 
@@ -23,7 +24,7 @@ def test_compare_champion_and_challenger(app, demo_root):
 def test_compare_explains_rows_that_do_not_match(app, demo_root):
     at = open_page(app, demo_root, "pages/compare.py", bundle="support-router", compare="churn-gbm")
     assert not at.exception
-    assert at.main.warning[0].value == (
+    assert seen(at.main.warning[0].value) == (
         "These two cannot be compared case by case. Support ticket router is a multiclass model and Churn risk, "
         "gradient boosting a binary one, so they answer different questions."
     )
@@ -34,8 +35,10 @@ def test_model_card_for_every_demo_bundle(app, demo_root):
         at = open_page(app, demo_root, "pages/card.py", bundle=bundle_id)
         assert not at.exception
         assert [h.value for h in at.subheader] == ["In the team's words", "What the app measured"]
-        facts = [m.value.split("**")[1] for m in at.main.markdown if m.value.startswith("**") and "\n" in m.value]
+        facts = [seen(m.value.split("**")[1]) for m in at.main.markdown if m.value.startswith("**") and "\n" in m.value]
         assert facts[:3] == ["Evaluated on", "Version and date", "Owner"]
     at = open_page(app, demo_root, "pages/card.py", bundle="churn-logreg")
-    assert at.main.warning[0].value.startswith("The team has not yet written 3 of the 5 parts of this card: Not for")
+    assert seen(at.main.warning[0].value).startswith(
+        "The team has not yet written 3 of the 5 parts of this card: Not for"
+    )
     assert sum(m.value == ":orange[Not written yet.]" for m in at.main.markdown) == 3
