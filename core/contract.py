@@ -154,6 +154,15 @@ class _ManifestLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_yaml_int(self, node):
+        digits = sum(c.isdigit() for c in str(node.value))
+        if digits > 30:  # Python refuses to parse past 4,300 digits; nothing meant is past 30
+            raise _fail(
+                "bundle.yaml",
+                f"the number on line {node.start_mark.line + 1} is far too large to be meant ({digits:,} digits).",
+            )
+        return super().construct_yaml_int(node)
+
     def construct_mapping(self, node, deep=False):
         seen = set()
         for key_node, _ in node.value:
@@ -166,6 +175,9 @@ class _ManifestLoader(yaml.SafeLoader):
                     )
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
+
+
+_ManifestLoader.add_constructor("tag:yaml.org,2002:int", _ManifestLoader.construct_yaml_int)
 
 
 def _short(text: str, limit: int = 40) -> str:
