@@ -217,8 +217,9 @@ def load_yaml(text: str) -> Any:
             "A manifest is a few kilobytes: keep long documents out of it.",
             field="bundle.yaml",
         )
-    loader = _ManifestLoader(text)
+    loader = None
     try:
+        loader = _ManifestLoader(text)
         root = loader.get_single_node()
         if root is None:
             return None
@@ -232,7 +233,10 @@ def load_yaml(text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
+        problem = getattr(exc, "problem", None) or (
+            f"a character it cannot hold (#x{exc.character:04x})" if isinstance(exc, yaml.reader.ReaderError) else ""
+        )
+        problem = problem or type(exc).__name__
         raise BundleError(
             f"bundle.yaml is not valid YAML{where}.",
             "Check the indentation and quoting around that line.",
@@ -242,7 +246,8 @@ def load_yaml(text: str) -> Any:
     except RecursionError:
         raise _fail("bundle.yaml", "it is nested too deeply to read.", "Start from a published bundle.yaml.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _fail(field_name: str, message: str, hint: str = "", detail: str = "") -> BundleError:

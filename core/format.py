@@ -92,11 +92,13 @@ _HIDDEN = re.compile(
 # Every ASCII punctuation character can be backslash-escaped in CommonMark, and escaping all of
 # them leaves nothing for Markdown, Streamlit's directives (:red[...]), LaTeX ($) or HTML to act on.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-# Streamlit replaces emoji and icon shortcodes (:smile:, :material/home:) after parsing, and GFM
-# turns "www.x.com" and "a@b.com" into links even when escaped: an invisible word joiner after
-# each colon and at-sign, and inside "www.", keeps them apart.
+# Escapes do not stop two things: Streamlit's icon shortcodes (:material/home:) and GFM's links
+# from "http://x", "www.x.com" and "a@b.com". An invisible word joiner after a colon that a
+# letter or slash follows, after each at-sign and inside "www.", keeps them apart. A colon
+# before a space, as in ordinary sentences, is left alone.
 _WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?i)(www)(\.)|(@)")
+_SHORTCODE = re.compile(r"\\:(?=\\?[A-Za-z/])")
 LIMIT = 2_000
 
 
@@ -124,10 +126,10 @@ def literal(text: object, limit: int | None = LIMIT) -> str:
     """
     shown = " ".join(clean(text, limit).split())
     shown = _AUTOLINK.sub(lambda m: f"{m[1]}{_WORD_JOINER}{m[2]}" if m[1] else f"@{_WORD_JOINER}", shown)
-    return _PUNCTUATION.sub(r"\\\1", shown).replace("\\:", "\\:" + _WORD_JOINER)
+    return _SHORTCODE.sub("\\\\:" + _WORD_JOINER, _PUNCTUATION.sub(r"\\\1", shown))
 
 
-def html_text(text: object, limit: int | None = None) -> str:
+def html_text(text: object, limit: int | None = LIMIT) -> str:
     """Bundle text for an HTML document: escaped, and with no address a viewer could follow.
 
     Colons and slashes are written as character references, so the file itself never holds a

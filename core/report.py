@@ -136,7 +136,7 @@ h1{font-size:30px;margin-bottom:4px}h2{font-size:20px;margin-top:32px;border-bot
 .sub{color:#5B6475}.tiles{display:flex;gap:16px;margin:20px 0}.tile{flex:1;border:1px solid #E3E6EE;border-radius:8px;
 padding:12px 16px}.tile .label{color:#5B6475;font-size:14px}.tile .value{font-size:32px}.tile .range{color:#7A8294;
 font-size:12px}table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #E3E6EE;padding:4px 10px;
-text-align:left;font-size:14px}img{max-width:100%}.gap{color:#B26B00}.risk{background:#FFF8E6;border-radius:6px;
+text-align:left;font-size:14px;overflow-wrap:anywhere}img{max-width:100%}p{overflow-wrap:anywhere;white-space:pre-wrap}.gap{color:#B26B00}.risk{background:#FFF8E6;border-radius:6px;
 padding:8px 12px;margin:8px 0}dl{display:grid;grid-template-columns:220px 1fr;gap:4px 12px}dt{color:#5B6475}
 dd{margin:0;word-break:break-all}
 """
@@ -145,7 +145,9 @@ dd{margin:0;word-break:break-all}
 def _table_html(table: pd.DataFrame) -> str:
     e = fmt.html_text
     head = "".join(f"<th>{e(c)}</th>" for c in table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in table.itertuples(index=False))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{e(v, limit=200)}</td>" for v in row) + "</tr>" for row in table.itertuples(index=False)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
@@ -177,7 +179,14 @@ def to_html(report: Report) -> str:
         parts.append("<h2>Risks and caveats</h2>" + "".join(f"<div class='risk'>{e(r)}</div>" for r in report.risks))
     parts.append(f"<h2>The decision</h2><p id='decision'>{e(report.decision)}</p><h2>Model card</h2>")
     for title, text in report.card:
-        parts.append(f"<h3>{e(title)}</h3>" + (f"<p>{e(text)}</p>" if text else "<p class='gap'>Not written yet.</p>"))
+        parts.append(
+            f"<h3>{e(title)}</h3>"
+            + (
+                "".join(f"<p>{e(p, limit=None)}</p>" for p in text.split("\n\n"))
+                if text
+                else "<p class='gap'>Not written yet.</p>"
+            )
+        )
     parts.append("<h2>Facts</h2><dl>" + "".join(f"<dt>{e(n)}</dt><dd>{e(v)}</dd>" for n, v in report.facts) + "</dl>")
     parts.append("</body></html>")
     return "".join(parts)

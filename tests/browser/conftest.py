@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -84,29 +85,59 @@ def run_server(demo_root: Path, log: Path):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not at {CHROMIUM}: install it with `apt-get install -y chromium`.")
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    instance = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+def guard_network(context) -> list[str]:
+    """Let a browser context reach this machine only: any other address is refused and recorded."""
+    refused: list[str] = []
+
+    def route(route_) -> None:
+        url = urlparse(route_.request.url)
+        if url.scheme in ("data", "blob", "file", "about") or url.hostname in LOOPBACK:
+            route_.continue_()
+        else:
+            refused.append(route_.request.url)
+            route_.abort()
+
+    context.route("**/*", route)
+    return refused
 
 
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    refused = guard_network(context)
     yield context.new_page()
     context.close()
+    assert not refused, f"the page asked for addresses beyond this machine: {refused[:5]}"
 
 
-def wait_for_app(page) -> None:
-    """Wait until the page has drawn its title and finished running."""
-    page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
+def wait_for_app(page, element: str = "h1") -> None:
+    """Wait until the app's script has finished its run and the element the test needs is drawn.
+
+    Headless Streamlit never draws its status widget, so its absence proves nothing; the app root
+    says whether the script is running.
+    """
+    page.wait_for_selector(element, timeout=60_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_timeout(300)  # the last delta is painted after the state flips
 
 
 def screenshot(page, name: str) -> Path:
