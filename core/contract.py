@@ -82,6 +82,31 @@ class OperatingPoint:
     min_confidence: float = 0.0
 
 
+# What the app's controls offer. A setting outside them could not be shown on the Performance
+# page, so it is moved inside, and the person is told.
+CONTROL_RANGES = {"threshold": (0.01, 0.99), "min_confidence": (0.0, 0.99)}
+CONTROL_NAMES = {"threshold": "decision threshold", "min_confidence": "confidence needed to act"}
+
+
+def control_point(point: OperatingPoint, source: str = "The link asks for") -> tuple[OperatingPoint, list[str]]:
+    """The point on the controls' two-decimal grid and inside their range, with a notice for each value moved.
+
+    >>> control_point(OperatingPoint(1.0, 0.3))[1]
+    ['The link asks for a decision threshold of 100%, beyond what the controls offer (1% to 99%), so 99% is used.']
+    """
+    chosen, notices = {}, []
+    for key, (low, high) in CONTROL_RANGES.items():
+        value = round(getattr(point, key), 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+        inside = min(max(value, low), high)
+        if inside != value:
+            notices.append(
+                f"{source} a {CONTROL_NAMES[key]} of {value * 100:.0f}%, beyond what the controls offer "
+                f"({low * 100:.0f}% to {high * 100:.0f}%), so {inside * 100:.0f}% is used."
+            )
+        chosen[key] = inside
+    return OperatingPoint(**chosen), notices
+
+
 @dataclass(frozen=True)
 class Tolerance:
     absolute: float | None = None
@@ -128,6 +153,7 @@ class BundleSpec:
     tolerance: Tolerance = Tolerance()
     business: Business = Business()
     card: dict[str, str] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()  # values the app adjusted to what it can show, in plain words
 
     def label(self, feature: str) -> str:
         info = self.features.get(feature)
@@ -430,6 +456,13 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
     if not isinstance(segments, list):
         raise _fail("segments", "`segments` must be a list of column names.")
     subject = _text(raw, "subject") or "case"
+    point, notices = control_point(
+        OperatingPoint(
+            threshold=_number(operating.get("threshold", 0.5), "operating_point.threshold", 0, 1),
+            min_confidence=_number(operating.get("min_confidence", 0.0), "operating_point.min_confidence", 0, 1),
+        ),
+        source="bundle.yaml sets",
+    )
     return BundleSpec(
         id=folder.name,
         folder=folder,
@@ -452,10 +485,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         id_column=_text(raw, "id_column"),
         features=_features(raw),
         segments=tuple(_bounded_text(s, "segments") for s in segments),
-        operating_point=OperatingPoint(
-            threshold=_number(operating.get("threshold", 0.5), "operating_point.threshold", 0, 1),
-            min_confidence=_number(operating.get("min_confidence", 0.0), "operating_point.min_confidence", 0, 1),
-        ),
+        operating_point=point,
         tolerance=Tolerance(
             absolute=_number(tolerance["absolute"], "tolerance.absolute", low=0) if "absolute" in tolerance else None,
             relative=_number(tolerance["relative"], "tolerance.relative", low=0) if "relative" in tolerance else None,
@@ -466,4 +496,5 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
             for k, v in _mapping(raw, "card").items()
             if v is not None
         },
+        notices=tuple(notices),
     )

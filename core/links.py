@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core import contract
 from core import format as fmt
 from core.contract import BundleSpec, OperatingPoint
 
 POINT_KEYS = ("threshold", "min_confidence")
-# What the Performance page's controls offer: a setting outside these cannot be shown on them.
-CONTROL_RANGES = {"threshold": (0.01, 0.99), "min_confidence": (0.0, 0.99)}
-NAMES = {"threshold": "decision threshold", "min_confidence": "confidence needed to act"}
+CONTROL_RANGES, NAMES = contract.CONTROL_RANGES, contract.CONTROL_NAMES
 
 
 def _share(raw: str | None) -> float | None:
@@ -31,25 +30,9 @@ def _quoted(raw: object) -> str:
     return fmt.clean(raw, limit=40)
 
 
-def clamp_point(point: OperatingPoint) -> tuple[OperatingPoint, list[str]]:
-    """The point moved inside what the controls offer, with a notice for each value moved."""
-    chosen, notices = {}, []
-    for key in POINT_KEYS:
-        low, high = CONTROL_RANGES[key]
-        value = round(getattr(point, key), 2) + 0.0
-        inside = min(max(value, low), high)
-        if inside != value:
-            notices.append(
-                f"A {NAMES[key]} of {fmt.percent(value)} is beyond what the controls offer "
-                f"({fmt.percent(low)} to {fmt.percent(high)}), so {fmt.percent(inside)} is used."
-            )
-        chosen[key] = inside
-    return OperatingPoint(**chosen), notices
-
-
 def point_from_query(query: Mapping[str, str], spec: BundleSpec) -> tuple[OperatingPoint, list[str]]:
     """The operating point a link asks for, falling back to the bundle's own, with notices."""
-    default, notices = clamp_point(spec.operating_point)
+    default, notices = spec.operating_point, []
     chosen = {"threshold": default.threshold, "min_confidence": default.min_confidence}
     for key in POINT_KEYS:
         if key not in query or (key == "threshold" and spec.task != "binary"):
@@ -62,8 +45,8 @@ def point_from_query(query: Mapping[str, str], spec: BundleSpec) -> tuple[Operat
             )
         else:
             chosen[key] = value
-    point, moved = clamp_point(OperatingPoint(**chosen))
-    return point, notices + [f"The link's setting could not be used as it is. {m}" for m in moved]
+    point, moved = contract.control_point(OperatingPoint(**chosen))
+    return point, notices + moved
 
 
 def slide_from_query(raw: str | None, count: int) -> tuple[int, str | None]:

@@ -185,11 +185,11 @@ def init_point(bundle: Bundle) -> list[str]:
     if arrived or same_bundle:
         point, notices = links.point_from_query(st.query_params.to_dict(), bundle.spec)
     else:  # another bundle was picked: its own setting, not the previous bundle's link
-        point, notices = links.clamp_point(bundle.spec.operating_point)
+        point, notices = bundle.spec.operating_point, []
     st.session_state["threshold"] = point.threshold
     st.session_state["min_confidence"] = point.min_confidence
     st.session_state["_point_for"] = bundle.id
-    return notices
+    return [*bundle.spec.notices, *notices]
 
 
 def move_to(point: OperatingPoint) -> None:
@@ -255,7 +255,7 @@ def glossary_panel() -> None:
         st.markdown("\n".join(f"- **{term}**: {line}" for term, line in TERMS.items()))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner="Preparing to explain single cases (once per model)...")
 def _row_explainer(content_hash: str, _bundle: Bundle):
     from core.explain import RowExplainer
 

@@ -127,6 +127,8 @@ def bundle_card(entry: Entry, selected: bool) -> None:
             problem(unexpected(exc), "The figures for this model could not be computed")
             return
         kpi_tiles(result, spec)
+        for notice in spec.notices:
+            st.caption(fmt.literal(notice))
         for finding in narrative.summary(result.kpis, spec, result.ranges):
             (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
                 fmt.literal(finding.text(audience()))

@@ -69,13 +69,12 @@ def figures_table(differences) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-own_tab, common_tab = st.tabs(["Each at its own setting", "Both at A's setting"])
-with own_tab:
+with st.spinner("Comparing the two models case by case..."):
     own = compare.paired(data_a, own_a, data_b, own_b)
-    st.dataframe(figures_table(own), hide_index=True)
-with common_tab:
     common = compare.paired(data_a, own_a, data_b, own_a)
-    st.dataframe(figures_table(common), hide_index=True)
+own_tab, common_tab = st.tabs(["Each at its own setting", "Both at A's setting"])
+own_tab.dataframe(figures_table(own), hide_index=True)
+common_tab.dataframe(figures_table(common), hide_index=True)
 
 out_a, out_b = metrics.outcomes(data_a, own_a), metrics.outcomes(data_b, own_b)
 if spec.task == "binary":

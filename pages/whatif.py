@@ -90,6 +90,11 @@ def find_flip(edited: dict, decision, signature: str) -> None:
 @st.fragment
 def edit_loop() -> None:
     """Each edit reruns only this part: one prediction, one row of contributions, the sentences."""
+    with ui.section("The edited case"):
+        edited_case()
+
+
+def edited_case() -> None:
     with st.expander("Change the case", expanded=True):
         columns = st.columns(3)
         for i, c in enumerate(controls):
@@ -240,6 +245,11 @@ edit_loop()
 
 @st.fragment
 def scenario_section() -> None:
+    with ui.section("The rule applied to many cases"):
+        scenario()
+
+
+def scenario() -> None:
     st.subheader(fmt.literal(f"What if it applied to many {spec.subjects}?"))
     st.caption(
         "A rule applied to every test case (or one group). The results are the model's own predictions "
@@ -275,7 +285,8 @@ def scenario_section() -> None:
         column = next(col for col in spec.segments if group.startswith(spec.label(col) + " = "))
         mask = bundle.eval[column].astype(str).to_numpy() == group.split(" = ", 1)[1]
     rule = whatif.Rule(feature, {"set to": "set", "shift by": "shift", "scale by": "scale"}[action], value)
-    result = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
+    with st.spinner("Applying the rule to every case..."):
+        result = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
     ui.say(whatif.scenario_sentence(result, rule, control, spec))
     if not result.flips.empty:
         st.dataframe(

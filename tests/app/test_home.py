@@ -114,3 +114,28 @@ def test_an_unexpected_error_in_one_card_is_one_sentence_and_the_rest_work(app, 
     )
     assert "ZeroDivisionError" in at.code[0].value
     assert len(at.metric) == 9
+
+
+def test_a_start_finishes_the_demos_an_interrupted_start_left_unbuilt(app, tmp_path, demo_root):
+    import shutil
+
+    root = tmp_path / "interrupted"
+    shutil.copytree(demo_root, root)
+    shutil.rmtree(root / "support-router")
+    at = app(root)
+    assert not at.exception
+    assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == DEMOS
+    assert len(at.subheader) == len(DEMOS)
+
+
+def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_root, monkeypatch):
+    import core.ui
+
+    def failing(bundle, point=None):
+        raise OSError(2, "No such file or directory", "/srv/secret/artifacts/churn-gbm/model.joblib")
+
+    monkeypatch.setattr(core.ui, "headline", failing)
+    at = app(demo_root, bundle="churn-gbm")
+    details = [c.value for c in at.code if "Error" in c.value]
+    assert details and all("Traceback" not in d and "/srv" not in d for d in details)
+    assert details[0] == "FileNotFoundError: [Errno 2] No such file or directory: 'model.joblib'"

@@ -399,28 +399,28 @@ def test_details_show_the_kind_of_error_and_the_file_never_a_path():
             {"threshold": "0.003"},
             (0.01, 0.6),
             [
-                "The link's setting could not be used as it is. A decision threshold of 0% is beyond what the controls offer (1% to 99%), so 1% is used."
+                "The link asks for a decision threshold of 0%, beyond what the controls offer (1% to 99%), so 1% is used."
             ],
         ),
         (
             {"threshold": "1"},
             (0.99, 0.6),
             [
-                "The link's setting could not be used as it is. A decision threshold of 100% is beyond what the controls offer (1% to 99%), so 99% is used."
+                "The link asks for a decision threshold of 100%, beyond what the controls offer (1% to 99%), so 99% is used."
             ],
         ),
         (
             {"threshold": "-0"},
             (0.01, 0.6),
             [
-                "The link's setting could not be used as it is. A decision threshold of 0% is beyond what the controls offer (1% to 99%), so 1% is used."
+                "The link asks for a decision threshold of 0%, beyond what the controls offer (1% to 99%), so 1% is used."
             ],
         ),
         (
             {"min_confidence": "0.999"},
             (0.5, 0.99),
             [
-                "The link's setting could not be used as it is. A confidence needed to act of 100% is beyond what the controls offer (0% to 99%), so 99% is used."
+                "The link asks for a confidence needed to act of 100%, beyond what the controls offer (0% to 99%), so 99% is used."
             ],
         ),
         (
@@ -446,10 +446,14 @@ def test_link_settings_are_clamped_to_the_controls(query, point, notices):
     assert said == notices
 
 
-def test_a_manifest_setting_beyond_the_controls_is_moved_with_a_notice():
-    point, notices = links.clamp_point(links.OperatingPoint(1.0, 1.0))
-    assert (point.threshold, point.min_confidence) == (0.99, 0.99)
-    assert len(notices) == 2
+def test_a_manifest_setting_beyond_the_controls_is_moved_with_a_notice(make_bundle):
+    folder = make_bundle(operating_point={"threshold": 1.0, "min_confidence": 1.0})
+    spec = load_bundle(folder).spec
+    assert (spec.operating_point.threshold, spec.operating_point.min_confidence) == (0.99, 0.99)
+    assert spec.notices == (
+        "bundle.yaml sets a decision threshold of 100%, beyond what the controls offer (1% to 99%), so 99% is used.",
+        "bundle.yaml sets a confidence needed to act of 100%, beyond what the controls offer (0% to 99%), so 99% is used.",
+    )
 
 
 @pytest.mark.parametrize("raw", ["²", "0", "7", "9" * 5000, "-1", "1.5", " "])
