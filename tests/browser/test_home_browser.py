@@ -57,3 +57,19 @@ def test_choosing_a_card_updates_the_sidebar_and_the_link(server, page):
     wait_for_app(page)
     assert card_titles(page)[0] == "Delivery time estimate"
     assert sidebar_choice(page) == "Delivery time estimate"
+
+
+def test_the_first_start_shows_progress_and_lists_pages_not_files(tmp_path, page):
+    from tests.browser.conftest import run_server
+
+    server = run_server(tmp_path / "first-start", tmp_path / "streamlit.log")
+    url = next(server)
+    try:
+        page.goto(url)
+        page.get_by_text("Building the demo bundles").first.wait_for(timeout=60_000)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Model card" in nav and "What if" in nav  # the pages' titles, never their files ("card", "whatif")
+        wait_for_app(page, "h3")
+        expect(page.locator("h3")).to_have_count(4, timeout=60_000)
+    finally:
+        next(server, None)
