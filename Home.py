@@ -9,6 +9,8 @@ from core import session
 ICON = Path(__file__).parent / "static" / "icon.png"  # shipped with the app: no request to any other host
 st.set_page_config(page_title="Modelbrief", page_icon=str(ICON), layout="wide")
 
+st.session_state["_routed"] = True  # pages check it: see core.ui._through_the_router
+
 page = st.navigation(
     [
         st.Page(

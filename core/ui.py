@@ -187,18 +187,26 @@ def chart(built, finding_text: str) -> None:
         )
 
 
+ROUTED = "_routed"  # set by the router (Home.py) in every session it has run for
+
+
 def _through_the_router() -> None:
     """Make sure the router runs before any page.
 
     Streamlit treats an app with a pages/ folder as a legacy multipage app until the router's
     st.navigation() has run once in the process; a link straight to a page (the first request
-    after a restart) would then run the page on its own. Leave that mode and start again.
+    after a restart) would then run the page on its own. So would a session that started in
+    that mode while another session's router was leaving it. Leave that mode and start again
+    (a few times at most, so nothing can loop).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if PagesManager.uses_pages_directory or not st.session_state.get(ROUTED):
+        tries = st.session_state.get("_router_tries", 0)
+        if tries < 3:
+            st.session_state["_router_tries"] = tries + 1
+            PagesManager.uses_pages_directory = False
+            st.rerun()
 
 
 def usable_bundle():

@@ -73,3 +73,24 @@ def test_the_first_start_shows_progress_and_lists_pages_not_files(tmp_path, page
         expect(page.locator("h3")).to_have_count(4, timeout=60_000)
     finally:
         next(server, None)
+
+
+def test_deep_links_arriving_together_at_a_fresh_server_all_open_their_page(fresh_server, browser):
+    """Several first requests at once, one of them straight to a page: each goes through the router."""
+    from tests.browser.conftest import guard_network
+
+    wanted = {"performance": "Performance", "card": "Model card", "": "Modelbrief", "whatif": "What if"}
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in wanted]
+    for context in contexts:
+        guard_network(context)
+    pages = [context.new_page() for context in contexts]
+    for page_, path in zip(pages, wanted, strict=True):
+        page_.goto(f"{fresh_server}/{path}?bundle=churn-gbm", wait_until="commit")
+    try:
+        for page_, title in zip(pages, wanted.values(), strict=True):
+            wait_for_app(page_)
+            expect(page_.locator("h1").first).to_have_text(title, timeout=60_000)
+            assert "What if" in page_.locator('[data-testid="stSidebarNav"]').inner_text()
+    finally:
+        for context in contexts:
+            context.close()
