@@ -42,3 +42,30 @@ def test_model_card_for_every_demo_bundle(app, demo_root):
         "The team has not yet written 3 of the 5 parts of this card: Not for"
     )
     assert sum(m.value == ":orange[Not written yet.]" for m in at.main.markdown) == 3
+
+
+def test_a_broken_bundle_is_never_offered_to_compare(app, mixed_root, small_churn):
+    import shutil
+
+    import numpy as np
+    import yaml
+
+    from core.bundle import file_sha256
+    from core.publish import publish
+
+    model, evaluation = small_churn
+    publish(model, evaluation, target="churned", task="binary", out=mixed_root / "healthy", positive_class="yes")
+    shutil.copytree(mixed_root / "healthy", mixed_root / "inf-row")
+    broken = evaluation.copy()
+    broken.loc[150, "monthly_charges"] = np.inf  # one bad row deep in the file, with a matching hash
+    broken.to_parquet(mixed_root / "inf-row" / "eval.parquet", index=False)
+    fields = yaml.safe_load((mixed_root / "inf-row" / "bundle.yaml").read_text())
+    fields["eval"]["sha256"] = file_sha256(mixed_root / "inf-row" / "eval.parquet")
+    fields["title"] = "Inf row"
+    (mixed_root / "inf-row" / "bundle.yaml").write_text(yaml.safe_dump(fields))
+
+    at = open_page(app, mixed_root, "pages/compare.py", bundle="healthy")
+    assert not at.exception
+    offered = at.selectbox(key="compare").options
+    assert "Churn risk, gradient boosting" in offered
+    assert not [title for title in offered if "Inf row" in title or "broken" in title.lower()]

@@ -63,3 +63,17 @@ def test_the_flip_search_answers_in_a_sentence(app, demo_root):
     assert not at.exception
     answer = [*at.main.info, *at.main.warning]
     assert any(seen(a.value).startswith(("If the ", "No change of up to three")) for a in answer)
+
+
+def test_numbers_beyond_any_sense_are_refused_and_never_reach_the_model_or_the_link(app, demo_root):
+    at = open_whatif(app, demo_root, bundle="churn-gbm", case="C-106134", edits="monthly_charges:1e39|age:inf")
+    assert not at.exception
+    notices = [seen(i.value) for i in at.main.info]
+    assert (
+        "The link set Monthly bill to '1e39', which is not a usable number, so the case's own value is shown."
+        in notices
+    )
+    assert "The link set Age to 'inf', which is not a usable number, so the case's own value is shown." in notices
+    assert "edits" not in at.query_params
+    field = at.number_input(key="edit_monthly_charges")
+    assert field.max == 1e6 and field.min == -1e6
