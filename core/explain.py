@@ -545,9 +545,13 @@ def restore(path, content_hash: str, features: list[str] | None = None, n_rows: 
     contributions per sampled row and feature, every sampled row inside the evaluation file, and
     real numbers throughout. A file that fails any check is ignored (and recomputed).
     """
-    from core.stored import read_arrays
+    from core.stored import MAX_BYTES, read_arrays
 
-    stored = read_arrays(path)
+    limit = MAX_BYTES
+    if features is not None and n_rows is not None:  # room for every sampled row, every feature, every class
+        rows = min(n_rows, SAMPLE_SIZE)
+        limit = 8 * rows * (len(features) + 1) * 64 + (1 << 20)
+    stored = read_arrays(path, limit=limit)
     if stored is None:
         return None
     try:

@@ -86,7 +86,8 @@ def _checked(result: Scores, bundle: Bundle) -> Scores:
 def scores(bundle: Bundle, directory: Path | None = None) -> Scores:
     """Scores for a bundle: from the disk cache when present, else computed and stored."""
     path = (directory or cache_dir()) / f"{bundle.content_hash}.scores.npz"
-    stored = read_arrays(path)
+    width = 1 if bundle.spec.task == "regression" else len(bundle.classes)
+    stored = read_arrays(path, limit=8 * len(bundle.eval) * width + (1 << 20))  # exactly the scores, no more
     if stored is not None and "task" in stored:  # a damaged or foreign cache file is simply recomputed
         found = Scores(task=str(stored["task"]), proba=stored.get("proba"), predicted=stored.get("predicted"))
         if _fits(found, bundle):

@@ -52,7 +52,10 @@ def test_a_link_opens_the_same_bundle(server, page):
 def test_choosing_a_card_updates_the_sidebar_and_the_link(server, page):
     page.goto(f"{server}/?bundle=churn-gbm")
     wait_for_app(page)
-    page.get_by_role("button", name="Select this model").nth(1).click()  # the second card: delivery-eta
+    expect(page.get_by_role("button", name="Select this model")).to_have_count(3, timeout=60_000)
+    page.locator('[data-testid="stColumn"]').filter(
+        has=page.get_by_role("heading", name="Delivery time estimate")
+    ).get_by_role("button", name="Select this model").click()
     page.wait_for_url("**/?bundle=delivery-eta*", timeout=30_000)
     wait_for_app(page)
     assert card_titles(page)[0] == "Delivery time estimate"
