@@ -11,9 +11,12 @@ The result is opened once before `publish` returns, so a bundle it writes is a b
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +24,8 @@ import joblib
 import pandas as pd
 import yaml
 
-from core.bundle import MANIFEST, Bundle, file_sha256, load_bundle
-from core.contract import EVAL_FORMATS, MODEL_FORMATS, SCHEMA, TASKS, VALUE_KEYS, BundleError
+from core.bundle import MANIFEST, Bundle, file_sha256, load_bundle, read_spec
+from core.contract import EVAL_FORMATS, MODEL_FORMATS, SCHEMA, TASKS, VALUE_KEYS, BundleError, describe
 
 _VALUE_COMMENT = {
     "binary": "true_positive, false_positive, false_negative, true_negative, abstain",
@@ -127,12 +130,25 @@ def publish(
     """
     if task not in TASKS:
         raise BundleError(f"The task must be binary, multiclass or regression, not '{task}'.")
-    folder = Path(out)
-    if folder.exists() and any(folder.iterdir()):
-        if not overwrite:
-            raise BundleError(f"The folder {folder} already exists and is not empty.", "Pass overwrite=True (--force).")
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    final = Path(out)
+    if final.exists() and any(final.iterdir()) and not overwrite:
+        raise BundleError(f"The folder {final} already exists and is not empty.", "Pass overwrite=True (--force).")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    # Everything is written and checked in a hidden folder beside the target, and moved into place
+    # only once the bundle opens: a failed publish leaves nothing behind, and never half a bundle.
+    folder = Path(tempfile.mkdtemp(prefix=f".publishing-{final.name}-", dir=final.parent))
+    try:
+        bundle = _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields)
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(folder, final)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return dataclasses.replace(bundle, spec=read_spec(final))
+
+
+def _write(model, evaluation, folder: Path, name: str, target, task, title, precompute_explanations, fields) -> Bundle:
     model_file = _copy_model(model, folder)
     eval_file = _copy_eval(evaluation, folder)
 
@@ -143,7 +159,7 @@ def publish(
     card.update(fields.pop("card", None) or {})
     manifest = {
         "schema": SCHEMA,
-        "title": title or folder.name.replace("-", " ").replace("_", " ").capitalize(),
+        "title": title or name.replace("-", " ").replace("_", " ").capitalize(),
         "version": fields.pop("version", None),
         "created": fields.pop("created", None) or dt.date.today().isoformat(),
         "task": task,
@@ -167,9 +183,16 @@ def publish(
     if precompute_explanations:
         from core import explain
 
-        result = explain.explain(
-            bundle.model, bundle.X, task, bundle.classes, bundle.positive_class, labels=bundle.y.to_numpy()
-        )
+        try:
+            result = explain.explain(
+                bundle.model, bundle.X, task, bundle.classes, bundle.positive_class, labels=bundle.y.to_numpy()
+            )
+        except Exception as exc:
+            raise BundleError(
+                "The bundle is valid, but its explanations could not be computed, so nothing was published.",
+                "Publish without --explain: the app then says on its Explanations page what it can explain.",
+                detail=describe(exc),
+            ) from None
         explain.store(result, folder / explain.BUNDLE_FILE, bundle.content_hash)
     return bundle
 
@@ -211,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Not published: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
         if exc.detail:
             print(exc.detail, file=sys.stderr)
+        return 2
+    except Exception as exc:  # one sentence, never a traceback; nothing was left behind
+        print(f"Not published: something unexpected went wrong ({describe(exc)}).", file=sys.stderr)
         return 2
     print(
         f"Published '{bundle.spec.title}' to {bundle.spec.folder} "

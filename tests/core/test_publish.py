@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import joblib
 import numpy as np
+import pytest
 import yaml
 
 from core.bundle import file_sha256, load_bundle
+from core.contract import BundleError
 from core.publish import main, publish
 
 
@@ -130,3 +132,44 @@ def test_existing_folder_is_not_overwritten_by_accident(tmp_path, small_churn, c
     assert main(args) == 2
     assert "already exists and is not empty" in capsys.readouterr().err
     assert main([*args, "--force"]) == 0
+
+
+def test_a_failed_publish_leaves_nothing_behind(tmp_path, small_churn):
+    model, evaluation = small_churn
+    with pytest.raises(BundleError) as caught:
+        publish(model, evaluation.drop(columns=["churned"]), target="churned", task="binary", out=tmp_path / "m")
+    assert caught.value.message.startswith("The evaluation file eval.parquet has no column 'churned'")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_republish_keeps_the_bundle_that_was_there(tmp_path, small_churn):
+    model, evaluation = small_churn
+    publish(model, evaluation, target="churned", task="binary", out=tmp_path / "m", positive_class="yes")
+    before = (tmp_path / "m" / "bundle.yaml").read_text()
+    with pytest.raises(BundleError):
+        publish(model, evaluation, target="nope", task="binary", out=tmp_path / "m", overwrite=True)
+    assert (tmp_path / "m" / "bundle.yaml").read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]
+
+
+def test_the_command_line_says_one_sentence_for_a_surprise(tmp_path, small_churn, monkeypatch, capsys):
+    import joblib
+
+    import core.publish
+
+    model, evaluation = small_churn
+    joblib.dump(model, tmp_path / "model.joblib")
+    evaluation.to_parquet(tmp_path / "eval.parquet")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire at /srv/secret/place")
+
+    monkeypatch.setattr(core.publish, "_copy_eval", broken)
+    code = core.publish.main(
+        ["--model", str(tmp_path / "model.joblib"), "--eval", str(tmp_path / "eval.parquet"), "--target", "churned",
+         "--task", "binary", "--out", str(tmp_path / "out")]
+    )  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err == "Not published: something unexpected went wrong (RuntimeError: disk on fire at place).\n"
+    assert not (tmp_path / "out").exists()
