@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -230,6 +232,32 @@ def usable_bundle():
         st.caption("Pick another model in the sidebar; the others keep working.")
         st.stop()
     return entry.bundle
+
+
+@dataclass
+class Attempt:
+    """The result of a computation a page needs in several places, or the problem that stopped it."""
+
+    value: Any = None
+    error: BundleError | None = None
+
+    def show(self, what: str) -> bool:
+        """Draw the problem, if there was one, where the part that needed the value would be."""
+        if self.error is not None:
+            problem(self.error, f"{what} could not be shown")
+        return self.error is None
+
+
+def attempt(compute, *args, **kwargs) -> Attempt:
+    """Run compute; an error becomes one sentence to show later, never an exception."""
+    try:
+        return Attempt(compute(*args, **kwargs))
+    except ScriptControlException:
+        raise
+    except BundleError as exc:
+        return Attempt(error=exc)
+    except Exception as exc:
+        return Attempt(error=unexpected(exc))
 
 
 @contextmanager

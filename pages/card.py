@@ -14,32 +14,20 @@ st.title("Model card")
 st.caption(fmt.literal(f"{spec.title}{' · ' + spec.summary if spec.summary else ''}"))
 
 labels = {name: spec.label(name) for name in bundle.features}
-table = explain.importance(session.explanation(bundle), labels)
-weak = []
-if spec.task != "regression":
-    for column in spec.segments:
-        row = breakdown.weakest_segment(breakdown.segment_table(data, point, bundle.eval[column]))
-        if row is not None and result.kpis.accuracy_acted - row["accuracy_acted"] >= 0.02:
-            weak.append(
-                f"{spec.label(column)} {row['segment']} ({row['accuracy_acted'] * 100:.0f}% right when it acts)"
-            )
-unseen = 1 - result.kpis.scope_coverage if result.kpis.scope_coverage < 0.99 else None
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("In the team's words")
-    gaps = card.gap_sentence(spec)
-    if gaps:
-        st.warning(fmt.literal(gaps), icon=":material/edit_note:")
-    for section in card.sections(spec):
-        st.markdown(f"**{fmt.literal(section.title)}**")
-        if section.missing:
-            st.markdown(":orange[Not written yet.]")
-        else:
-            ui.say_paragraphs(section.text)
-with right:
-    st.subheader("What the app measured")
-    for name, value in card.facts(
+
+def measured():
+    table = explain.importance(session.explanation(bundle), labels)
+    weak = []
+    if spec.task != "regression":
+        for column in spec.segments:
+            row = breakdown.weakest_segment(breakdown.segment_table(data, point, bundle.eval[column]))
+            if row is not None and result.kpis.accuracy_acted - row["accuracy_acted"] >= 0.02:
+                weak.append(
+                    f"{spec.label(column)} {row['segment']} ({row['accuracy_acted'] * 100:.0f}% right when it acts)"
+                )
+    unseen = 1 - result.kpis.scope_coverage if result.kpis.scope_coverage < 0.99 else None
+    return card.facts(
         spec,
         len(bundle.eval),
         result,
@@ -47,7 +35,27 @@ with right:
         weak,
         unseen,
         narrative.describe_point(point, spec.task),
-    ):
-        st.markdown(f"**{fmt.literal(name)}**  \n{fmt.literal(value)}")
+    )
+
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("In the team's words")
+    with ui.section("The team's card"):
+        gaps = card.gap_sentence(spec)
+        if gaps:
+            st.warning(fmt.literal(gaps), icon=":material/edit_note:")
+        for section in card.sections(spec):
+            st.markdown(f"**{fmt.literal(section.title)}**")
+            if section.missing:
+                st.markdown(":orange[Not written yet.]")
+            else:
+                ui.say_paragraphs(section.text)
+with right:
+    st.subheader("What the app measured")
+    facts = ui.attempt(measured)
+    if facts.show("The measured facts"):
+        for name, value in facts.value:
+            st.markdown(f"**{fmt.literal(name)}**  \n{fmt.literal(value)}")
 
 session.view_link()

@@ -69,60 +69,72 @@ def figures_table(differences) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-with st.spinner("Comparing the two models case by case..."):
-    own = compare.paired(data_a, own_a, data_b, own_b)
-    common = compare.paired(data_a, own_a, data_b, own_a)
-own_tab, common_tab = st.tabs(["Each at its own setting", "Both at A's setting"])
-own_tab.dataframe(figures_table(own), hide_index=True)
-common_tab.dataframe(figures_table(common), hide_index=True)
+with ui.section("The figures side by side"):
+    with st.spinner("Comparing the two models case by case..."):
+        own = compare.paired(data_a, own_a, data_b, own_b)
+        common = compare.paired(data_a, own_a, data_b, own_a)
+    own_tab, common_tab = st.tabs(["Each at its own setting", "Both at A's setting"])
+    own_tab.dataframe(figures_table(own), hide_index=True)
+    common_tab.dataframe(figures_table(common), hide_index=True)
 
-out_a, out_b = metrics.outcomes(data_a, own_a), metrics.outcomes(data_b, own_b)
-if spec.task == "binary":
-    answer_a, answer_b = data_a.p_positive >= own_a.threshold, data_b.p_positive >= own_b.threshold
-    score_a, score_b = data_a.p_positive, data_b.p_positive
-elif spec.task == "multiclass":
-    answer_a, answer_b = data_a.proba.argmax(1), data_b.proba.argmax(1)
-    score_a, score_b = data_a.proba.max(1), data_b.proba.max(1)
-else:
-    answer_a = answer_b = np.zeros(data_a.n)
-    score_a, score_b = session.scores(bundle).predicted, session.scores(other).predicted
-agree = compare.agreement(out_a, out_b, answer_a, answer_b)
+    out_a, out_b = metrics.outcomes(data_a, own_a), metrics.outcomes(data_b, own_b)
+    if spec.task == "binary":
+        answer_a, answer_b = data_a.p_positive >= own_a.threshold, data_b.p_positive >= own_b.threshold
+        score_a, score_b = data_a.p_positive, data_b.p_positive
+    elif spec.task == "multiclass":
+        answer_a, answer_b = data_a.proba.argmax(1), data_b.proba.argmax(1)
+        score_a, score_b = data_a.proba.max(1), data_b.proba.max(1)
+    else:
+        answer_a = answer_b = np.zeros(data_a.n)
+        score_a, score_b = session.scores(bundle).predicted, session.scores(other).predicted
+    agree = compare.agreement(out_a, out_b, answer_a, answer_b)
+
 
 st.subheader("The verdict")
-ui.say(compare.verdict(own, spec.title, other.spec.title, agree, subjects, volume, per, currency))
+with ui.section("The verdict"):
+    ui.say(compare.verdict(own, spec.title, other.spec.title, agree, subjects, volume, per, currency))
 
-if spec.segments:
-    st.subheader("Where each one wins")
-    for column in spec.segments:
-        table = compare.segment_winners(data_a, own_a, data_b, own_b, bundle.eval[column])
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    spec.label(column): table["segment"],
-                    subjects.capitalize(): table["n"],
-                    "A right when it acts": table["accuracy_a"].map(fmt.percent),
-                    "B right when it acts": table["accuracy_b"].map(fmt.percent),
-                    "Worth more": table["wins"].map({"A": "A", "B": "B", "tie": "neither"}),
-                }
-            ),
-            hide_index=True,
-        )
+
+with ui.section("Where each one wins"):
+    if spec.segments:
+        st.subheader("Where each one wins")
+        for column in spec.segments:
+            table = compare.segment_winners(data_a, own_a, data_b, own_b, bundle.eval[column])
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        spec.label(column): table["segment"],
+                        subjects.capitalize(): table["n"],
+                        "A right when it acts": table["accuracy_a"].map(fmt.percent),
+                        "B right when it acts": table["accuracy_b"].map(fmt.percent),
+                        "Worth more": table["wins"].map({"A": "A", "B": "B", "tie": "neither"}),
+                    }
+                ),
+                hide_index=True,
+            )
+
 
 st.subheader("Where they disagree most")
-rows = compare.disagreements(score_a, score_b)
-ids_column = spec.id_column
-st.dataframe(
-    pd.DataFrame(
-        {
-            spec.subject.capitalize(): bundle.eval[ids_column].iloc[rows].astype(str).to_numpy()
-            if ids_column
-            else rows + 1,
-            "A says": [f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_a)[rows]],
-            "B says": [f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_b)[rows]],
-            "What happened": bundle.y.iloc[rows].astype(str).to_numpy(),
-        }
-    ),
-    hide_index=True,
-)
+with ui.section("The disagreements"):
+    rows = compare.disagreements(score_a, score_b)
+    ids_column = spec.id_column
+    st.dataframe(
+        pd.DataFrame(
+            {
+                spec.subject.capitalize(): bundle.eval[ids_column].iloc[rows].astype(str).to_numpy()
+                if ids_column
+                else rows + 1,
+                "A says": [
+                    f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_a)[rows]
+                ],
+                "B says": [
+                    f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_b)[rows]
+                ],
+                "What happened": bundle.y.iloc[rows].astype(str).to_numpy(),
+            }
+        ),
+        hide_index=True,
+    )
+
 
 session.view_link()

@@ -8,7 +8,10 @@ from core import format as fmt
 bundle = ui.usable_bundle()
 spec = bundle.spec
 st.title("Explanations")
-result = session.explanation(bundle)
+explained = ui.attempt(session.explanation, bundle)
+if not explained.show("The explanations"):
+    st.stop()
+result = explained.value
 labels = {name: spec.label(name) for name in bundle.features}
 X = bundle.X
 percent = spec.task != "regression"
@@ -45,97 +48,107 @@ if spec.task == "multiclass":
         output, output_name = result.outputs.index(choice), choice
 
 st.subheader("What the model relies on")
-table = explain.importance(result, labels, output)
-directions = {f: explain.direction(result, X, f, output) for f in table["feature"].head(3)}
-finding = narrative.drivers(table, directions, spec, output_name)
-ui.findings([finding])
-title = narrative.importance_title(table, spec)
-ui.chart(
-    charts.importance_bars(table.head(12), f"Average {unit_title[0].lower()}{unit_title[1:]}", percent, title),
-    finding.sentence,
-)
-swarm = explain.beeswarm(result, X, labels, output=output)
-order = table["label"].head(8).tolist()
-swarm_title = "How high and low values push predictions (each dot is a case)"
-ui.chart(charts.beeswarm(swarm, order, unit_title, percent, swarm_title), swarm_title)
+with ui.section("What the model relies on"):
+    table = explain.importance(result, labels, output)
+    directions = {f: explain.direction(result, X, f, output) for f in table["feature"].head(3)}
+    finding = narrative.drivers(table, directions, spec, output_name)
+    ui.findings([finding])
+    title = narrative.importance_title(table, spec)
+    ui.chart(
+        charts.importance_bars(table.head(12), f"Average {unit_title[0].lower()}{unit_title[1:]}", percent, title),
+        finding.sentence,
+    )
+    swarm = explain.beeswarm(result, X, labels, output=output)
+    order = table["label"].head(8).tolist()
+    swarm_title = "How high and low values push predictions (each dot is a case)"
+    ui.chart(charts.beeswarm(swarm, order, unit_title, percent, swarm_title), swarm_title)
+
 
 st.subheader("One feature up close")
-feature = st.selectbox("Feature", table["feature"].tolist(), format_func=labels.get, key="feature")
-st.query_params["feature"] = feature
-if output_name:
-    st.query_params["explain"] = output_name
-elif "explain" in st.query_params:
-    del st.query_params["explain"]
-way, detail = explain.direction(result, X, feature, output)
-dependence_title = {
-    "raises": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} up",
-    "lowers": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} down",
-    "category": f"{labels[feature]} '{detail}' pushes {narrative._what(spec, output_name)} up the most",
-}.get(way, f"{labels[feature]} pushes predictions both ways")
-ui.chart(
-    charts.dependence(
-        explain.dependence(result, X, feature, output), labels[feature], unit_title, percent, dependence_title
-    ),
-    dependence_title,
-)
+with ui.section("One feature up close"):
+    feature = st.selectbox("Feature", table["feature"].tolist(), format_func=labels.get, key="feature")
+    st.query_params["feature"] = feature
+    if output_name:
+        st.query_params["explain"] = output_name
+    elif "explain" in st.query_params:
+        del st.query_params["explain"]
+    way, detail = explain.direction(result, X, feature, output)
+    dependence_title = {
+        "raises": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} up",
+        "lowers": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} down",
+        "category": f"{labels[feature]} '{detail}' pushes {narrative._what(spec, output_name)} up the most",
+    }.get(way, f"{labels[feature]} pushes predictions both ways")
+    ui.chart(
+        charts.dependence(
+            explain.dependence(result, X, feature, output), labels[feature], unit_title, percent, dependence_title
+        ),
+        dependence_title,
+    )
+
 
 st.subheader("One case")
-picks = ["typical", "most confident", "most surprising error"]
-all_ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist() if spec.id_column else []
-if st.session_state.get("_case_for") != bundle.id:  # arriving: a case named in the link wins
-    linked = st.query_params.get("case")
-    if linked in all_ids:
-        st.session_state["case_pick"], st.session_state["case_id"] = "by id", linked
-    st.session_state["_case_for"] = bundle.id
-left, right = st.columns([2, 1])
-how = left.radio(
-    "Pick a case",
-    picks + (["by id"] if spec.id_column else []),
-    horizontal=True,
-    key="case_pick",
-    format_func=str.capitalize,
-)
-truth = story.truth_for_cases(bundle, result.rows)
-position = explain.pick_case(result, how if how != "by id" else "typical", truth)
-if how == "by id":
-    ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist()
-    wanted = right.selectbox(
-        fmt.literal(f"{spec.subject.capitalize()} id"),
-        ids,
-        key="case_id",
-        help=fmt.literal(f"Only the {fmt.count(len(ids))} explained {spec.subjects} can be picked."),
+with ui.section("One case"):
+    picks = ["typical", "most confident", "most surprising error"]
+    all_ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist() if spec.id_column else []
+    if st.session_state.get("_case_for") != bundle.id:  # arriving: a case named in the link wins
+        linked = st.query_params.get("case")
+        if linked in all_ids:
+            st.session_state["case_pick"], st.session_state["case_id"] = "by id", linked
+        st.session_state["_case_for"] = bundle.id
+    left, right = st.columns([2, 1])
+    how = left.radio(
+        "Pick a case",
+        picks + (["by id"] if spec.id_column else []),
+        horizontal=True,
+        key="case_pick",
+        format_func=str.capitalize,
     )
-    position = ids.index(wanted)
-k = output if output is not None else (int(result.predicted[position].argmax()) if result.values.shape[2] > 1 else 0)
-case_frame = explain.case(result, position, X, labels, k)
-case_output = result.outputs[k] if spec.task == "multiclass" else None
-reasons = narrative.case_reasons(
-    case_frame, float(result.base[k]), float(result.predicted[position, k]), spec, case_output
-)
-identifier = (
-    f"{spec.subject.capitalize()} {bundle.eval[spec.id_column].iloc[result.rows[position]]}"
-    if spec.id_column
-    else f"Row {result.rows[position] + 1}"
-)
-st.markdown(f"**{fmt.literal(identifier)}** · " + fmt.literal(f"actually: {bundle.y.iloc[result.rows[position]]}"))
-if spec.id_column:
-    st.query_params["case"] = str(bundle.eval[spec.id_column].iloc[result.rows[position]])
-ui.findings([reasons])
-steps = explain.waterfall(
-    case_frame,
-    float(result.base[k]),
-    float(result.predicted[position, k]),
-    "Starting point",
-    f"This {spec.subject}",
-    show=lambda value, name: narrative.shown_value(value, name, spec),
-    bounded=spec.task != "regression",
-)
-prediction_title = "Predicted chance" if percent else f"Estimate ({narrative.target_unit(spec)})"
-ui.chart(
-    charts.waterfall(
-        steps, prediction_title, percent, f"From the starting point to this {spec.subject}, reason by reason"
-    ),
-    reasons.sentence,
-)
+    truth = story.truth_for_cases(bundle, result.rows)
+    position = explain.pick_case(result, how if how != "by id" else "typical", truth)
+    if how == "by id":
+        ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist()
+        wanted = right.selectbox(
+            fmt.literal(f"{spec.subject.capitalize()} id"),
+            ids,
+            key="case_id",
+            help=fmt.literal(f"Only the {fmt.count(len(ids))} explained {spec.subjects} can be picked."),
+        )
+        position = ids.index(wanted)
+    k = (
+        output
+        if output is not None
+        else (int(result.predicted[position].argmax()) if result.values.shape[2] > 1 else 0)
+    )
+    case_frame = explain.case(result, position, X, labels, k)
+    case_output = result.outputs[k] if spec.task == "multiclass" else None
+    reasons = narrative.case_reasons(
+        case_frame, float(result.base[k]), float(result.predicted[position, k]), spec, case_output
+    )
+    identifier = (
+        f"{spec.subject.capitalize()} {bundle.eval[spec.id_column].iloc[result.rows[position]]}"
+        if spec.id_column
+        else f"Row {result.rows[position] + 1}"
+    )
+    st.markdown(f"**{fmt.literal(identifier)}** · " + fmt.literal(f"actually: {bundle.y.iloc[result.rows[position]]}"))
+    if spec.id_column:
+        st.query_params["case"] = str(bundle.eval[spec.id_column].iloc[result.rows[position]])
+    ui.findings([reasons])
+    steps = explain.waterfall(
+        case_frame,
+        float(result.base[k]),
+        float(result.predicted[position, k]),
+        "Starting point",
+        f"This {spec.subject}",
+        show=lambda value, name: narrative.shown_value(value, name, spec),
+        bounded=spec.task != "regression",
+    )
+    prediction_title = "Predicted chance" if percent else f"Estimate ({narrative.target_unit(spec)})"
+    ui.chart(
+        charts.waterfall(
+            steps, prediction_title, percent, f"From the starting point to this {spec.subject}, reason by reason"
+        ),
+        reasons.sentence,
+    )
+
 
 session.view_link()

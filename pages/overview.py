@@ -22,55 +22,78 @@ st.caption(
 )
 
 labels = {name: spec.label(name) for name in bundle.features}
-explained = session.explanation(bundle)
-table = explain.importance(explained, labels)
-directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
-drivers = narrative.drivers(table, directions, spec)
-ui.findings([narrative.executive(k, spec, drivers)])
-ui.kpi_tiles(result, spec)
+
+
+def reasons():
+    explained = session.explanation(bundle)
+    table = explain.importance(explained, labels)
+    directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
+    return explained, table, directions, narrative.drivers(table, directions, spec)
+
+
+relies_on = ui.attempt(reasons)  # the summary names the top reasons when they could be computed
+with ui.section("The summary"):
+    ui.findings([narrative.executive(k, spec, relies_on.value[3] if relies_on.value else None)])
+    ui.kpi_tiles(result, spec)
 
 st.subheader("The top three reasons behind its predictions")
-for row in table.head(3).itertuples():
-    way, detail = directions[row.feature]
-    push = {
-        "raises": "higher values raise it",
-        "lowers": "higher values lower it",
-        "category": f"'{detail}' raises it most",
-    }.get(way, "it pushes both ways")
-    st.markdown(
-        f"**{fmt.literal(row.label)}**"
-        + fmt.literal(
-            f": moves {narrative._what(spec)} by {narrative._amount(row.importance, spec)[1:]} on average; {push}."
+if relies_on.show("The reasons"):
+    explained, table, directions, _ = relies_on.value
+    with ui.section("The reasons"):
+        for row in table.head(3).itertuples():
+            way, detail = directions[row.feature]
+            push = {
+                "raises": "higher values raise it",
+                "lowers": "higher values lower it",
+                "category": f"'{detail}' raises it most",
+            }.get(way, "it pushes both ways")
+            st.markdown(
+                f"**{fmt.literal(row.label)}**"
+                + fmt.literal(
+                    f": moves {narrative._what(spec)} by {narrative._amount(row.importance, spec)[1:]} on average; {push}."
+                )
+            )
+
+
+def risk_findings() -> list:
+    found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
+    if spec.task == "regression":
+        summary = breakdown.error_summary(data)
+        for column in spec.segments:
+            table_ = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
+            found.append(narrative.large_errors(table_, spec.label(column), spec, summary.large_threshold))
+    else:
+        frame = breakdown.reliability(data)
+        found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
+        for column in spec.segments:
+            segments = breakdown.segment_table(data, point, bundle.eval[column])
+            found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
+    if narrative._worth(k) < 0:
+        found.append(
+            narrative.Finding(
+                "losing_money",
+                narrative.WARNING,
+                narrative.value_sentence(k, spec),
+                {"worth": abs(narrative._worth(k))},
+            )
         )
-    )
+    return narrative.risks([f for f in found if f is not None])
+
 
 st.subheader("Risks and caveats")
-found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
-if spec.task == "regression":
-    summary = breakdown.error_summary(data)
-    for column in spec.segments:
-        table_ = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
-        found.append(narrative.large_errors(table_, spec.label(column), spec, summary.large_threshold))
-else:
-    frame = breakdown.reliability(data)
-    found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
-    for column in spec.segments:
-        segments = breakdown.segment_table(data, point, bundle.eval[column])
-        found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
-if narrative._worth(k) < 0:
-    found.append(
-        narrative.Finding(
-            "losing_money", narrative.WARNING, narrative.value_sentence(k, spec), {"worth": abs(narrative._worth(k))}
-        )
-    )
-risks = narrative.risks([f for f in found if f is not None])
-if risks:
-    ui.findings(risks)
-else:
-    st.markdown("No risk stands out: the figures are steady, and no group of cases does much worse than the rest.")
+risks = ui.attempt(risk_findings)
+if risks.show("The risks"):
+    with ui.section("The risks"):
+        if risks.value:
+            ui.findings(risks.value)
+        else:
+            st.markdown(
+                "No risk stands out: the figures are steady, and no group of cases does much worse than the rest."
+            )
 
 st.subheader("The decision")
-ui.findings([narrative.decision(k, spec, point, len(risks))])
+with ui.section("The decision"):
+    ui.findings([narrative.decision(k, spec, point, len(risks.value or []))])
 st.page_link("pages/performance.py", label="Try another setting on the Performance page", icon=":material/tune:")
 
 st.subheader("A report to leave behind")
@@ -83,7 +106,7 @@ st.caption(
 def _report():
     from core import report
 
-    return report.build(bundle, data, explained, point, audience)
+    return report.build(bundle, data, session.explanation(bundle), point, audience)
 
 
 def _html() -> str:

@@ -49,43 +49,45 @@ def operating_point() -> None:
 
     result = session.headline(bundle, point)
     k = result.kpis
-    own = session.headline(bundle).kpis
-    ui.findings(
-        [
-            narrative.headline(k, spec, result.ranges),
-            narrative.point_change(own, k, spec),
-            narrative.small_sample(result.ranges, spec),
-        ]
-    )
-    ui.kpi_tiles(result, spec)
-    ui.say(narrative.people(k, spec).sentence)
+    with ui.section("The figures at this setting"):
+        own = session.headline(bundle).kpis
+        ui.findings(
+            [
+                narrative.headline(k, spec, result.ranges),
+                narrative.point_change(own, k, spec),
+                narrative.small_sample(result.ranges, spec),
+            ]
+        )
+        ui.kpi_tiles(result, spec)
+        ui.say(narrative.people(k, spec).sentence)
     if spec.task == "regression":
         return
 
-    best = session.best(bundle)
-    found = narrative.best_point(best, k, point, spec)
-    ui.findings([found])
-    if found.numbers["gap"] > 0 and best.point != point:
-        st.button(
-            "Move to the best-value setting",
-            on_click=session.move_to,
-            args=(best.point,),
-            type="primary",
-            icon=":material/target:",
-        )
-
-    controls = ["threshold", "min_confidence"] if spec.task == "binary" else ["min_confidence"]
-    for tab, control in zip(st.tabs([story.CONTROL_LABELS[c] for c in controls]), controls, strict=True):
-        with tab:
-            title, built = story.tradeoff_chart(spec, session.index(bundle), point, best, control)
-            ui.chart(built, title)
+    with ui.section("The best-value setting"):
+        best = session.best(bundle)
+        found = narrative.best_point(best, k, point, spec)
+        ui.findings([found])
+        if found.numbers["gap"] > 0 and best.point != point:
+            st.button(
+                "Move to the best-value setting",
+                on_click=session.move_to,
+                args=(best.point,),
+                type="primary",
+                icon=":material/target:",
+            )
+        controls = ["threshold", "min_confidence"] if spec.task == "binary" else ["min_confidence"]
+        for tab, control in zip(st.tabs([story.CONTROL_LABELS[c] for c in controls]), controls, strict=True):
+            with tab:
+                title, built = story.tradeoff_chart(spec, session.index(bundle), point, best, control)
+                ui.chart(built, title)
 
     st.subheader("What it decided, and what really happened")
-    if spec.task == "binary":
-        ui.say(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec).sentence)
-    counts = breakdown.outcome_counts(data, point, story.class_names(bundle))
-    title = "Each case by what the model decided and what actually happened"
-    ui.chart(charts.outcome_matrix(counts, title), title)
+    with ui.section("What it decided"):
+        if spec.task == "binary":
+            ui.say(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec).sentence)
+        counts = breakdown.outcome_counts(data, point, story.class_names(bundle))
+        title = "Each case by what the model decided and what actually happened"
+        ui.chart(charts.outcome_matrix(counts, title), title)
 
     segments(point, k)
 
@@ -96,52 +98,59 @@ def segments(point: OperatingPoint, overall) -> None:
     st.subheader("Where it works and where it does not")
     for column in spec.segments:
         label = spec.label(column)
-        table = breakdown.segment_table(data, point, bundle.eval[column])
-        weakest = narrative.weakest_segment(breakdown.weakest_segment(table), label, overall, spec)
-        ui.findings([weakest])
-        title = narrative.segment_title(table, label, overall)
-        ui.chart(charts.segment_bars(table, overall.accuracy_acted, label, title), title)
-        st.dataframe(ui.segment_frame(table, spec), hide_index=True)
+        with ui.section(f"The breakdown by {label.lower()}"):
+            table = breakdown.segment_table(data, point, bundle.eval[column])
+            weakest = narrative.weakest_segment(breakdown.weakest_segment(table), label, overall, spec)
+            ui.findings([weakest])
+            title = narrative.segment_title(table, label, overall)
+            ui.chart(charts.segment_bars(table, overall.accuracy_acted, label, title), title)
+            st.dataframe(ui.segment_frame(table, spec), hide_index=True)
 
 
 operating_point()
 
 if spec.task == "regression":
     unit = narrative.target_unit(spec)
-    summary = breakdown.error_summary(data)
     st.subheader("How far off the estimates are")
-    ui.findings([narrative.regression_errors(summary, spec)])
-    histogram_title = narrative.histogram_title(summary, spec)
-    ui.chart(
-        charts.error_histogram(breakdown.error_histogram(data), spec.tolerance.absolute, unit, histogram_title),
-        histogram_title,
-    )
-    curve_title = f"{fmt.percent(summary.within)} of estimates fall within the tolerance you set"
-    ui.chart(
-        charts.tolerance_curve(breakdown.tolerance_curve(data), spec.tolerance.absolute, unit, curve_title), curve_title
-    )
+    summary = ui.attempt(breakdown.error_summary, data)
+    if summary.show("How far off the estimates are"):
+        with ui.section("How far off the estimates are"):
+            ui.findings([narrative.regression_errors(summary.value, spec)])
+            histogram_title = narrative.histogram_title(summary.value, spec)
+            ui.chart(
+                charts.error_histogram(breakdown.error_histogram(data), spec.tolerance.absolute, unit, histogram_title),
+                histogram_title,
+            )
+            curve_title = f"{fmt.percent(summary.value.within)} of estimates fall within the tolerance you set"
+            ui.chart(
+                charts.tolerance_curve(breakdown.tolerance_curve(data), spec.tolerance.absolute, unit, curve_title),
+                curve_title,
+            )
     if spec.segments:
         st.subheader("Where the large misses are")
         for column in spec.segments:
-            table = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
-            finding = narrative.large_errors(table, spec.label(column), spec, summary.large_threshold)
-            ui.findings([finding])
-            st.dataframe(ui.large_error_frame(table, spec, column), hide_index=True)
+            with ui.section(f"The large misses by {spec.label(column).lower()}"):
+                large = summary.value.large_threshold
+                table = breakdown.large_errors_by_segment(data, bundle.eval[column], large)
+                ui.findings([narrative.large_errors(table, spec.label(column), spec, large)])
+                st.dataframe(ui.large_error_frame(table, spec, column), hide_index=True)
 else:
     st.subheader("Can its confidence be trusted?")
-    frame = breakdown.reliability(data)
-    example = breakdown.reliability_example(frame)
-    ui.findings([narrative.calibration(example, breakdown.calibration_gap(frame))])
-    title = narrative.calibration_title(example)
-    ui.chart(charts.reliability(frame, title), title)
+    with ui.section("Whether its confidence can be trusted"):
+        frame = breakdown.reliability(data)
+        example = breakdown.reliability_example(frame)
+        ui.findings([narrative.calibration(example, breakdown.calibration_gap(frame))])
+        title = narrative.calibration_title(example)
+        ui.chart(charts.reliability(frame, title), title)
 
 if spec.task == "multiclass":
-    point = session.current_point(bundle)
-    table = breakdown.unseen_requests(data, point, bundle.y.to_numpy())
-    if not table.empty:
-        st.subheader("What customers ask that it was never built for")
-        k = session.headline(bundle, point).kpis
-        ui.findings([narrative.out_of_scope(k, spec), narrative.unseen_requests(table, spec)])
-        title = f"{fmt.percent(table['share'].sum())} of {spec.subjects} ask for one of {len(table)} things it never learned"
-        ui.chart(charts.unseen_bars(table, spec.subjects, title), title)
-        st.dataframe(*ui.unseen_frame(table, spec), hide_index=True)
+    with ui.section("The requests it was never built for"):
+        point = session.current_point(bundle)
+        table = breakdown.unseen_requests(data, point, bundle.y.to_numpy())
+        if not table.empty:
+            st.subheader("What customers ask that it was never built for")
+            k = session.headline(bundle, point).kpis
+            ui.findings([narrative.out_of_scope(k, spec), narrative.unseen_requests(table, spec)])
+            title = f"{fmt.percent(table['share'].sum())} of {spec.subjects} ask for one of {len(table)} things it never learned"
+            ui.chart(charts.unseen_bars(table, spec.subjects, title), title)
+            st.dataframe(*ui.unseen_frame(table, spec), hide_index=True)

@@ -11,9 +11,9 @@ bundle = ui.usable_bundle()
 spec = bundle.spec
 point = session.current_point(bundle)
 data = session.eval_set(bundle)
-explained = session.explanation(bundle)
 result = session.headline(bundle, point)
-found = {f.code: f for f in story.findings(bundle, data, explained, point)}
+story_so_far = ui.attempt(lambda: {f.code: f for f in story.findings(bundle, data, session.explanation(bundle), point)})
+found = story_so_far.value or {}
 SLIDES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
 
 if "slide" not in st.session_state:
@@ -43,44 +43,49 @@ def say(text: str) -> None:
 
 notes = []
 st.caption(fmt.literal(f"{spec.title} · slide {slide + 1} of {len(SLIDES)}"))
-if slide == 0:
-    title(SLIDES[0])
-    say(found["headline"].sentence)
-    ui.kpi_tiles(result, spec)
-    notes = [found["executive"], found.get("out_of_scope")]
-elif slide == 1:
-    title(SLIDES[1])
-    if spec.task == "regression":
-        say(found["errors"].sentence)
-        notes = [found["errors"], found.get("large_errors")]
-    else:
-        heading, built = story.tradeoff_chart(spec, session.index(bundle), point, session.best(bundle))
-        ui.chart(built, heading)
-        notes = [found["people"], found.get("best_point")]
-elif slide == 2:
-    title(SLIDES[2])
-    say(found["drivers"].sentence)
-    labels = {name: spec.label(name) for name in bundle.features}
-    table = explain.importance(explained, labels)
-    heading = narrative.importance_title(table, spec)
-    ui.chart(charts.importance_bars(table.head(8), "Average shift", spec.task != "regression", heading), heading)
-    notes = [found["drivers"]]
-elif slide == 3:
-    title(SLIDES[3])
-    say(found["case"].sentence)
-    notes = [found["case"]]
-elif slide == 4:
-    title(SLIDES[4])
-    risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
-    for risk in risks[:4]:
-        say(f"• {risk.sentence}")
-    if not risks:
-        say("No risk stands out: the figures are steady, and no group does much worse than the rest.")
-    notes = risks
-else:
-    title(SLIDES[5])
-    say(found["decision"].sentence)
-    notes = [found["decision"]]
+if story_so_far.show("This slide"):
+    with ui.section("This slide"):
+        if slide == 0:
+            title(SLIDES[0])
+            say(found["headline"].sentence)
+            ui.kpi_tiles(result, spec)
+            notes = [found["executive"], found.get("out_of_scope")]
+        elif slide == 1:
+            title(SLIDES[1])
+            if spec.task == "regression":
+                say(found["errors"].sentence)
+                notes = [found["errors"], found.get("large_errors")]
+            else:
+                heading, built = story.tradeoff_chart(spec, session.index(bundle), point, session.best(bundle))
+                ui.chart(built, heading)
+                notes = [found["people"], found.get("best_point")]
+        elif slide == 2:
+            title(SLIDES[2])
+            say(found["drivers"].sentence)
+            labels = {name: spec.label(name) for name in bundle.features}
+            table = explain.importance(session.explanation(bundle), labels)
+            heading = narrative.importance_title(table, spec)
+            ui.chart(
+                charts.importance_bars(table.head(8), "Average shift", spec.task != "regression", heading), heading
+            )
+            notes = [found["drivers"]]
+        elif slide == 3:
+            title(SLIDES[3])
+            say(found["case"].sentence)
+            notes = [found["case"]]
+        elif slide == 4:
+            title(SLIDES[4])
+            risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
+            for risk in risks[:4]:
+                say(f"• {risk.sentence}")
+            if not risks:
+                say("No risk stands out: the figures are steady, and no group does much worse than the rest.")
+            notes = risks
+        else:
+            title(SLIDES[5])
+            say(found["decision"].sentence)
+            notes = [found["decision"]]
+
 
 with st.expander("Speaker notes"):
     for finding in notes:
