@@ -259,10 +259,22 @@ def load_eval(spec: BundleSpec) -> tuple[pd.DataFrame, str]:
 
 
 def model_features(model: Any, spec: BundleSpec, frame: pd.DataFrame) -> list[str]:
-    """The columns the model reads, by the scikit-learn protocol where the model says."""
+    """The columns the model reads: as the model says (scikit-learn's feature_names_in_), else as
+    `model.features` lists them, else the labelled features, else every column that is not the
+    target, the id, a segment or the in-scope mark."""
     names = getattr(model, "feature_names_in_", None)
     if names is not None:
-        return [str(n) for n in names]
+        names = [str(n) for n in names]
+        if spec.model_features and list(spec.model_features) != names:
+            raise BundleError(
+                "bundle.yaml: `model.features` does not match the columns the model was fitted on "
+                f"({', '.join(names[:6])}{' and more' if len(names) > 6 else ''}).",
+                "Remove model.features (the model names its own columns), or list exactly those.",
+                field="model.features",
+            )
+        return names
+    if spec.model_features:
+        return list(spec.model_features)
     if spec.features:
         return list(spec.features)
     reserved = {spec.target, spec.id_column, "in_scope", *spec.segments}

@@ -148,6 +148,7 @@ class BundleSpec:
     event: str | None = None  # binary: the positive outcome in past-tense words ("cancelled")
     id_column: str | None = None
     features: dict[str, FeatureInfo] = field(default_factory=dict)
+    model_features: tuple[str, ...] = ()  # model.features: the columns a bare estimator takes, in order
     segments: tuple[str, ...] = ()
     operating_point: OperatingPoint = OperatingPoint()
     tolerance: Tolerance = Tolerance()
@@ -368,6 +369,22 @@ def _file_entry(raw: dict, key: str, folder: Path, formats: tuple[str, ...]) -> 
     return path, digest
 
 
+def _model_features(raw: dict) -> tuple[str, ...]:
+    """model.features: for a model fitted on arrays, which columns it takes, in order."""
+    listed = (raw.get("model") or {}).get("features") if isinstance(raw.get("model"), dict) else None
+    if listed is None:
+        return ()
+    if not isinstance(listed, list) or not listed:
+        raise _fail(
+            "model.features", "`model.features` must be a list of column names, in the order the model takes them."
+        )
+    names = tuple(_bounded_text(name, "model.features") for name in listed)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise _fail("model.features", f"`model.features` names {', '.join(repeated[:5])} more than once.")
+    return names
+
+
 def _features(raw: dict) -> dict[str, FeatureInfo]:
     features = {}
     for name, info in _mapping(raw, "features").items():
@@ -484,6 +501,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         event=_text(raw, "event"),
         id_column=_text(raw, "id_column"),
         features=_features(raw),
+        model_features=_model_features(raw),
         segments=tuple(_bounded_text(s, "segments") for s in segments),
         operating_point=point,
         tolerance=Tolerance(

@@ -120,13 +120,15 @@ def publish(
     title: str | None = None,
     overwrite: bool = False,
     precompute_explanations: bool = False,
+    model_features: list[str] | None = None,
     **fields: Any,
 ) -> Bundle:
     """Write a bundle folder and return it opened.
 
     `model` is a fitted estimator or a model file; `evaluation` a DataFrame or a parquet/csv
     file. Any other bundle.yaml field (summary, owner, positive_class, features, segments,
-    operating_point, tolerance, business, card, ...) can be passed by name.
+    operating_point, tolerance, business, card, ...) can be passed by name. `model_features`
+    lists, in order, the columns a model fitted on arrays takes (written as `model.features`).
     """
     if task not in TASKS:
         raise BundleError(f"The task must be binary, multiclass or regression, not '{task}'.")
@@ -138,6 +140,8 @@ def publish(
     # only once the bundle opens: a failed publish leaves nothing behind, and never half a bundle.
     folder = Path(tempfile.mkdtemp(prefix=f".publishing-{final.name}-", dir=final.parent))
     try:
+        if model_features:
+            fields["model_features"] = list(model_features)
         bundle = _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields)
         if final.exists():
             shutil.rmtree(final)
@@ -164,7 +168,11 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
         "created": fields.pop("created", None) or dt.date.today().isoformat(),
         "task": task,
         "target": target,
-        "model": {"path": model_file.name, "sha256": file_sha256(model_file)},
+        "model": {
+            "path": model_file.name,
+            "sha256": file_sha256(model_file),
+            **({"features": fields.pop("model_features")} if fields.get("model_features") else {}),
+        },
         "eval": {"path": eval_file.name, "sha256": file_sha256(eval_file)},
         "operating_point": fields.pop("operating_point", None)
         or (
@@ -197,6 +205,20 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
     return bundle
 
 
+def _tolerance(text: str | None) -> dict | None:
+    """'2.5' -> {'absolute': 2.5}; '10%' -> {'relative': 0.1}.
+
+    >>> _tolerance("2.5"), _tolerance("10%"), _tolerance(None)
+    ({'absolute': 2.5}, {'relative': 0.1}, None)
+    """
+    if text is None:
+        return None
+    text = text.strip()
+    if text.endswith("%"):
+        return {"relative": float(text[:-1]) / 100}
+    return {"absolute": float(text)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.publish", description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="fitted model file (.joblib, .pkl or .skops)")
@@ -208,12 +230,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--positive-class", help="binary: the label that means the event happened")
     parser.add_argument("--id-column", help="the column that identifies a row")
     parser.add_argument("--segments", help="comma-separated columns to break results down by")
+    parser.add_argument(
+        "--features", help="comma-separated columns a model fitted on arrays takes, in order (model.features)"
+    )
+    parser.add_argument(
+        "--tolerance",
+        help="regression: how close counts as right, in the target's units (2.5) or relative to the truth (10%%)",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing bundle folder")
     parser.add_argument(
         "--explain", action="store_true", help="compute the SHAP explanations now and ship them in the bundle folder"
     )
     args = parser.parse_args(argv)
+    try:
+        tolerance = _tolerance(args.tolerance)
+    except ValueError:
+        print(f"Not published: --tolerance must be a number or a percentage, not '{args.tolerance}'.", file=sys.stderr)
+        return 2
     extra = {
+        "tolerance": tolerance,
+        "model_features": [f.strip() for f in args.features.split(",") if f.strip()] if args.features else None,
         "positive_class": args.positive_class,
         "id_column": args.id_column,
         "segments": [s.strip() for s in args.segments.split(",") if s.strip()] if args.segments else None,

@@ -173,3 +173,76 @@ def test_the_command_line_says_one_sentence_for_a_surprise(tmp_path, small_churn
     err = capsys.readouterr().err
     assert err == "Not published: something unexpected went wrong (RuntimeError: disk on fire at place).\n"
     assert not (tmp_path / "out").exists()
+
+
+def array_model_and_rows():
+    """A bare estimator fitted on a NumPy array, and evaluation rows with a date and an id beside its columns."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(400, 2))
+    y = np.where(X[:, 0] + 0.5 * X[:, 1] + rng.normal(0, 0.5, 400) > 0, "yes", "no")
+    model = LogisticRegression().fit(X[:300], y[:300])
+    import pandas as pd
+
+    rows = pd.DataFrame(
+        {
+            "seen_on": pd.date_range("2026-01-01", periods=100, freq="D"),
+            "tenure": X[300:, 0],
+            "spend": X[300:, 1],
+            "label": y[300:],
+        }
+    )
+    return model, rows
+
+
+def test_model_features_name_the_columns_a_bare_estimator_takes(tmp_path):
+    from sklearn.metrics import accuracy_score
+
+    from core import metrics, scoring
+
+    model, rows = array_model_and_rows()
+    with pytest.raises(BundleError) as caught:  # without the list, the date column is handed to the model
+        publish(model, rows, target="label", task="binary", out=tmp_path / "bare", positive_class="yes")
+    assert caught.value.message == "The model could not score the rows of eval.parquet."
+    bundle = publish(
+        model, rows, target="label", task="binary", out=tmp_path / "bare", positive_class="yes",
+        model_features=["tenure", "spend"],
+    )  # fmt: skip
+    assert bundle.features == ["tenure", "spend"]
+    assert yaml.safe_load((tmp_path / "bare" / "bundle.yaml").read_text())["model"]["features"] == ["tenure", "spend"]
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, tmp_path / "cache"))
+    kpis = metrics.kpis(data, bundle.spec.operating_point)
+    expected = accuracy_score(rows["label"], model.predict(rows[["tenure", "spend"]].to_numpy()))
+    assert kpis.accuracy_acted == pytest.approx(expected) and kpis.coverage == 1.0
+
+
+def test_model_features_must_match_a_model_that_names_its_columns(make_bundle):
+    folder = make_bundle()
+    fields = yaml.safe_load((folder / "bundle.yaml").read_text())
+    fields["model"]["features"] = ["age", "tenure_months"]
+    (folder / "bundle.yaml").write_text(yaml.safe_dump(fields))
+    with pytest.raises(BundleError) as caught:
+        load_bundle(folder)
+    assert caught.value.message.startswith(
+        "bundle.yaml: `model.features` does not match the columns the model was fitted on ("
+    )
+
+
+def test_the_command_line_takes_features_and_a_tolerance(tmp_path):
+    model, rows = array_model_and_rows()
+    joblib.dump(model, tmp_path / "model.joblib")
+    rows.to_parquet(tmp_path / "eval.parquet")
+    args = ["--model", str(tmp_path / "model.joblib"), "--eval", str(tmp_path / "eval.parquet"), "--target", "label",
+            "--task", "binary", "--positive-class", "yes", "--features", "tenure,spend", "--out", str(tmp_path / "b")]  # fmt: skip
+    assert main(args) == 0
+    assert load_bundle(tmp_path / "b").features == ["tenure", "spend"]
+    from sklearn.linear_model import LinearRegression
+
+    regressor = LinearRegression().fit(rows[["tenure"]].to_numpy(), rows["spend"].to_numpy())
+    joblib.dump(regressor, tmp_path / "reg.joblib")
+    args = ["--model", str(tmp_path / "reg.joblib"), "--eval", str(tmp_path / "eval.parquet"), "--target", "spend",
+            "--task", "regression", "--features", "tenure", "--tolerance", "10%", "--out", str(tmp_path / "r")]  # fmt: skip
+    assert main(args) == 0
+    spec = load_bundle(tmp_path / "r").spec
+    assert (spec.tolerance.absolute, spec.tolerance.relative) == (None, 0.1)
