@@ -28,19 +28,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # the same browser set-up as the browser tests
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 START, END = "<!-- soak:start -->", "<!-- soak:end -->"
-CHROMIUM = os.environ.get("MODELBRIEF_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = ["", "overview", "performance", "whatif", "explanations", "compare", "card", "present"]
 BUNDLES = ["churn-gbm", "churn-logreg", "support-router", "delivery-eta"]
 MAX_VISITS = 400  # per session: the loop ends at the deadline or here, whichever comes first

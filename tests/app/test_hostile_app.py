@@ -12,18 +12,9 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 
 from tests import hostile
+from tests.app.test_overview_and_audience import PAGES
 from tests.helpers import seen
 
-PAGES = [
-    "pages/home.py",
-    "pages/overview.py",
-    "pages/performance.py",
-    "pages/whatif.py",
-    "pages/explanations.py",
-    "pages/compare.py",
-    "pages/card.py",
-    "pages/present.py",
-]
 # Fields Streamlit shows as plain text, never as Markdown: select boxes, code, data, charts, ids.
 PLAIN = ("Selectbox.", "Code.", "Dataframe.", "VegaLiteChart.", "Html.", "Arrow")
 PLAIN_KEYS = (".id", ".icon", ".rawValue", ".rawValues[]", ".format", ".type", ".page", ".pageScriptHash")
