@@ -169,7 +169,7 @@ def table(sessions: int, seconds: float, tally: Tally, samples: list[tuple[float
         f"(2 cores), every page of every demo bundle in random order, measured by `python -m bench.soak`.",
         "",
         "| sessions | page visits | control moves | errors | page ready p50 (s) | page ready p95 (s) "
-        "| server RSS after warm-up (MB) | peak (MB) | last minute, median (MB) |",
+        "| server RSS, first half, median (MB) | peak (MB) | last minute, median (MB) |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| {sessions} | {tally.visits:,} | {tally.moves:,} | {len(tally.errors)} "
         f"| {statistics.median(tally.seconds):.1f} | {statistics.quantiles(tally.seconds, n=20)[-1]:.1f} "
