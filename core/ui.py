@@ -213,8 +213,7 @@ def _through_the_router() -> None:
 
 def usable_bundle():
     """The selected bundle, or stop the page with its problem explained."""
-    from core import session
-    from core.session import current
+    from core.session import current, eval_set
 
     _through_the_router()
     entry = current()
@@ -225,10 +224,9 @@ def usable_bundle():
         problem(entry.problem, f"The model '{entry.id}' cannot be opened")
         st.caption("Pick another model in the sidebar; the others keep working.")
         st.stop()
-    try:
-        session.eval_set(entry.bundle)  # scored once and cached: every page needs it
-    except Exception as exc:
-        problem(exc if isinstance(exc, BundleError) else unexpected(exc), f"The model '{entry.id}' cannot be measured")
+    scored = attempt(eval_set, entry.bundle)  # scored once and cached: every page needs it
+    if scored.error is not None:
+        problem(scored.error, f"The model '{entry.id}' cannot be measured")
         st.caption("Pick another model in the sidebar; the others keep working.")
         st.stop()
     return entry.bundle
@@ -248,16 +246,18 @@ class Attempt:
         return self.error is None
 
 
+def _as_problem(exc: Exception) -> BundleError:
+    return exc if isinstance(exc, BundleError) else unexpected(exc)
+
+
 def attempt(compute, *args, **kwargs) -> Attempt:
     """Run compute; an error becomes one sentence to show later, never an exception."""
     try:
         return Attempt(compute(*args, **kwargs))
     except ScriptControlException:
-        raise
-    except BundleError as exc:
-        return Attempt(error=exc)
+        raise  # st.stop() and st.rerun() are Streamlit's own control flow, not failures
     except Exception as exc:
-        return Attempt(error=unexpected(exc))
+        return Attempt(error=_as_problem(exc))
 
 
 @contextmanager
@@ -266,11 +266,9 @@ def section(what: str):
     try:
         yield
     except ScriptControlException:
-        raise  # st.stop() and st.rerun() are Streamlit's own control flow, not failures
-    except BundleError as exc:
-        problem(exc, f"{what} could not be shown")
+        raise
     except Exception as exc:
-        problem(unexpected(exc), f"{what} could not be shown")
+        problem(_as_problem(exc), f"{what} could not be shown")
 
 
 def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:

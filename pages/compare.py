@@ -7,7 +7,6 @@ import streamlit as st
 from core import compare, metrics, session, ui
 from core import format as fmt
 from core.bundle import Bundle
-from core.contract import BundleError
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -33,12 +32,12 @@ if problem:
     st.stop()
 
 data_a = session.eval_set(bundle)
-try:
-    data_b = session.eval_set(other)
-except Exception as exc:
-    ui.problem(exc if isinstance(exc, BundleError) else ui.unexpected(exc), "The other model cannot be measured")
+scored_b = ui.attempt(session.eval_set, other)
+if scored_b.error is not None:
+    ui.problem(scored_b.error, "The other model cannot be measured")
     st.caption("Pick another model to compare with.")
     st.stop()
+data_b = scored_b.value
 own_a, own_b = session.current_point(bundle), other.spec.operating_point
 currency, volume, per = spec.business.currency, spec.business.volume, spec.business.per
 subjects = spec.subjects

@@ -162,10 +162,10 @@ def test_duplicate_column_names_are_named(make_bundle, small_churn):
     write_manifest(folder, yaml.safe_dump(fields, sort_keys=False))
     raw = pd.read_csv(folder / "eval.csv")
     raw.columns = frame.columns  # pandas renames duplicates on read ("age.1"): give them back
-    from core.bundle import check_eval
+    from core.bundle import check_eval, load_model
 
     spec = read_spec(folder)
-    model = load_bundle.__globals__["load_model"](spec)[0]
+    model, _ = load_model(spec)
     with pytest.raises(BundleError) as caught:
         check_eval(spec, model, raw)
     assert caught.value.message == "The evaluation file eval.csv has more than one column named 'age'."
