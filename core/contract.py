@@ -289,8 +289,6 @@ def _text(raw: dict, key: str, required: bool = False) -> str | None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, (dict, list)):
-        raise _fail(key, f"`{key}` must be a piece of text, not a {type(value).__name__}.")
     text = _bounded_text(value, key)
     if required and not text:
         raise _fail(key, f"the required field `{key}` is empty.", f"Give `{key}` a value in bundle.yaml.")
