@@ -113,6 +113,9 @@ class Tolerance:
     relative: float | None = None
 
 
+DEFAULT_TOLERANCE = Tolerance(relative=0.1)
+
+
 @dataclass(frozen=True)
 class Business:
     currency: str = "USD"
@@ -478,6 +481,17 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         ),
         source="bundle.yaml sets",
     )
+    allowed = Tolerance(
+        absolute=_number(tolerance["absolute"], "tolerance.absolute", low=0) if "absolute" in tolerance else None,
+        relative=_number(tolerance["relative"], "tolerance.relative", low=0) if "relative" in tolerance else None,
+    )
+    if task == "regression" and allowed == Tolerance():
+        # with no tolerance only exact estimates would count as right, which no regression reaches
+        allowed = DEFAULT_TOLERANCE
+        notices.append(
+            f"bundle.yaml sets no tolerance, so an estimate within {DEFAULT_TOLERANCE.relative * 100:.0f}% of the "
+            "truth counts as right; set `tolerance:` to say what is close enough."
+        )
     return BundleSpec(
         id=folder.name,
         folder=folder,
@@ -502,10 +516,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         model_features=_model_features(raw),
         segments=tuple(_bounded_text(s, "segments") for s in segments),
         operating_point=point,
-        tolerance=Tolerance(
-            absolute=_number(tolerance["absolute"], "tolerance.absolute", low=0) if "absolute" in tolerance else None,
-            relative=_number(tolerance["relative"], "tolerance.relative", low=0) if "relative" in tolerance else None,
-        ),
+        tolerance=allowed,
         business=_business(raw, task),
         card={
             _bounded_text(k, "card"): _bounded_text(v, f"card.{k}")

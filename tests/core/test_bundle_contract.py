@@ -254,3 +254,20 @@ def test_skops_models_load_without_a_hash(tmp_path, small_churn):
     )
     assert bundle.spec.model_path.name == "model.skops"
     assert list(bundle.model.predict(evaluation.head(20))) == list(model.predict(evaluation.head(20)))
+
+
+def test_a_regression_without_a_tolerance_gets_a_stated_default():
+    text = (
+        "schema: modelbrief/v1\ntitle: ETA\ntask: regression\ntarget: hours\n"
+        "model: {path: model.skops}\neval: {path: eval.csv}\n"
+    )
+    from core.contract import parse_manifest
+
+    spec = parse_manifest(text, Path("eta"))
+    assert (spec.tolerance.absolute, spec.tolerance.relative) == (None, 0.1)
+    assert spec.notices == (
+        "bundle.yaml sets no tolerance, so an estimate within 10% of the truth counts as right; "
+        "set `tolerance:` to say what is close enough.",
+    )
+    stated = parse_manifest(text + "tolerance: {absolute: 1.5}\n", Path("eta"))
+    assert (stated.tolerance.absolute, stated.notices) == (1.5, ())
