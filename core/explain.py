@@ -167,6 +167,25 @@ def _to_array(values) -> np.ndarray:
     return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
 
 
+def _margin_matches(values, base, shown: np.ndarray, task: str, tolerance: float = 1e-4) -> bool:
+    """Whether margin contributions, through the model's link, give the prediction it shows."""
+    raw = base + values.sum(axis=1)
+    if task == "regression":
+        return raw.shape == shown.shape and bool(np.allclose(raw, shown, rtol=tolerance, atol=tolerance))
+    if task == "binary" and raw.shape[1] == 1:
+        shown = shown[:, 1:]
+        return bool(
+            np.allclose(1 / (1 + np.exp(-raw)), shown, atol=tolerance) or np.allclose(raw, shown, atol=tolerance)
+        )
+    if raw.shape != shown.shape:
+        return False
+    exp = np.exp(raw - raw.max(axis=1, keepdims=True))
+    return bool(
+        np.allclose(exp / exp.sum(axis=1, keepdims=True), shown, atol=tolerance)
+        or np.allclose(raw, shown, atol=tolerance)
+    )
+
+
 def _to_output_units(values, base, shown: np.ndarray, task: str):
     """Turn margin (log-odds) contributions into probability points that add up to `shown`.
 
@@ -182,10 +201,12 @@ def _to_output_units(values, base, shown: np.ndarray, task: str):
     elif task == "multiclass":
         exp = np.exp(base - base.max())
         shown_base = exp / exp.sum()
-    else:
-        return values, base
+    else:  # regression: the model's own float32 arithmetic can leave a rounding error to spread
+        shown_base = base
     change, margin = shown - shown_base, raw - base
-    slope = shown * (1 - shown)  # the limit of the ratio when the margin barely moves
+    slope = (
+        np.ones_like(shown) if task == "regression" else shown * (1 - shown)
+    )  # the limit of the ratio when the margin barely moves
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = np.where(np.abs(margin) > 1e-9, change / np.where(np.abs(margin) > 1e-9, margin, 1), slope)
     return values * factor[:, None, :], shown_base
@@ -205,40 +226,69 @@ class RowExplainer:
         self.outputs = ["prediction"] if task == "regression" else [str(c) for c in classes]
         self.preprocessing, estimator = split_pipeline(model)
         self.kind = explainer_kind(estimator)
+        self.native, self.reads_frames = None, False
         if self.kind != "permutation":
             self._margin_explainer(estimator, X)
         if self.kind == "permutation":
             self._permutation_explainer(X)
 
-    def _transform(self, frame: pd.DataFrame) -> np.ndarray:
-        if self.preprocessing is None:
-            return frame.to_numpy(float)
-        return _to_array(self.preprocessing.transform(frame))
+    def _input(self, frame: pd.DataFrame):
+        """What the final estimator reads: the rows after the Pipeline's preprocessing."""
+        return frame if self.preprocessing is None else self.preprocessing.transform(frame)
+
+    def _transform(self, frame: pd.DataFrame):
+        """What the margin explainer reads: the model's own codes for a HistGradientBoosting model on
+        categories, the frame itself for LightGBM, XGBoost and CatBoost (which read categories
+        natively), numbers otherwise."""
+        data = self._input(frame)
+        if self.native is not None:
+            return self.native.transform(data)
+        if isinstance(data, pd.DataFrame):
+            return data if self.reads_frames else data.to_numpy(float)
+        return _to_array(data)
 
     def _margin_explainer(self, estimator, X: pd.DataFrame) -> None:
         import shap
 
+        from core.treeshap import HistGradientBoostingShap, is_categorical_hgb
+
+        self.native = None
+        self.reads_frames = type(estimator).__module__.split(".")[0] in TREE_MODULES
         probe = X.iloc[:2]
-        width = self._transform(probe).shape[1]
-        self.groups = (
-            column_groups(self.preprocessing, self.features, width)
-            if self.preprocessing is not None
-            else np.arange(len(self.features))
-        )
-        if (self.groups < 0).any():
-            self.kind = "permutation"  # encoded columns we cannot trace back: explain the original columns
-            return
         try:
-            if self.kind == "tree":
+            if self.kind == "tree" and is_categorical_hgb(estimator):
+                self.native = HistGradientBoostingShap(estimator)
+            width = self._transform(probe).shape[1]
+            self.groups = self._groups(width)
+            if (self.groups < 0).any():
+                raise ValueError("encoded columns that cannot be traced back to the original ones")
+            if self.native is not None:
+                self.shap = self.native
+            elif self.kind == "tree":
                 self.shap = shap.TreeExplainer(estimator)
             else:
                 background = self._transform(X.iloc[sample_rows(np.zeros(len(X)), BACKGROUND_SIZE, seed=1)])
                 self.shap = shap.LinearExplainer(estimator, background)
-            self._raw(self._transform(probe))
-        except Exception:  # e.g. a tree model shap cannot read (multiclass GradientBoosting)
+            values, base = self._raw(self._transform(probe))
+            if not _margin_matches(values, base, self.shown(probe), self.task):
+                raise ValueError("the explainer's contributions do not add up to the model's prediction")
+        except Exception:  # a model shap cannot read (multiclass GradientBoosting, a link it does not know)
             self.kind = "permutation"
 
-    def _raw(self, transformed: np.ndarray):
+    def _groups(self, width: int) -> np.ndarray:
+        """For each column the margin explainer reads, the original feature it belongs to."""
+        if self.preprocessing is None:
+            names = self.native.columns if self.native is not None else self.features
+            return np.array([self.features.index(n) if n in self.features else -1 for n in names])
+        if self.native is None:
+            return column_groups(self.preprocessing, self.features, width)
+        outputs = _transformer_outputs(self.preprocessing, self.features) or []
+        groups = column_groups(self.preprocessing, self.features, len(outputs))
+        return np.array([groups[outputs.index(n)] if n in outputs else -1 for n in self.native.columns])
+
+    def _raw(self, transformed):
+        if self.native is not None:
+            return self.native.shap_values(transformed), np.asarray(self.native.expected_value, dtype=float)
         if self.kind == "tree":
             values = self.shap.shap_values(transformed, check_additivity=False)
         else:
@@ -246,6 +296,8 @@ class RowExplainer:
         values = np.asarray(values, dtype=float)
         if values.ndim == 2:
             values = values[:, :, None]
+        elif values.ndim == 3 and values.shape[0] != len(transformed):  # older shap: (outputs, rows, columns)
+            values = np.moveaxis(values, 0, 2)
         return values, np.atleast_1d(np.asarray(self.shap.expected_value, dtype=float))
 
     def _permutation_explainer(self, X: pd.DataFrame) -> None:
