@@ -63,10 +63,33 @@ class Bundle:
     positive_class: Any
     model_sha256: str
     eval_sha256: str
+    decides_only: bool = False  # a classifier with a decision but no probabilities
+    model_classes: tuple | None = None  # the classes as the model writes them (before `classes:` names)
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def explainable(self) -> bool:
+        return self.model is not None and not self.decides_only
+
+    @property
+    def unexplainable_reason(self) -> str:
+        """Why this bundle's predictions cannot be explained, and what would change that."""
+        if self.model is None:
+            return (
+                "This bundle holds the model's scores but not the model itself, so the reasons behind each "
+                "prediction cannot be worked out. To see them, publish the fitted model with the bundle "
+                "(a `model:` section instead of `predictions:`)."
+            )
+        if self.decides_only:
+            return (
+                f"This {type(self.model).__name__} gives a decision but no probabilities, so there is no chance "
+                "to explain. To see the reasons, publish it with calibration (`--calibrate`), which gives it "
+                "probabilities."
+            )
+        return ""
 
     @property
     def content_hash(self) -> str:
@@ -102,6 +125,8 @@ def read_spec(folder: Path) -> BundleSpec:
         )
     spec = parse_manifest(manifest.read_text(encoding="utf-8", errors="replace"), folder)
     for path, key in ((spec.model_path, "model.path"), (spec.eval_path, "eval.path")):
+        if path is None:  # a predictions-only bundle has no model file
+            continue
         if not path.is_file():
             raise BundleError(
                 f"The file {path.name} named in bundle.yaml ({key}) is missing from the bundle folder.",
@@ -334,12 +359,8 @@ def _resolve_positive(spec: BundleSpec, classes: tuple, labels: pd.Series) -> An
     )
 
 
-def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[str], tuple | None, Any]:
-    """Check the evaluation rows against the manifest and the model.
-
-    Returns the feature columns, the model's classes (None for regression) and the positive class.
-    """
-    file_name = spec.eval_path.name
+def _check_rows(spec: BundleSpec, frame: pd.DataFrame, file_name: str) -> None:
+    """What every bundle's evaluation rows need, whatever scores them."""
     duplicated = pd.unique(frame.columns[frame.columns.duplicated()].astype(str))
     if len(duplicated):
         raise BundleError(
@@ -354,16 +375,6 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             "Add the true outcome as a column, or set `target` to the column that holds it.",
             field="target",
         )
-    features = model_features(model, spec, frame)
-    missing = [c for c in features if c not in frame.columns]
-    if missing:
-        shown = ", ".join(missing[:8]) + (" and more" if len(missing) > 8 else "")
-        raise BundleError(
-            f"The evaluation file {file_name} lacks {len(missing)} "
-            f"{'column' if len(missing) == 1 else 'columns'} the model needs: {shown}.",
-            "Export the evaluation rows with every column the model was trained on.",
-            field="eval.path",
-        )
     for key, columns in (("segments", spec.segments), ("id_column", [spec.id_column] if spec.id_column else [])):
         absent = [c for c in columns if c not in frame.columns]
         if absent:
@@ -373,8 +384,6 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
                 f"Remove it from {key} or add the column to the evaluation file.",
                 field=key,
             )
-    _check_numeric_text(frame, features, file_name)
-    _check_finite(frame, features + ([spec.target] if spec.task == "regression" else []), file_name)
     if "in_scope" in frame.columns and not pd.api.types.is_bool_dtype(frame["in_scope"]):
         raise BundleError(
             f"Column 'in_scope' in {file_name} must hold only true or false.",
@@ -388,6 +397,49 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             "Remove those rows or fill in their true outcome.",
             field="target",
         )
+    if spec.task == "regression":
+        _check_finite(frame, [spec.target], file_name)
+
+
+def final_estimator(model: Any) -> Any:
+    """The last step of a Pipeline, else the model itself."""
+    steps = getattr(model, "steps", None)
+    return steps[-1][1] if steps else model
+
+
+def _align_categories(model: Any, frame: pd.DataFrame, features: list[str]) -> None:
+    """Text columns as pandas categories for LightGBM and XGBoost, which read categories only from
+    that type (a CSV file loses it); each model maps the categories back to its own codes."""
+    estimator = final_estimator(model)
+    if type(estimator).__module__.split(".")[0] not in ("lightgbm", "xgboost") or estimator is not model:
+        return
+    for column in features:
+        series = frame[column]
+        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+            if not isinstance(series.dtype, pd.CategoricalDtype):
+                frame[column] = series.astype("category")
+
+
+def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[str], tuple | None, Any]:
+    """Check the evaluation rows against the manifest and the model.
+
+    Returns the feature columns, the model's classes (None for regression) and the positive class.
+    """
+    file_name = spec.eval_path.name
+    _check_rows(spec, frame, file_name)
+    features = model_features(model, spec, frame)
+    missing = [c for c in features if c not in frame.columns]
+    if missing:
+        shown = ", ".join(missing[:8]) + (" and more" if len(missing) > 8 else "")
+        raise BundleError(
+            f"The evaluation file {file_name} lacks {len(missing)} "
+            f"{'column' if len(missing) == 1 else 'columns'} the model needs: {shown}.",
+            "Export the evaluation rows with every column the model was trained on.",
+            field="eval.path",
+        )
+    _check_numeric_text(frame, features, file_name)
+    _check_finite(frame, features, file_name)
+    labels = frame[spec.target]
 
     has_proba = hasattr(model, "predict_proba")
     if not hasattr(model, "predict"):
@@ -411,10 +463,11 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             )
         positive = None
     else:
-        if classes is None or not has_proba:
+        if classes is None:
             raise BundleError(
-                f"bundle.yaml says task: {spec.task}, but {type(model).__name__} gives no class probabilities.",
-                "Save a classifier with predict_proba (for an SVC, fit it with probability=True).",
+                f"bundle.yaml says task: {spec.task}, but {type(model).__name__} is not a classifier "
+                "(it has no classes).",
+                "Set task to regression, or save the fitted classifier.",
                 field="task",
             )
         classes = tuple(classes.tolist())
@@ -424,8 +477,18 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
                 "Set task to multiclass.",
                 field="task",
             )
-        positive = _resolve_positive(spec, classes, labels) if spec.task == "binary" else None
+        positive = None
+        if spec.task == "binary":
+            names = [spec.class_name(c) for c in classes]
+            wanted = spec.positive_class
+            named = wanted is not None and str(wanted) in map(str, names) and str(wanted) not in map(str, classes)
+            positive = (
+                classes[[str(n) for n in names].index(str(wanted))]
+                if named
+                else _resolve_positive(spec, classes, labels)
+            )
 
+    _align_categories(model, frame, features)
     try:
         model.predict_proba(frame[features].head(SMOKE_ROWS)) if has_proba else model.predict(
             frame[features].head(SMOKE_ROWS)
@@ -443,9 +506,18 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
 def load_bundle(folder: Path) -> Bundle:
     """Open a bundle folder, or raise BundleError saying what is wrong and what to do."""
     spec = read_spec(Path(folder))
-    model, model_sha = load_model(spec)
-    frame, eval_sha = load_eval(spec)
-    features, classes, positive = check_eval(spec, model, frame)
+    if spec.predictions_only:
+        frame, eval_sha = load_eval(spec)
+        features, classes, positive = check_predictions(spec, frame)
+        model, model_sha, decides_only, model_classes = None, predictions_digest(spec), False, classes
+    else:
+        model, model_sha = load_model(spec)
+        frame, eval_sha = load_eval(spec)
+        features, model_classes, positive = check_eval(spec, model, frame)
+        decides_only = spec.task != "regression" and not hasattr(model, "predict_proba")
+        classes = model_classes
+    if classes is not None and spec.class_names:
+        classes, positive, frame = _named(spec, classes, positive, frame)
     return Bundle(
         spec=spec,
         model=model,
@@ -455,7 +527,96 @@ def load_bundle(folder: Path) -> Bundle:
         positive_class=positive,
         model_sha256=model_sha,
         eval_sha256=eval_sha,
+        decides_only=decides_only,
+        model_classes=model_classes,
     )
+
+
+def predictions_digest(spec: BundleSpec) -> str:
+    """Stands in for the model file's hash in a predictions-only bundle: which columns hold the scores."""
+    named = spec.prediction_column or ",".join(f"{k}={v}" for k, v in spec.prediction_columns)
+    return hashlib.sha256(f"predictions:{spec.task}:{named}".encode()).hexdigest()
+
+
+def _named(spec: BundleSpec, classes: tuple, positive: Any, frame: pd.DataFrame):
+    """Classes, positive class and true labels under the names `classes:` gives them."""
+    named = tuple(spec.class_name(c) for c in classes)
+    frame = frame.copy()
+    frame[spec.target] = frame[spec.target].map(lambda v: spec.class_name(v))
+    positive = spec.class_name(positive) if positive is not None else None
+    return named, positive, frame
+
+
+def _score_columns(spec: BundleSpec) -> list[str]:
+    return [spec.prediction_column] if spec.prediction_column else [c for _, c in spec.prediction_columns]
+
+
+def check_predictions(spec: BundleSpec, frame: pd.DataFrame) -> tuple[list[str], tuple | None, Any]:
+    """Check a predictions-only bundle's evaluation rows: the target, and real scores in every row.
+
+    Returns the feature columns (every column that is not the target, a score, the id, a segment or
+    the in-scope mark, unless `features:` lists them), the classes and the positive class.
+    """
+    file_name = spec.eval_path.name
+    _check_rows(spec, frame, file_name)
+    scores = _score_columns(spec)
+    absent = [c for c in scores if c not in frame.columns]
+    if absent:
+        raise BundleError(
+            f"bundle.yaml names {', '.join(repr(c) for c in absent[:5])} as score "
+            f"{'column' if len(absent) == 1 else 'columns'} under `predictions`, but {file_name} has no such "
+            f"{'column' if len(absent) == 1 else 'columns'}.",
+            "Add the model's scores to the evaluation file, or correct the names in bundle.yaml.",
+            field="predictions",
+        )
+    for column in scores:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() | ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+        if bad.any():
+            raise BundleError(
+                f"The score column '{column}' in {file_name} has no usable number in {int(bad.sum()):,} "
+                f"{'row' if int(bad.sum()) == 1 else 'rows'} (the first is row {int(np.flatnonzero(bad)[0]) + 1:,}).",
+                "Every evaluation row needs the model's score; fill them in or drop those rows.",
+                field="predictions",
+            )
+        if spec.task != "regression" and ((values < 0) | (values > 1)).any():
+            raise BundleError(
+                f"The score column '{column}' in {file_name} holds values outside 0 to 1, so they are not chances.",
+                "Give each row the model's probability (between 0 and 1), not a raw score or a percentage.",
+                field="predictions",
+            )
+        frame[column] = values.astype(np.float64)
+    reserved = {spec.target, spec.id_column, "in_scope", *spec.segments, *scores}
+    features = list(spec.features) if spec.features else [c for c in frame.columns if c not in reserved]
+    features = [c for c in features if c in frame.columns and c not in reserved]
+    labels = frame[spec.target]
+    if spec.task == "regression":
+        if not pd.api.types.is_numeric_dtype(labels):
+            raise BundleError(f"The target column '{spec.target}' must hold numbers for a regression model.", field="target")
+        return features, None, None
+    if spec.task == "multiclass":
+        classes = tuple(k for k, _ in spec.prediction_columns)
+        rows = frame[scores].sum(axis=1).to_numpy()
+        off = np.abs(rows - 1) > 0.01
+        if off.any():
+            raise BundleError(
+                f"The class scores in {file_name} do not add up to 1 in {int(off.sum()):,} "
+                f"{'row' if int(off.sum()) == 1 else 'rows'} (the first is row {int(np.flatnonzero(off)[0]) + 1:,}).",
+                "Give one probability per class, so that each row's add up to 1.",
+                field="predictions.columns",
+            )
+        return features, classes, None
+    seen = sorted(pd.unique(labels.dropna()).tolist(), key=str)
+    if spec.positive_class is None and len(seen) != 2:
+        raise BundleError(
+            f"The target column '{spec.target}' holds {len(seen)} different labels; a binary bundle needs two.",
+            "Set task to multiclass, or set positive_class to the label that means the event happened.",
+            field="target",
+        )
+    positive = _resolve_positive(spec, tuple(seen), labels) if spec.positive_class is not None else seen[-1]
+    others = [v for v in seen if v != positive]
+    classes = (others[0] if others else f"not {positive}", positive)
+    return features, classes, positive
 
 
 def class_index(labels: pd.Series | np.ndarray, classes: tuple) -> np.ndarray:

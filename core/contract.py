@@ -136,7 +136,7 @@ class BundleSpec:
     title: str
     task: str
     target: str
-    model_path: Path
+    model_path: Path | None  # None for a predictions-only bundle
     eval_path: Path
     model_sha256: str | None = None
     eval_sha256: str | None = None
@@ -158,6 +158,20 @@ class BundleSpec:
     business: Business = Business()
     card: dict[str, str] = field(default_factory=dict)
     notices: tuple[str, ...] = ()  # values the app adjusted to what it can show, in plain words
+    # predictions-only bundles: the score column (binary chance, regression estimate) ...
+    prediction_column: str | None = None
+    # ... or, multiclass, one column per class, as (class, column) pairs
+    prediction_columns: tuple[tuple[str, str], ...] = ()
+    class_names: dict[str, str] = field(default_factory=dict)  # classes: label as written -> name people read
+    calibration: str | None = None  # how the publisher calibrated a model, in words (model card)
+
+    @property
+    def predictions_only(self) -> bool:
+        return self.model_path is None
+
+    def class_name(self, label: Any) -> Any:
+        """The name people read for a label (as `classes:` maps it), else the label itself."""
+        return self.class_names.get(str(label), label)
 
     def label(self, feature: str) -> str:
         info = self.features.get(feature)
@@ -386,6 +400,54 @@ def _model_features(raw: dict) -> tuple[str, ...]:
     return names
 
 
+def _predictions(raw: dict, task: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """predictions: the evaluation file's score columns, for a bundle without a model file."""
+    entry = raw.get("predictions")
+    if entry is None:
+        return None, ()
+    hint = (
+        "Write `predictions: {column: p_yes}` (binary: the chance of the positive class; regression: the "
+        "estimate), or for multiclass `predictions: {columns: {billing: p_billing, ...}}`."
+    )
+    if not isinstance(entry, dict):
+        raise _fail("predictions", "`predictions` must be a mapping that names the score columns.", hint)
+    unknown = sorted(str(k) for k in entry if k not in ("column", "columns"))
+    if unknown:
+        raise _fail("predictions", f"`predictions` has fields it does not use: {', '.join(unknown[:5])}.", hint)
+    if task == "multiclass":
+        columns = entry.get("columns")
+        if not isinstance(columns, dict) or len(columns) < 2:
+            raise _fail(
+                "predictions.columns",
+                "a multiclass bundle's `predictions.columns` must map each class to its score column.",
+                hint,
+            )
+        pairs = tuple((_bounded_text(k, "predictions.columns"), _bounded_text(v, "predictions.columns")) for k, v in columns.items())
+        return None, pairs
+    column = entry.get("column")
+    if column is None or isinstance(column, (dict, list)):
+        raise _fail("predictions.column", f"a {task} bundle's `predictions.column` must name one score column.", hint)
+    return _bounded_text(column, "predictions.column"), ()
+
+
+def _class_names(raw: dict) -> dict[str, str]:
+    """classes: names people read for labels written as codes, e.g. {0: billing, 1: shipping}."""
+    entry = raw.get("classes")
+    if entry is None:
+        return {}
+    if not isinstance(entry, dict):
+        raise _fail(
+            "classes", "`classes` must map each label to the name people read, e.g. `classes: {0: billing, 1: shipping}`."
+        )
+    names = {_bounded_text(k, "classes"): _bounded_text(v, "classes") for k, v in entry.items()}
+    repeated = sorted({n for n in names.values() if list(names.values()).count(n) > 1})
+    if repeated:
+        raise _fail("classes", f"`classes` gives the name {', '.join(repeated[:3])} to more than one label.")
+    if any(not n for n in names.values()):
+        raise _fail("classes", "`classes` gives a label an empty name.")
+    return names
+
+
 def _features(raw: dict) -> dict[str, FeatureInfo]:
     features = {}
     for name, info in _mapping(raw, "features").items():
@@ -459,9 +521,17 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
     if task not in TASKS:
         raise _fail("task", f"`task` must be binary, multiclass or regression, not '{task}'.")
     target = _text(raw, "target", required=True)
-    model_path, model_sha = _file_entry(raw, "model", folder, MODEL_FORMATS)
+    prediction_column, prediction_columns = _predictions(raw, task)
+    predictions_only = prediction_column is not None or bool(prediction_columns)
+    if predictions_only and raw.get("model") is not None:
+        raise _fail(
+            "predictions",
+            "bundle.yaml has both `model` and `predictions`; the app reads the scores from one of them.",
+            "Keep `model` to let the app explain the model, or `predictions` for scores made elsewhere.",
+        )
+    model_path, model_sha = (None, None) if predictions_only else _file_entry(raw, "model", folder, MODEL_FORMATS)
     eval_path, eval_sha = _file_entry(raw, "eval", folder, EVAL_FORMATS)
-    if model_path.suffix.lower() in PICKLE_FORMATS and model_sha is None:
+    if model_path is not None and model_path.suffix.lower() in PICKLE_FORMATS and model_sha is None:
         raise _fail(
             "model.sha256",
             f"`model.sha256` is required for {model_path.suffix} models, because opening them can run code.",
@@ -524,4 +594,8 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
             if v is not None
         },
         notices=tuple(notices),
+        prediction_column=prediction_column,
+        prediction_columns=prediction_columns,
+        class_names=_class_names(raw),
+        calibration=_text(raw, "calibration"),
     )

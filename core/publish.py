@@ -89,10 +89,21 @@ def manifest_text(fields: dict, task: str) -> str:
     for key, comment in optional:
         if fields.get(key) is not None:
             parts.append((comment + "\n" if comment else "") + _dump({key: fields[key]}).rstrip())
-    parts.append(
-        "# verified before the model is opened; publish again after changing a file\n"
-        + _dump({"model": fields["model"], "eval": fields["eval"]}).rstrip()
-    )
+    if fields.get("classes"):
+        parts.append("# the names people read for labels written as codes\n" + _dump({"classes": fields["classes"]}).rstrip())
+    if fields.get("predictions"):
+        parts.append(
+            "# no model file: the scores are these columns of the evaluation file\n"
+            + _dump({"predictions": fields["predictions"]}).rstrip()
+        )
+        parts.append("# verified before the file is read; publish again after changing it\n" + _dump({"eval": fields["eval"]}).rstrip())
+    else:
+        parts.append(
+            "# verified before the model is opened; publish again after changing a file\n"
+            + _dump({"model": fields["model"], "eval": fields["eval"]}).rstrip()
+        )
+    if fields.get("calibration"):
+        parts.append("# how the publisher gave the model probabilities\n" + _dump({"calibration": fields["calibration"]}).rstrip())
     for key, comment in [
         ("id_column", None),
         ("features", "# plain labels and units; actionable: false keeps what-if from changing a feature"),
@@ -121,17 +132,39 @@ def publish(
     overwrite: bool = False,
     precompute_explanations: bool = False,
     model_features: list[str] | None = None,
+    predictions: str | dict[str, str] | None = None,
+    calibrate: bool = False,
     **fields: Any,
 ) -> Bundle:
     """Write a bundle folder and return it opened.
 
     `model` is a fitted estimator or a model file; `evaluation` a DataFrame or a parquet/csv
     file. Any other bundle.yaml field (summary, owner, positive_class, features, segments,
-    operating_point, tolerance, business, card, ...) can be passed by name. `model_features`
-    lists, in order, the columns a model fitted on arrays takes (written as `model.features`).
+    operating_point, tolerance, business, card, classes, ...) can be passed by name.
+    `model_features` lists, in order, the columns a model fitted on arrays takes (written as
+    `model.features`).
+
+    Without a model (`model=None`), `predictions` names the evaluation file's score columns: the
+    chance of the positive class (binary) or the estimate (regression) as one column name, or a
+    mapping of class to column (multiclass).
+
+    `calibrate=True` gives a classifier without probabilities (or with poor ones) calibrated
+    probabilities: a sigmoid calibrator is fitted on a held-out part of the evaluation rows
+    (`CALIBRATION_SHARE`), the model itself left as it is, and the bundle is evaluated on the rest.
     """
     if task not in TASKS:
         raise BundleError(f"The task must be binary, multiclass or regression, not '{task}'.")
+    if (model is None) != (predictions is not None):
+        raise BundleError(
+            "Give either a model or the names of the score columns (predictions), not both or neither.",
+            "For scores made elsewhere: publish(None, frame, predictions='p_yes', ...) or --predictions p_yes.",
+        )
+    if predictions is not None:
+        fields["predictions"] = _predictions_entry(predictions, task)
+    if calibrate:
+        if task == "regression":
+            raise BundleError("Calibration gives a classifier probabilities; a regression model has none to give.")
+        model, evaluation, fields["calibration"] = calibrate_on_held_out(model, evaluation, target, fields)
     final = Path(out)
     if final.exists() and any(final.iterdir()) and not overwrite:
         raise BundleError(f"The folder {final} already exists and is not empty.", "Pass overwrite=True (--force).")
@@ -152,8 +185,85 @@ def publish(
     return dataclasses.replace(bundle, spec=read_spec(final))
 
 
+CALIBRATION_SHARE = 0.3  # of the evaluation rows, held out to fit the calibrator
+
+
+def _predictions_entry(predictions: str | dict[str, str], task: str) -> dict:
+    if task == "multiclass":
+        if not isinstance(predictions, dict):
+            raise BundleError(
+                "A multiclass bundle needs one score column per class.",
+                "Pass predictions={'billing': 'p_billing', ...} (--predictions billing=p_billing,...).",
+            )
+        return {"columns": {str(k): str(v) for k, v in predictions.items()}}
+    if isinstance(predictions, dict):
+        raise BundleError(
+            f"A {task} bundle takes one score column, not a column per class.",
+            "Pass predictions='p_yes' (--predictions p_yes).",
+        )
+    return {"column": str(predictions)}
+
+
+def _read_frame(evaluation: Any) -> pd.DataFrame:
+    if isinstance(evaluation, pd.DataFrame):
+        return evaluation
+    path = Path(evaluation)
+    if not path.is_file():
+        raise BundleError(f"The evaluation file {path} does not exist.")
+    return pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+
+
+def _read_model(model: Any) -> Any:
+    if not isinstance(model, (str, Path)):
+        return model
+    path = Path(model)
+    if path.suffix.lower() not in (".joblib", ".pkl") or not path.is_file():
+        raise BundleError(
+            "To calibrate, give the fitted model itself or a .joblib/.pkl file.",
+            "Load a .skops model in Python and pass it to publish(..., calibrate=True).",
+        )
+    return joblib.load(path)
+
+
+def calibrate_on_held_out(model: Any, evaluation: Any, target: str, fields: dict) -> tuple[Any, pd.DataFrame, str]:
+    """(calibrated model, the evaluation rows it was not fitted on, the sentence the model card shows)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import train_test_split
+
+    model, frame = _read_model(model), _read_frame(evaluation).reset_index(drop=True)
+    if target not in frame.columns:
+        raise BundleError(f"The evaluation rows have no column '{target}' to calibrate against.")
+    names = getattr(model, "feature_names_in_", None)
+    features = [str(n) for n in names] if names is not None else fields.get("model_features")
+    if features is None:
+        reserved = {target, fields.get("id_column"), "in_scope", *(fields.get("segments") or [])}
+        features = [c for c in frame.columns if c not in reserved]
+    labels = frame[target]
+    counts = labels.value_counts()
+    stratify = labels if counts.min() >= 2 else None
+    try:
+        held, rest = train_test_split(
+            frame, train_size=CALIBRATION_SHARE, stratify=stratify, random_state=0, shuffle=True
+        )
+        calibrated = CalibratedClassifierCV(FrozenEstimator(model), method="sigmoid")
+        calibrated.fit(held[features], held[target])
+    except Exception as exc:
+        raise BundleError(
+            "The model could not be calibrated on the evaluation rows, so nothing was published.",
+            "Check that the evaluation rows hold every class the model knows, with enough rows of each.",
+            detail=describe(exc),
+        ) from None
+    sentence = (
+        f"{type(model).__name__} gives probabilities through a sigmoid calibrator that the publisher fitted on "
+        f"{len(held):,} of the evaluation rows ({CALIBRATION_SHARE:.0%}); every figure here comes from the other "
+        f"{len(rest):,} rows."
+    )
+    return calibrated, rest.sort_index().reset_index(drop=True), sentence
+
+
 def _write(model, evaluation, folder: Path, name: str, target, task, title, precompute_explanations, fields) -> Bundle:
-    model_file = _copy_model(model, folder)
+    model_file = None if model is None else _copy_model(model, folder)
     eval_file = _copy_eval(evaluation, folder)
 
     business = dict(fields.pop("business", None) or {})
@@ -168,7 +278,9 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
         "created": fields.pop("created", None) or dt.date.today().isoformat(),
         "task": task,
         "target": target,
-        "model": {
+        "model": None
+        if model_file is None
+        else {
             "path": model_file.name,
             "sha256": file_sha256(model_file),
             **({"features": fields.pop("model_features")} if fields.get("model_features") else {}),
@@ -188,6 +300,10 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
     }
     (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     bundle = load_bundle(folder)
+    if precompute_explanations and not bundle.explainable:
+        raise BundleError(
+            f"--explain: {bundle.unexplainable_reason.split('. To see')[0]}.", "Publish without --explain."
+        )
     if precompute_explanations:
         from core import explain
 
@@ -219,9 +335,29 @@ def _tolerance(text: str | None) -> dict | None:
     return {"absolute": float(text)}
 
 
+def _pairs(text: str, option: str) -> dict[str, str]:
+    """'0=billing,1=shipping' -> {'0': 'billing', '1': 'shipping'}.
+
+    >>> _pairs("0=billing, 1=shipping", "--classes")
+    {'0': 'billing', '1': 'shipping'}
+    """
+    pairs = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValueError(f"{option} takes name=value pairs separated by commas, not '{part}'.")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.publish", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", required=True, help="fitted model file (.joblib, .pkl or .skops)")
+    parser.add_argument("--model", help="fitted model file (.joblib, .pkl or .skops); or give --predictions")
+    parser.add_argument(
+        "--predictions",
+        help="no model file: the score column (binary chance or regression estimate), "
+        "or for multiclass class=column pairs, e.g. billing=p_billing,shipping=p_shipping",
+    )
     parser.add_argument("--eval", required=True, help="evaluation rows (.parquet or .csv)")
     parser.add_argument("--target", required=True, help="the label column in the evaluation file")
     parser.add_argument("--task", required=True, choices=TASKS)
@@ -237,15 +373,31 @@ def main(argv: list[str] | None = None) -> int:
         "--tolerance",
         help="regression: how close counts as right, in the target's units (2.5) or relative to the truth (10%%)",
     )
+    parser.add_argument("--classes", help="names for labels written as codes, e.g. 0=billing,1=shipping")
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="fit a sigmoid calibrator on part of the evaluation rows, so a classifier without "
+        "probabilities gets them (figures come from the other rows)",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing bundle folder")
     parser.add_argument(
         "--explain", action="store_true", help="compute the SHAP explanations now and ship them in the bundle folder"
     )
     args = parser.parse_args(argv)
+    if (args.model is None) == (args.predictions is None):
+        print("Not published: give either --model (a model file) or --predictions (score columns).", file=sys.stderr)
+        return 2
     try:
         tolerance = _tolerance(args.tolerance)
     except ValueError:
         print(f"Not published: --tolerance must be a number or a percentage, not '{args.tolerance}'.", file=sys.stderr)
+        return 2
+    try:
+        predictions = _pairs(args.predictions, "--predictions") if args.predictions and "=" in args.predictions else args.predictions
+        classes = _pairs(args.classes, "--classes") if args.classes else None
+    except ValueError as exc:
+        print(f"Not published: {exc}", file=sys.stderr)
         return 2
     extra = {
         "tolerance": tolerance,
@@ -253,10 +405,13 @@ def main(argv: list[str] | None = None) -> int:
         "positive_class": args.positive_class,
         "id_column": args.id_column,
         "segments": [s.strip() for s in args.segments.split(",") if s.strip()] if args.segments else None,
+        "predictions": predictions,
+        "classes": classes,
+        "calibrate": args.calibrate,
     }
     try:
         bundle = publish(
-            args.model,
+            args.model if args.model else None,
             args.eval,
             target=args.target,
             task=args.task,
@@ -274,9 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one sentence, never a traceback; nothing was left behind
         print(f"Not published: something unexpected went wrong ({describe(exc)}).", file=sys.stderr)
         return 2
+    source = "scores from the evaluation file" if bundle.model is None else f"model sha256 {bundle.model_sha256[:12]}..."
     print(
-        f"Published '{bundle.spec.title}' to {bundle.spec.folder} "
-        f"({len(bundle.eval):,} evaluation rows, model sha256 {bundle.model_sha256[:12]}...).\n"
+        f"Published '{bundle.spec.title}' to {bundle.spec.folder} ({len(bundle.eval):,} evaluation rows, {source}).\n"
         f"Edit {bundle.spec.folder / MANIFEST} to add plain labels, business values and the model card."
     )
     return 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from core.bundle import Bundle, artifacts_root, class_index
 from core.contract import BundleError, describe
@@ -48,15 +49,49 @@ def cache_dir() -> Path:
 
 
 def compute_scores(bundle: Bundle) -> Scores:
-    """Ask the model about every evaluation row, in chunks to bound memory."""
+    """Ask the model about every evaluation row, in chunks to bound memory.
+
+    A predictions-only bundle's scores are read from its columns. A classifier with a decision but
+    no probabilities gets a certain (0 or 1) chance for the class it decides, so every figure
+    describes the model acting on its own decision for every case.
+    """
     global compute_count
     compute_count += 1
     X = bundle.X
+    if bundle.model is None:
+        return _read_scores(bundle)
+    if bundle.decides_only:
+        parts = [bundle.model.predict(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)]
+        decided = class_index(pd.Series(np.concatenate(parts)), bundle.model_classes)
+        if (decided < 0).any():
+            raise BundleError(
+                "The model decided on a class it does not list among its classes.",
+                "Publish the fitted classifier again.",
+                field="model.path",
+            )
+        proba = np.zeros((len(X), len(bundle.model_classes)))
+        proba[np.arange(len(X)), decided] = 1.0
+        return Scores(task=bundle.spec.task, proba=proba)
     if bundle.spec.task == "regression":
         parts = [bundle.model.predict(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)]
         return Scores(task="regression", predicted=np.concatenate(parts).astype(np.float64))
     parts = [bundle.model.predict_proba(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)]
     return Scores(task=bundle.spec.task, proba=np.concatenate(parts).astype(np.float64))
+
+
+def _read_scores(bundle: Bundle) -> Scores:
+    """A predictions-only bundle's scores, from the columns its manifest names."""
+    spec, frame = bundle.spec, bundle.eval
+    if spec.task == "regression":
+        return Scores(task="regression", predicted=frame[spec.prediction_column].to_numpy(dtype=np.float64))
+    if spec.task == "binary":
+        chance = frame[spec.prediction_column].to_numpy(dtype=np.float64)
+        proba = np.zeros((len(frame), 2))
+        index = bundle.classes.index(bundle.positive_class)
+        proba[:, index], proba[:, 1 - index] = chance, 1 - chance
+        return Scores(task="binary", proba=proba)
+    proba = frame[[column for _, column in spec.prediction_columns]].to_numpy(dtype=np.float64)
+    return Scores(task="multiclass", proba=proba / proba.sum(axis=1, keepdims=True))
 
 
 def _fits(result: Scores, bundle: Bundle) -> bool:
