@@ -7,6 +7,7 @@ nothing is unpickled before its sha256 has been checked.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -77,17 +78,27 @@ class Bundle:
     @property
     def unexplainable_reason(self) -> str:
         """Why this bundle's predictions cannot be explained, and what would change that."""
+        return self.unavailable("explanations")
+
+    def unavailable(self, page: str) -> str:
+        """Why the Explanations ('explanations') or What-if ('whatif') page cannot work for this bundle."""
         if self.model is None:
+            lost = (
+                "the reasons behind its predictions cannot be worked out"
+                if page == "explanations"
+                else ("a changed case cannot be scored")
+            )
             return (
-                "This bundle holds the model's scores but not the model itself, so the reasons behind each "
-                "prediction cannot be worked out. To see them, publish the fitted model with the bundle "
-                "(a `model:` section instead of `predictions:`)."
+                f"This bundle holds the model's scores but not the model, so {lost}. Publish the fitted model "
+                f"in the bundle (a `model:` section instead of `predictions:`) to "
+                f"{'see them' if page == 'explanations' else 'try changes'}."
             )
         if self.decides_only:
+            lost = "no chance to explain" if page == "explanations" else "no chance to follow as a case changes"
             return (
-                f"This {type(self.model).__name__} gives a decision but no probabilities, so there is no chance "
-                "to explain. To see the reasons, publish it with calibration (`--calibrate`), which gives it "
-                "probabilities."
+                f"This {type(self.model).__name__} gives a decision but no probabilities, so there is {lost}. "
+                f"Publish it with `--calibrate`, which fits it probabilities, to "
+                f"{'see the reasons' if page == 'explanations' else 'try changes'}."
             )
         return ""
 
@@ -516,6 +527,8 @@ def load_bundle(folder: Path) -> Bundle:
         features, model_classes, positive = check_eval(spec, model, frame)
         decides_only = spec.task != "regression" and not hasattr(model, "predict_proba")
         classes = model_classes
+    if decides_only:
+        spec = dataclasses.replace(spec, decides_only=True)
     if classes is not None and spec.class_names:
         classes, positive, frame = _named(spec, classes, positive, frame)
     return Bundle(
@@ -592,7 +605,9 @@ def check_predictions(spec: BundleSpec, frame: pd.DataFrame) -> tuple[list[str],
     labels = frame[spec.target]
     if spec.task == "regression":
         if not pd.api.types.is_numeric_dtype(labels):
-            raise BundleError(f"The target column '{spec.target}' must hold numbers for a regression model.", field="target")
+            raise BundleError(
+                f"The target column '{spec.target}' must hold numbers for a regression model.", field="target"
+            )
         return features, None, None
     if spec.task == "multiclass":
         classes = tuple(k for k, _ in spec.prediction_columns)

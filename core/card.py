@@ -47,6 +47,15 @@ def gap_sentence(spec: BundleSpec) -> str | None:
     )
 
 
+def scores_source(spec: BundleSpec) -> str:
+    """Where the figures' scores come from, in words."""
+    if spec.predictions_only:
+        columns = [spec.prediction_column] if spec.prediction_column else [c for _, c in spec.prediction_columns]
+        shown = ", ".join(columns[:4]) + (f" and {len(columns) - 4} more" if len(columns) > 4 else "")
+        return f"read from the evaluation file ({shown}); there is no model file, so no explanations"
+    return spec.calibration or "computed here by the model file"
+
+
 def facts(
     spec: BundleSpec, rows: int, headline, drivers: list[str], weak: list[str], unseen: float | None, point_words: str
 ) -> list[tuple[str, str]]:
@@ -71,6 +80,7 @@ def facts(
         ),
         ("Net value", f"{money(net.value)} {when} (95% range {money(net.low)} to {money(net.high)})"),
         ("Relies most on", ", ".join(drivers) if drivers else "not computed"),
+        ("Scores", scores_source(spec)),
         ("Known weak groups", "; ".join(weak) if weak else "none stands out"),
     ]
     if unseen is not None:

@@ -164,6 +164,7 @@ class BundleSpec:
     prediction_columns: tuple[tuple[str, str], ...] = ()
     class_names: dict[str, str] = field(default_factory=dict)  # classes: label as written -> name people read
     calibration: str | None = None  # how the publisher calibrated a model, in words (model card)
+    decides_only: bool = False  # set on opening: a classifier with a decision but no probabilities
 
     @property
     def predictions_only(self) -> bool:
@@ -422,7 +423,10 @@ def _predictions(raw: dict, task: str) -> tuple[str | None, tuple[tuple[str, str
                 "a multiclass bundle's `predictions.columns` must map each class to its score column.",
                 hint,
             )
-        pairs = tuple((_bounded_text(k, "predictions.columns"), _bounded_text(v, "predictions.columns")) for k, v in columns.items())
+        pairs = tuple(
+            (_bounded_text(k, "predictions.columns"), _bounded_text(v, "predictions.columns"))
+            for k, v in columns.items()
+        )
         return None, pairs
     column = entry.get("column")
     if column is None or isinstance(column, (dict, list)):
@@ -437,7 +441,8 @@ def _class_names(raw: dict) -> dict[str, str]:
         return {}
     if not isinstance(entry, dict):
         raise _fail(
-            "classes", "`classes` must map each label to the name people read, e.g. `classes: {0: billing, 1: shipping}`."
+            "classes",
+            "`classes` must map each label to the name people read, e.g. `classes: {0: billing, 1: shipping}`.",
         )
     names = {_bounded_text(k, "classes"): _bounded_text(v, "classes") for k, v in entry.items()}
     repeated = sorted({n for n in names.values() if list(names.values()).count(n) > 1})

@@ -192,7 +192,11 @@ def people(k: Kpis, spec: BundleSpec) -> Finding:
     )
 
 
-def describe_point(point, task: str) -> str:
+def describe_point(point, spec) -> str:
+    """When the model acts at a setting, in words (`spec` is the bundle's spec, or its task)."""
+    task = spec if isinstance(spec, str) else spec.task
+    if not isinstance(spec, str) and spec.decides_only:
+        return "acts on its own decision for every case (it gives no probabilities to set a confidence on)"
     act = f"acts when at least {fmt.percent(point.min_confidence)} sure" if point.min_confidence > 0 else "always acts"
     if task == "binary":
         return f"flags a case from a {fmt.percent(point.threshold)} chance and {act}"
@@ -220,7 +224,7 @@ def best_point(best, current: Kpis, current_point, spec: BundleSpec) -> Finding:
         )
     sentence = (
         f"Net value is highest, about {_money(best_value, spec)} {_when(spec)}, when the model "
-        f"{describe_point(best.point, spec.task)}. That is {_money(gap, spec)} {_when(spec)} more than now."
+        f"{describe_point(best.point, spec)}. That is {_money(gap, spec)} {_when(spec)} more than now."
     )
     return Finding("best_point", NOTE, sentence, numbers_, technical)
 
@@ -577,7 +581,7 @@ def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
         INFO,
         f"{question} {consequence} {caution}",
         {"acts": k.acted * scale, "worth": abs(worth)},
-        f"Operating point: {describe_point(point, spec.task)}.",
+        f"Operating point: {describe_point(point, spec)}.",
     )
 
 

@@ -90,20 +90,28 @@ def manifest_text(fields: dict, task: str) -> str:
         if fields.get(key) is not None:
             parts.append((comment + "\n" if comment else "") + _dump({key: fields[key]}).rstrip())
     if fields.get("classes"):
-        parts.append("# the names people read for labels written as codes\n" + _dump({"classes": fields["classes"]}).rstrip())
+        parts.append(
+            "# the names people read for labels written as codes\n" + _dump({"classes": fields["classes"]}).rstrip()
+        )
     if fields.get("predictions"):
         parts.append(
             "# no model file: the scores are these columns of the evaluation file\n"
             + _dump({"predictions": fields["predictions"]}).rstrip()
         )
-        parts.append("# verified before the file is read; publish again after changing it\n" + _dump({"eval": fields["eval"]}).rstrip())
+        parts.append(
+            "# verified before the file is read; publish again after changing it\n"
+            + _dump({"eval": fields["eval"]}).rstrip()
+        )
     else:
         parts.append(
             "# verified before the model is opened; publish again after changing a file\n"
             + _dump({"model": fields["model"], "eval": fields["eval"]}).rstrip()
         )
     if fields.get("calibration"):
-        parts.append("# how the publisher gave the model probabilities\n" + _dump({"calibration": fields["calibration"]}).rstrip())
+        parts.append(
+            "# how the publisher gave the model probabilities\n"
+            + _dump({"calibration": fields["calibration"]}).rstrip()
+        )
     for key, comment in [
         ("id_column", None),
         ("features", "# plain labels and units; actionable: false keeps what-if from changing a feature"),
@@ -394,7 +402,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Not published: --tolerance must be a number or a percentage, not '{args.tolerance}'.", file=sys.stderr)
         return 2
     try:
-        predictions = _pairs(args.predictions, "--predictions") if args.predictions and "=" in args.predictions else args.predictions
+        predictions = (
+            _pairs(args.predictions, "--predictions")
+            if args.predictions and "=" in args.predictions
+            else args.predictions
+        )
         classes = _pairs(args.classes, "--classes") if args.classes else None
     except ValueError as exc:
         print(f"Not published: {exc}", file=sys.stderr)
@@ -429,7 +441,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one sentence, never a traceback; nothing was left behind
         print(f"Not published: something unexpected went wrong ({describe(exc)}).", file=sys.stderr)
         return 2
-    source = "scores from the evaluation file" if bundle.model is None else f"model sha256 {bundle.model_sha256[:12]}..."
+    source = (
+        "scores from the evaluation file" if bundle.model is None else f"model sha256 {bundle.model_sha256[:12]}..."
+    )
     print(
         f"Published '{bundle.spec.title}' to {bundle.spec.folder} ({len(bundle.eval):,} evaluation rows, {source}).\n"
         f"Edit {bundle.spec.folder / MANIFEST} to add plain labels, business values and the model card."

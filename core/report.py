@@ -46,7 +46,7 @@ class Report:
 def build(
     bundle,
     data: metrics.EvalSet,
-    explained: explain.Explanation,
+    explained: explain.Explanation | None,
     point: OperatingPoint,
     audience: str = narrative.PLAIN,
 ) -> Report:
@@ -72,15 +72,16 @@ def build(
     found = story.findings(bundle, data, explained, point)
     by_code = {f.code: f for f in found}
     labels = {name: spec.label(name) for name in bundle.features}
-    importance = explain.importance(explained, labels)
+    importance = explain.importance(explained, labels) if explained is not None else None
     built = []
-    if spec.task != "regression":
+    if spec.task != "regression" and not spec.decides_only:
         index = tradeoff.Index(data)
         built.append(story.tradeoff_chart(spec, index, point, tradeoff.best_point(index)))
-    title = narrative.importance_title(importance, spec)
-    built.append(
-        (title, charts.importance_bars(importance.head(10), "Average shift", spec.task != "regression", title))
-    )
+    if importance is not None:
+        title = narrative.importance_title(importance, spec)
+        built.append(
+            (title, charts.importance_bars(importance.head(10), "Average shift", spec.task != "regression", title))
+        )
     tables = []
     for column in spec.segments:
         table = breakdown.segment_table(data, point, bundle.eval[column])
@@ -102,22 +103,24 @@ def build(
         spec,
         len(bundle.eval),
         result,
-        importance["label"].head(3).tolist(),
+        importance["label"].head(3).tolist() if importance is not None else [],
         weak,
         1 - k.scope_coverage if k.scope_coverage < 0.99 else None,
-        narrative.describe_point(point, spec.task),
+        narrative.describe_point(point, spec),
     )
     facts += [
         ("Report made", dt.date.today().isoformat()),
         ("Modelbrief version", __version__),
-        ("Model file sha256", bundle.model_sha256),
+        ("Model file sha256", bundle.model_sha256)
+        if bundle.model is not None
+        else ("Scores", "read from the evaluation file (no model file)"),
         ("Evaluation file sha256", bundle.eval_sha256),
     ]
     risks = [f.text(audience) for f in narrative.risks([f for f in found if f.code not in ("executive", "headline")])]
     return Report(
         title=spec.title,
         subtitle=f"{spec.owner or ''}{' · ' if spec.owner else ''}at the setting where the model "
-        f"{narrative.describe_point(point, spec.task)}",
+        f"{narrative.describe_point(point, spec)}",
         summary=by_code["executive"].text(audience),
         tiles=tiles,
         charts=[(title, chart_png(chart)) for title, chart in built],

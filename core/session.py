@@ -223,7 +223,11 @@ def _explanation(content_hash: str, _bundle: Bundle):
 
 
 def explanation(bundle: Bundle):
-    """SHAP contributions for a sample of the bundle's rows: computed once, shared by all sessions."""
+    """SHAP contributions for a sample of the bundle's rows: computed once, shared by all sessions.
+
+    None for a bundle whose predictions cannot be explained (`bundle.unexplainable_reason` says why)."""
+    if not bundle.explainable:
+        return None
     return _explanation(bundle.content_hash, bundle)
 
 

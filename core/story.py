@@ -31,18 +31,24 @@ def truth_for_cases(bundle: Bundle, rows: np.ndarray) -> np.ndarray:
 
 
 def findings(
-    bundle: Bundle, data: metrics.EvalSet, explained: explain.Explanation, point: OperatingPoint | None = None
+    bundle: Bundle,
+    data: metrics.EvalSet,
+    explained: explain.Explanation | None,
+    point: OperatingPoint | None = None,
 ) -> list[narrative.Finding]:
-    """All findings for a bundle (those that apply), in the order the pages show them."""
+    """All findings for a bundle (those that apply), in the order the pages show them; without an
+    explanation (a bundle of scores only), those about the model's reasons are left out."""
     spec = bundle.spec
     point = point or spec.operating_point
     result = metrics.headline(data, point)
     k = result.kpis
     own = metrics.kpis(data, spec.operating_point)
     labels = {name: spec.label(name) for name in bundle.features}
-    table = explain.importance(explained, labels)
-    directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
-    drivers = narrative.drivers(table, directions, spec)
+    drivers = None
+    if explained is not None:
+        table = explain.importance(explained, labels)
+        directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
+        drivers = narrative.drivers(table, directions, spec)
     found = [
         narrative.executive(k, spec, drivers),
         *narrative.summary(k, spec, result.ranges),
@@ -58,18 +64,20 @@ def findings(
             large = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
             found.append(narrative.large_errors(large, spec.label(column), spec, summary.large_threshold))
     else:
-        found.append(narrative.best_point(tradeoff.best_point(tradeoff.Index(data)), k, point, spec))
+        if not spec.decides_only:  # a decision with no probabilities has no setting to choose, no chances to check
+            found.append(narrative.best_point(tradeoff.best_point(tradeoff.Index(data)), k, point, spec))
         if spec.task == "binary":
             found.append(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec))
-        frame = breakdown.reliability(data)
-        found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
+        if not spec.decides_only:
+            frame = breakdown.reliability(data)
+            found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
         for column in spec.segments:
             segments = breakdown.segment_table(data, point, bundle.eval[column])
             found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
         if spec.task == "multiclass":
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
-    truth = truth_for_cases(bundle, explained.rows)
-    for pick in ("typical", "most confident", "most surprising error"):
+    truth = truth_for_cases(bundle, explained.rows) if explained is not None else None
+    for pick in ("typical", "most confident", "most surprising error") if explained is not None else ():
         position = explain.pick_case(explained, pick, truth)
         k_out = int(explained.predicted[position].argmax()) if explained.values.shape[2] > 1 else 0
         case = explain.case(explained, position, bundle.X, labels, k_out)

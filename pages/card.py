@@ -17,7 +17,8 @@ labels = {name: spec.label(name) for name in bundle.features}
 
 
 def measured():
-    table = explain.importance(session.explanation(bundle), labels)
+    explained = session.explanation(bundle)
+    drivers = explain.importance(explained, labels)["label"].head(3).tolist() if explained is not None else []
     weak = []
     if spec.task != "regression":
         for column in spec.segments:
@@ -31,10 +32,10 @@ def measured():
         spec,
         len(bundle.eval),
         result,
-        table["label"].head(3).tolist(),
+        drivers,
         weak,
         unseen,
-        narrative.describe_point(point, spec.task),
+        narrative.describe_point(point, spec),
     )
 
 

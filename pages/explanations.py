@@ -8,6 +8,10 @@ from core import format as fmt
 bundle = ui.usable_bundle()
 spec = bundle.spec
 st.title("Explanations")
+if not bundle.explainable:
+    st.info(fmt.literal(bundle.unexplainable_reason), icon=":material/info:")
+    session.view_link()
+    st.stop()
 explained = ui.attempt(session.explanation, bundle)
 if not explained.show("The explanations"):
     st.stop()

@@ -16,7 +16,7 @@ st.title("Overview")
 st.caption(
     fmt.literal(
         " · ".join(
-            f for f in (spec.title, spec.owner, f"setting: the model {narrative.describe_point(point, spec.task)}") if f
+            f for f in (spec.title, spec.owner, f"setting: the model {narrative.describe_point(point, spec)}") if f
         )
     )
 )
@@ -26,6 +26,8 @@ labels = {name: spec.label(name) for name in bundle.features}
 
 def reasons():
     explained = session.explanation(bundle)
+    if explained is None:
+        return None
     table = explain.importance(explained, labels)
     directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
     return explained, table, directions, narrative.drivers(table, directions, spec)
@@ -37,7 +39,9 @@ with ui.section("The summary"):
     ui.kpi_tiles(result, spec)
 
 st.subheader("The top three reasons behind its predictions")
-if relies_on.show("The reasons"):
+if not bundle.explainable:
+    st.info(fmt.literal(bundle.unexplainable_reason), icon=":material/info:")
+elif relies_on.show("The reasons"):
     explained, table, directions, _ = relies_on.value
     with ui.section("The reasons"):
         for row in table.head(3).itertuples():

@@ -19,7 +19,17 @@ for notice in session.init_point(bundle):
 @st.fragment
 def operating_point() -> None:
     """Everything that depends on the control reruns here, and only here, when it moves."""
-    if spec.task != "regression":
+    if spec.task != "regression" and bundle.decides_only:
+        st.subheader("When should the model act?")
+        st.info(
+            fmt.literal(
+                f"This {type(bundle.model).__name__} gives a decision but no probabilities, so it acts on its own "
+                "decision for every case and there is no confidence to set. Publish it with `--calibrate` to give it "
+                "probabilities and a setting to choose."
+            ),
+            icon=":material/info:",
+        )
+    elif spec.task != "regression":
         st.subheader("When should the model act?")
         left, right = st.columns(2)
         (right if spec.task == "binary" else left).slider(
@@ -63,23 +73,24 @@ def operating_point() -> None:
     if spec.task == "regression":
         return
 
-    with ui.section("The best-value setting"):
-        best = session.best(bundle)
-        found = narrative.best_point(best, k, point, spec)
-        ui.findings([found])
-        if found.numbers["gap"] > 0 and best.point != point:
-            st.button(
-                "Move to the best-value setting",
-                on_click=session.move_to,
-                args=(best.point,),
-                type="primary",
-                icon=":material/target:",
-            )
-        controls = ["threshold", "min_confidence"] if spec.task == "binary" else ["min_confidence"]
-        for tab, control in zip(st.tabs([story.CONTROL_LABELS[c] for c in controls]), controls, strict=True):
-            with tab:
-                title, built = story.tradeoff_chart(spec, session.index(bundle), point, best, control)
-                ui.chart(built, title)
+    if not bundle.decides_only:  # no probabilities: no setting to choose, so no best one
+        with ui.section("The best-value setting"):
+            best = session.best(bundle)
+            found = narrative.best_point(best, k, point, spec)
+            ui.findings([found])
+            if found.numbers["gap"] > 0 and best.point != point:
+                st.button(
+                    "Move to the best-value setting",
+                    on_click=session.move_to,
+                    args=(best.point,),
+                    type="primary",
+                    icon=":material/target:",
+                )
+            controls = ["threshold", "min_confidence"] if spec.task == "binary" else ["min_confidence"]
+            for tab, control in zip(st.tabs([story.CONTROL_LABELS[c] for c in controls]), controls, strict=True):
+                with tab:
+                    title, built = story.tradeoff_chart(spec, session.index(bundle), point, best, control)
+                    ui.chart(built, title)
 
     st.subheader("What it decided, and what really happened")
     with ui.section("What it decided"):

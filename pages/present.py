@@ -55,10 +55,17 @@ if story_so_far.show("This slide"):
             if spec.task == "regression":
                 say(found["errors"].sentence)
                 notes = [found["errors"], found.get("large_errors")]
+            elif bundle.decides_only:
+                say(found["people"].sentence)
+                notes = [found["people"]]
             else:
                 heading, built = story.tradeoff_chart(spec, session.index(bundle), point, session.best(bundle))
                 ui.chart(built, heading)
                 notes = [found["people"], found.get("best_point")]
+        elif slide in (2, 3) and not bundle.explainable:
+            title(SLIDES[slide])
+            say(bundle.unexplainable_reason)
+            notes = []
         elif slide == 2:
             title(SLIDES[2])
             say(found["drivers"].sentence)

@@ -10,6 +10,14 @@ from core import format as fmt
 bundle = ui.usable_bundle()
 spec = bundle.spec
 X = bundle.X
+if not bundle.explainable:
+    st.title("What if")
+    st.info(
+        fmt.literal(bundle.unavailable("whatif")),
+        icon=":material/info:",
+    )
+    session.view_link()
+    st.stop()
 controls = session.controls(bundle)
 explainer = session.row_explainer(bundle)
 data = session.eval_set(bundle)
@@ -17,7 +25,7 @@ positive = session.positive_index(bundle)
 point = session.current_point(bundle)
 labels = {c.name: c.label for c in controls}
 st.title("What if")
-st.caption(fmt.literal(f"{spec.title} · at the setting where the model {narrative.describe_point(point, spec.task)}"))
+st.caption(fmt.literal(f"{spec.title} · at the setting where the model {narrative.describe_point(point, spec)}"))
 
 # --- which case to start from: a picker, an id, or the link -------------------------------
 ids = bundle.eval[spec.id_column].astype(str).tolist() if spec.id_column else [str(i + 1) for i in range(len(X))]
