@@ -73,6 +73,13 @@ class Explanation:
     base: np.ndarray
     predicted: np.ndarray
     seconds: float
+    planned: int | None = None  # rows chosen for the sample; more than len(rows) when the time budget ran out
+    budget: float | None = None  # the time budget, in seconds
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the time budget stopped the explainer before every sampled row was explained."""
+        return self.planned is not None and self.planned > len(self.rows)
 
     @property
     def note(self) -> str:
@@ -381,6 +388,8 @@ def explain(
         base=base,
         predicted=shown,
         seconds=time.perf_counter() - started,
+        planned=len(rows),
+        budget=time_budget,
     )
 
 
@@ -587,6 +596,8 @@ def store(explanation: Explanation, path, content_hash: str) -> None:
         base=explanation.base,
         predicted=explanation.predicted,
         seconds=explanation.seconds,
+        planned=explanation.planned if explanation.planned is not None else len(explanation.rows),
+        budget=explanation.budget if explanation.budget is not None and np.isfinite(explanation.budget) else -1.0,
     )
 
 
@@ -618,6 +629,8 @@ def restore(path, content_hash: str, features: list[str] | None = None, n_rows: 
             base=np.asarray(stored["base"], dtype=np.float64),
             predicted=np.asarray(stored["predicted"], dtype=np.float64),
             seconds=float(stored["seconds"]),
+            planned=int(stored["planned"]) if "planned" in stored else None,
+            budget=float(stored["budget"]) if "budget" in stored and float(stored["budget"]) > 0 else None,
         )
     except (KeyError, ValueError, TypeError):
         return None
@@ -644,15 +657,21 @@ def _fits(found: Explanation, features: list[str] | None, n_rows: int | None) ->
 compute_count = 0
 
 
-def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
-    """The bundle's explanation: shipped with it, cached, or computed now (and cached)."""
-    global compute_count
+def stored_for_bundle(bundle, cache_directory) -> Explanation | None:
+    """The bundle's explanation if it was computed before: shipped with it, or in the cache."""
     shape = {"features": list(bundle.features), "n_rows": len(bundle.eval)}
     found = restore(bundle.spec.folder / BUNDLE_FILE, bundle.content_hash, **shape)
     cached = cache_directory / f"{bundle.content_hash}.explanations.npz"
-    found = found or restore(cached, bundle.content_hash, **shape)
+    return found or restore(cached, bundle.content_hash, **shape)
+
+
+def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
+    """The bundle's explanation: shipped with it, cached, or computed now (and cached)."""
+    global compute_count
+    found = stored_for_bundle(bundle, cache_directory)
     if found is not None:
         return found
+    cached = cache_directory / f"{bundle.content_hash}.explanations.npz"
     compute_count += 1
     result = explain(
         bundle.model,

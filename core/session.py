@@ -204,31 +204,73 @@ def write_point(point: OperatingPoint, bundle: Bundle) -> None:
         st.query_params[key] = value
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _explanation(content_hash: str, _bundle: Bundle):
-    from core import explain
-
-    bar = None
-
-    def progress(done: float) -> None:  # drawn only when something is being computed
-        nonlocal bar
-        if bar is None:
-            bar = st.progress(0.0, text="Explaining the model on a sample of cases (once per model)...")
-        bar.progress(done)
-
-    result = explain.for_bundle(_bundle, scoring.cache_dir(), progress=progress)
-    if bar is not None:
-        bar.empty()
-    return result
+BLOCK_SECONDS = 8.0  # a page waits this long for a first explanation, then shows its progress instead
 
 
-def explanation(bundle: Bundle):
+class Pending(Exception):
+    """Slow work still running in the background: the page shows its progress, not an error."""
+
+    def __init__(self, job, what: str):
+        super().__init__(what)
+        self.job, self.what = job, what
+
+
+def _explain_job(bundle: Bundle):
+    from core import explain, jobs
+
+    return jobs.start(
+        f"explain:{bundle.content_hash}",
+        lambda progress: explain.for_bundle(bundle, scoring.cache_dir(), progress=progress),
+        budget=explain.TIME_BUDGET_SECONDS,
+    )
+
+
+def explanation(bundle: Bundle, block: float | None = BLOCK_SECONDS):
     """SHAP contributions for a sample of the bundle's rows: computed once, shared by all sessions.
 
-    None for a bundle whose predictions cannot be explained (`bundle.unexplainable_reason` says why)."""
+    None for a bundle whose predictions cannot be explained (`bundle.unexplainable_reason` says
+    why). A first explanation runs in the background: this waits up to `block` seconds (None: until
+    it is done) with a progress bar, then raises `Pending`, which the page shows as progress while
+    the work goes on.
+    """
     if not bundle.explainable:
         return None
-    return _explanation(bundle.content_hash, bundle)
+    job = _explain_job(bundle)
+    if not job.done:
+        bar = None
+
+        def tick(job) -> None:  # drawn only when the wait is long enough to notice
+            nonlocal bar
+            if job.elapsed() > 0.5:
+                bar = bar or st.empty()
+                bar.progress(job.fraction, text=waiting_words(job))
+
+        finished = job.wait(block, tick)
+        if bar is not None:
+            bar.empty()
+        if not finished:
+            raise Pending(job, "the explanations")
+    if job.error is not None:
+        from core import jobs
+
+        jobs.forget(job.key)  # the next visit tries again
+        raise job.error
+    return job.result
+
+
+def waiting_words(job) -> str:
+    """What is happening and how long it will take, in words."""
+    left = job.seconds_left()
+    if left is None:
+        when = "estimating how long this takes"
+    elif left < 60:
+        when = f"about {max(5, round(left / 5) * 5):.0f} seconds left"
+    else:
+        when = f"about {left / 60:.0f} {'minute' if round(left / 60) == 1 else 'minutes'} left"
+    return (
+        f"Explaining the model on a sample of cases (once per model): {job.fraction:.0%} done, {when}. "
+        "This page updates itself when it is done; the other pages keep working."
+    )
 
 
 AUDIENCES = ("Plain", "Technical")

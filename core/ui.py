@@ -216,6 +216,7 @@ def usable_bundle():
     from core.session import current, eval_set
 
     _through_the_router()
+    st.session_state["_run_number"] = st.session_state.get("_run_number", 0) + 1
     entry = current()
     if entry is None:
         st.info("There is no model bundle to show yet. Publish one with `python -m core.publish`.")
@@ -238,12 +239,15 @@ class Attempt:
 
     value: Any = None
     error: BundleError | None = None
+    pending: Any = None  # session.Pending: the value is still being computed in the background
 
     def show(self, what: str) -> bool:
-        """Draw the problem, if there was one, where the part that needed the value would be."""
-        if self.error is not None:
+        """Draw the problem (or the progress), if any, where the part that needed the value would be."""
+        if self.pending is not None:
+            waiting(self.pending)
+        elif self.error is not None:
             problem(self.error, f"{what} could not be shown")
-        return self.error is None
+        return self.error is None and self.pending is None
 
 
 def _as_problem(exc: Exception) -> BundleError:
@@ -252,10 +256,14 @@ def _as_problem(exc: Exception) -> BundleError:
 
 def attempt(compute, *args, **kwargs) -> Attempt:
     """Run compute; an error becomes one sentence to show later, never an exception."""
+    from core.session import Pending
+
     try:
         return Attempt(compute(*args, **kwargs))
     except ScriptControlException:
         raise  # st.stop() and st.rerun() are Streamlit's own control flow, not failures
+    except Pending as pending:
+        return Attempt(pending=pending)
     except Exception as exc:
         return Attempt(error=_as_problem(exc))
 
@@ -263,12 +271,40 @@ def attempt(compute, *args, **kwargs) -> Attempt:
 @contextmanager
 def section(what: str):
     """Run one part of a page; if it fails, say so in one sentence and let the rest of the page render."""
+    from core.session import Pending
+
     try:
         yield
     except ScriptControlException:
         raise
+    except Pending as pending:
+        waiting(pending)
     except Exception as exc:
         problem(_as_problem(exc), f"{what} could not be shown")
+
+
+def waiting(pending) -> None:
+    """Progress of background work a part of the page needs; the whole page reruns when it is done.
+
+    The first part waiting on a job draws its progress bar; any other part waiting on the same job
+    says so in one line.
+    """
+    from core.session import waiting_words
+
+    drawn = st.session_state.setdefault("_waiting_drawn", {})
+    run = st.session_state.get("_run_number")
+    if drawn.get(pending.job.key) == run:
+        st.caption(fmt.literal(f"Waiting for {pending.what} (progress shown above)."))
+        return
+    drawn[pending.job.key] = run
+
+    @st.fragment(run_every=1.0)
+    def progress() -> None:
+        if pending.job.done:
+            st.rerun()
+        st.progress(pending.job.fraction, text=fmt.literal(waiting_words(pending.job)))
+
+    progress()
 
 
 def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:

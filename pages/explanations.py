@@ -16,6 +16,14 @@ explained = ui.attempt(session.explanation, bundle)
 if not explained.show("The explanations"):
     st.stop()
 result = explained.value
+if result.cut_short:
+    st.caption(
+        fmt.literal(
+            f"The sample is smaller than planned: {fmt.count(len(result.rows))} of {fmt.count(result.planned)} "
+            f"{spec.subjects} were explained before the {result.budget:.0f}-second time budget ran out. This "
+            f"model is explained by trying many variations of each {spec.subject}, which is slow for it."
+        )
+    )
 labels = {name: spec.label(name) for name in bundle.features}
 X = bundle.X
 percent = spec.task != "regression"
