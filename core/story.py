@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from core import breakdown, explain, metrics, narrative, tradeoff
+from core import format as fmt
 from core.bundle import Bundle, class_index
 from core.contract import OperatingPoint
 
@@ -19,6 +20,20 @@ def class_names(bundle: Bundle) -> list[str]:
         negative = next(c for c in bundle.classes if c != bundle.positive_class)
         return [str(negative), str(bundle.positive_class)]
     return [str(c) for c in bundle.classes]
+
+
+MANY_CLASSES = 20  # from this many classes on, pickers list them by how often they occur
+
+
+def class_choices(bundle: Bundle, outputs: list[str]) -> tuple[list[str], dict[str, str]]:
+    """(classes in picker order, how each reads): with many classes, the most frequent first and
+    each with its count, so the ones that matter are at the top of a searchable list."""
+    if len(outputs) < MANY_CLASSES:
+        return list(outputs), {o: o for o in outputs}
+    counts = bundle.y.astype(str).value_counts()
+    ordered = sorted(outputs, key=lambda o: -int(counts.get(o, 0)))  # stable: ties keep the model's order
+    words = {o: f"{o} ({fmt.count(int(counts.get(o, 0)))} {bundle.spec.subjects})" for o in ordered}
+    return ordered, words
 
 
 def truth_for_cases(bundle: Bundle, rows: np.ndarray) -> np.ndarray:

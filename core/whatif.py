@@ -595,3 +595,10 @@ def before_sentence(d: Decision, spec: BundleSpec, task: str) -> str:
         f"Before the change, the model was {fmt.percent(d.confidence)} sure it was {d.answer} and would "
         f"{_decision_words(d, spec, task)}."
     )
+
+
+def most_important_first(controls: list, columns: list[str], contributions) -> list:
+    """The controls ordered by how much their feature moved this case's prediction, largest first
+    (ties keep the file's column order), so the features that matter come first."""
+    weight = dict(zip(columns, np.abs(np.asarray(contributions, dtype=float)), strict=False))
+    return sorted(controls, key=lambda c: -weight.get(c.name, 0.0))

@@ -49,12 +49,15 @@ if st.session_state.get("_explain_for") != bundle.id:  # arriving: the link's fe
         st.session_state["explain_class"] = st.query_params["explain"]
     st.session_state["_explain_for"] = bundle.id
 if spec.task == "multiclass":
+    ordered, words = story.class_choices(bundle, result.outputs)
     choice = st.selectbox(
         "Explain the chance of",
-        ["Each case's predicted answer", *result.outputs],
+        ["Each case's predicted answer", *ordered],
         key="explain_class",
+        format_func=lambda o: fmt.clean(words.get(o, o), limit=80),
         help="A model that sorts into categories has one chance per category; by default each "
-        "case is explained for the answer the model gave.",
+        "case is explained for the answer the model gave."
+        + (" Type to search; the most frequent come first." if len(ordered) >= story.MANY_CLASSES else ""),
     )
     if choice in result.outputs:
         output, output_name = result.outputs.index(choice), choice

@@ -102,35 +102,57 @@ def edit_loop() -> None:
         edited_case()
 
 
-def edited_case() -> None:
-    with st.expander("Change the case", expanded=True):
-        columns = st.columns(3)
-        for i, c in enumerate(controls):
-            with columns[i % 3]:
-                key = f"edit_{c.name}"
-                hint = (
-                    f"Seen from {c.low:g} to {c.high:g}{' ' + c.unit if c.unit else ''}."
-                    if c.numeric
-                    else f"Seen: {', '.join(c.options[:8])}{'...' if len(c.options) > 8 else ''}."
+FIRST_SHOWN = 8  # features shown before "More features": those that matter most for this case
+
+
+def edit_controls(shown) -> None:
+    columns = st.columns(3)
+    for i, c in enumerate(shown):
+        with columns[i % 3]:
+            key = f"edit_{c.name}"
+            hint = (
+                f"Seen from {c.low:g} to {c.high:g}{' ' + c.unit if c.unit else ''}."
+                if c.numeric
+                else f"Seen: {', '.join(c.options[:8])}{'...' if len(c.options) > 8 else ''}."
+            )
+            if not c.actionable:
+                hint += " Not something that can be changed in practice: the search below leaves it alone."
+            if c.numeric:
+                st.number_input(
+                    fmt.literal(c.label + (f" ({c.unit})" if c.unit else "")),
+                    min_value=-c.bound,
+                    max_value=c.bound,
+                    step=c.step,
+                    key=key,
+                    help=fmt.literal(hint),
+                    format="%.0f" if c.whole else "%.2f",
                 )
-                if not c.actionable:
-                    hint += " Not something that can be changed in practice: the search below leaves it alone."
-                if c.numeric:
-                    st.number_input(
-                        fmt.literal(c.label + (f" ({c.unit})" if c.unit else "")),
-                        min_value=-c.bound,
-                        max_value=c.bound,
-                        step=c.step,
-                        key=key,
-                        help=fmt.literal(hint),
-                        format="%.0f" if c.whole else "%.2f",
-                    )
-                else:
-                    current = st.session_state.get(key)
-                    options = list(c.options) + ([current] if current is not None and current not in c.options else [])
-                    st.selectbox(
-                        fmt.literal(c.label), options, key=key, help=fmt.literal(hint), accept_new_options=True
-                    )
+            else:
+                current = st.session_state.get(key)
+                options = list(c.options) + ([current] if current is not None and current not in c.options else [])
+                st.selectbox(fmt.literal(c.label), options, key=key, help=fmt.literal(hint), accept_new_options=True)
+
+
+def edited_case() -> None:
+    before_key = (case_key, point)
+    if st.session_state.get("_whatif_before", (None,))[0] != before_key:  # the original is assessed once
+        st.session_state["_whatif_before"] = (
+            before_key,
+            whatif.assess(explainer, original, X, point, controls, positive),
+        )
+    before = st.session_state["_whatif_before"][1]
+    ranked = whatif.most_important_first(controls, list(X.columns), before.values)
+    with st.container(border=True):
+        st.markdown("**Change the case**")
+        if len(ranked) > FIRST_SHOWN:
+            st.caption(
+                f"The {FIRST_SHOWN} features that matter most for this {fmt.literal(spec.subject)} come first; "
+                "the rest are under More features."
+            )
+        edit_controls(ranked[:FIRST_SHOWN])
+        if len(ranked) > FIRST_SHOWN:
+            with st.expander(f"More features ({len(ranked) - FIRST_SHOWN})"):
+                edit_controls(ranked[FIRST_SHOWN:])
         st.button("Reset to the original case", on_click=reset, icon=":material/undo:")
     edited = {c.name: st.session_state.get(f"edit_{c.name}") for c in controls}
     changed = whatif.changed_sentence(original, edited, controls)
@@ -142,13 +164,6 @@ def edited_case() -> None:
         del st.query_params["edits"]
 
     session.view_link()
-    before_key = (case_key, point)
-    if st.session_state.get("_whatif_before", (None,))[0] != before_key:  # the original is assessed once
-        st.session_state["_whatif_before"] = (
-            before_key,
-            whatif.assess(explainer, original, X, point, controls, positive),
-        )
-    before = st.session_state["_whatif_before"][1]
     now = whatif.assess(explainer, edited, X, point, controls, positive)
     for note in now.warnings:
         st.warning(fmt.literal(note), icon=":material/explore:")
