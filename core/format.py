@@ -40,13 +40,13 @@ def frequency(x: float | None) -> str:
     if _missing(x):
         return "no"
     if x <= 0:
-        return "none"
+        return "no"  # "no cases", never "none cases"
     if x >= 1:
         return "all"
     if x >= 0.995:
         return "nearly all"
     if x < 0.005:
-        return "almost none"
+        return "almost no"
     if x < 0.095:
         return f"about 1 in {_half_up(1 / x)}"
     if x >= 0.945:  # "10 in 10" would say "all"; a finer scale keeps the difference visible

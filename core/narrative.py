@@ -129,10 +129,19 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
         sentence = f"The estimate is {within} for {fmt.frequency(k.accuracy_acted)} {subjects} ({fmt.percent(k.accuracy_acted)})."
         if k.coverage < 0.995:
             sentence += f" It covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)})."
+    elif k.coverage <= 0 or k.accuracy_acted != k.accuracy_acted:  # acts on no case: nothing to be right about
+        sentence = f"The model handles no {subjects} itself (0%): people handle every one."
     else:
+        right = (
+            "never right"
+            if k.accuracy_acted <= 0
+            else "almost never right"
+            if k.accuracy_acted < 0.005
+            else f"right {fmt.frequency(k.accuracy_acted)} times"
+        )
         sentence = (
             f"The model handles {fmt.frequency(k.coverage)} {subjects} itself ({fmt.percent(k.coverage)}). "
-            f"It is right {fmt.frequency(k.accuracy_acted)} times when it does ({fmt.percent(k.accuracy_acted)})."
+            f"It is {right} when it does ({fmt.percent(k.accuracy_acted)})."
         )
     sentence += " " + value_sentence(k, spec)
     return Finding("headline", WARNING if _worth(k) < 0 else INFO, sentence, numbers_, technical)

@@ -19,8 +19,8 @@ def spec(task="binary", **kw) -> BundleSpec:
 @pytest.mark.parametrize(
     "share, words",
     [
-        (0.0, "none"),
-        (0.004, "almost none"),
+        (0.0, "no"),
+        (0.004, "almost no"),
         (0.05, "about 1 in 20"),
         (0.0949, "about 1 in 11"),
         (0.5, "about 5 in 10"),
@@ -129,3 +129,21 @@ def test_out_of_scope_finding_present_and_absent():
 )
 def test_percent_rounds_halves_up(share, shown):
     assert fmt.percent(share) == shown
+
+
+def test_a_count_of_zero_reads_no_cases_never_none_cases():
+    data = EvalSet.regression([2.0, 3.0, 4.0, 5.0], [9.0, 9.5, 12.0, 15.0], Tolerance(absolute=1.0), {})
+    delivery = spec(
+        task="regression",
+        target="delivery_hours",
+        subject="order",
+        subjects="orders",
+        tolerance=Tolerance(absolute=1.0),
+        business=Business(currency="USD", values={}),
+    )
+    sentence = narrative.headline(kpis(data, OperatingPoint()), delivery).sentence
+    assert sentence.startswith("The estimate is within 1 hour for no orders (0%).")
+    always_wrong = EvalSet.binary(truth=[1, 0, 1, 0], p_positive=[0.1, 0.9, 0.2, 0.8], values={})
+    sentence = narrative.headline(kpis(always_wrong, OperatingPoint(0.5, 0.0)), spec()).sentence
+    assert sentence.startswith("The model handles all customers itself (100%). It is never right when it does (0%).")
+    assert "none " not in sentence
