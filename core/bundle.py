@@ -76,6 +76,11 @@ class Bundle:
         return self.model is not None and not self.decides_only
 
     @property
+    def model_name(self) -> str:
+        """The kind of model, as its class is called (the last step of a Pipeline)."""
+        return type(final_estimator(self.model)).__name__ if self.model is not None else "scores only"
+
+    @property
     def unexplainable_reason(self) -> str:
         """Why this bundle's predictions cannot be explained, and what would change that."""
         return self.unavailable("explanations")
@@ -96,7 +101,7 @@ class Bundle:
         if self.decides_only:
             lost = "no chance to explain" if page == "explanations" else "no chance to follow as a case changes"
             return (
-                f"This {type(self.model).__name__} gives a decision but no probabilities, so there is {lost}. "
+                f"This {self.model_name} gives a decision but no probabilities, so there is {lost}. "
                 f"Publish it with `--calibrate`, which fits it probabilities, to "
                 f"{'see the reasons' if page == 'explanations' else 'try changes'}."
             )
@@ -295,10 +300,13 @@ def load_eval(spec: BundleSpec) -> tuple[pd.DataFrame, str]:
 
 
 def model_features(model: Any, spec: BundleSpec, frame: pd.DataFrame) -> list[str]:
-    """The columns the model reads: as the model says (scikit-learn's feature_names_in_), else as
+    """The columns the model reads: as the model says (scikit-learn's feature_names_in_, CatBoost's
+    feature_names_), else as
     `model.features` lists them, else the labelled features, else every column that is not the
     target, the id, a segment or the in-scope mark."""
     names = getattr(model, "feature_names_in_", None)
+    if names is None and type(final_estimator(model)).__module__.split(".")[0] == "catboost":
+        names = getattr(final_estimator(model), "feature_names_", None) or None  # CatBoost's own spelling
     if names is not None:
         names = [str(n) for n in names]
         if spec.model_features and list(spec.model_features) != names:

@@ -24,7 +24,7 @@ import joblib
 import pandas as pd
 import yaml
 
-from core.bundle import MANIFEST, Bundle, file_sha256, load_bundle, read_spec
+from core.bundle import MANIFEST, Bundle, file_sha256, final_estimator, load_bundle, read_spec
 from core.contract import EVAL_FORMATS, MODEL_FORMATS, SCHEMA, TASKS, VALUE_KEYS, BundleError, describe
 
 _VALUE_COMMENT = {
@@ -263,7 +263,7 @@ def calibrate_on_held_out(model: Any, evaluation: Any, target: str, fields: dict
             detail=describe(exc),
         ) from None
     sentence = (
-        f"{type(model).__name__} gives probabilities through a sigmoid calibrator that the publisher fitted on "
+        f"{type(final_estimator(model)).__name__} gives probabilities through a sigmoid calibrator that the publisher fitted on "
         f"{len(held):,} of the evaluation rows ({CALIBRATION_SHARE:.0%}); every figure here comes from the other "
         f"{len(rest):,} rows."
     )

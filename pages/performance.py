@@ -23,7 +23,7 @@ def operating_point() -> None:
         st.subheader("When should the model act?")
         st.info(
             fmt.literal(
-                f"This {type(bundle.model).__name__} gives a decision but no probabilities, so it acts on its own "
+                f"This {bundle.model_name} gives a decision but no probabilities, so it acts on its own "
                 "decision for every case and there is no confidence to set. Publish it with `--calibrate` to give it "
                 "probabilities and a setting to choose."
             ),

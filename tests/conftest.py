@@ -62,3 +62,12 @@ def mixed_root(tmp_path, demo_root, make_bundle) -> Path:
         handle.write(b"tampered")
     shutil.move(broken, root / "broken-model")
     return root
+
+
+@pytest.fixture(scope="session")
+def kinds_root(tmp_path_factory):
+    """Every model kind of the supported-model matrix, published once per test run."""
+    from tests.model_kinds import publish_all
+
+    root = tmp_path_factory.mktemp("kinds")
+    return root, publish_all(root)
