@@ -225,17 +225,22 @@ def _explain_job(bundle: Bundle):
     )
 
 
-def explanation(bundle: Bundle, block: float | None = BLOCK_SECONDS):
+def explanation(bundle: Bundle, wait_for_all: bool = False):
     """SHAP contributions for a sample of the bundle's rows: computed once, shared by all sessions.
 
     None for a bundle whose predictions cannot be explained (`bundle.unexplainable_reason` says
-    why). A first explanation runs in the background: this waits up to `block` seconds (None: until
-    it is done) with a progress bar, then raises `Pending`, which the page shows as progress while
-    the work goes on.
+    why). A first explanation runs in the background: this waits up to BLOCK_SECONDS (or, with
+    `wait_for_all`, until it is done) with a progress bar, then raises `Pending`, which the page
+    shows as progress while the work goes on.
     """
     if not bundle.explainable:
         return None
+    block = None if wait_for_all else BLOCK_SECONDS
     job = _explain_job(bundle)
+    waited = st.session_state.setdefault("_waited", {})
+    run = st.session_state.get("_run_number")
+    if waited.get(job.key) == run:  # this run already waited for it once: the page is not held up twice
+        block = 0.0 if block is not None else None
     if not job.done:
         bar = None
 
@@ -249,6 +254,7 @@ def explanation(bundle: Bundle, block: float | None = BLOCK_SECONDS):
         if bar is not None:
             bar.empty()
         if not finished:
+            waited[job.key] = run
             raise Pending(job, "the explanations")
     if job.error is not None:
         from core import jobs

@@ -110,7 +110,7 @@ st.caption(
 def _report():
     from core import report
 
-    return report.build(bundle, data, session.explanation(bundle, block=None), point, audience)
+    return report.build(bundle, data, session.explanation(bundle, wait_for_all=True), point, audience)
 
 
 def _html() -> str:

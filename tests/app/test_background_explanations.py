@@ -1,0 +1,65 @@
+"""A slow first explanation never holds a page: it runs in the background with progress and an
+estimate, the rest of the page renders, and the page shows the result once it is done."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from core import explain, jobs, session
+from core.publish import publish
+from tests.helpers import seen
+
+
+def test_a_slow_first_explanation_shows_progress_then_the_result(app, small_churn, tmp_path, monkeypatch):
+    model, evaluation = small_churn
+    publish(model, evaluation, target="churned", task="binary", out=tmp_path / "slow", positive_class="yes")
+    monkeypatch.setattr(jobs, "_jobs", OrderedDict())
+    monkeypatch.setattr(session, "BLOCK_SECONDS", 0.5)
+    real = explain.for_bundle
+
+    def slow(bundle, cache_directory, progress=None):
+        for step in range(1, 21):
+            time.sleep(0.1)
+            progress(step / 40)
+        return real(bundle, cache_directory, progress)
+
+    monkeypatch.setattr(explain, "for_bundle", slow)
+    started = time.monotonic()
+    at = app(tmp_path, bundle="slow").switch_page("pages/explanations.py").run()
+    assert time.monotonic() - started < 10
+    assert not at.exception and not at.error
+    bars = at.get("progress")
+    assert len(bars) == 1
+    assert "Explaining the model on a sample of cases (once per model)" in seen(bars[0].proto.text)
+    assert "This page updates itself when it is done" in seen(bars[0].proto.text)
+    assert not any(s.value == "What the model relies on" for s in at.subheader)
+
+    job = next(iter(jobs._jobs.values()))
+    assert job.wait(60)
+    at.run()
+    assert not at.exception and not at.error
+    assert not at.get("progress")
+    assert "What the model relies on" in [s.value for s in at.subheader]
+
+
+def test_other_sections_of_a_page_render_while_explanations_are_pending(app, small_churn, tmp_path, monkeypatch):
+    model, evaluation = small_churn
+    publish(model, evaluation, target="churned", task="binary", out=tmp_path / "slow", positive_class="yes")
+    monkeypatch.setattr(jobs, "_jobs", OrderedDict())
+    monkeypatch.setattr(session, "BLOCK_SECONDS", 0.2)
+    release = __import__("threading").Event()
+    real = explain.for_bundle
+
+    def held(bundle, cache_directory, progress=None):
+        release.wait(30)
+        return real(bundle, cache_directory, progress)
+
+    monkeypatch.setattr(explain, "for_bundle", held)
+    try:
+        at = app(tmp_path, bundle="slow").switch_page("pages/overview.py").run()
+        assert not at.exception and not at.error
+        assert len(at.metric) == 3  # the figures do not wait for the explanations
+        assert len(at.get("progress")) == 1
+    finally:
+        release.set()
