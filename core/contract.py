@@ -531,7 +531,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
     if predictions_only and raw.get("model") is not None:
         raise _fail(
             "predictions",
-            "bundle.yaml has both `model` and `predictions`; the app reads the scores from one of them.",
+            "`model` and `predictions` are both given; the app reads the scores from one of them.",
             "Keep `model` to let the app explain the model, or `predictions` for scores made elsewhere.",
         )
     model_path, model_sha = (None, None) if predictions_only else _file_entry(raw, "model", folder, MODEL_FORMATS)

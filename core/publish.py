@@ -190,7 +190,7 @@ def publish(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return dataclasses.replace(bundle, spec=read_spec(final))
+    return dataclasses.replace(bundle, spec=dataclasses.replace(read_spec(final), decides_only=bundle.decides_only))
 
 
 CALIBRATION_SHARE = 0.3  # of the evaluation rows, held out to fit the calibrator
