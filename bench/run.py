@@ -22,6 +22,7 @@ import numpy as np
 
 from core.contract import OperatingPoint
 from core.metrics import EvalSet, bootstrap, headline, kpis, outcomes
+from core.session import BLOCK_SECONDS
 from core.tradeoff import CONFIDENCE_GRID, Index, best_point, curve
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -162,6 +163,55 @@ def explanation_rows(root: Path) -> list[dict]:
             }
         )
     return rows
+
+
+def model_kind_rows(root: Path, repeats: int = 3) -> list[dict]:
+    """Seconds to the first explanation of each kind in the supported-model matrix, and how long a
+    page waits for it before showing progress instead."""
+    from core import explain
+    from tests.model_kinds import publish_all
+
+    rows = []
+    for name, bundle in publish_all(root).items():
+        row = {"kind": name, "rows": len(bundle.eval), "task": bundle.spec.task}
+        if not bundle.explainable:
+            row["why"] = "scores only" if bundle.model is None else "no probabilities"
+            rows.append(row)
+            continue
+        results = []
+
+        def first(b=bundle, results=results):
+            results.append(explain.for_bundle(b, Path(tempfile.mkdtemp())))
+
+        row["first"] = median_ms(first, repeats) / 1000
+        result = results[-1]
+        row.update(
+            method=result.method_name,
+            explained=len(result.rows),
+            planned=result.planned,
+            additivity=result.additivity_error(),
+            blocks=min(row["first"], BLOCK_SECONDS),
+        )
+        rows.append(row)
+    return rows
+
+
+def model_kind_table(rows: list[dict]) -> str:
+    lines = [
+        "| model kind | task | evaluation rows | explainer | explained | first explanation (s) | page waits (s) "
+        "| largest additivity error |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        if "why" in r:
+            lines.append(f"| {r['kind']} | {r['task']} | {r['rows']:,} | none ({r['why']}) | | | | |")
+            continue
+        explained = f"{r['explained']:,}" + (f" of {r['planned']:,}" if r["planned"] > r["explained"] else "")
+        lines.append(
+            f"| {r['kind']} | {r['task']} | {r['rows']:,} | {r['method']} | {explained} | {r['first']:,.2f} | "
+            f"{r['blocks']:,.2f} | {r['additivity']:.1e} |"
+        )
+    return "\n".join(lines)
 
 
 def _big_churn_bundle(root: Path, publish):
@@ -308,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     demo_root = Path(tempfile.mkdtemp())
     explained = explanation_rows(demo_root)
     edited = whatif_rows(demo_root)
+    kinds = model_kind_rows(Path(tempfile.mkdtemp()))
     text = (
         f"Operating-point engine, synthetic evaluation rows, {machine}; medians of {args.repeats} runs "
         f"(baselines: 3 to 5), measured by `python -m bench.run`.\n\n{table(rows)}\n\n"
@@ -317,7 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{explanation_table(explained)}\n\n"
         f"What if: server time per edit (one prediction, one row of contributions, the sentences) over 200 random "
         f"edits per bundle, and the search for the smallest change that flips the decision over 30 cases "
-        f"(target: 50 ms at p95 per edit for tree models).\n\n{whatif_table(edited)}\n"
+        f"(target: 50 ms at p95 per edit for tree models).\n\n{whatif_table(edited)}\n\n"
+        f"First explanation per model kind (the supported-model matrix in `tests/model_kinds.py`, "
+        f"median of 3 runs, nothing cached). A page waits for it at most {BLOCK_SECONDS:.0f} s, then shows "
+        f"progress and an estimate while it finishes in the background.\n\n{model_kind_table(kinds)}\n"
     )
     print(text)
     if args.readme:
