@@ -95,14 +95,14 @@ class Bundle:
             )
             return (
                 f"This bundle holds the model's scores but not the model, so {lost}. Publish the fitted model "
-                f"in the bundle (a `model:` section instead of `predictions:`) to "
+                f"in the bundle (a model section in bundle.yaml instead of predictions) to "
                 f"{'see them' if page == 'explanations' else 'try changes'}."
             )
         if self.decides_only:
             lost = "no chance to explain" if page == "explanations" else "no chance to follow as a case changes"
             return (
                 f"This {self.model_name} gives a decision but no probabilities, so there is {lost}. "
-                f"Publish it with `--calibrate`, which fits it probabilities, to "
+                f"Publish it with --calibrate, which fits it probabilities, to "
                 f"{'see the reasons' if page == 'explanations' else 'try changes'}."
             )
         return ""
@@ -535,10 +535,12 @@ def load_bundle(folder: Path) -> Bundle:
         features, model_classes, positive = check_eval(spec, model, frame)
         decides_only = spec.task != "regression" and not hasattr(model, "predict_proba")
         classes = model_classes
-    if decides_only:
-        spec = dataclasses.replace(spec, decides_only=True)
     if classes is not None and spec.class_names:
         classes, positive, frame = _named(spec, classes, positive, frame)
+    # what the model turned out to be: sentences read the positive class and the kind of scores from the spec
+    spec = dataclasses.replace(
+        spec, decides_only=decides_only, positive_class=positive if spec.task == "binary" else spec.positive_class
+    )
     return Bundle(
         spec=spec,
         model=model,

@@ -293,7 +293,9 @@ def binary_outcomes(o, spec: BundleSpec) -> Finding:
     event = spec.event or f"had {spec.target} = {spec.positive_class}"
     sentence = (
         f"Of the {fmt.count(o.events)} {spec.subjects} who {event}, the model flagged {fmt.count(o.flagged)} "
-        f"and missed {fmt.count(o.missed)}. It handed {fmt.count(o.to_person)} to a person. It also flagged "
+        f"and missed {fmt.count(o.missed)}. "
+        + (f"It handed {fmt.count(o.to_person)} to a person. " if o.to_person else "")
+        + f"It also flagged "
         f"{fmt.count(o.false_alarms)} of the {fmt.count(o.non_events)} who did not."
     )
     acted_events = o.flagged + o.missed

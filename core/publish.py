@@ -190,7 +190,12 @@ def publish(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return dataclasses.replace(bundle, spec=dataclasses.replace(read_spec(final), decides_only=bundle.decides_only))
+    return dataclasses.replace(
+        bundle,
+        spec=dataclasses.replace(
+            read_spec(final), decides_only=bundle.decides_only, positive_class=bundle.spec.positive_class
+        ),
+    )
 
 
 CALIBRATION_SHARE = 0.3  # of the evaluation rows, held out to fit the calibrator

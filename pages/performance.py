@@ -24,7 +24,7 @@ def operating_point() -> None:
         st.info(
             fmt.literal(
                 f"This {bundle.model_name} gives a decision but no probabilities, so it acts on its own "
-                "decision for every case and there is no confidence to set. Publish it with `--calibrate` to give it "
+                "decision for every case and there is no confidence to set. Publish it with --calibrate to give it "
                 "probabilities and a setting to choose."
             ),
             icon=":material/info:",
@@ -145,7 +145,7 @@ if spec.task == "regression":
                 table = breakdown.large_errors_by_segment(data, bundle.eval[column], large)
                 ui.findings([narrative.large_errors(table, spec.label(column), spec, large)])
                 st.dataframe(ui.large_error_frame(table, spec, column), hide_index=True)
-else:
+elif not bundle.decides_only:  # a decision without probabilities has no confidence to check
     st.subheader("Can its confidence be trusted?")
     with ui.section("Whether its confidence can be trusted"):
         frame = breakdown.reliability(data)

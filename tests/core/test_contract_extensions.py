@@ -121,7 +121,7 @@ def test_a_classifier_without_probabilities_acts_on_its_own_decision(tmp_path):
     assert list(np.array(bundle.classes)[proba.argmax(axis=1)]) == list(model.predict(frame[["tenure", "spend"]]))
     assert bundle.unavailable("explanations") == (
         "This LinearSVC gives a decision but no probabilities, so there is no chance to explain. "
-        "Publish it with `--calibrate`, which fits it probabilities, to see the reasons."
+        "Publish it with --calibrate, which fits it probabilities, to see the reasons."
     )
 
 
