@@ -59,4 +59,7 @@ def test_a_wide_model_puts_the_features_that_matter_first(kinds_server, page):
     wait_for_app(page)
     expect(page.get_by_text("More features (6)")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("The 8 features that matter most for this case come first", exact=False)).to_be_visible()
+    page.get_by_text("More features (6)").click()
+    wait_for_app(page)
+    expect(page.get_by_role("spinbutton")).to_have_count(14 + 1)  # every feature, and the rule's number below
     screenshot(page, "whatif-wide")

@@ -91,3 +91,23 @@ def test_calibration_holds_out_rows_and_says_so(kinds_root):
         "evaluation rows (30%); every figure here comes from the other 280 rows."
     )
     assert not bundle.decides_only
+
+
+def test_a_time_budget_cut_says_how_much_was_explained_and_survives_the_cache(kinds_root, tmp_path):
+    _, bundles = kinds_root
+    bundle = bundles["stacking"]  # explained by permutation: slow enough for a budget to bite
+    result = explain.explain(
+        bundle.model,
+        bundle.X,
+        "binary",
+        bundle.classes,
+        bundle.positive_class,
+        labels=bundle.y.to_numpy(),
+        time_budget=0.5,
+    )
+    assert result.cut_short
+    assert result.planned == len(bundle.eval) and 0 < len(result.rows) < result.planned
+    assert result.additivity_error() < 1e-6
+    explain.store(result, tmp_path / "e.npz", bundle.content_hash)
+    back = explain.restore(tmp_path / "e.npz", bundle.content_hash, list(bundle.features), len(bundle.eval))
+    assert (back.planned, back.budget, len(back.rows)) == (result.planned, 0.5, len(result.rows))
