@@ -9,7 +9,14 @@ from playwright.sync_api import expect
 from tests.browser.conftest import run_server, screenshot, wait_for_app
 from tests.model_kinds import publish_all
 
-KINDS = ["lightgbm-categories", "predictions-binary", "svc-no-probabilities", "wide-many-classes", "svc-calibrated"]
+KINDS = [
+    "lightgbm-categories",
+    "predictions-binary",
+    "svc-no-probabilities",
+    "wide-many-classes",
+    "svc-calibrated",
+    "calibrated-forest",
+]
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +70,16 @@ def test_a_wide_model_puts_the_features_that_matter_first(kinds_server, page):
     wait_for_app(page)
     expect(page.get_by_role("spinbutton")).to_have_count(14 + 1)  # every feature, and the rule's number below
     screenshot(page, "whatif-wide")
+
+
+def test_a_slow_first_explanation_shows_progress_and_the_page_updates_itself(kinds_server, page):
+    """A calibrated random forest is explained by permutation: well over the 8 s a page waits."""
+    page.goto(f"{kinds_server}/explanations?bundle=calibrated-forest")
+    wait_for_app(page)
+    progress = page.get_by_text("Explaining the model on a sample of cases (once per model)", exact=False)
+    expect(progress).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("This page updates itself when it is done", exact=False)).to_be_visible()
+    screenshot(page, "explanations-in-progress")
+    # no reload, no click: the page picks the result up by itself
+    expect(page.get_by_role("heading", name="What the model relies on")).to_be_visible(timeout=180_000)
+    expect(progress).to_have_count(0)
