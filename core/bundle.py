@@ -66,6 +66,7 @@ class Bundle:
     eval_sha256: str
     decides_only: bool = False  # a classifier with a decision but no probabilities
     model_classes: tuple | None = None  # the classes as the model writes them (before `classes:` names)
+    manifest_sha256: str = ""  # bundle.yaml as read: values, volume, positive class, tolerance, labels
 
     @property
     def id(self) -> str:
@@ -111,6 +112,13 @@ class Bundle:
     def content_hash(self) -> str:
         """Identifies what predictions depend on: the model and the evaluation rows."""
         return hashlib.sha256(f"{self.model_sha256}:{self.eval_sha256}".encode()).hexdigest()[:24]
+
+    @property
+    def figures_key(self) -> str:
+        """Identifies what the figures depend on: the model, the evaluation rows and bundle.yaml
+        (business values, volume, positive class, tolerance, names), so an edited manifest shows
+        its new figures and two bundles on the same files never share figures."""
+        return hashlib.sha256(f"{self.content_hash}:{self.manifest_sha256}".encode()).hexdigest()[:24]
 
     @property
     def X(self) -> pd.DataFrame:
@@ -535,11 +543,15 @@ def load_bundle(folder: Path) -> Bundle:
         features, model_classes, positive = check_eval(spec, model, frame)
         decides_only = spec.task != "regression" and not hasattr(model, "predict_proba")
         classes = model_classes
+    notices = _check_labels(spec, frame, model_classes) if model_classes is not None else []
     if classes is not None and spec.class_names:
         classes, positive, frame = _named(spec, classes, positive, frame)
     # what the model turned out to be: sentences read the positive class and the kind of scores from the spec
     spec = dataclasses.replace(
-        spec, decides_only=decides_only, positive_class=positive if spec.task == "binary" else spec.positive_class
+        spec,
+        decides_only=decides_only,
+        positive_class=positive if spec.task == "binary" else spec.positive_class,
+        notices=(*spec.notices, *notices),
     )
     return Bundle(
         spec=spec,
@@ -552,7 +564,36 @@ def load_bundle(folder: Path) -> Bundle:
         eval_sha256=eval_sha,
         decides_only=decides_only,
         model_classes=model_classes,
+        manifest_sha256=file_sha256(spec.folder / MANIFEST),
     )
+
+
+def _shown_labels(values, limit: int = 6) -> str:
+    values = [str(v) for v in values]
+    return ", ".join(values[:limit]) + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def _check_labels(spec: BundleSpec, frame: pd.DataFrame, classes: tuple) -> list[str]:
+    """Refuse true labels that share nothing with the model's classes; say so when some do not."""
+    labels = frame[spec.target]
+    known = class_index(labels, classes) >= 0
+    found = sorted(pd.unique(labels.astype(str)), key=str)
+    if not known.any():
+        raise BundleError(
+            f"The labels in the target column '{spec.target}' ({_shown_labels(found)}) share nothing with the "
+            f"model's classes ({_shown_labels(classes)}).",
+            "Write the true outcomes the way the model names its classes (or name codes with `classes:`).",
+            field="target",
+        )
+    unknown = int((~known).sum())
+    if spec.task == "binary" and unknown:
+        strays = sorted(pd.unique(labels[~known].astype(str)), key=str)
+        return [
+            f"{unknown:,} evaluation {'row has a label' if unknown == 1 else 'rows have labels'} the model does not "
+            f"know ({_shown_labels(strays)}); {'it counts' if unknown == 1 else 'they count'} as "
+            f"{spec.subjects} the model was not built for."
+        ]
+    return []
 
 
 def predictions_digest(spec: BundleSpec) -> str:

@@ -657,12 +657,25 @@ def _fits(found: Explanation, features: list[str] | None, n_rows: int | None) ->
 compute_count = 0
 
 
+def outputs_for(bundle) -> list[str]:
+    """What a bundle's explanation explains: the positive class, every class, or the estimate."""
+    if bundle.spec.task == "regression":
+        return ["prediction"]
+    if bundle.spec.task == "binary":
+        return [str(bundle.positive_class)]
+    return [str(c) for c in bundle.classes]
+
+
 def stored_for_bundle(bundle, cache_directory) -> Explanation | None:
-    """The bundle's explanation if it was computed before: shipped with it, or in the cache."""
+    """The bundle's explanation if it was computed before (shipped with it, or in the cache) for
+    the classes bundle.yaml names now: an edited positive class or class name is explained afresh."""
     shape = {"features": list(bundle.features), "n_rows": len(bundle.eval)}
-    found = restore(bundle.spec.folder / BUNDLE_FILE, bundle.content_hash, **shape)
-    cached = cache_directory / f"{bundle.content_hash}.explanations.npz"
-    return found or restore(cached, bundle.content_hash, **shape)
+    wanted = outputs_for(bundle)
+    for path in (bundle.spec.folder / BUNDLE_FILE, cache_directory / f"{bundle.content_hash}.explanations.npz"):
+        found = restore(path, bundle.content_hash, **shape)
+        if found is not None and found.outputs == wanted:
+            return found
+    return None
 
 
 def for_bundle(bundle, cache_directory, progress=None) -> Explanation:

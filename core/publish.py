@@ -11,7 +11,6 @@ The result is opened once before `publish` returns, so a bundle it writes is a b
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -24,7 +23,7 @@ import joblib
 import pandas as pd
 import yaml
 
-from core.bundle import MANIFEST, Bundle, file_sha256, final_estimator, load_bundle, read_spec
+from core.bundle import MANIFEST, Bundle, file_sha256, final_estimator, load_bundle
 from core.contract import EVAL_FORMATS, MODEL_FORMATS, SCHEMA, TASKS, VALUE_KEYS, BundleError, describe
 
 _VALUE_COMMENT = {
@@ -183,19 +182,14 @@ def publish(
     try:
         if model_features:
             fields["model_features"] = list(model_features)
-        bundle = _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields)
+        _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields)
         if final.exists():
             shutil.rmtree(final)
         os.replace(folder, final)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return dataclasses.replace(
-        bundle,
-        spec=dataclasses.replace(
-            read_spec(final), decides_only=bundle.decides_only, positive_class=bundle.spec.positive_class
-        ),
-    )
+    return load_bundle(final)  # opened where it now lives, exactly as the app will open it
 
 
 CALIBRATION_SHARE = 0.3  # of the evaluation rows, held out to fit the calibrator

@@ -97,24 +97,24 @@ def ensure_demos() -> None:
 
 
 @st.cache_resource(max_entries=32, show_spinner="Scoring the evaluation rows (once per model)...")
-def _eval_set(content_hash: str, _bundle: Bundle) -> metrics.EvalSet:
+def _eval_set(key: str, _bundle: Bundle) -> metrics.EvalSet:
     return metrics.from_bundle(_bundle, scoring.scores(_bundle))
 
 
 def eval_set(bundle: Bundle) -> metrics.EvalSet:
     """The engine's per-row arrays for a bundle: scored once, shared by every session."""
-    return _eval_set(bundle.content_hash, bundle)
+    return _eval_set(bundle.figures_key, bundle)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _headline(content_hash: str, threshold: float, min_confidence: float, _bundle: Bundle) -> metrics.Headline:
+def _headline(key: str, threshold: float, min_confidence: float, _bundle: Bundle) -> metrics.Headline:
     return metrics.headline(eval_set(_bundle), OperatingPoint(threshold, min_confidence))
 
 
 def headline(bundle: Bundle, point: OperatingPoint | None = None) -> metrics.Headline:
     """Accuracy, coverage and value with ranges, at the given point or the bundle's own."""
     point = point or bundle.spec.operating_point
-    return _headline(bundle.content_hash, point.threshold, point.min_confidence, bundle)
+    return _headline(bundle.figures_key, point.threshold, point.min_confidence, bundle)
 
 
 def select_bundle(entries: list[Entry]) -> Entry | None:
@@ -130,16 +130,25 @@ def select_bundle(entries: list[Entry]) -> Entry | None:
                 f"There is no model called '{fmt.clean(wanted, limit=40)}' here, so the first one is shown."
             )
         st.session_state[BUNDLE_KEY] = wanted if wanted in ids else ids[0]
+    names = picker_names(entries)
     st.sidebar.selectbox(
         "Model",
         ids,
         key=BUNDLE_KEY,
         persist_state="session",
-        format_func=lambda i: fmt.clean(by_id[i].title if by_id[i].bundle else f"⚠ {i} (cannot open)", limit=80),
+        format_func=lambda i: names[i],
         help="The model every page describes. The page link includes it, so a copied link opens the same model.",
     )
     st.query_params[BUNDLE_KEY] = st.session_state[BUNDLE_KEY]
     return by_id[st.session_state[BUNDLE_KEY]]
+
+
+def picker_names(entries: list[Entry]) -> dict[str, str]:
+    """How each bundle reads in the picker, every name different: the picker tells options apart by
+    what they read, so two bundles with one title (a copy, say) also show their folder names."""
+    titles = {e.id: fmt.clean(e.title if e.bundle else f"⚠ {e.id} (cannot open)", limit=80) for e in entries}
+    seen = [t for t in titles.values()]
+    return {i: (t if seen.count(t) == 1 else f"{t} ({fmt.clean(i, limit=60)})") for i, t in titles.items()}
 
 
 def choose(bundle_id: str) -> None:
@@ -154,23 +163,23 @@ def current() -> Entry | None:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _index(content_hash: str, _bundle: Bundle) -> tradeoff.Index:
+def _index(key: str, _bundle: Bundle) -> tradeoff.Index:
     return tradeoff.Index(eval_set(_bundle))
 
 
 def index(bundle: Bundle) -> tradeoff.Index:
     """The bundle's rows sorted by score, answering any operating point at once (shared, cached)."""
-    return _index(bundle.content_hash, bundle)
+    return _index(bundle.figures_key, bundle)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _best(content_hash: str, _bundle: Bundle) -> tradeoff.Best:
+def _best(key: str, _bundle: Bundle) -> tradeoff.Best:
     return tradeoff.best_point(index(_bundle))
 
 
 def best(bundle: Bundle) -> tradeoff.Best:
     """The best-value setting of a classifier bundle (cached)."""
-    return _best(bundle.content_hash, bundle)
+    return _best(bundle.figures_key, bundle)
 
 
 def init_point(bundle: Bundle) -> list[str]:
@@ -219,7 +228,7 @@ def _explain_job(bundle: Bundle):
     from core import explain, jobs
 
     return jobs.start(
-        f"explain:{bundle.content_hash}",
+        f"explain:{bundle.figures_key}",
         lambda progress: explain.for_bundle(bundle, scoring.cache_dir(), progress=progress),
         budget=explain.TIME_BUDGET_SECONDS,
     )
@@ -308,7 +317,7 @@ def glossary_panel() -> None:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Preparing to explain single cases (once per model)...")
-def _row_explainer(content_hash: str, _bundle: Bundle):
+def _row_explainer(key: str, _bundle: Bundle):
     from core.explain import RowExplainer
 
     return RowExplainer(_bundle.model, _bundle.X, _bundle.spec.task, _bundle.classes, _bundle.positive_class)
@@ -316,11 +325,11 @@ def _row_explainer(content_hash: str, _bundle: Bundle):
 
 def row_explainer(bundle: Bundle):
     """The bundle's explainer, built once and shared: explains one edited case at a time."""
-    return _row_explainer(bundle.content_hash, bundle)
+    return _row_explainer(bundle.figures_key, bundle)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _controls(content_hash: str, _bundle: Bundle):
+def _controls(key: str, _bundle: Bundle):
     from core.whatif import controls
 
     return controls(_bundle.X, _bundle.spec)
@@ -328,7 +337,7 @@ def _controls(content_hash: str, _bundle: Bundle):
 
 def controls(bundle: Bundle):
     """How each feature is edited on the What-if page (ranges and values seen), cached."""
-    return _controls(bundle.content_hash, bundle)
+    return _controls(bundle.figures_key, bundle)
 
 
 def positive_index(bundle: Bundle) -> int:
@@ -345,13 +354,13 @@ def current_point(bundle: Bundle) -> OperatingPoint:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _scores(content_hash: str, _bundle: Bundle):
+def _scores(key: str, _bundle: Bundle):
     return scoring.scores(_bundle)
 
 
 def scores(bundle: Bundle):
     """The model's answers for every evaluation row (cached)."""
-    return _scores(bundle.content_hash, bundle)
+    return _scores(bundle.figures_key, bundle)
 
 
 def view_link() -> None:
