@@ -196,7 +196,7 @@ def verdict(
         sentences.append(
             f"Their net value differs by about {fmt.money(abs(worth), currency)} {when}, which is within the noise."
         )
-    for d, words in ((acc, "is right more often when it acts"), (cov, "handles more of the cases itself")):
+    for d, words in ((acc, "is right more often when it acts"), (cov, "covers more of the work")):
         if d.beyond_noise:
             better = title_b if d.difference > 0 else title_a
             sentences.append(f"{better} {words} ({fmt.percent(max(d.a, d.b))} against {fmt.percent(min(d.a, d.b))}).")

@@ -7,16 +7,19 @@ else (a test walks every page in Plain mode and checks).
 from __future__ import annotations
 
 GLOSSARY = {
-    "accuracy_acted": "How often the model is right on the cases it handles itself. Cases it hands to a person "
+    "acts_on": "The model acts on a case when it makes the decision itself, whatever the case. Otherwise it "
+    "hands the case to a person.",
+    "accuracy_acted": "How often the model is right on the cases it acts on. Cases it hands to a person "
     "do not count here.",
     "accuracy_in_scope": "How often the model is right on every case it was built for, as a test report would "
     "say, whether or not it was sure enough to act.",
-    "coverage": "The share of all real cases the model handles itself and was built for. The rest go to a person, "
-    "or are requests it was never trained on.",
+    "coverage": "The share of all real cases the model covers: it acts on them, and they are the kind it was "
+    "built for. The rest go to a person, or are requests it was never trained on.",
+    "hands_to_person": "A case the model is not sure enough about goes to a person, who decides instead.",
     "net_value": "What the model is worth over the period compared with people handling every case, using the "
     "value of each outcome in the bundle.",
-    "min_confidence": "How sure the model must be before it acts on its own. Below this, a person handles the "
-    "case: more of its answers are right, but it handles fewer cases.",
+    "min_confidence": "How sure the model must be before it acts on a case. Below this, it hands the case to a "
+    "person: more of its answers are right, but it acts on fewer cases.",
     "threshold": "The chance at which the model says yes. Lower it and the model catches more of the cases that "
     "matter, at the price of more false alarms.",
     "range": "The 95% range: where the figure would most likely land on other, similar cases (from resampling "

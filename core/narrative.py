@@ -129,8 +129,8 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
         sentence = f"The estimate is {within} for {fmt.frequency(k.accuracy_acted)} {subjects} ({fmt.percent(k.accuracy_acted)})."
         if k.coverage < 0.995:
             sentence += f" It covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)})."
-    elif k.coverage <= 0 or k.accuracy_acted != k.accuracy_acted:  # acts on no case: nothing to be right about
-        sentence = f"The model handles no {subjects} itself (0%): people handle every one."
+    elif k.coverage <= 0 or k.accuracy_acted != k.accuracy_acted:  # covers no case: nothing to be right about
+        sentence = f"The model covers no {subjects} (0%): it hands every one it was built for to a person."
     else:
         right = (
             "never right"
@@ -139,10 +139,14 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
             if k.accuracy_acted < 0.005
             else f"right {fmt.frequency(k.accuracy_acted)} times"
         )
-        sentence = (
-            f"The model handles {fmt.frequency(k.coverage)} {subjects} itself ({fmt.percent(k.coverage)}). "
-            f"It is {right} when it does ({fmt.percent(k.accuracy_acted)})."
-        )
+        if k.covered == k.acted:  # every case it acts on is one it was built for: acting is covering
+            sentence = f"The model acts on {fmt.frequency(k.coverage)} {subjects} itself ({fmt.percent(k.coverage)}). "
+        else:
+            sentence = (
+                f"The model covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)}): it acts on "
+                f"them itself, and they are the kind it was built for. "
+            )
+        sentence += f"It is {right} when it acts ({fmt.percent(k.accuracy_acted)})."
     sentence += " " + value_sentence(k, spec)
     return Finding("headline", WARNING if _worth(k) < 0 else INFO, sentence, numbers_, technical)
 
@@ -188,7 +192,7 @@ def people(k: Kpis, spec: BundleSpec) -> Finding:
     acts, person = k.acted * scale, (k.n - k.acted) * scale
     unseen = (k.n - k.in_scope) * scale
     if k.acted == k.n:
-        sentence = f"{lead}, the model handles all {fmt.count(acts)} itself."
+        sentence = f"{lead}, the model acts on all {fmt.count(acts)} itself."
     else:
         sentence = f"{lead}, the model acts on {fmt.count(acts)} itself and hands {fmt.count(person)} to a person."
     if unseen >= 0.5:
@@ -241,15 +245,15 @@ def best_point(best, current: Kpis, current_point, spec: BundleSpec) -> Finding:
 def point_change(before: Kpis, after: Kpis, spec: BundleSpec) -> Finding | None:
     """What changed against the bundle's own setting, in people and money."""
     scale = (spec.business.volume / after.n) if spec.business.volume is not None else 1.0
-    handled = (after.acted - before.acted) * scale
+    acted = (after.acted - before.acted) * scale
     right = (after.accuracy_acted - before.accuracy_acted) * 100
     worth = _worth(after) - _worth(before)
-    if abs(handled) < 0.5 and abs(worth) < 0.005:
+    if abs(acted) < 0.5 and abs(worth) < 0.005:
         return None
     when = fmt.per(spec.business.per) if spec.business.volume is not None else ""
     parts = [
-        f"Compared with the bundle's own setting, the model now handles {fmt.count(abs(handled))} "
-        f"{'more' if handled >= 0 else 'fewer'} {spec.subjects}{' ' + when if when else ''} itself."
+        f"Compared with the bundle's own setting, the model now acts on {fmt.count(abs(acted))} "
+        f"{'more' if acted >= 0 else 'fewer'} {spec.subjects}{' ' + when if when else ''} itself."
     ]
     if right == right and abs(right) >= 0.5:
         parts.append(
@@ -258,7 +262,7 @@ def point_change(before: Kpis, after: Kpis, spec: BundleSpec) -> Finding | None:
         )
     parts.append(f"Net value {'rises' if worth >= 0 else 'falls'} by {_money(abs(worth), spec)} {_when(spec)}.")
     return Finding(
-        "point_change", NOTE, " ".join(parts), {"handled": abs(handled), "right": abs(right), "worth": abs(worth)}
+        "point_change", NOTE, " ".join(parts), {"acts": abs(acted), "right": abs(right), "worth": abs(worth)}
     )
 
 
@@ -432,18 +436,22 @@ def large_errors(table, column_label: str, spec: BundleSpec, large: float) -> Fi
 # --- chart titles (each states its finding) -------------------------------------------------
 
 
-def curve_title(curve, control: str, current: float, spec: BundleSpec) -> str:
-    """Where net value peaks along this control, and where it is now."""
+def curve_title(curve, control: str, current: float, spec: BundleSpec, held: float | None = None) -> str:
+    """Net value along one control with the other held where it is: the top of this curve (not the
+    best-value setting, which moves both controls) and where it is now. `held` is the other
+    control's value (binary models have two)."""
     column = "net_per_period" if spec.business.volume is not None else "net_per_case"
     top = curve.loc[curve[column].idxmax()]
     if control == "threshold":
-        where = f"flagging from a {fmt.percent(top[control])} chance"
+        where = f"from a {fmt.percent(top[control])} chance"
+        fixed = f"with the confidence needed to act held at {fmt.percent(held)}" if held is not None else ""
     else:
-        where = "it acts on every case" if top[control] <= 0 else f"acting from {fmt.percent(top[control])} sure"
+        where = "when it acts on every case" if top[control] <= 0 else f"from {fmt.percent(top[control])} sure"
+        fixed = f"with the chance needed to flag held at {fmt.percent(held)}" if held is not None else ""
     now = curve.iloc[(curve[control] - current).abs().argmin()]
     return (
-        f"Net value peaks at {_money(top[column], spec)} {_when(spec)} when {where} "
-        f"(now {_money(now[column], spec)} at {fmt.percent(current)})"
+        f"Net value along this control{' ' + fixed if fixed else ''}: {_money(top[column], spec)} {_when(spec)} "
+        f"at most, {where} (now {_money(now[column], spec)} at {fmt.percent(current)})"
     )
 
 
@@ -583,15 +591,20 @@ def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
         consequence = "At this setting it would act on nothing, so there is nothing to decide yet."
     else:
         consequence = (
-            f"It would handle {fmt.count(k.acted * scale)} {spec.subjects} {when} itself "
-            f"and {'earn' if worth >= 0 else 'lose'} about {_money(abs(worth), spec)} {_when(spec)}."
+            f"It would act on {fmt.count(k.acted * scale)} {spec.subjects} {when} itself"
+            + (
+                f", {fmt.count((k.acted - k.covered) * scale)} of them ones it was never built for,"
+                if k.acted > k.covered
+                else ""
+            )
+            + f" and {'earn' if worth >= 0 else 'lose'} about {_money(abs(worth), spec)} {_when(spec)}."
         )
     caution = "Weigh the risks above first." if risk_count else "Nothing above argues against it."
     return Finding(
         "decision",
         INFO,
         f"{question} {consequence} {caution}",
-        {"acts": k.acted * scale, "worth": abs(worth)},
+        {"acts": k.acted * scale, "worth": abs(worth), "never_built_for": (k.acted - k.covered) * scale},
         f"Operating point: {describe_point(point, spec)}.",
     )
 

@@ -119,7 +119,9 @@ def tradeoff_chart(
 
     curve = tradeoff.curve(index, point, control)
     current, best_at = getattr(point, control), getattr(best.point, control)
-    title = narrative.curve_title(curve, control, current, spec)
+    other = {"threshold": "min_confidence", "min_confidence": "threshold"}[control]
+    held = getattr(point, other) if spec.task == "binary" else None
+    title = narrative.curve_title(curve, control, current, spec, held)
     per_period = spec.business.volume is not None
     column = "net_per_period" if per_period else "net_per_case"
     value_label = f"Net value {fmt.per(spec.business.per)}" if per_period else "Net value per case"

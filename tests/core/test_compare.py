@@ -85,8 +85,8 @@ def test_verdict_within_and_beyond_the_noise():
         compare.Difference("net_per_case", 17.23, 15.63, -2.39, -0.86),
     ]
     assert compare.verdict(same, "Champion", "Challenger", 0.85, "customers", 20000, "month", "USD") == (
-        "Champion is worth more: about $32,000 a month, a difference larger than the noise. Champion handles more "
-        "of the cases itself (89% against 85%). They do the same thing for about 9 in 10 customers (85%). "
+        "Champion is worth more: about $32,000 a month, a difference larger than the noise. Champion covers more "
+        "of the work (89% against 85%). They do the same thing for about 9 in 10 customers (85%). "
         "The numbers favour Champion."
     )
     tie = [compare.Difference(f, 0.5, 0.5, -0.01, 0.01) for f in compare.FIGURES]

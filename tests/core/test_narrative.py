@@ -57,7 +57,7 @@ def test_headline_binary_losing_money():
     finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.6)), spec())
     # value per case -104/8 = -13, baseline -8: net -5 per customer x 20,000 a month
     assert finding.sentence == (
-        "The model handles about 6 in 10 customers itself (63%). It is right about 4 in 10 times when it does (40%). "
+        "The model acts on about 6 in 10 customers itself (63%). It is right about 4 in 10 times when it acts (40%). "
         "That loses about $100,000 a month compared with having people handle every customer."
     )
     assert finding.severity == narrative.WARNING
@@ -71,7 +71,7 @@ def test_headline_binary_earning_money_per_case_without_volume():
     finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.0)), no_volume)
     # TP 180, FP -20, TP 180, TN 0, FN -20, TN 0, FP -20, FN -20 -> 280 / 8 = 35, +8 over people
     assert finding.sentence == (
-        "The model handles all customers itself (100%). It is right about 5 in 10 times when it does (50%). "
+        "The model acts on all customers itself (100%). It is right about 5 in 10 times when it acts (50%). "
         "That is worth about €43 per customer more than having people handle every customer."
     )
     assert finding.severity == narrative.INFO
@@ -145,5 +145,5 @@ def test_a_count_of_zero_reads_no_cases_never_none_cases():
     assert sentence.startswith("The estimate is within 1 hour for no orders (0%).")
     always_wrong = EvalSet.binary(truth=[1, 0, 1, 0], p_positive=[0.1, 0.9, 0.2, 0.8], values={})
     sentence = narrative.headline(kpis(always_wrong, OperatingPoint(0.5, 0.0)), spec()).sentence
-    assert sentence.startswith("The model handles all customers itself (100%). It is never right when it does (0%).")
+    assert sentence.startswith("The model acts on all customers itself (100%). It is never right when it acts (0%).")
     assert "none " not in sentence

@@ -142,13 +142,23 @@ def test_regression_error_sentences():
 @pytest.mark.parametrize(
     "control, sentence",
     [
-        ("threshold", "Net value peaks at $300 a month when flagging from a 20% chance (now $100 at 50%)"),
-        ("min_confidence", "Net value peaks at $300 a month when acting from 20% sure (now $100 at 50%)"),
+        (
+            "threshold",
+            "Net value along this control with the confidence needed to act held at 60%: $300 a month at most, "
+            "from a 20% chance (now $100 at 50%)",
+        ),
+        (
+            "min_confidence",
+            "Net value along this control with the chance needed to flag held at 60%: $300 a month at most, "
+            "from 20% sure (now $100 at 50%)",
+        ),
     ],
 )
-def test_curve_titles(control, sentence):
+def test_curve_titles_say_what_is_held_and_never_claim_the_best(control, sentence):
     curve = pd.DataFrame({control: [0.2, 0.5, 0.8], "net_per_period": [300.0, 100.0, -50.0]})
-    assert narrative.curve_title(curve, control, 0.5, spec()) == sentence
+    title = narrative.curve_title(curve, control, 0.5, spec(), held=0.6)
+    assert title == sentence
+    assert "best" not in title.lower() and "peak" not in title.lower()
 
 
 def test_people_when_the_model_handles_everything():
@@ -161,7 +171,7 @@ def test_people_when_the_model_handles_everything():
         business=Business(volume=30000, per="month"),
     )
     assert narrative.people(kpis(data, OperatingPoint()), delivery).sentence == (
-        "Of 30,000 orders a month, the model handles all 30,000 itself."
+        "Of 30,000 orders a month, the model acts on all 30,000 itself."
     )
 
 

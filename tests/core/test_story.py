@@ -136,18 +136,18 @@ def test_point_change_present_absent_and_negative():
     eager = metrics.kpis(binary(P), OperatingPoint(0.5, 0.0))
     assert narrative.point_change(own, own, spec()) is None
     assert narrative.point_change(own, eager, spec()).sentence == (
-        "Compared with the bundle's own setting, the model now handles 7,500 more customers a month itself. "
+        "Compared with the bundle's own setting, the model now acts on 7,500 more customers a month itself. "
         "It is right 10 points more often when it acts. Net value rises by $337,500 a month."
     )
     assert narrative.point_change(eager, own, spec()).sentence.startswith(
-        "Compared with the bundle's own setting, the model now handles 7,500 fewer customers"
+        "Compared with the bundle's own setting, the model now acts on 7,500 fewer customers"
     )
 
 
 def test_decision_follows_the_numbers_and_the_risks():
     k = metrics.kpis(binary(P), OperatingPoint(0.5, 0.6))
     assert narrative.decision(k, spec(), OperatingPoint(0.5, 0.6), 2).sentence == (
-        "The decision: let the model offer a discount at this setting? It would handle 12,500 customers a month "
+        "The decision: let the model offer a discount at this setting? It would act on 12,500 customers a month "
         "itself and earn about $112,500 a month. Weigh the risks above first."
     )
     nothing = metrics.kpis(binary(P), OperatingPoint(0.5, 0.99))
