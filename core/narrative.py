@@ -375,8 +375,8 @@ def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
     named = [f"{r.label} ({fmt.percent(r.share)})" for r in head.itertuples()]
     names = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
     sentence = (
-        f"The biggest requests it was never trained on are {names}. Teaching it these {len(head)} could be "
-        f"worth about {_money(worth, spec)} {_when(spec)}. That assumes it then does as well as on the rest."
+        f"The biggest requests it was never trained on are {names}. Teaching it these {len(head)} could add "
+        f"about {_money(worth, spec)} {_when(spec)} to its net value, if it then does as well as on the rest."
     )
     return Finding(
         "unseen_requests",
