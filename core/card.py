@@ -78,7 +78,12 @@ def facts(
             "Coverage",
             f"{fmt.percent(k.coverage)} (95% range {fmt.percent(r.coverage.low)} to {fmt.percent(r.coverage.high)})",
         ),
-        ("Net value", f"{money(net.value)} {when} (95% range {money(net.low)} to {money(net.high)})"),
+        (
+            "Net value",
+            f"{money(net.value)} {when} (95% range {money(net.low)} to {money(net.high)})"
+            if spec.business.is_set
+            else "not set: no business values in bundle.yaml",
+        ),
         ("Relies most on", ", ".join(drivers) if drivers else "not computed"),
         ("Scores", scores_source(spec)),
         ("Known weak groups", "; ".join(weak) if weak else "none stands out"),

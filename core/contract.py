@@ -126,6 +126,11 @@ class Business:
     def value(self, outcome: str, default: float = 0.0) -> float:
         return float(self.values.get(outcome, default))
 
+    @property
+    def is_set(self) -> bool:
+        """Whether the team has given any outcome a value: with none, there is no net value to show."""
+        return any(v != 0 for v in self.values.values())
+
 
 @dataclass(frozen=True)
 class BundleSpec:

@@ -88,8 +88,16 @@ def shown_value(value, feature: str, spec: BundleSpec) -> str:
 # --- the headline ---------------------------------------------------------------------------
 
 
+NO_VALUES = (
+    "No business values are set for this model, so there is no net value to show: add the value of each "
+    "outcome under business: value in bundle.yaml."
+)
+
+
 def value_sentence(k: Kpis, spec: BundleSpec) -> str:
     """'That is worth about $44,580 a month more than having people handle every customer.'"""
+    if not spec.business.is_set:
+        return NO_VALUES
     amount = _worth(k)
     people = f"having people handle every {spec.subject}"
     shown = _money(abs(amount), spec)
@@ -148,7 +156,8 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
             )
         sentence += f"It is {right} when it acts ({fmt.percent(k.accuracy_acted)})."
     sentence += " " + value_sentence(k, spec)
-    return Finding("headline", WARNING if _worth(k) < 0 else INFO, sentence, numbers_, technical)
+    losing = spec.business.is_set and _worth(k) < 0
+    return Finding("headline", WARNING if losing else INFO, sentence, numbers_, technical)
 
 
 def out_of_scope(k: Kpis, spec: BundleSpec) -> Finding | None:
@@ -216,8 +225,18 @@ def describe_point(point, spec) -> str:
     return act
 
 
-def best_point(best, current: Kpis, current_point, spec: BundleSpec) -> Finding:
+def outcome_words(label, spec: BundleSpec) -> str:
+    """What actually happened to a case, in the bundle's words: its event ('cancelled', 'not
+    cancelled') for a binary model that names one, else the label as written."""
+    if spec.task == "binary" and spec.event:
+        return spec.event if str(label) == str(spec.positive_class) else f"not {spec.event}"
+    return str(label)
+
+
+def best_point(best, current: Kpis, current_point, spec: BundleSpec) -> Finding | None:
     """Where net value peaks, and how far the current setting is from it."""
+    if not spec.business.is_set:  # no values: every setting is worth the same nothing
+        return None
     per_period = best.net_per_period is not None
     best_value = best.net_per_period if per_period else best.net_per_case
     gap = best_value - _worth(current)
@@ -294,7 +313,7 @@ def small_sample(ranges, spec: BundleSpec) -> Finding | None:
 
 def binary_outcomes(o, spec: BundleSpec) -> Finding:
     """ "Of the 1,172 customers who cancelled, the model flagged 482..." """
-    event = spec.event or f"had {spec.target} = {spec.positive_class}"
+    event = spec.event or f"were labelled {spec.target}: {spec.positive_class}"
     sentence = (
         f"Of the {fmt.count(o.events)} {spec.subjects} who {event}, the model flagged {fmt.count(o.flagged)} "
         f"and missed {fmt.count(o.missed)}. "
@@ -376,7 +395,7 @@ def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
     names = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
     sentence = (
         f"The biggest requests it was never trained on are {names}. Teaching it these {len(head)} could add "
-        f"about {_money(worth, spec)} {_when(spec)} to its net value, if it then does as well as on the rest."
+        f"about {_money(worth, spec)} {_when(spec)} to its net value. That is if it then does as well as on the rest."
     )
     return Finding(
         "unseen_requests",
@@ -589,6 +608,11 @@ def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
     worth = _worth(k)
     if k.acted == 0:
         consequence = "At this setting it would act on nothing, so there is nothing to decide yet."
+    elif not spec.business.is_set:
+        consequence = (
+            f"It would act on {fmt.count(k.acted * scale)} {spec.subjects} {when} itself; with no business values "
+            "set, what that is worth is not known."
+        )
     else:
         consequence = (
             f"It would act on {fmt.count(k.acted * scale)} {spec.subjects} {when} itself"
@@ -611,9 +635,8 @@ def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
 
 def executive(k: Kpis, spec: BundleSpec, drivers_: Finding | None) -> Finding:
     """The paragraph a product manager reads first: what it does, how well, how much, what it is worth."""
-    what = spec.summary or f"It makes predictions about {spec.subjects}."
     head = headline(k, spec)
-    sentences = [what, head.sentence]
+    sentences = [spec.summary, head.sentence] if spec.summary else [head.sentence]
     unseen = out_of_scope(k, spec)
     if unseen is not None:
         sentences.append(unseen.sentence)

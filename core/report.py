@@ -67,14 +67,16 @@ def build(
     tiles = [
         (accuracy_label, fmt.percent(k.accuracy_acted), span(r.accuracy_acted, fmt.percent)),
         ("Coverage", fmt.percent(k.coverage), span(r.coverage, fmt.percent)),
-        (value_label, money(net.value), span(net, money)),
+        (value_label, money(net.value), span(net, money))
+        if spec.business.is_set
+        else ("Net value", "not set", "no business values in bundle.yaml"),
     ]
     found = story.findings(bundle, data, explained, point)
     by_code = {f.code: f for f in found}
     labels = {name: spec.label(name) for name in bundle.features}
     importance = explain.importance(explained, labels) if explained is not None else None
     built = []
-    if spec.task != "regression" and not spec.decides_only:
+    if spec.task != "regression" and not spec.decides_only and spec.business.is_set:
         index = tradeoff.Index(data)
         built.append(story.tradeoff_chart(spec, index, point, tradeoff.best_point(index)))
     if importance is not None:

@@ -95,7 +95,9 @@ def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
             GLOSSARY["accuracy_acted"],
         ),
         ("Coverage", fmt.percent(k.coverage), _range(r.coverage, fmt.percent), GLOSSARY["coverage"]),
-        (value_label, money(value.value), _range(value, money), GLOSSARY["net_value"]),
+        (value_label, money(value.value), _range(value, money), GLOSSARY["net_value"])
+        if spec.business.is_set
+        else ("Net value", "not set", "no business values in bundle.yaml", GLOSSARY["net_value"]),
     ]
     for column, (label, shown, caption, help_text) in zip(st.columns(3), tiles, strict=False):
         with column:

@@ -144,7 +144,10 @@ with ui.section("One case"):
         if spec.id_column
         else f"Row {result.rows[position] + 1}"
     )
-    st.markdown(f"**{fmt.literal(identifier)}** · " + fmt.literal(f"actually: {bundle.y.iloc[result.rows[position]]}"))
+    st.markdown(
+        f"**{fmt.literal(identifier)}** · "
+        + fmt.literal(f"what actually happened: {narrative.outcome_words(bundle.y.iloc[result.rows[position]], spec)}")
+    )
     if spec.id_column:
         st.query_params["case"] = str(bundle.eval[spec.id_column].iloc[result.rows[position]])
     ui.findings([reasons])

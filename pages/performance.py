@@ -73,7 +73,9 @@ def operating_point() -> None:
     if spec.task == "regression":
         return
 
-    if not bundle.decides_only:  # no probabilities: no setting to choose, so no best one
+    if not bundle.decides_only and not spec.business.is_set:
+        st.info(fmt.literal(narrative.NO_VALUES), icon=":material/payments:")
+    elif not bundle.decides_only:  # no probabilities: no setting to choose, so no best one
         with ui.section("The best-value setting"):
             best = session.best(bundle)
             found = narrative.best_point(best, k, point, spec)

@@ -74,7 +74,7 @@ for notice in st.session_state.get("_whatif_notices", []):
 actual = bundle.y.iloc[row]
 st.markdown(
     f"**{fmt.literal(f'{spec.subject.capitalize()} {ids[row]}')}** · "
-    + fmt.literal(f"what actually happened: {actual}")
+    + fmt.literal(f"what actually happened: {narrative.outcome_words(actual, spec)}")
 )
 
 

@@ -54,7 +54,10 @@ HAND_BINARY = dict(truth=[1, 0, 1, 0, 1, 0, 0, 1], p_positive=[0.95, 0.8, 0.55, 
 def test_headline_binary_losing_money():
     values = {"true_positive": 180, "false_positive": -20, "false_negative": -220, "abstain": -8}
     data = EvalSet.binary(**HAND_BINARY, values=values, volume=20000)
-    finding = narrative.headline(kpis(data, OperatingPoint(0.5, 0.6)), spec())
+    finding = narrative.headline(
+        kpis(data, OperatingPoint(0.5, 0.6)),
+        spec(business=Business(currency="USD", volume=20000, per="month", values=values)),
+    )
     # value per case -104/8 = -13, baseline -8: net -5 per customer x 20,000 a month
     assert finding.sentence == (
         "The model acts on about 6 in 10 customers itself (63%). It is right about 4 in 10 times when it acts (40%). "
@@ -99,7 +102,7 @@ def test_headline_regression():
         subject="order",
         subjects="orders",
         tolerance=Tolerance(absolute=1.0),
-        business=Business(currency="USD", volume=30000, per="month", values={}),
+        business=Business(currency="USD", volume=30000, per="month", values={"per_unit_error": -6.0, "abstain": -5.0}),
     )
     finding = narrative.headline(kpis(data, OperatingPoint()), delivery)
     # errors .5 .2 2 0 -> 3 of 4 within an hour; value -6 * 2.7 / 4 = -4.05, +5 over people = .95 x 30,000
@@ -147,3 +150,27 @@ def test_a_count_of_zero_reads_no_cases_never_none_cases():
     sentence = narrative.headline(kpis(always_wrong, OperatingPoint(0.5, 0.0)), spec()).sentence
     assert sentence.startswith("The model acts on all customers itself (100%). It is never right when it acts (0%).")
     assert "none " not in sentence
+
+
+def test_no_business_values_reads_as_not_set_never_as_zero_dollars():
+    data = EvalSet.binary(**HAND_BINARY, values={})
+    unset = spec(business=Business(currency="USD", values={"true_positive": 0, "abstain": 0}))
+    k = kpis(data, OperatingPoint(0.5, 0.0))
+    sentence = narrative.headline(k, unset).sentence
+    assert sentence.endswith(
+        "No business values are set for this model, so there is no net value to show: add the value of each "
+        "outcome under business: value in bundle.yaml."
+    )
+    assert "$0" not in sentence
+    assert narrative.decision(k, unset, OperatingPoint(0.5, 0.0), 0).sentence == (
+        "The decision: let the model act at this setting? It would act on 8 customers in the test set itself; "
+        "with no business values set, what that is worth is not known. Nothing above argues against it."
+    )
+
+
+def test_without_a_summary_the_executive_paragraph_starts_with_the_figures():
+    data = EvalSet.binary(**HAND_BINARY, values={"true_positive": 10})
+    k = kpis(data, OperatingPoint(0.5, 0.0))
+    paragraph = narrative.executive(k, spec(business=Business(values={"true_positive": 10})), None).sentence
+    assert paragraph.startswith("The model acts on all customers itself (100%).")
+    assert "makes predictions about" not in paragraph
