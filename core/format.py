@@ -82,6 +82,33 @@ def plural(n: float, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
+def singular(word: str) -> str:
+    """'calls' -> 'call', 'categories' -> 'category', 'hours' -> 'hour'; other words as they are.
+
+    >>> singular("mentions"), singular("categories"), singular("USD"), singular("1 to 5")
+    ('mention', 'category', 'USD', '1 to 5')
+    """
+    if " " in word or not word.islower() or len(word) < 3 or word.endswith("ss"):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
+
+
+def quantity(value: float, unit: str | None, text: str | None = None) -> str:
+    """A number with its unit, the unit in the singular for exactly one: '1 call', '3 calls'."""
+    text = text if text is not None else f"{value:,.0f}"
+    if not unit:
+        return text
+    return f"{text} {singular(unit) if abs(value) == 1 else unit}"
+
+
+def class_label(label) -> str:
+    """A class as words: a bare number reads 'class 9', never 'send this case to 9'."""
+    text = str(label)
+    return f"class {text}" if text.lstrip("-").isdigit() else text
+
+
 # --- text from a bundle, shown as text ------------------------------------------------------
 
 # Characters that reorder or hide text on screen (bidirectional overrides and isolates, zero-width

@@ -81,7 +81,8 @@ def shown_value(value, feature: str, spec: BundleSpec) -> str:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
         info = spec.features.get(feature)
-        return f"{text} {info.unit}" if info and info.unit and info.unit not in ("1 to 5",) else text
+        unit = info.unit if info and info.unit and info.unit not in ("1 to 5",) else None
+        return fmt.quantity(float(value), unit, text)
     return str(value)
 
 

@@ -143,7 +143,7 @@ padding:12px 16px}.tile .label{color:#5B6475;font-size:14px}.tile .value{font-si
 font-size:12px}table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #E3E6EE;padding:4px 10px;
 text-align:left;font-size:14px;overflow-wrap:anywhere}img{max-width:100%}p{overflow-wrap:anywhere;white-space:pre-wrap}.gap{color:#B26B00}.risk{background:#FFF8E6;border-radius:6px;
 padding:8px 12px;margin:8px 0}dl{display:grid;grid-template-columns:220px 1fr;gap:4px 12px}dt{color:#5B6475}
-dd{margin:0;word-break:break-all}
+dd{margin:0;overflow-wrap:anywhere}
 """
 
 

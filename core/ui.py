@@ -313,9 +313,9 @@ def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
     """A segment table with plain column names, ready for st.dataframe."""
     frame = pd.DataFrame(
         {
-            spec.subjects.capitalize(): table["n"],
+            spec.subjects.capitalize(): table["n"].map(fmt.count),
             "Segment": table["segment"],
-            "Acted on": table["acted"],
+            "Acted on": table["acted"].map(fmt.count),
             "Right when it acts": table["accuracy_acted"],
             "Coverage": table["coverage"],
             f"Net value per {spec.subject}": table["net_per_case"].map(lambda x: fmt.money(x, spec.business.currency)),
@@ -339,7 +339,7 @@ def large_error_frame(table: pd.DataFrame, spec: BundleSpec, column: str) -> pd.
     return pd.DataFrame(
         {
             spec.label(column): table["segment"],
-            spec.subjects.capitalize(): table["n"],
+            spec.subjects.capitalize(): table["n"].map(fmt.count),
             "Share of all": table["share_of_rows"].map(fmt.percent),
             "Share of the large misses": table["share_of_large"].map(fmt.percent),
             f"Typical miss ({narrative.target_unit(spec)})": table["mean_abs_error"].round(2),

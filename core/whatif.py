@@ -474,7 +474,7 @@ def _decision_words(d: Decision, spec: BundleSpec, task: str) -> str:
         return f"hand this {spec.subject} to a person"
     if task == "binary":
         return f"{'flag' if d.answer == 'flag' else 'not flag'} this {spec.subject}"
-    return f"send this {spec.subject} to {d.answer}"
+    return f"send this {spec.subject} to {fmt.class_label(d.answer)}"
 
 
 def decision_sentence(d: Decision, spec: BundleSpec, task: str) -> str:
@@ -484,7 +484,8 @@ def decision_sentence(d: Decision, spec: BundleSpec, task: str) -> str:
     if task == "binary":
         return f"The chance is {fmt.percent(d.chance)}, so the model would {_decision_words(d, spec, task)}."
     return (
-        f"The model is {fmt.percent(d.confidence)} sure it is {d.answer}, so it would {_decision_words(d, spec, task)}."
+        f"The model is {fmt.percent(d.confidence)} sure it is {fmt.class_label(d.answer)}, so it would "
+        f"{_decision_words(d, spec, task)}."
     )
 
 

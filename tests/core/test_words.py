@@ -1,0 +1,35 @@
+"""Counts, units and class names read as words, from one place (core/format.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import format as fmt
+from core import narrative, whatif
+from core.contract import FeatureInfo
+from tests.helpers import make_spec
+
+
+@pytest.mark.parametrize(
+    "value, unit, shown",
+    [(1, "calls", "1 call"), (2, "calls", "2 calls"), (1, "mentions", "1 mention"), (0, "mentions", "0 mentions"),
+     (1, "categories", "1 category"), (1, "USD", "1 USD"), (1, None, "1"), (1.0, "hours", "1 hour")],
+)  # fmt: skip
+def test_a_unit_is_singular_for_exactly_one(value, unit, shown):
+    assert fmt.quantity(value, unit) == shown
+
+
+def test_a_feature_value_reads_with_its_unit_in_the_right_number():
+    spec = make_spec(features={"support_calls": FeatureInfo(name="support_calls", label="Support calls", unit="calls")})
+    assert narrative.shown_value(1, "support_calls", spec) == "1 call"
+    assert narrative.shown_value(3, "support_calls", spec) == "3 calls"
+    assert narrative.shown_value(1.5, "support_calls", spec) == "1.5 calls"
+
+
+def test_a_digit_class_reads_as_a_class_never_as_a_bare_number():
+    decision = whatif.Decision(acts=True, answer="9", chance=0.8, confidence=0.8)
+    spec = make_spec(task="multiclass", subject="ticket", subjects="tickets")
+    assert whatif.decision_sentence(decision, spec, "multiclass") == (
+        "The model is 80% sure it is class 9, so it would send this ticket to class 9."
+    )
+    assert fmt.class_label("billing") == "billing"
