@@ -81,6 +81,22 @@ def edits_to_query(edits: dict[str, object]) -> str:
     return EDIT_SEPARATOR.join(f"{name}{VALUE_SEPARATOR}{value}" for name, value in edits.items())
 
 
+def not_found(what: str, asked, instead: str) -> str:
+    """The notice for a link that names something this model does not have: what was asked, and
+    what is shown instead."""
+    from core import format as fmt
+
+    return (
+        f"The link asked for {what} '{fmt.clean(str(asked), limit=40)}', which this model does not have, so {instead}."
+    )
+
+
+def unknown_edits(raw: str | None, features: list[str]) -> list[str]:
+    """Features named in a link's edits that the model does not have."""
+    names = [part.partition(VALUE_SEPARATOR)[0] for part in (raw or "").split(EDIT_SEPARATOR) if part]
+    return [n for n in names if n not in features]
+
+
 def edits_from_query(raw: str | None, features: list[str]) -> dict[str, str]:
     """Edits from a link, keeping only features the model has (values are checked by the page)."""
     edits = {}

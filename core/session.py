@@ -127,7 +127,8 @@ def select_bundle(entries: list[Entry]) -> Entry | None:
         wanted = st.query_params.get(BUNDLE_KEY)
         if wanted and wanted not in ids:
             st.session_state["bundle_notice"] = (
-                f"There is no model called '{fmt.clean(wanted, limit=40)}' here, so the first one is shown."
+                ids[0],
+                f"There is no model called '{fmt.clean(wanted, limit=40)}' here, so the first one is shown.",
             )
         st.session_state[BUNDLE_KEY] = wanted if wanted in ids else ids[0]
     names = picker_names(entries)
@@ -149,6 +150,12 @@ def picker_names(entries: list[Entry]) -> dict[str, str]:
     titles = {e.id: fmt.clean(e.title if e.bundle else f"⚠ {e.id} (cannot open)", limit=80) for e in entries}
     seen = [t for t in titles.values()]
     return {i: (t if seen.count(t) == 1 else f"{t} ({fmt.clean(i, limit=60)})") for i, t in titles.items()}
+
+
+def bundle_notice() -> str | None:
+    """Why the model shown is not the one a link asked for: said for as long as it is the one shown."""
+    shown, notice = st.session_state.get("bundle_notice") or (None, None)
+    return notice if shown is not None and st.session_state.get(BUNDLE_KEY) == shown else None
 
 
 def choose(bundle_id: str) -> None:

@@ -219,6 +219,10 @@ def usable_bundle():
 
     _through_the_router()
     st.session_state["_run_number"] = st.session_state.get("_run_number", 0) + 1
+    from core.session import bundle_notice
+
+    if notice := bundle_notice():  # a link to a model that is not here
+        st.info(fmt.literal(notice), icon=":material/link_off:")
     entry = current()
     if entry is None:
         st.info("There is no model bundle to show yet. Publish one with `python -m core.publish`.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import charts, explain, narrative, session, story, ui
+from core import charts, explain, links, narrative, session, story, ui
 from core import format as fmt
 
 bundle = ui.usable_bundle()
@@ -43,10 +43,21 @@ st.caption(
 output = None
 output_name = None
 if st.session_state.get("_explain_for") != bundle.id:  # arriving: the link's feature and class win
-    if st.query_params.get("feature") in labels:
-        st.session_state["feature"] = st.query_params["feature"]
-    if st.query_params.get("explain") in result.outputs and spec.task == "multiclass":
-        st.session_state["explain_class"] = st.query_params["explain"]
+    asked_feature, asked_class = st.query_params.get("feature"), st.query_params.get("explain")
+    if asked_feature in labels:
+        st.session_state["feature"] = asked_feature
+    elif asked_feature is not None:
+        st.info(
+            fmt.literal(links.not_found("the feature", asked_feature, "the one it relies on most is shown")),
+            icon=":material/link_off:",
+        )
+    if asked_class in result.outputs and spec.task == "multiclass":
+        st.session_state["explain_class"] = asked_class
+    elif asked_class is not None and spec.task == "multiclass":
+        st.info(
+            fmt.literal(links.not_found("the class", asked_class, "each case's predicted answer is explained")),
+            icon=":material/link_off:",
+        )
     st.session_state["_explain_for"] = bundle.id
 if spec.task == "multiclass":
     ordered, words = story.class_choices(bundle, result.outputs)
@@ -109,6 +120,11 @@ with ui.section("One case"):
         linked = st.query_params.get("case")
         if linked in all_ids:
             st.session_state["case_pick"], st.session_state["case_id"] = "by id", linked
+        elif linked is not None:
+            st.info(
+                fmt.literal(links.not_found(f"{spec.subject} id", linked, f"a typical {spec.subject} is shown")),
+                icon=":material/link_off:",
+            )
         st.session_state["_case_for"] = bundle.id
     left, right = st.columns([2, 1])
     how = left.radio(

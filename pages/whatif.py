@@ -32,6 +32,13 @@ ids = bundle.eval[spec.id_column].astype(str).tolist() if spec.id_column else [s
 picks = ["typical", "borderline", "most confident", "wrong", "by id"]
 if st.session_state.get("_whatif_for") != bundle.id:
     linked = st.query_params.get("case")
+    arrival = []
+    if linked is not None and linked not in ids:
+        arrival.append(links.not_found(f"{spec.subject} id", linked, f"a typical {spec.subject} is shown"))
+    for name in links.unknown_edits(st.query_params.get("edits"), list(X.columns)):
+        arrival.append(links.not_found("a change to the feature", name, "that change is left out"))
+    for notice in arrival:
+        st.info(fmt.literal(notice), icon=":material/link_off:")
     st.session_state["whatif_pick"] = "by id" if linked in ids else "typical"
     st.session_state["whatif_id"] = linked if linked in ids else ids[0]
     st.session_state["_whatif_edits"] = links.edits_from_query(st.query_params.get("edits"), list(X.columns))

@@ -1,0 +1,54 @@
+"""Every fallback a link causes says so: what was asked, and what is shown instead."""
+
+from __future__ import annotations
+
+from tests.helpers import seen
+
+
+def infos(at) -> list[str]:
+    return [seen(i.value) for i in at.info]
+
+
+def test_an_unknown_model_in_a_link_is_named_on_any_page_while_it_is_shown(app, demo_root):
+    notice = "There is no model called 'no-such-model' here, so the first one is shown."
+    at = app(demo_root, bundle="no-such-model")
+    assert notice in infos(at)
+    at.switch_page("pages/performance.py").run()
+    assert not at.exception
+    assert notice in infos(at)
+    at.sidebar.selectbox[0].set_value("churn-logreg").run()  # another model picked: nothing to explain any more
+    assert notice not in infos(at)
+    assert at.query_params["bundle"] == "churn-logreg"
+
+
+def test_an_unknown_case_and_feature_in_a_what_if_link_are_named(app, demo_root):
+    at = app(demo_root, bundle="churn-gbm", case="C-nobody", edits="warp_drive:on").switch_page("pages/whatif.py").run()
+    assert not at.exception
+    shown = infos(at)
+    assert (
+        "The link asked for customer id 'C-nobody', which this model does not have, so a typical customer is shown."
+        in shown
+    )
+    assert (
+        "The link asked for a change to the feature 'warp_drive', which this model does not have, so that change is left out."
+        in shown
+    )
+    assert at.query_params["case"] != "C-nobody"
+
+
+def test_an_unknown_feature_class_and_case_on_explanations_are_named(app, demo_root):
+    at = app(demo_root, bundle="support-router", feature="zodiac", explain="astrology", case="T-0").switch_page(
+        "pages/explanations.py"
+    )
+    at.run()
+    assert not at.exception
+    shown = infos(at)
+    assert (
+        "The link asked for the feature 'zodiac', which this model does not have, so the one it relies on most is shown."
+        in shown
+    )
+    assert (
+        "The link asked for the class 'astrology', which this model does not have, so each case's predicted answer is explained."
+        in shown
+    )
+    assert any(s.startswith("The link asked for ticket id 'T-0'") for s in shown)
