@@ -75,6 +75,19 @@ def confidence_and_right(data: EvalSet) -> tuple[np.ndarray, np.ndarray]:
     return data.proba.max(axis=1), data.in_scope & (data.proba.argmax(axis=1) == data.truth)
 
 
+def wilson(right, n, z: float = 1.96):
+    """The 95% Wilson range of a share `right / n` (arrays work too); (nan, nan) where n is 0."""
+    right, n = np.asarray(right, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = right / n
+        centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+MIN_CALIBRATION_CASES = 100  # fewer cases than this: too few to tell whether its confidence holds
+
+
 def reliability(data: EvalSet, bins: int = 10) -> pd.DataFrame:
     """How often the model is right at each level of confidence it states (10 equal-width bins)."""
     confidence, right = confidence_and_right(data)
@@ -88,7 +101,15 @@ def reliability(data: EvalSet, bins: int = 10) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         frame["stated"] = said / n
         frame["observed"] = got / n
+    frame["low"], frame["high"] = wilson(got, n)
     return frame[frame["n"] > 0].reset_index(drop=True)
+
+
+def calibration_excess(frame: pd.DataFrame) -> float:
+    """How far stated confidence lies outside the 95% range of how often it was right, n-weighted:
+    0 when every bin's stated confidence is within the noise of what it got."""
+    outside = np.maximum(frame["low"] - frame["stated"], 0) + np.maximum(frame["stated"] - frame["high"], 0)
+    return float(np.average(outside, weights=frame["n"])) if frame["n"].sum() else 0.0
 
 
 def calibration_gap(frame: pd.DataFrame) -> float:
@@ -123,6 +144,8 @@ def segment_table(data: EvalSet, point: OperatingPoint, segment: pd.Series) -> p
                 "correct_acted": k.correct_acted,
                 "covered": k.covered,
                 "accuracy_acted": k.accuracy_acted,
+                "accuracy_low": float(wilson(k.correct_acted, k.acted)[0]),
+                "accuracy_high": float(wilson(k.correct_acted, k.acted)[1]),
                 "coverage": k.coverage,
                 "net_per_case": k.net_per_case,
                 "net_total": k.net_per_case * k.n,

@@ -343,8 +343,20 @@ def binary_outcomes(o, spec: BundleSpec) -> Finding:
     )
 
 
-def calibration(example, gap: float) -> Finding | None:
-    """ "When the model says it is about 78% sure, it is right 75% of the time." """
+def calibration(example, gap: float, excess: float | None = None, n: int | None = None) -> Finding | None:
+    """ "When the model says it is about 78% sure, it is right 75% of the time." A warning only when
+    its stated confidence lies outside the 95% range of how often it was right (`excess` > 1 point);
+    with fewer than MIN_CALIBRATION_CASES cases, it says there are too few to tell."""
+    from core.breakdown import MIN_CALIBRATION_CASES
+
+    if n is not None and n < MIN_CALIBRATION_CASES:
+        return Finding(
+            "calibration",
+            INFO,
+            f"There are too few test cases ({fmt.count(n)}) to tell whether its stated confidence holds.",
+            {"n": n},
+            f"At least {MIN_CALIBRATION_CASES} cases are needed.",
+        )
     if example is None:
         return None
     said, right = float(example["stated"]), float(example["observed"])
@@ -353,9 +365,20 @@ def calibration(example, gap: float) -> Finding | None:
         f"When the model says it is about {fmt.percent(said)} sure, it is right {fmt.percent(right)} of the time."
     )
     technical = f"Expected calibration error {gap:.3f} over ten equal-width confidence bins."
-    if gap < 0.03:
+    if "low" in example:
+        numbers_.update(low=float(example["low"]), high=float(example["high"]), cases=int(example["n"]))
+        technical += (
+            f" This bin: {fmt.percent(float(example['low']))} to {fmt.percent(float(example['high']))} "
+            f"(95% range, n = {fmt.count(int(example['n']))})."
+        )
+    beyond_noise = gap >= 0.03 if excess is None else excess >= 0.01
+    if not beyond_noise:
         return Finding(
-            "calibration", INFO, sentence + " Its confidence can be taken at face value.", numbers_, technical
+            "calibration",
+            INFO,
+            sentence + " Its confidence can be taken at face value, within the noise of this many cases.",
+            numbers_,
+            technical,
         )
     tone = "more sure of itself than it should be" if right < said else "less sure of itself than it could be"
     return Finding(
@@ -368,20 +391,37 @@ def calibration(example, gap: float) -> Finding | None:
 
 
 def weakest_segment(row, column_label: str, overall: Kpis, spec: BundleSpec, min_gap: float = 0.02) -> Finding | None:
-    """The weakest segment, when it trails the whole by at least `min_gap` (2 points)."""
+    """The weakest segment, when it trails the whole by at least `min_gap` (2 points) and the whole
+    lies above the 95% range of the segment's own accuracy (beyond the noise of its size)."""
     if row is None or not overall.accuracy_acted - row["accuracy_acted"] >= min_gap:
         return None
+    if "accuracy_high" in row and overall.accuracy_acted <= row["accuracy_high"]:
+        return None  # within the noise of a group this size
+    within = (
+        f", range {fmt.percent(row['accuracy_low'])} to {fmt.percent(row['accuracy_high'])}"
+        if "accuracy_low" in row
+        else ""
+    )
     sentence = (
         f"It does worst for {_lower(column_label)} {row['segment']}. There it is right "
         f"{fmt.percent(row['accuracy_acted'])} of the time when it acts, against "
-        f"{fmt.percent(overall.accuracy_acted)} overall ({fmt.count(row['acted'])} {spec.subjects})."
+        f"{fmt.percent(overall.accuracy_acted)} overall ({fmt.count(row['acted'])} {spec.subjects}{within})."
     )
     severity = WARNING if overall.accuracy_acted - row["accuracy_acted"] >= 0.05 else NOTE
     return Finding(
         "weakest_segment",
         severity,
         sentence,
-        {"accuracy": float(row["accuracy_acted"]), "overall": overall.accuracy_acted, "n": int(row["acted"])},
+        {
+            "accuracy": float(row["accuracy_acted"]),
+            "overall": overall.accuracy_acted,
+            "n": int(row["acted"]),
+            **(
+                {"low": float(row["accuracy_low"]), "high": float(row["accuracy_high"])}
+                if "accuracy_low" in row
+                else {}
+            ),
+        },
         "Lowest accuracy on acted cases among segments with at least 30 acted cases.",
     )
 

@@ -36,6 +36,17 @@ def class_choices(bundle: Bundle, outputs: list[str]) -> tuple[list[str], dict[s
     return ordered, words
 
 
+def calibration_finding(data: metrics.EvalSet):
+    """Whether its stated confidence holds, beyond the noise of the number of cases behind it."""
+    frame = breakdown.reliability(data)
+    return narrative.calibration(
+        breakdown.reliability_example(frame),
+        breakdown.calibration_gap(frame),
+        breakdown.calibration_excess(frame),
+        int(frame["n"].sum()),
+    )
+
+
 def truth_for_cases(bundle: Bundle, rows: np.ndarray) -> np.ndarray:
     """What "right" means for picking cases: the value, the event (0/1), or the class position."""
     if bundle.spec.task == "regression":
@@ -84,8 +95,7 @@ def findings(
         if spec.task == "binary":
             found.append(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec))
         if not spec.decides_only:
-            frame = breakdown.reliability(data)
-            found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
+            found.append(calibration_finding(data))
         for column in spec.segments:
             segments = breakdown.segment_table(data, point, bundle.eval[column])
             found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))

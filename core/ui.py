@@ -321,6 +321,10 @@ def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
             "Segment": table["segment"],
             "Acted on": table["acted"].map(fmt.count),
             "Right when it acts": table["accuracy_acted"],
+            "95% range": [
+                f"{fmt.percent(lo)} to {fmt.percent(hi)}" if lo == lo else "no range"
+                for lo, hi in zip(table["accuracy_low"], table["accuracy_high"], strict=True)
+            ],
             "Coverage": table["coverage"],
             f"Net value per {spec.subject}": table["net_per_case"].map(lambda x: fmt.money(x, spec.business.currency)),
         }
@@ -333,6 +337,7 @@ def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
             spec.subjects.capitalize(),
             "Acted on",
             "Right when it acts",
+            "95% range",
             "Coverage",
             f"Net value per {spec.subject}",
         ]

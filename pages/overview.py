@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import breakdown, explain, narrative, session, ui
+from core import breakdown, explain, narrative, session, story, ui
 from core import format as fmt
 
 bundle = ui.usable_bundle()
@@ -67,8 +67,7 @@ def risk_findings() -> list:
             table_ = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
             found.append(narrative.large_errors(table_, spec.label(column), spec, summary.large_threshold))
     else:
-        frame = breakdown.reliability(data)
-        found.append(narrative.calibration(breakdown.reliability_example(frame), breakdown.calibration_gap(frame)))
+        found.append(story.calibration_finding(data))
         for column in spec.segments:
             segments = breakdown.segment_table(data, point, bundle.eval[column])
             found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))

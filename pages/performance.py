@@ -152,7 +152,7 @@ elif not bundle.decides_only:  # a decision without probabilities has no confide
     with ui.section("Whether its confidence can be trusted"):
         frame = breakdown.reliability(data)
         example = breakdown.reliability_example(frame)
-        ui.findings([narrative.calibration(example, breakdown.calibration_gap(frame))])
+        ui.findings([story.calibration_finding(data)])
         title = narrative.calibration_title(example)
         ui.chart(charts.reliability(frame, title), title)
 

@@ -83,7 +83,8 @@ def test_binary_outcome_sentence():
 def test_calibration_sentences():
     honest = pd.Series({"stated": 0.78, "observed": 0.77})
     assert narrative.calibration(honest, 0.015).sentence == (
-        "When the model says it is about 78% sure, it is right 77% of the time. Its confidence can be taken at face value."
+        "When the model says it is about 78% sure, it is right 77% of the time. Its confidence can be taken at face "
+        "value, within the noise of this many cases."
     )
     proud = pd.Series({"stated": 0.75, "observed": 0.24})
     found = narrative.calibration(proud, 0.28)
@@ -95,6 +96,27 @@ def test_calibration_sentences():
     assert narrative.calibration(None, 0.1) is None
 
 
+def test_a_calibration_gap_inside_the_noise_is_no_warning():
+    # 72 cases, said 97%, right 100%: the 95% range of 72 out of 72 reaches down to 95%
+    from core.breakdown import wilson
+
+    low, high = wilson(72, 72)
+    bin_ = pd.Series({"stated": 0.97, "observed": 1.0, "n": 72, "low": low, "high": high})
+    excess = max(low - 0.97, 0) + max(0.97 - high, 0)
+    found = narrative.calibration(bin_, 0.12, excess, 500)
+    assert found.severity == narrative.INFO
+    assert found.sentence.endswith("Its confidence can be taken at face value, within the noise of this many cases.")
+    few = narrative.calibration(bin_, 0.12, 0.2, 60)
+    assert few.sentence == "There are too few test cases (60) to tell whether its stated confidence holds."
+
+
+def test_wilson_ranges_match_the_textbook():
+    from core.breakdown import wilson
+
+    low, high = wilson(8, 10)  # Wilson 95% for 8 of 10: 0.4902 to 0.9433
+    assert (round(float(low), 4), round(float(high), 4)) == (0.4902, 0.9433)
+
+
 def test_weakest_segment_sentence_and_small_gaps():
     overall = kpis(HAND, OperatingPoint(0.5, 0.6))  # 40% right when it acts
     row = pd.Series({"segment": "South", "accuracy_acted": 0.25, "acted": 120})
@@ -104,6 +126,16 @@ def test_weakest_segment_sentence_and_small_gaps():
     )
     close = pd.Series({"segment": "South", "accuracy_acted": 0.39, "acted": 120})
     assert narrative.weakest_segment(close, "Region", overall, spec()) is None
+    # 25% of 20 cases: the range (11% to 47%) reaches the overall 40%, so it is noise, not a finding
+    noisy = pd.Series(
+        {"segment": "South", "accuracy_acted": 0.25, "acted": 20, "accuracy_low": 0.11, "accuracy_high": 0.47}
+    )
+    assert narrative.weakest_segment(noisy, "Region", overall, spec()) is None
+    clear = noisy.copy()
+    clear[["acted", "accuracy_low", "accuracy_high"]] = [400, 0.21, 0.29]
+    assert narrative.weakest_segment(clear, "Region", overall, spec()).sentence.endswith(
+        "against 40% overall (400 customers, range 21% to 29%)."
+    )
 
 
 def test_regression_error_sentences():
