@@ -358,6 +358,8 @@ class ScenarioResult:
     value_after: float | None
     mean_before: float | None = None  # regression: mean estimate
     mean_after: float | None = None
+    events_before: float | None = None  # binary: how many of the rows the model expects to have the event
+    events_after: float | None = None
 
 
 def expected_value(shown: np.ndarray, decisions: list[Decision], task: str, values: dict, positive_index: int = 1):
@@ -416,6 +418,8 @@ def scenario(
         acted_after=sum(d.acts for d in after),
         value_before=None if ev_before is None else float(ev_before.sum() * scale),
         value_after=None if ev_after is None else float(ev_after.sum() * scale),
+        events_before=float(before_shown[:, positive_index].sum()) if task == "binary" else None,
+        events_after=float(after_shown[:, positive_index].sum()) if task == "binary" else None,
     )
     if task == "regression":
         return ScenarioResult(
@@ -561,20 +565,51 @@ def scenario_sentence(result: ScenarioResult, rule: Rule, control: Control, spec
             f"{result.mean_after:.2f}{' ' + unit if unit in ('hours', 'minutes', 'days') else ''}, by the model's "
             f"own predictions."
         )
-    sentences = [f"{what} for {who} would change the model's decision for {fmt.count(flipped)} of them."]
+    sentences = []
+    if result.events_before is not None:
+        moved = result.events_after - result.events_before
+        if abs(moved) >= 0.5:
+            sentences.append(
+                f"By the model's predictions, {what[0].lower() + what[1:]} for {who} means about "
+                f"{fmt.count(abs(moved))} {'more' if moved > 0 else 'fewer'} of them would {_event_verb(spec)} "
+                f"({fmt.count(result.events_after)} instead of {fmt.count(result.events_before)})."
+            )
+        else:
+            sentences.append(
+                f"By the model's predictions, {what[0].lower() + what[1:]} for {who} changes hardly how many of them "
+                f"would {_event_verb(spec)}."
+            )
+    else:
+        sentences.append(f"{what} for {who} would change the model's answer for {fmt.count(flipped)} of them.")
+    if result.events_before is not None:
+        sentences.append(f"The model's decision changes for {fmt.count(flipped)} of them.")
     if result.acted_after != result.acted_before:
         sentences.append(
             f"It would act on {fmt.count(result.acted_after)} itself instead of {fmt.count(result.acted_before)}."
         )
-    if result.value_before is not None:
+    if result.value_before is not None and spec.business.is_set:
         change = result.value_after - result.value_before
         when = fmt.per(spec.business.per) if spec.business.volume else "in the test set"
-        sentences.append(
-            f"By the model's own predictions, that is worth about "
-            f"{fmt.money(abs(change), spec.business.currency)} {when} "
-            f"{'more' if change >= 0 else 'less'}."
-        )
+        if abs(change) >= 0.5:
+            sentences.append(
+                f"The value of its decisions on them, at this setting and by its own predictions, would "
+                f"{'rise' if change > 0 else 'fall'} by about {fmt.money(abs(change), spec.business.currency)} {when}: "
+                "that is what acting on the predictions is worth, not money the change itself earns."
+            )
     return " ".join(sentences)
+
+
+def _event_verb(spec: BundleSpec) -> str:
+    """The positive outcome as a verb phrase after 'would': 'cancel' from 'cancelled', else a label."""
+    event = (spec.event or "").strip()
+    if event.endswith("lled") and len(event) > 6:
+        return event[:-3]  # cancelled -> cancel
+    if event.endswith("ed") and len(event) > 4:
+        stem = event[:-2]
+        return stem + "e" if stem.endswith(("at", "iz", "ur", "as", "uc")) else stem
+    if event:
+        return f"end up {event}"
+    return f"be labelled {spec.target}: {spec.positive_class}"
 
 
 def decision_label(d: Decision, task: str) -> str:

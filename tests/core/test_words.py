@@ -33,3 +33,35 @@ def test_a_digit_class_reads_as_a_class_never_as_a_bare_number():
         "The model is 80% sure it is class 9, so it would send this ticket to class 9."
     )
     assert fmt.class_label("billing") == "billing"
+
+
+def test_a_scenario_reports_the_predicted_outcome_apart_from_the_value_of_decisions():
+    import pandas as pd
+
+    from core.contract import Business
+
+    spec = make_spec(
+        event="cancelled",
+        positive_class="yes",
+        business=Business(currency="USD", volume=20000, per="month", values={"true_positive": 120, "abstain": -5}),
+    )
+    contract = whatif.Control(name="contract", label="Contract type", numeric=False, unit=None, actionable=True)
+    result = whatif.ScenarioResult(
+        rows=4000,
+        flips=pd.DataFrame({"from": ["not flag"], "to": ["flag"], "count": [700]}),
+        acted_before=3000,
+        acted_after=3400,
+        value_before=100_000.0,
+        value_after=194_245.0,
+        events_before=820.0,
+        events_after=1130.0,
+    )
+    sentence = whatif.scenario_sentence(result, whatif.Rule("contract", "set", "month-to-month"), contract, spec)
+    assert sentence == (
+        "By the model's predictions, setting contract type to month-to-month for 4,000 test customers means about "
+        "310 more of them would cancel (1,130 instead of 820). The model's decision changes for 700 of them. "
+        "It would act on 3,400 itself instead of 3,000. The value of its decisions on them, at this setting and by "
+        "its own predictions, would rise by about $94,245 a month: that is what acting on the predictions is worth, "
+        "not money the change itself earns."
+    )
+    assert "worth about $94,245 a month more" not in sentence
