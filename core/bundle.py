@@ -679,7 +679,10 @@ def check_predictions(spec: BundleSpec, frame: pd.DataFrame) -> tuple[list[str],
             "Set task to multiclass, or set positive_class to the label that means the event happened.",
             field="target",
         )
-    positive = _resolve_positive(spec, tuple(seen), labels) if spec.positive_class is not None else seen[-1]
+    if spec.positive_class is None:
+        positive = seen[-1]
+    else:  # the scores say which class they are the chance of, even if no test row has it
+        positive = next((v for v in seen if str(v) == str(spec.positive_class)), spec.positive_class)
     others = [v for v in seen if v != positive]
     classes = (others[0] if others else f"not {positive}", positive)
     return features, classes, positive

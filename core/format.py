@@ -79,7 +79,12 @@ def per(period: str | None) -> str:
 
 
 def plural(n: float, one: str, many: str) -> str:
-    return one if n == 1 else many
+    return one if round(n) == 1 else many
+
+
+def counted(n: float, one: str, many: str) -> str:
+    """A count with its noun in the right number: '1 customer', '2,500 customers'."""
+    return f"{count(n)} {plural(n, one, many)}"
 
 
 def singular(word: str) -> str:

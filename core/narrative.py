@@ -60,6 +60,11 @@ def _money(x: float, spec: BundleSpec) -> str:
     return fmt.money(x, spec.business.currency)
 
 
+def _n(count: float, spec: BundleSpec) -> str:
+    """'1 customer', '2,500 customers': a count of the bundle's subjects in the right number."""
+    return fmt.counted(count, spec.subject, spec.subjects)
+
+
 def _when(spec: BundleSpec) -> str:
     return fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
 
@@ -122,12 +127,13 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
     )
     if k.acted == 0:
         sentence = (
-            f"At this setting the model acts on none of the {fmt.count(k.n)} {subjects}. "
+            f"At this setting the model acts on none of the {_n(k.n, spec)}. "
             f"People handle every one, so it adds no value yet."
         )
         return Finding("headline", WARNING, sentence, numbers_, technical)
     if spec.task == "regression":
         tolerance = spec.tolerance
+        numbers_["tolerance"] = tolerance.absolute if tolerance.absolute is not None else tolerance.relative
         within = (
             f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
             if tolerance.absolute is not None
@@ -196,9 +202,9 @@ def people(k: Kpis, spec: BundleSpec) -> Finding:
     """The operating point in people: "Of 20,000 customers a month, the model acts on 17,400 itself..." """
     business = spec.business
     if business.volume is not None:
-        scale, lead = business.volume / k.n, f"Of {fmt.count(business.volume)} {spec.subjects} {fmt.per(business.per)}"
+        scale, lead = business.volume / k.n, f"Of {_n(business.volume, spec)} {fmt.per(business.per)}"
     else:
-        scale, lead = 1.0, f"Of the {fmt.count(k.n)} test {spec.subjects}"
+        scale, lead = 1.0, f"Of the {fmt.count(k.n)} test {fmt.plural(k.n, spec.subject, spec.subjects)}"
     acts, person = k.acted * scale, (k.n - k.acted) * scale
     unseen = (k.n - k.in_scope) * scale
     if k.acted == k.n:
@@ -316,7 +322,7 @@ def binary_outcomes(o, spec: BundleSpec) -> Finding:
     """ "Of the 1,172 customers who cancelled, the model flagged 482..." """
     event = spec.event or f"were labelled {spec.target}: {spec.positive_class}"
     sentence = (
-        f"Of the {fmt.count(o.events)} {spec.subjects} who {event}, the model flagged {fmt.count(o.flagged)} "
+        f"Of the {_n(o.events, spec)} who {event}, the model flagged {fmt.count(o.flagged)} "
         f"and missed {fmt.count(o.missed)}. "
         + (f"It handed {fmt.count(o.to_person)} to a person. " if o.to_person else "")
         + f"It also flagged "
@@ -405,7 +411,7 @@ def weakest_segment(row, column_label: str, overall: Kpis, spec: BundleSpec, min
     sentence = (
         f"It does worst for {_lower(column_label)} {row['segment']}. There it is right "
         f"{fmt.percent(row['accuracy_acted'])} of the time when it acts, against "
-        f"{fmt.percent(overall.accuracy_acted)} overall ({fmt.count(row['acted'])} {spec.subjects}{within})."
+        f"{fmt.percent(overall.accuracy_acted)} overall ({_n(row['acted'], spec)}{within})."
     )
     severity = WARNING if overall.accuracy_acted - row["accuracy_acted"] >= 0.05 else NOTE
     return Finding(
@@ -427,7 +433,7 @@ def weakest_segment(row, column_label: str, overall: Kpis, spec: BundleSpec, min
 
 
 def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
-    if table is None or table.empty:
+    if table is None or table.empty or not spec.business.is_set:  # no values: nothing to say it would add
         return None
     head = table.head(top)
     per_period = spec.business.volume is not None
@@ -435,7 +441,8 @@ def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
     named = [f"{r.label} ({fmt.percent(r.share)})" for r in head.itertuples()]
     names = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
     sentence = (
-        f"The biggest requests it was never trained on are {names}. Teaching it these {len(head)} could add "
+        f"The biggest requests it was never trained on are {names}. Teaching it "
+        f"{'this one' if len(head) == 1 else f'these {len(head)}'} could add "
         f"about {_money(worth, spec)} {_when(spec)} to its net value. That is if it then does as well as on the rest."
     )
     return Finding(
@@ -455,7 +462,7 @@ def regression_errors(summary_, spec: BundleSpec) -> Finding:
         f"{fmt.percent(summary_.within)} of estimates are {within}. A typical estimate is off by "
         f"{typical:.2f} {_unit(spec, typical)}."
     )
-    if summary_.cost_per_period is not None:
+    if summary_.cost_per_period is not None and spec.business.is_set:
         sentence += f" Errors cost about {_money(abs(summary_.cost_per_period), spec)} {fmt.per(spec.business.per)}."
     technical = f"Mean absolute error {summary_.mean_abs_error:.3f}; median {summary_.median_abs_error:.3f}."
     return Finding(
@@ -651,12 +658,12 @@ def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
         consequence = "At this setting it would act on nothing, so there is nothing to decide yet."
     elif not spec.business.is_set:
         consequence = (
-            f"It would act on {fmt.count(k.acted * scale)} {spec.subjects} {when} itself; with no business values "
+            f"It would act on {_n(k.acted * scale, spec)} {when} itself; with no business values "
             "set, what that is worth is not known."
         )
     else:
         consequence = (
-            f"It would act on {fmt.count(k.acted * scale)} {spec.subjects} {when} itself"
+            f"It would act on {_n(k.acted * scale, spec)} {when} itself"
             + (
                 f", {fmt.count((k.acted - k.covered) * scale)} of them ones it was never built for,"
                 if k.acted > k.covered

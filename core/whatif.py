@@ -557,7 +557,7 @@ def scenario_sentence(result: ScenarioResult, rule: Rule, control: Control, spec
         "scale": f"Multiplying {label} by {_float(rule.value) or 0:g}",
     }[rule.action]
     flipped = int(result.flips["count"].sum()) if not result.flips.empty else 0
-    who = f"{fmt.count(result.rows)} test {spec.subjects}"
+    who = f"{fmt.count(result.rows)} test {fmt.plural(result.rows, spec.subject, spec.subjects)}"
     if result.mean_before is not None:
         unit = spec.target.rsplit("_", 1)[-1] if "_" in spec.target else ""
         return (

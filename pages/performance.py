@@ -10,7 +10,7 @@ bundle = ui.usable_bundle()
 spec = bundle.spec
 data = session.eval_set(bundle)
 st.title("Performance")
-st.caption(fmt.literal(f"{spec.title} · {fmt.count(data.n)} test {spec.subjects}"))
+st.caption(fmt.literal(f"{spec.title} · {fmt.count(data.n)} test {fmt.plural(data.n, spec.subject, spec.subjects)}"))
 
 for notice in session.init_point(bundle):
     st.info(fmt.literal(notice), icon=":material/link_off:")

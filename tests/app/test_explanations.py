@@ -43,7 +43,7 @@ def test_explanations_render_for_every_demo_bundle(app, demo_root, bundle_id):
     assert seen(at.main.markdown[0].value).startswith("The model relies most on ")
     titles = chart_titles(at)
     assert len(titles) == 4 and titles[0].endswith("on average")
-    assert any(m.value.startswith("**") and "actually:" in seen(m.value) for m in at.main.markdown)
+    assert any(m.value.startswith("**") and "what actually happened:" in seen(m.value) for m in at.main.markdown)
 
 
 def test_choosing_another_feature_redraws_its_view(app, demo_root):

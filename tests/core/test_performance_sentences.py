@@ -152,7 +152,7 @@ def test_regression_error_sentences():
         subject="order",
         subjects="orders",
         tolerance=Tolerance(absolute=1.0),
-        business=Business(volume=30000, per="month"),
+        business=Business(volume=30000, per="month", values={"per_unit_error": -6.0, "abstain": -5.0}),
     )
     summary = breakdown.error_summary(data)
     assert narrative.regression_errors(summary, delivery).sentence == (
