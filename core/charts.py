@@ -177,6 +177,13 @@ def segment_bars(frame: pd.DataFrame, overall: float, label: str, title: str) ->
     return alt.layer(bars, rule, title=alt.Title(title, anchor="start")).properties(height=28 * len(frame), width=640)
 
 
+def percent_format(values) -> str:
+    """Whole percents when the axis spans 5 points or more; one decimal below, so ticks never read
+    '0% 0% 1% 1%'."""
+    top = float(pd.Series(values).abs().max()) if len(values) else 0.0
+    return ".0%" if top >= 0.05 else ".1%"
+
+
 def unseen_bars(frame: pd.DataFrame, subjects: str, title: str) -> alt.Chart:
     """Requests the model was never trained on, largest first."""
     frame = _checked(frame)
@@ -185,7 +192,7 @@ def unseen_bars(frame: pd.DataFrame, subjects: str, title: str) -> alt.Chart:
         .mark_bar(color=ORANGE)
         .encode(
             y=alt.Y("label:N", title="Request", sort="-x"),
-            x=alt.X("share:Q", title=f"Share of all {subjects}", axis=alt.Axis(format=".0%")),
+            x=alt.X("share:Q", title=f"Share of all {subjects}", axis=alt.Axis(format=percent_format(frame["share"]))),
             tooltip=[
                 alt.Tooltip("label:N", title="Request"),
                 alt.Tooltip("n:Q", title=subjects.capitalize(), format=","),
@@ -255,7 +262,11 @@ def importance_bars(frame: pd.DataFrame, unit_title: str, percent: bool, title: 
         .mark_bar(color=BLUE)
         .encode(
             y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)),
-            x=alt.X("importance:Q", title=unit_title, axis=alt.Axis(format=".0%" if percent else ",.2f")),
+            x=alt.X(
+                "importance:Q",
+                title=unit_title,
+                axis=alt.Axis(format=percent_format(frame["importance"]) if percent else ",.2f"),
+            ),
             tooltip=[
                 alt.Tooltip("label:N", title="Feature"),
                 alt.Tooltip("importance:Q", title="Average shift", format=".1%" if percent else ",.3f"),

@@ -132,6 +132,20 @@ class Business:
         return any(v != 0 for v in self.values.values())
 
 
+def humanise(column: str) -> str:
+    """A column name as words: 'tenure_months' -> 'Tenure months', 'monthlyCharges' -> 'Monthly charges'.
+
+    >>> humanise("tenure_months"), humanise("monthlyCharges"), humanise("NPS_score")
+    ('Tenure months', 'Monthly charges', 'NPS score')
+    """
+    import re
+
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(column)).replace("_", " ").replace("-", " ").split()
+    words = [w if w.isupper() and len(w) > 1 else w.lower() for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class BundleSpec:
     """Everything `bundle.yaml` says, with defaults filled in."""
@@ -181,7 +195,7 @@ class BundleSpec:
 
     def label(self, feature: str) -> str:
         info = self.features.get(feature)
-        return info.label if info else feature.replace("_", " ").capitalize()
+        return info.label if info else humanise(feature)
 
 
 class _ManifestLoader(yaml.SafeLoader):

@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from core.bundle import MANIFEST, Bundle, file_sha256, final_estimator, load_bundle
-from core.contract import EVAL_FORMATS, MODEL_FORMATS, SCHEMA, TASKS, VALUE_KEYS, BundleError, describe
+from core.contract import EVAL_FORMATS, MODEL_FORMATS, SCHEMA, TASKS, VALUE_KEYS, BundleError, describe, humanise
 
 _VALUE_COMMENT = {
     "binary": "true_positive, false_positive, false_negative, true_negative, abstain",
@@ -307,6 +307,9 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
     }
     (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     bundle = load_bundle(folder)
+    if not manifest.get("features") and bundle.features:  # label stubs for the team to edit
+        manifest["features"] = {name: {"label": humanise(name)} for name in bundle.features}
+        (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     if precompute_explanations and not bundle.explainable:
         raise BundleError(
             f"--explain: {bundle.unexplainable_reason.split('. To see')[0]}.", "Publish without --explain."
@@ -326,6 +329,25 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
             ) from None
         explain.store(result, folder / explain.BUNDLE_FILE, bundle.content_hash)
     return bundle
+
+
+def left_unset(spec) -> list[str]:
+    """What the publisher left for the team to fill in, in words (the command line lists them)."""
+    from core.card import missing_fields
+
+    unset = []
+    if not spec.business.is_set:
+        unset.append("business values (what each outcome is worth), so no net value is shown")
+    if spec.business.volume is None:
+        unset.append("business.volume (cases per period), so value is per case, not per month")
+    if not spec.summary:
+        unset.append("summary (one sentence on what the model is for)")
+    if spec.task == "binary" and not spec.event:
+        unset.append("event (the positive outcome in words, e.g. cancelled)")
+    gaps = missing_fields(spec)
+    if gaps:
+        unset.append(f"the model card ({', '.join(g.lower() for g in gaps)})")
+    return unset
 
 
 def _tolerance(text: str | None) -> dict | None:
@@ -447,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Published '{bundle.spec.title}' to {bundle.spec.folder} ({len(bundle.eval):,} evaluation rows, {source}).\n"
         f"Edit {bundle.spec.folder / MANIFEST} to add plain labels, business values and the model card."
     )
+    unset = left_unset(bundle.spec)
+    if unset:
+        print("Left unset, for you to fill in:\n" + "\n".join(f"  - {item}" for item in unset))
     return 0
 
 

@@ -83,7 +83,7 @@ def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
     accuracy_label = (
         "Within tolerance"
         if spec.task == "regression"
-        else "Accuracy (cases it acts on)"
+        else "Accuracy when it acts"
         if technical
         else "Right when it acts"
     )

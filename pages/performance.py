@@ -99,7 +99,7 @@ def operating_point() -> None:
         if spec.task == "binary":
             ui.say(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec).sentence)
         counts = breakdown.outcome_counts(data, point, story.class_names(bundle))
-        title = "Each case by what the model decided and what actually happened"
+        title = "What it decided, against what happened"
         ui.chart(charts.outcome_matrix(counts, title), title)
 
     segments(point, k)

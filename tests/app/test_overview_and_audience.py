@@ -60,7 +60,7 @@ def test_the_audience_survives_a_page_change(app, demo_root):
     assert not at.exception
     assert at.session_state["audience"] == "Technical"
     assert at.query_params["audience"] == "technical"
-    assert seen(at.metric[0].label) == "Accuracy (cases it acts on)"
+    assert seen(at.metric[0].label) == "Accuracy when it acts"
     at.switch_page("pages/explanations.py").run()
     assert seen(at.caption[0].value).endswith("Tree SHAP: exact contributions computed from the model's own trees")
 

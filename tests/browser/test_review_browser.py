@@ -28,7 +28,7 @@ def test_a_copied_link_opens_the_same_view_in_a_fresh_browser(server, browser, p
     expect(other.locator("h1").first).to_have_text("Performance", timeout=60_000)
     assert other.get_by_role("combobox", name="Model").input_value() == "Support ticket router"
     assert other.get_by_role("slider", name="Confidence needed to act").input_value() == "0.8"
-    expect(other.locator('[data-testid="stMetricLabel"]').first).to_have_text("Accuracy (cases it acts on)")
+    expect(other.locator('[data-testid="stMetricLabel"]').first).to_have_text("Accuracy when it acts")
     screenshot(other, "deep-link-fresh-context")
     fresh.close()
 

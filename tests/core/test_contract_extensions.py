@@ -192,3 +192,25 @@ def test_calibration_refuses_a_regression_model(tmp_path):
     with pytest.raises(BundleError) as caught:
         publish(model, frame, target="spend", task="regression", out=tmp_path / "r", calibrate=True)
     assert caught.value.message == "Calibration gives a classifier probabilities; a regression model has none to give."
+
+
+def test_the_publisher_writes_label_stubs_and_lists_what_it_left_unset(tmp_path, capsys):
+    frame = rows().rename(columns={"spend": "monthlySpend"})
+    model = LogisticRegression().fit(frame[["tenure", "monthlySpend"]], frame["left"])
+    joblib.dump(model, tmp_path / "m.joblib")
+    frame[["tenure", "monthlySpend", "left"]].to_csv(tmp_path / "e.csv", index=False)
+    args = ["--model", str(tmp_path / "m.joblib"), "--eval", str(tmp_path / "e.csv"), "--target", "left",
+            "--task", "binary", "--positive-class", "yes", "--out", str(tmp_path / "b")]  # fmt: skip
+    assert main(args) == 0
+    text = (tmp_path / "b" / "bundle.yaml").read_text()
+    assert "features:\n  tenure:\n    label: Tenure\n  monthlySpend:\n    label: Monthly spend\n" in text
+    assert load_bundle(tmp_path / "b").spec.label("monthlySpend") == "Monthly spend"
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "Left unset, for you to fill in:\n"
+        "  - business values (what each outcome is worth), so no net value is shown\n"
+        "  - business.volume (cases per period), so value is per case, not per month\n"
+        "  - summary (one sentence on what the model is for)\n"
+        "  - event (the positive outcome in words, e.g. cancelled)\n"
+        "  - the model card (intended use, not for, training data, limitations, ethical considerations)\n"
+    )

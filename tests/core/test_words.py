@@ -65,3 +65,10 @@ def test_a_scenario_reports_the_predicted_outcome_apart_from_the_value_of_decisi
         "not money the change itself earns."
     )
     assert "worth about $94,245 a month more" not in sentence
+
+
+def test_small_percent_axes_show_a_decimal():
+    from core.charts import percent_format
+
+    assert percent_format([0.003, 0.012, 0.004]) == ".1%"
+    assert percent_format([0.2, 0.05]) == ".0%"
