@@ -41,7 +41,7 @@ def tradeoff(
     marks = pd.DataFrame(
         {
             control: [current] + ([best] if best is not None else []),
-            "mark": ["Now"] + (["Best value"] if best is not None else []),
+            "mark": ["Now"] + (["Best-value setting"] if best is not None else []),
         }
     )
     rules = (
@@ -51,7 +51,7 @@ def tradeoff(
             x=f"{control}:Q",
             color=alt.Color(
                 "mark:N",
-                scale=alt.Scale(domain=["Now", "Best value"], range=["#1F2430", GREEN]),
+                scale=alt.Scale(domain=["Now", "Best-value setting"], range=["#1F2430", GREEN]),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
         )

@@ -81,7 +81,7 @@ def _range(estimate, show) -> str:
 
 def shown_value(value, feature: str, spec: BundleSpec) -> str:
     """A feature's value with its unit: '21.6 km', '3 calls', 'month-to-month'."""
-    if isinstance(value, float) and value != value:
+    if value is None or (isinstance(value, float) and value != value) or str(value) == "<NA>":
         return "unknown"
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -72,3 +72,9 @@ def test_small_percent_axes_show_a_decimal():
 
     assert percent_format([0.003, 0.012, 0.004]) == ".1%"
     assert percent_format([0.2, 0.05]) == ".0%"
+
+
+def test_a_missing_value_reads_unknown():
+    spec = make_spec()
+    assert narrative.shown_value(None, "satisfaction", spec) == "unknown"
+    assert narrative.shown_value(float("nan"), "satisfaction", spec) == "unknown"
