@@ -52,3 +52,11 @@ def test_an_unknown_feature_class_and_case_on_explanations_are_named(app, demo_r
         in shown
     )
     assert any(s.startswith("The link asked for ticket id 'T-0'") for s in shown)
+
+
+def test_an_unusable_edit_value_is_named_and_never_written_back_as_junk(app, demo_root):
+    at = app(demo_root, bundle="churn-gbm", edits="monthly_charges:banana").switch_page("pages/whatif.py").run()
+    assert not at.exception
+    assert any(s.startswith("The link set Monthly bill to 'banana', which is not a usable number") for s in infos(at))
+    assert "None" not in at.query_params.get("edits", "") and "banana" not in at.query_params.get("edits", "")
+    assert at.number_input(key="edit_monthly_charges").value is not None
