@@ -29,14 +29,19 @@ GLOSSARY = {
     "audience": "Plain speaks in everyday words and natural frequencies; Technical adds metric names, ranges "
     "and method notes for a model review.",
     "segment": "A group of cases that share a value, such as a region or a plan.",
+    "best_value": "The one setting of the controls where net value is highest, found by trying every "
+    "combination of them.",
     "out_of_scope": "Requests the model was never trained on: it cannot get them right.",
 }
 
 TERMS = {  # the glossary as people look words up: term -> one line
+    "Acts on": GLOSSARY["acts_on"],
+    "Covers (coverage)": GLOSSARY["coverage"],
+    "Hands to a person": GLOSSARY["hands_to_person"],
     "Right when it acts (accuracy)": GLOSSARY["accuracy_acted"],
     "Accuracy in tests": GLOSSARY["accuracy_in_scope"],
-    "Coverage": GLOSSARY["coverage"],
     "Net value": GLOSSARY["net_value"],
+    "Best-value setting": GLOSSARY["best_value"],
     "Confidence needed to act": GLOSSARY["min_confidence"],
     "Chance needed to flag (threshold)": GLOSSARY["threshold"],
     "95% range and n": GLOSSARY["range"],

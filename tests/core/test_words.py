@@ -78,3 +78,12 @@ def test_a_missing_value_reads_unknown():
     spec = make_spec()
     assert narrative.shown_value(None, "satisfaction", spec) == "unknown"
     assert narrative.shown_value(float("nan"), "satisfaction", spec) == "unknown"
+
+
+def test_the_glossary_defines_each_word_of_the_vocabulary_once():
+    from core.glossary import TERMS
+
+    for term in ("Acts on", "Covers (coverage)", "Hands to a person", "Best-value setting"):
+        assert term in TERMS
+    assert "acts on them, and they are the kind it was built for" in TERMS["Covers (coverage)"]
+    assert "handles" not in " ".join(TERMS.values()).replace("people handling", "")
