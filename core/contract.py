@@ -74,6 +74,10 @@ class FeatureInfo:
     label: str
     unit: str | None = None
     actionable: bool = True
+    kind: str | None = None  # "text" for a column the model reads as free text; None: as the data says
+
+
+FEATURE_KINDS = ("number", "category", "text")
 
 
 @dataclass(frozen=True)
@@ -484,12 +488,19 @@ def _features(raw: dict) -> dict[str, FeatureInfo]:
         if not isinstance(actionable, bool):
             raise _fail(f"features.{name}.actionable", f"`features.{name}.actionable` must be true or false.")
         name = _bounded_text(name, "features")
+        kind = info.get("kind")
+        if kind is not None and kind not in FEATURE_KINDS:
+            raise _fail(
+                f"features.{name}.kind",
+                f"`features.{name}.kind` must be number, category or text, not '{_short(str(kind))}'.",
+            )
         label = info.get("label")
         features[name] = FeatureInfo(
             name=name,
             label=_bounded_text(label, f"features.{name}.label") if label else name.replace("_", " ").capitalize(),
             unit=_bounded_text(info["unit"], f"features.{name}.unit") if info.get("unit") is not None else None,
             actionable=actionable,
+            kind=kind,
         )
     return features
 

@@ -307,8 +307,20 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
     }
     (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     bundle = load_bundle(folder)
-    if not manifest.get("features") and bundle.features:  # label stubs for the team to edit
-        manifest["features"] = {name: {"label": humanise(name)} for name in bundle.features}
+    from core.text import text_columns
+
+    texts = set(text_columns(bundle.model)) | set(fields.pop("text_features", None) or [])
+    features = dict(manifest.get("features") or {})
+    if not features and bundle.features:  # label stubs for the team to edit
+        features = {name: {"label": humanise(name)} for name in bundle.features}
+    for name in texts & set(bundle.features):  # columns the model reads as text say so
+        entry = features.get(name) or {}
+        entry = {"label": entry} if isinstance(entry, str) else dict(entry)
+        entry.setdefault("label", humanise(name))
+        entry["kind"] = "text"
+        features[name] = entry
+    if features != (manifest.get("features") or {}):
+        manifest["features"] = features
         (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     if precompute_explanations and not bundle.explainable:
         raise BundleError(
@@ -403,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         help="regression: how close counts as right, in the target's units (2.5) or relative to the truth (10%%)",
     )
     parser.add_argument("--classes", help="names for labels written as codes, e.g. 0=billing,1=shipping")
+    parser.add_argument("--text", help="comma-separated columns the model reads as free text (kind: text)")
     parser.add_argument(
         "--calibrate",
         action="store_true",
@@ -441,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         "predictions": predictions,
         "classes": classes,
         "calibrate": args.calibrate,
+        "text_features": [t.strip() for t in args.text.split(",") if t.strip()] if args.text else None,
     }
     try:
         bundle = publish(

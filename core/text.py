@@ -1,0 +1,143 @@
+"""Text features: which columns a model reads as text, and exact reasons word by word.
+
+A Pipeline whose ColumnTransformer sends a column through a text vectorizer (TF-IDF, counts,
+hashing) reads that column as text. For a linear model on top, each vocabulary term's share of a
+prediction is exact: its weight times how far this message's value for the term is from the
+average message's (the same as Linear SHAP on the vectorised columns). The terms of one message
+add up, with the terms it lacks and the other features, to the model's own margin; converted to
+probability points they add up to the chance the app shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+
+VECTORIZERS = ("TfidfVectorizer", "CountVectorizer", "HashingVectorizer")
+
+
+def _is_vectorizer(step) -> bool:
+    if isinstance(step, Pipeline):
+        return any(_is_vectorizer(inner) for _, inner in step.steps)
+    return type(step).__name__ in VECTORIZERS
+
+
+def _vectorizer(step):
+    if isinstance(step, Pipeline):
+        return next(inner for _, inner in step.steps if type(inner).__name__ in VECTORIZERS)
+    return step
+
+
+def _column_transformer(model) -> ColumnTransformer | None:
+    if isinstance(model, ColumnTransformer):
+        return model
+    if isinstance(model, Pipeline):
+        return next((step for _, step in model.steps if isinstance(step, ColumnTransformer)), None)
+    return None
+
+
+def text_columns(model) -> dict[str, str]:
+    """{column: transformer name} for every column a fitted model's ColumnTransformer vectorises as text."""
+    ct = _column_transformer(model)
+    if ct is None or not hasattr(ct, "transformers_"):
+        return {}
+    found = {}
+    for name, transformer, columns in ct.transformers_:
+        if isinstance(columns, str) and _is_vectorizer(transformer):
+            found[columns] = name
+    return found
+
+
+@dataclass(frozen=True)
+class WordReasons:
+    """One message's reasons, term by term, in the model's own units (margin) and in probability points.
+
+    `terms[i]` moved output k by `margin[i, k]` (its weight times how far this message's value for
+    the term is from the average message's); `absent` is what the terms the message lacks
+    contribute, `rest` what every other feature contributes. `base + margin.sum(0) + absent + rest`
+    equals the model's margin, and the same holds in probability points (`points`, ...).
+    """
+
+    column: str
+    terms: list[str]
+    margin: np.ndarray  # (terms, outputs)
+    absent_margin: np.ndarray  # (outputs,)
+    rest_margin: np.ndarray
+    base_margin: np.ndarray
+    points: np.ndarray  # (terms, outputs), probability points
+    absent_points: np.ndarray
+    rest_points: np.ndarray
+    base_points: np.ndarray
+    shown: np.ndarray  # (outputs,) the chance the app shows for each output
+
+
+class WordExplainer:
+    """Exact word-level reasons for a Pipeline(ColumnTransformer with a text vectorizer, linear model)."""
+
+    def __init__(self, model, X: pd.DataFrame, column: str, background_rows: int = 500):
+        if not isinstance(model, Pipeline) or len(model.steps) < 2:
+            raise ValueError("word reasons need a Pipeline that ends in a linear model")
+        self.model, self.column = model, column
+        self.preprocessing, self.estimator = model[:-1], model[-1]
+        if not hasattr(self.estimator, "coef_"):
+            raise ValueError(f"{type(self.estimator).__name__} has no weights to read word reasons from")
+        ct = _column_transformer(self.preprocessing)
+        name = text_columns(model).get(column)
+        if ct is None or name is None:
+            raise ValueError(f"the model does not read '{column}' as text")
+        if len(self.preprocessing.steps) != 1:
+            raise ValueError("word reasons need the ColumnTransformer to be the only preprocessing step")
+        self.block = ct.output_indices_[name]
+        vectorizer = _vectorizer(ct.named_transformers_[name])
+        names = getattr(vectorizer, "get_feature_names_out", None)
+        self.vocabulary = np.asarray(names()) if names is not None else None
+        sample = X.iloc[np.linspace(0, len(X) - 1, min(len(X), background_rows)).astype(int)]
+        self.mean = np.asarray(_dense(self.preprocessing.transform(sample)).mean(axis=0)).ravel()
+        self.coef = np.atleast_2d(self.estimator.coef_)  # (outputs, columns)
+        self.intercept = np.atleast_1d(self.estimator.intercept_)
+
+    def explain(self, row: pd.DataFrame) -> WordReasons:
+        """Reasons for one row (a one-row frame)."""
+        x = _dense(self.preprocessing.transform(row)).ravel()
+        delta = (x - self.mean)[None, :] * self.coef  # (outputs, columns)
+        base = self.intercept + self.coef @ self.mean
+        inside = np.zeros(len(x), dtype=bool)
+        inside[self.block] = True
+        present = inside & (x != 0)
+        idx = np.flatnonzero(present)
+        terms = [
+            str(self.vocabulary[j - self.block.start]) if self.vocabulary is not None else f"term {j}" for j in idx
+        ]
+        margin = delta[:, idx].T
+        absent = delta[:, inside & ~present].sum(axis=1)
+        rest = delta[:, ~inside].sum(axis=1)
+        raw = base + margin.sum(axis=0) + absent + rest  # the model's margin
+        shown = np.asarray(self.model.predict_proba(row), dtype=float).ravel()
+        if len(raw) == 1:  # binary: one margin speaks for the second class
+            shown_out, base_out = shown[1:], 1 / (1 + np.exp(-base))
+        else:
+            exp = np.exp(base - base.max())
+            shown_out, base_out = shown, exp / exp.sum()
+        change, moved = shown_out - base_out, raw - base
+        factor = np.where(np.abs(moved) > 1e-12, change / np.where(np.abs(moved) > 1e-12, moved, 1), 0.0)
+        return WordReasons(
+            column=self.column,
+            terms=terms,
+            margin=margin,
+            absent_margin=absent,
+            rest_margin=rest,
+            base_margin=base,
+            points=margin * factor,
+            absent_points=absent * factor,
+            rest_points=rest * factor,
+            base_points=base_out,
+            shown=shown_out,
+        )
+
+
+def _dense(values) -> np.ndarray:
+    return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)

@@ -1,0 +1,92 @@
+"""Word-level reasons for text models: exact for a linear model over a vectorizer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from core.text import WordExplainer, text_columns
+
+WORDS = {
+    "billing": ["refund", "charged twice", "invoice", "payment"],
+    "shipping": ["parcel", "delivery", "tracking", "courier"],
+    "account": ["password", "login", "locked out", "email"],
+}
+
+
+def tickets(n=400, seed=0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    intents = rng.choice(list(WORDS), n)
+    messages = [
+        f"hi, {' '.join(rng.choice(WORDS[i], 2))} please help with order {rng.integers(1000, 9999)}" for i in intents
+    ]
+    return pd.DataFrame({"message": messages, "channel": rng.choice(["email", "chat"], n), "intent": intents})
+
+
+def pipeline(vectorizer) -> Pipeline:
+    encode = ColumnTransformer([("text", vectorizer, "message"), ("channel", OneHotEncoder(), ["channel"])])
+    return Pipeline([("encode", encode), ("model", LogisticRegression(max_iter=1000))])
+
+
+@pytest.mark.parametrize("vectorizer", [TfidfVectorizer(ngram_range=(1, 2)), CountVectorizer()])
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_word_reasons_add_up_exactly_in_margin_and_in_probability_points(vectorizer, task):
+    frame = tickets()
+    target = frame["intent"] if task == "multiclass" else (frame["intent"] == "billing")
+    model = pipeline(vectorizer).fit(frame[["message", "channel"]], target)
+    assert text_columns(model) == {"message": "text"}
+    explainer = WordExplainer(model, frame[["message", "channel"]], "message")
+    for i in range(5):
+        row = frame[["message", "channel"]].iloc[[i]]
+        reasons = explainer.explain(row)
+        raw = reasons.base_margin + reasons.margin.sum(axis=0) + reasons.absent_margin + reasons.rest_margin
+        assert np.abs(raw - np.atleast_1d(model.decision_function(row).ravel())).max() < 1e-9
+        total = reasons.base_points + reasons.points.sum(axis=0) + reasons.absent_points + reasons.rest_points
+        proba = model.predict_proba(row).ravel()
+        assert np.abs(total - (proba[1:] if task == "binary" else proba)).max() < 1e-6
+        assert set(reasons.terms) <= set(model[0].named_transformers_["text"].get_feature_names_out())
+
+
+def test_the_words_that_carry_a_message_are_its_own_words():
+    frame = tickets()
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"] == "billing")
+    explainer = WordExplainer(model, frame[["message", "channel"]], "message")
+    row = pd.DataFrame({"message": ["I was charged twice, I want a refund"], "channel": ["email"]})
+    reasons = explainer.explain(row)
+    top = [reasons.terms[i] for i in np.argsort(-reasons.points[:, 0])[:3]]
+    assert {"refund", "charged", "twice"} & set(top)
+    assert all(term in "i was charged twice, i want a refund" for term in reasons.terms)
+
+
+def test_a_model_that_reads_no_text_is_refused_in_one_sentence():
+    frame = tickets()
+    encode = ColumnTransformer([("channel", OneHotEncoder(), ["channel"])])
+    model = Pipeline([("encode", encode), ("model", LogisticRegression())]).fit(frame[["channel"]], frame["intent"])
+    assert text_columns(model) == {}
+    with pytest.raises(ValueError, match="the model does not read 'message' as text"):
+        WordExplainer(model, frame[["channel"]], "message")
+
+
+def test_the_publisher_marks_a_vectorised_column_as_text(tmp_path):
+    from core.bundle import load_bundle
+    from core.publish import publish
+
+    frame = tickets()
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
+    bundle = publish(model, frame, target="intent", task="multiclass", out=tmp_path / "t")
+    assert bundle.spec.features["message"].kind == "text"
+    assert bundle.spec.features["channel"].kind is None
+    assert "  message:\n    label: Message\n    kind: text\n" in (tmp_path / "t" / "bundle.yaml").read_text()
+    text = (tmp_path / "t" / "bundle.yaml").read_text().replace("kind: text", "kind: prose")
+    (tmp_path / "t" / "bundle.yaml").write_text(text)
+    from core.contract import BundleError
+
+    with pytest.raises(BundleError) as caught:
+        load_bundle(tmp_path / "t")
+    assert caught.value.message == "bundle.yaml: `features.message.kind` must be number, category or text, not 'prose'."
