@@ -41,11 +41,21 @@ class BundleError(Exception):
     """
 
     def __init__(self, message: str, hint: str = "", detail: str = "", field: str | None = None):
+        message = _one_line(message)  # a value quoted from a file may hold line breaks: the sentence stays one line
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.detail = detail
         self.field = field
+
+
+def _one_line(text: str) -> str:
+    r"""Line breaks and other control characters shown as escapes, so a message is one line.
+
+    >>> _one_line("not '0\n0'")
+    "not '0\\n0'"
+    """
+    return "".join(ch.encode("unicode_escape").decode() if ord(ch) < 32 or ord(ch) == 127 else ch for ch in str(text))
 
 
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"\\/:]+){2,}[\\/]?")
