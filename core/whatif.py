@@ -41,6 +41,7 @@ class Control:
     whole: bool = False
     grid: tuple = ()
     spread: float = 1.0
+    text: bool = False  # free text (kind: text): typed, never picked from whole messages seen
 
     @property
     def bound(self) -> float:
@@ -76,7 +77,9 @@ def controls(X: pd.DataFrame, spec: BundleSpec) -> list[Control]:
         info = spec.features.get(name)
         label, unit = spec.label(name), info.unit if info else None
         actionable = info.actionable if info else True
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        if info is not None and info.kind == "text":  # typed; the flip search does not rewrite messages
+            found.append(Control(name, label, False, unit, False, text=True))
+        elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             seen = column.dropna().astype(float)
             whole = bool(np.all(np.equal(np.mod(seen, 1), 0)))
             low, high = (float(seen.min()), float(seen.max())) if len(seen) else (0.0, 1.0)
@@ -99,6 +102,10 @@ def warnings_for(case: dict, controls_: list[Control]) -> list[str]:
     notes = []
     for c in controls_:
         value = case.get(c.name)
+        if c.text:  # new text is what text is for: only an empty message is worth a word
+            if value is None or not str(value).strip():
+                notes.append(f"The {c.label.lower()} is empty, so the model reads nothing from it.")
+            continue
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
         if c.numeric:

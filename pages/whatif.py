@@ -124,7 +124,13 @@ def edit_controls(shown) -> None:
             )
             if not c.actionable:
                 hint += " Not something that can be changed in practice: the search below leaves it alone."
-            if c.numeric:
+            if c.text:
+                st.text_area(
+                    fmt.literal(c.label),
+                    key=key,
+                    help="Type or paste a message; the model reads it as it would a new one.",
+                )
+            elif c.numeric:
                 st.number_input(
                     fmt.literal(c.label + (f" ({c.unit})" if c.unit else "")),
                     min_value=-c.bound,
@@ -291,7 +297,7 @@ def scenario() -> None:
         for value in bundle.eval[col].dropna().astype(str).value_counts().index
     ]
     group = st.selectbox("Apply to", groups, key="scenario_group")
-    names = [c.name for c in controls]
+    names = [c.name for c in controls if not c.text]  # a rule does not replace every message with one string
     feature = st.selectbox("Feature", names, format_func=labels.get, key="scenario_feature")
     control = next(c for c in controls if c.name == feature)
     actions = ["set to", "shift by", "scale by"] if control.numeric else ["set to"]

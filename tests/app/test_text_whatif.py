@@ -1,0 +1,29 @@
+"""What if on a text model: a text box for the message, any new message answered without a
+"never seen" warning, and the scenario rules leave messages alone."""
+
+from __future__ import annotations
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from core.publish import publish
+from tests.core.test_text import pipeline, tickets
+from tests.helpers import seen
+
+
+def test_typing_a_new_message_reroutes_the_ticket(app, tmp_path):
+    frame = tickets()
+    model = pipeline(TfidfVectorizer(ngram_range=(1, 2))).fit(frame[["message", "channel"]], frame["intent"])
+    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
+    assert not at.exception
+    box = at.text_area(key="edit_message")
+    for message, team in (("my parcel never arrived, where is the courier", "shipping"),
+                          ("I was charged twice, please refund the invoice", "billing")):  # fmt: skip
+        box.input(message).run()
+        assert not at.exception and not at.error
+        decision = next(seen(m.value) for m in at.metric if seen(m.label) == "Decision")
+        assert team in decision
+        assert not any("never appears" in seen(w.value) for w in at.warning)
+    box.input("   ").run()
+    assert any("is empty, so the model reads nothing from it" in seen(w.value) for w in at.warning)
+    assert "message" not in at.selectbox(key="scenario_feature").options
