@@ -336,6 +336,24 @@ def row_explainer(bundle: Bundle):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
+def _word_explainers(key: str, _bundle: Bundle) -> dict:
+    from core.text import WordExplainer, text_columns
+
+    found = {}
+    for column in text_columns(_bundle.model) if _bundle.model is not None else {}:
+        try:
+            found[column] = WordExplainer(_bundle.model, _bundle.X, column)
+        except ValueError:  # not a linear model over the vectorizer: no exact word reasons
+            pass
+    return found
+
+
+def word_explainers(bundle: Bundle) -> dict:
+    """{text column: its exact word-level explainer}, for linear models over a text vectorizer (cached)."""
+    return _word_explainers(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _controls(key: str, _bundle: Bundle):
     from core.whatif import controls
 

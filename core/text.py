@@ -141,3 +141,45 @@ class WordExplainer:
 
 def _dense(values) -> np.ndarray:
     return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
+
+
+def word_shares(reasons: WordReasons, message: str, output: int = 0) -> list[tuple[str, float]]:
+    """The message split into words and the gaps between them, each word with its share of the
+    prediction in probability points (a two-word term's share split between its words; gaps 0)."""
+    import re
+
+    by_word: dict[str, float] = {}
+    for term, share in zip(reasons.terms, reasons.points[:, output], strict=True):
+        words = term.split()
+        for word in words:
+            by_word[word] = by_word.get(word, 0.0) + share / len(words)
+    counts: dict[str, int] = {}
+    tokens = re.findall(r"\w+|\W+", message)
+    for token in tokens:
+        counts[token.lower()] = counts.get(token.lower(), 0) + 1
+    # a word that appears twice carries its share once in the model: split it between the copies
+    return [
+        (
+            token,
+            by_word.get(token.lower(), 0.0) / counts[token.lower()] if token.strip() and token[0].isalnum() else 0.0,
+        )
+        for token in tokens
+    ]
+
+
+def highlighted(shares: list[tuple[str, float]], least: float = 0.005) -> str:
+    """Markdown with each word that moved the prediction by at least `least` on a coloured
+    background: red raises the chance, blue lowers it (Streamlit's own colour directives)."""
+    from core import format as fmt
+
+    parts = []
+    for token, share in shares:
+        shown = fmt.literal(token)
+        if not token.strip():
+            parts.append(" " if "\n" not in token else "  \n")
+            continue
+        if abs(share) >= least:
+            parts.append(f":{'red' if share > 0 else 'blue'}-background[{shown}]")
+        else:
+            parts.append(shown)
+    return "".join(parts)

@@ -241,6 +241,25 @@ def edited_case() -> None:
     )
     reasons = narrative.case_reasons(top.reset_index(drop=True), now.base, predicted, spec, output)
     ui.findings([reasons])
+    for c in controls:
+        if c.text and c.name in session.word_explainers(bundle) and str(edited.get(c.name) or "").strip():
+            with ui.section(f"The words of the {c.label.lower()}"):
+                from core.text import highlighted, word_shares
+
+                words = session.word_explainers(bundle)[c.name].explain(whatif.frame_for([edited], X))
+                k = now.output if spec.task == "multiclass" else 0
+                st.markdown(f"**{fmt.literal(c.label)}, word by word**")
+                st.caption(
+                    fmt.literal(
+                        f"Red words raise the chance of {output}, blue words lower it."
+                        if output
+                        else "Red words raise the predicted chance, blue words lower it."
+                    )
+                )
+                shares = word_shares(words, str(edited[c.name]), k)
+                if spec.task == "binary" and positive == 0:  # the weights speak for the other class
+                    shares = [(token, -share) for token, share in shares]
+                st.markdown(highlighted(shares))
     steps = explain.waterfall(
         top.reset_index(drop=True),
         now.base,

@@ -27,3 +27,16 @@ def test_typing_a_new_message_reroutes_the_ticket(app, tmp_path):
     box.input("   ").run()
     assert any("is empty, so the model reads nothing from it" in seen(w.value) for w in at.warning)
     assert "message" not in at.selectbox(key="scenario_feature").options
+
+
+def test_the_message_is_shown_word_by_word_with_its_pushes(app, tmp_path):
+    frame = tickets()
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
+    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
+    at.text_area(key="edit_message").input("charged twice, refund my invoice please").run()
+    assert not at.exception and not at.error
+    words = [m.value for m in at.markdown if "-background[" in m.value]
+    assert len(words) == 1
+    assert ":red-background[refund]" in words[0] and ":red-background[invoice]" in words[0]
+    assert any(seen(c.value) == "Red words raise the chance of billing, blue words lower it." for c in at.caption)

@@ -90,3 +90,20 @@ def test_the_publisher_marks_a_vectorised_column_as_text(tmp_path):
     with pytest.raises(BundleError) as caught:
         load_bundle(tmp_path / "t")
     assert caught.value.message == "bundle.yaml: `features.message.kind` must be number, category or text, not 'prose'."
+
+
+def test_word_shares_keep_the_total_of_the_message_terms():
+    from core.text import highlighted, word_shares
+
+    frame = tickets()
+    model = pipeline(TfidfVectorizer(ngram_range=(1, 2))).fit(
+        frame[["message", "channel"]], frame["intent"] == "billing"
+    )
+    explainer = WordExplainer(model, frame[["message", "channel"]], "message")
+    message = "Refund please, refund the invoice!"
+    reasons = explainer.explain(pd.DataFrame({"message": [message], "channel": ["chat"]}))
+    shares = word_shares(reasons, message)
+    assert "".join(token for token, _ in shares) == message  # every character kept, in order
+    assert sum(share for _, share in shares) == pytest.approx(reasons.points[:, 0].sum(), abs=1e-12)
+    text = highlighted(shares)
+    assert ":red-background[Refund]" in text and "\\!" in text  # punctuation shown as text, not markup
