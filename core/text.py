@@ -170,14 +170,19 @@ def word_shares(reasons: WordReasons, message: str, output: int = 0) -> list[tup
 def highlighted(shares: list[tuple[str, float]], least: float = 0.005) -> str:
     """Markdown with each word that moved the prediction by at least `least` on a coloured
     background: red raises the chance, blue lowers it (Streamlit's own colour directives)."""
+    import re
+
     from core import format as fmt
 
     parts = []
     for token, share in shares:
-        shown = fmt.literal(token)
-        if not token.strip():
-            parts.append(" " if "\n" not in token else "  \n")
+        if not token[:1].isalnum():  # the gap between words: its marks as text, its spaces kept
+            pieces = re.split(r"(\s+)", token)
+            parts.append(
+                "".join(("  \n" if "\n" in p else " ") if p.isspace() else fmt.literal(p) for p in pieces if p)
+            )
             continue
+        shown = fmt.literal(token)
         if abs(share) >= least:
             parts.append(f":{'red' if share > 0 else 'blue'}-background[{shown}]")
         else:
