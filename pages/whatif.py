@@ -95,11 +95,25 @@ def find_flip(edited: dict, decision, signature: str) -> None:
     flip = whatif.smallest_flip(
         explainer.shown, edited, X, controls, decision, spec.task, point, bundle.classes, positive
     )
-    st.session_state["_flip"] = (
-        signature,
-        whatif.flip_sentence(flip, controls, decision, spec, spec.task),
-        flip is not None,
-    )
+    sentences, found = [whatif.flip_sentence(flip, controls, decision, spec, spec.task)], flip is not None
+    words = session.word_explainers(bundle)
+    for c in controls:  # a text feature: the fewest words to take out or put in
+        if c.text and c.name in words and str(edited.get(c.name) or "").strip():
+            from core.text import fewest_words, word_flip_sentence
+
+            def decide(frame):
+                return whatif.decide(explainer.shown(frame), spec.task, point, bundle.classes, positive)[0]
+
+            row = whatif.frame_for([edited], X)
+            k = int(np.argmax(explainer.shown(row)[0])) if spec.task == "multiclass" else 0
+            sign = 1.0
+            if spec.task == "binary":  # the weights speak for classes[1]: toward the answer given, which way?
+                sign = (1.0 if decision.answer == "flag" else -1.0) * (1.0 if positive == 1 else -1.0)
+            change = fewest_words(words[c.name], row, decide, k, sign=sign)
+            outcome = whatif._decision_words(change.decision, spec, spec.task) if change else ""
+            sentences.append(word_flip_sentence(change, c.label, outcome))
+            found = found or change is not None
+    st.session_state["_flip"] = (signature, " ".join(sentences), found)
 
 
 @st.fragment

@@ -40,3 +40,20 @@ def test_the_message_is_shown_word_by_word_with_its_pushes(app, tmp_path):
     assert len(words) == 1
     assert ":red-background[refund]" in words[0] and ":red-background[invoice]" in words[0]
     assert any(seen(c.value) == "Red words raise the chance of billing, blue words lower it." for c in at.caption)
+
+
+def test_find_it_names_the_fewest_words_that_change_the_answer(app, tmp_path):
+    frame = tickets()
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
+    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
+    at.text_area(key="edit_message").input("hi, a refund for my parcel please").run()
+    at.button(key="find_flip").click().run()
+    assert not at.exception and not at.error
+    said = " ".join(seen(e.value) for e in (*at.info, *at.warning))
+    import re
+
+    assert re.search(
+        r"(Removing|Adding) the words? '[^']+'.* (from|to) the message, the model would send this ticket to \w+", said
+    )
+    assert at.info  # a change was found: said as information, not as a warning

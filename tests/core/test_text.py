@@ -107,3 +107,35 @@ def test_word_shares_keep_the_total_of_the_message_terms():
     assert sum(share for _, share in shares) == pytest.approx(reasons.points[:, 0].sum(), abs=1e-12)
     text = highlighted(shares)
     assert ":red-background[Refund]" in text and "\\!" in text  # punctuation shown as text, not markup
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_the_fewest_words_flip_the_decision_when_predicted_again(task):
+    from core.contract import OperatingPoint
+    from core.text import fewest_words, word_flip_sentence
+    from core.whatif import decide
+
+    frame = tickets()
+    target = frame["intent"] if task == "multiclass" else (frame["intent"] == "billing")
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], target)
+    classes = tuple(model.classes_.tolist())
+    explainer = WordExplainer(model, frame[["message", "channel"]], "message")
+
+    def decision(rows):
+        return decide(model.predict_proba(rows), task, OperatingPoint(0.5, 0.0), classes, 1)[0]
+
+    row = pd.DataFrame({"message": ["hi, a refund for my parcel please"], "channel": ["email"]})
+    before = decision(row)
+    k = int(np.argmax(model.predict_proba(row)[0])) if task == "multiclass" else 0
+    sign = 1.0 if task == "multiclass" or before.answer == "flag" else -1.0
+    flip = fewest_words(explainer, row, decision, k, sign=sign)
+    assert flip is not None and 1 <= len(flip.removed + flip.added) <= 3
+    again = decision(row.assign(message=flip.message))  # the change is real: predict it again
+    assert not again.same_as(before) and again.same_as(flip.decision)
+    for word in flip.removed:
+        assert word not in flip.message.lower().split()
+    sentence = word_flip_sentence(flip, "Message", "do something else")
+    assert sentence.startswith(("Removing the word", "Adding the word"))
+    assert word_flip_sentence(None, "Message", "") == (
+        "No change of up to three words in the message changes what the model does with it."
+    )
