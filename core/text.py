@@ -92,9 +92,15 @@ class WordExplainer:
         if len(self.preprocessing.steps) != 1:
             raise ValueError("word reasons need the ColumnTransformer to be the only preprocessing step")
         self.block = ct.output_indices_[name]
-        vectorizer = _vectorizer(ct.named_transformers_[name])
+        step = ct.named_transformers_[name]
+        if isinstance(step, Pipeline) and type(step.steps[-1][1]).__name__ not in VECTORIZERS:
+            raise ValueError("the text is transformed again after the vectorizer, so its columns are not words")
+        vectorizer = _vectorizer(step)
         names = getattr(vectorizer, "get_feature_names_out", None)
         self.vocabulary = np.asarray(names()) if names is not None else None
+        width = self.block.stop - self.block.start
+        if self.vocabulary is not None and len(self.vocabulary) != width:
+            raise ValueError("the vectorizer's words do not line up with the model's columns")
         sample = X.iloc[np.linspace(0, len(X) - 1, min(len(X), background_rows)).astype(int)]
         self.mean = np.asarray(_dense(self.preprocessing.transform(sample)).mean(axis=0)).ravel()
         self.coef = np.atleast_2d(self.estimator.coef_)  # (outputs, columns)

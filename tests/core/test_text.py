@@ -139,3 +139,14 @@ def test_the_fewest_words_flip_the_decision_when_predicted_again(task):
     assert word_flip_sentence(None, "Message", "") == (
         "No change of up to three words in the message changes what the model does with it."
     )
+
+
+def test_text_reduced_after_the_vectorizer_gets_no_word_reasons():
+    from sklearn.decomposition import TruncatedSVD
+
+    frame = tickets()
+    reduced = Pipeline([("tfidf", TfidfVectorizer()), ("svd", TruncatedSVD(5, random_state=0))])
+    model = pipeline(reduced).fit(frame[["message", "channel"]], frame["intent"])
+    assert text_columns(model) == {"message": "text"}  # still text, for the contract
+    with pytest.raises(ValueError, match="transformed again after the vectorizer"):
+        WordExplainer(model, frame[["message", "channel"]], "message")
