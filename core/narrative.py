@@ -152,6 +152,10 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
             if k.accuracy_acted <= 0
             else "almost never right"
             if k.accuracy_acted < 0.005
+            else "always right"
+            if k.accuracy_acted >= 1
+            else "nearly always right"
+            if k.accuracy_acted >= 0.995
             else f"right {fmt.frequency(k.accuracy_acted)} times"
         )
         if k.covered == k.acted:  # every case it acts on is one it was built for: acting is covering
@@ -576,12 +580,25 @@ def _what(spec: BundleSpec, output: str | None = None) -> str:
     return "the predicted chance"
 
 
-def drivers(table, directions: dict[str, tuple[str, str]], spec: BundleSpec, output: str | None = None) -> Finding:
-    """What the model relies on most, and which way the top features push."""
+def drivers(
+    table,
+    directions: dict[str, tuple[str, str]],
+    spec: BundleSpec,
+    output: str | None = None,
+    words: dict[str, list[str]] | None = None,
+) -> Finding:
+    """What the model relies on most, and which way the top features push; a text feature among
+    them is named with the words that matter most in it (`words`)."""
     top = table.head(3)
     names = [_lower(str(label)) for label in top["label"]]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     sentences = [f"The model relies most on {listed}."]
+    for row in top.itertuples():
+        said = (words or {}).get(row.feature)
+        if said:
+            quoted = [f"'{w}'" for w in said]
+            shown = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+            sentences.append(f"In the {_lower(row.label)}, the words that matter most are {shown}.")
     if not (spec.task == "multiclass" and output is None):  # directions only mean something for one answer
         for row in top.itertuples():
             way, detail = directions.get(row.feature, ("mixed", ""))
@@ -590,7 +607,7 @@ def drivers(table, directions: dict[str, tuple[str, str]], spec: BundleSpec, out
                     f"The higher the {_lower(row.label)}, the {'higher' if way == 'raises' else 'lower'} "
                     f"{_what(spec, output)}."
                 )
-            elif way == "category" and detail:
+            elif way == "category" and detail and row.feature not in (words or {}):
                 sentences.append(f"{_cap(_lower(row.label))} '{detail}' raises {_what(spec, output)} the most.")
     technical = "Ranked by mean absolute SHAP value on the explained sample, " + (
         "in probability points." if spec.task != "regression" else "in the target's units."

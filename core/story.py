@@ -74,7 +74,9 @@ def findings(
     if explained is not None:
         table = explain.importance(explained, labels)
         directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
-        drivers = narrative.drivers(table, directions, spec)
+        from core.text import words_for
+
+        drivers = narrative.drivers(table, directions, spec, words=words_for(bundle, bundle.X.iloc[explained.rows]))
     found = [
         narrative.executive(k, spec, drivers),
         *narrative.summary(k, spec, result.ranges),

@@ -261,3 +261,37 @@ def word_flip_sentence(flip: WordFlip | None, label: str, outcome: str) -> str:
     verb = "Removing" if flip.removed else "Adding"
     where = "from" if flip.removed else "to"
     return f"{verb} the {noun} {listed} {where} the {label.lower()}, the model would {outcome}."
+
+
+def top_words(explainer: WordExplainer, rows: pd.DataFrame, output: int | None = None, n: int = 3) -> list[str]:
+    """The terms that move the model's answer most across `rows`: mean absolute share (weight times
+    distance from the average message), for one output or, with None, summed over all."""
+    x = explainer.preprocessing.transform(rows)
+    block = x[:, explainer.block]
+    block = block.toarray() if hasattr(block, "toarray") else np.asarray(block, dtype=float)
+    centred = np.abs(block - explainer.mean[explainer.block])  # (rows, terms)
+    weights = np.abs(explainer.coef[:, explainer.block])  # (outputs, terms)
+    if output is not None and weights.shape[0] > 1:
+        weights = weights[output : output + 1]
+    strength = (centred.mean(axis=0)[None, :] * weights).sum(axis=0)
+    order = np.argsort(-strength)[:n]
+    if explainer.vocabulary is None:
+        return []
+    return [str(explainer.vocabulary[j]) for j in order if strength[j] > 0]
+
+
+def words_for(bundle, rows: pd.DataFrame | None = None, output: int | None = None) -> dict[str, list[str]]:
+    """{text feature: the words that matter most} for a bundle whose model gives exact word reasons."""
+    if bundle.model is None:
+        return {}
+    found = {}
+    sample = rows if rows is not None else bundle.X.iloc[: min(len(bundle.X), 2000)]
+    for column in text_columns(bundle.model):
+        try:
+            explainer = WordExplainer(bundle.model, bundle.X, column)
+        except ValueError:
+            continue
+        words = top_words(explainer, sample, output)
+        if words:
+            found[column] = words
+    return found

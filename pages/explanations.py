@@ -77,7 +77,11 @@ st.subheader("What the model relies on")
 with ui.section("What the model relies on"):
     table = explain.importance(result, labels, output)
     directions = {f: explain.direction(result, X, f, output) for f in table["feature"].head(3)}
-    finding = narrative.drivers(table, directions, spec, output_name)
+    from core.text import words_for
+
+    finding = narrative.drivers(
+        table, directions, spec, output_name, words=words_for(bundle, X.iloc[result.rows], output)
+    )
     ui.findings([finding])
     title = narrative.importance_title(table, spec)
     ui.chart(

@@ -30,7 +30,10 @@ def reasons():
         return None
     table = explain.importance(explained, labels)
     directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
-    return explained, table, directions, narrative.drivers(table, directions, spec)
+    from core.text import words_for
+
+    words = words_for(bundle, bundle.X.iloc[explained.rows])
+    return explained, table, directions, narrative.drivers(table, directions, spec, words=words), words
 
 
 relies_on = ui.attempt(reasons)  # the summary names the top reasons when they could be computed
@@ -42,7 +45,7 @@ st.subheader("The top three reasons behind its predictions")
 if not bundle.explainable:
     st.info(fmt.literal(bundle.unexplainable_reason), icon=":material/info:")
 elif relies_on.show("The reasons"):
-    explained, table, directions, _ = relies_on.value
+    explained, table, directions, _, words = relies_on.value
     with ui.section("The reasons"):
         for row in table.head(3).itertuples():
             way, detail = directions[row.feature]
@@ -51,6 +54,8 @@ elif relies_on.show("The reasons"):
                 "lowers": "higher values lower it",
                 "category": f"'{detail}' raises it most",
             }.get(way, "it pushes both ways")
+            if row.feature in words:
+                push = "the words that matter most are " + ", ".join(f"'{w}'" for w in words[row.feature])
             st.markdown(
                 f"**{fmt.literal(row.label)}**"
                 + fmt.literal(

@@ -57,3 +57,14 @@ def test_find_it_names_the_fewest_words_that_change_the_answer(app, tmp_path):
         r"(Removing|Adding) the words? '[^']+'.* (from|to) the message, the model would send this ticket to \w+", said
     )
     assert at.info  # a change was found: said as information, not as a warning
+
+
+def test_the_drivers_name_the_words_that_matter_most(app, tmp_path):
+    frame = tickets()
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
+    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    for page in ("pages/explanations.py", "pages/overview.py"):
+        at = app(tmp_path, bundle="router").switch_page(page).run()
+        assert not at.exception and not at.error
+        said = " ".join(seen(e.value) for e in (*at.markdown, *at.info))
+        assert "the words that matter most are '" in said, page

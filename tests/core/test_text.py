@@ -150,3 +150,15 @@ def test_text_reduced_after_the_vectorizer_gets_no_word_reasons():
     assert text_columns(model) == {"message": "text"}  # still text, for the contract
     with pytest.raises(ValueError, match="transformed again after the vectorizer"):
         WordExplainer(model, frame[["message", "channel"]], "message")
+
+
+def test_top_words_are_the_ones_each_class_listens_to():
+    from core.text import top_words
+
+    frame = tickets()
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
+    explainer = WordExplainer(model, frame[["message", "channel"]], "message")
+    billing = list(model.classes_).index("billing")
+    words = top_words(explainer, frame[["message", "channel"]], billing, n=4)
+    assert len(words) == 4
+    assert set(words) & {"refund", "charged", "twice", "invoice", "payment"}
