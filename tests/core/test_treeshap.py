@@ -80,7 +80,10 @@ def _models():
             ("HistGradientBoosting", HistGradientBoostingClassifier(categorical_features="from_dtype", max_iter=30)),
             ("LightGBM", lightgbm.LGBMClassifier(n_estimators=30, verbose=-1)),
             ("XGBoost", xgboost.XGBClassifier(n_estimators=30, enable_categorical=True)),
-            ("CatBoost", catboost.CatBoostClassifier(iterations=30, verbose=0, cat_features=cats)),
+            (
+                "CatBoost",
+                catboost.CatBoostClassifier(iterations=30, verbose=0, cat_features=cats, allow_writing_files=False),
+            ),
         ],
         {"binary": binary, "multiclass": multi},
     )
