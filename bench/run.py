@@ -144,9 +144,7 @@ def explanation_rows(root: Path) -> list[dict]:
     for bundle in [*bundles, big]:
         cache = Path(tempfile.mkdtemp())
         cold = median_ms(
-            lambda b=bundle: explain.explain(
-                b.model, b.X, b.spec.task, b.classes, b.positive_class, labels=b.y.to_numpy()
-            ),
+            lambda b=bundle: explain.explain_bundle(b),
             3,
         )
         explain.for_bundle(bundle, cache)

@@ -174,6 +174,15 @@ def _to_array(values) -> np.ndarray:
     return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
 
 
+def through_link(margin: np.ndarray, task: str) -> np.ndarray:
+    """Margins (log-odds) as the chances a classifier shows: the sigmoid of a binary model's one
+    margin, the softmax of a multiclass model's margins (along the last axis)."""
+    if task == "binary":
+        return 1 / (1 + np.exp(-margin))
+    exp = np.exp(margin - margin.max(axis=-1, keepdims=True))
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
 def _margin_matches(values, base, shown: np.ndarray, task: str, tolerance: float = 1e-4) -> bool:
     """Whether margin contributions, through the model's link, give the prediction it shows."""
     raw = base + values.sum(axis=1)
@@ -181,19 +190,13 @@ def _margin_matches(values, base, shown: np.ndarray, task: str, tolerance: float
         return raw.shape == shown.shape and bool(np.allclose(raw, shown, rtol=tolerance, atol=tolerance))
     if task == "binary" and raw.shape[1] == 1:
         shown = shown[:, 1:]
-        return bool(
-            np.allclose(1 / (1 + np.exp(-raw)), shown, atol=tolerance) or np.allclose(raw, shown, atol=tolerance)
-        )
-    if raw.shape != shown.shape:
+    elif raw.shape != shown.shape:
         return False
-    exp = np.exp(raw - raw.max(axis=1, keepdims=True))
-    return bool(
-        np.allclose(exp / exp.sum(axis=1, keepdims=True), shown, atol=tolerance)
-        or np.allclose(raw, shown, atol=tolerance)
-    )
+    linked = through_link(raw, "binary" if raw.shape[1] == 1 else "multiclass")
+    return bool(np.allclose(linked, shown, atol=tolerance) or np.allclose(raw, shown, atol=tolerance))
 
 
-def _to_output_units(values, base, shown: np.ndarray, task: str):
+def to_output_units(values, base, shown: np.ndarray, task: str):
     """Turn margin (log-odds) contributions into probability points that add up to `shown`.
 
     Where the explainer already answers in the shown units, nothing changes. Otherwise each row's
@@ -203,11 +206,8 @@ def _to_output_units(values, base, shown: np.ndarray, task: str):
     raw = base + values.sum(axis=1)
     if raw.shape == shown.shape and np.allclose(raw, shown, atol=1e-6):
         return values, base
-    if task == "binary":
-        shown_base = 1 / (1 + np.exp(-base))
-    elif task == "multiclass":
-        exp = np.exp(base - base.max())
-        shown_base = exp / exp.sum()
+    if task in ("binary", "multiclass"):
+        shown_base = through_link(base, task)
     else:  # regression: the model's own float32 arithmetic can leave a rounding error to spread
         shown_base = base
     change, margin = shown - shown_base, raw - base
@@ -352,7 +352,7 @@ class RowExplainer:
             raw, base = self._raw(self._transform(frame))
             values = np.zeros((raw.shape[0], len(self.features), raw.shape[2]))
             np.add.at(values, (slice(None), self.groups, slice(None)), raw)
-            values, base = _to_output_units(
+            values, base = to_output_units(
                 values, base, shown if raw.shape[2] == shown.shape[1] else shown[:, 1:], self.task
             )
         outputs = self.outputs
@@ -666,12 +666,29 @@ def outputs_for(bundle) -> list[str]:
     return [str(c) for c in bundle.classes]
 
 
+def _cached(bundle, cache_directory):
+    return cache_directory / f"{bundle.content_hash}.explanations.npz"
+
+
+def explain_bundle(bundle, **options) -> Explanation:
+    """`explain` for an opened bundle: its model, rows, classes and labels (`options`: size, budget...)."""
+    return explain(
+        bundle.model,
+        bundle.X,
+        bundle.spec.task,
+        bundle.classes,
+        bundle.positive_class,
+        labels=bundle.y.to_numpy(),
+        **options,
+    )
+
+
 def stored_for_bundle(bundle, cache_directory) -> Explanation | None:
     """The bundle's explanation if it was computed before (shipped with it, or in the cache) for
     the classes bundle.yaml names now: an edited positive class or class name is explained afresh."""
     shape = {"features": list(bundle.features), "n_rows": len(bundle.eval)}
     wanted = outputs_for(bundle)
-    for path in (bundle.spec.folder / BUNDLE_FILE, cache_directory / f"{bundle.content_hash}.explanations.npz"):
+    for path in (bundle.spec.folder / BUNDLE_FILE, _cached(bundle, cache_directory)):
         found = restore(path, bundle.content_hash, **shape)
         if found is not None and found.outputs == wanted:
             return found
@@ -684,19 +701,10 @@ def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
     found = stored_for_bundle(bundle, cache_directory)
     if found is not None:
         return found
-    cached = cache_directory / f"{bundle.content_hash}.explanations.npz"
     compute_count += 1
-    result = explain(
-        bundle.model,
-        bundle.X,
-        bundle.spec.task,
-        bundle.classes,
-        bundle.positive_class,
-        labels=bundle.y.to_numpy(),
-        progress=progress,
-    )
+    result = explain_bundle(bundle, progress=progress)
     try:
-        store(result, cached, bundle.content_hash)
+        store(result, _cached(bundle, cache_directory), bundle.content_hash)
     except OSError:
         pass
     return result

@@ -330,9 +330,7 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
         from core import explain
 
         try:
-            result = explain.explain(
-                bundle.model, bundle.X, task, bundle.classes, bundle.positive_class, labels=bundle.y.to_numpy()
-            )
+            result = explain.explain_bundle(bundle)
         except Exception as exc:
             raise BundleError(
                 "The bundle is valid, but its explanations could not be computed, so nothing was published.",

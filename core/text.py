@@ -121,15 +121,12 @@ class WordExplainer:
         margin = delta[:, idx].T
         absent = delta[:, inside & ~present].sum(axis=1)
         rest = delta[:, ~inside].sum(axis=1)
-        raw = base + margin.sum(axis=0) + absent + rest  # the model's margin
+        from core.explain import to_output_units
+
         shown = np.asarray(self.model.predict_proba(row), dtype=float).ravel()
-        if len(raw) == 1:  # binary: one margin speaks for the second class
-            shown_out, base_out = shown[1:], 1 / (1 + np.exp(-base))
-        else:
-            exp = np.exp(base - base.max())
-            shown_out, base_out = shown, exp / exp.sum()
-        change, moved = shown_out - base_out, raw - base
-        factor = np.where(np.abs(moved) > 1e-12, change / np.where(np.abs(moved) > 1e-12, moved, 1), 0.0)
+        shown_out = shown[1:] if len(base) == 1 else shown  # binary: one margin speaks for the second class
+        parts = np.vstack([margin, absent, rest])[None]  # (1, terms + 2, outputs): every part of the margin
+        points, base_out = to_output_units(parts, base, shown_out[None], "binary" if len(base) == 1 else "multiclass")
         return WordReasons(
             column=self.column,
             terms=terms,
@@ -137,9 +134,9 @@ class WordExplainer:
             absent_margin=absent,
             rest_margin=rest,
             base_margin=base,
-            points=margin * factor,
-            absent_points=absent * factor,
-            rest_points=rest * factor,
+            points=points[0, : len(terms)],
+            absent_points=points[0, -2],
+            rest_points=points[0, -1],
             base_points=base_out,
             shown=shown_out,
         )

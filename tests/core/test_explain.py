@@ -193,9 +193,7 @@ def test_charts_never_receive_more_than_the_stated_marks(demo_root):
     from core.bundle import load_bundle
 
     bundle = load_bundle(demo_root / "churn-gbm")
-    result = explain.explain(
-        bundle.model, bundle.X, "binary", bundle.classes, bundle.positive_class, labels=bundle.y.to_numpy()
-    )
+    result = explain.explain_bundle(bundle)
     labels = {f: bundle.spec.label(f) for f in bundle.features}
     table = explain.importance(result, labels)
     swarm = explain.beeswarm(result, bundle.X, labels)

@@ -53,15 +53,7 @@ def test_every_kind_gets_scikit_learns_numbers(kinds_root, kind, tmp_path):
 def test_contributions_add_up_to_the_prediction_shown(kinds_root, kind):
     root, bundles = kinds_root
     bundle = bundles[kind]
-    result = explain.explain(
-        bundle.model,
-        bundle.X,
-        bundle.spec.task,
-        bundle.classes,
-        bundle.positive_class,
-        labels=bundle.y.to_numpy(),
-        size=40,
-    )
+    result = explain.explain_bundle(bundle, size=40)
     assert result.additivity_error() < 1e-6
     if kind.startswith(("hgb", "lightgbm", "xgboost", "catboost")):
         assert result.method == "tree"  # exact, from the trees, categories and all
@@ -96,15 +88,7 @@ def test_calibration_holds_out_rows_and_says_so(kinds_root):
 def test_a_time_budget_cut_says_how_much_was_explained_and_survives_the_cache(kinds_root, tmp_path):
     _, bundles = kinds_root
     bundle = bundles["stacking"]  # explained by permutation: slow enough for a budget to bite
-    result = explain.explain(
-        bundle.model,
-        bundle.X,
-        "binary",
-        bundle.classes,
-        bundle.positive_class,
-        labels=bundle.y.to_numpy(),
-        time_budget=0.5,
-    )
+    result = explain.explain_bundle(bundle, time_budget=0.5)
     assert result.cut_short
     assert result.planned == len(bundle.eval) and 0 < len(result.rows) < result.planned
     assert result.additivity_error() < 1e-6
