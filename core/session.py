@@ -337,15 +337,9 @@ def row_explainer(bundle: Bundle):
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _word_explainers(key: str, _bundle: Bundle) -> dict:
-    from core.text import WordExplainer, text_columns
+    from core.text import word_explainers
 
-    found = {}
-    for column in text_columns(_bundle.model) if _bundle.model is not None else {}:
-        try:
-            found[column] = WordExplainer(_bundle.model, _bundle.X, column)
-        except ValueError:  # not a linear model over the vectorizer: no exact word reasons
-            pass
-    return found
+    return word_explainers(_bundle.model, _bundle.X)
 
 
 def word_explainers(bundle: Bundle) -> dict:

@@ -61,9 +61,13 @@ def findings(
     data: metrics.EvalSet,
     explained: explain.Explanation | None,
     point: OperatingPoint | None = None,
+    word_reasons: dict | None = None,
 ) -> list[narrative.Finding]:
     """All findings for a bundle (those that apply), in the order the pages show them; without an
-    explanation (a bundle of scores only), those about the model's reasons are left out."""
+    explanation (a bundle of scores only), those about the model's reasons are left out.
+
+    `word_reasons`: the bundle's word explainers (`core.text.word_explainers`), when the caller has
+    them cached; built here otherwise."""
     spec = bundle.spec
     point = point or spec.operating_point
     result = metrics.headline(data, point)
@@ -74,9 +78,11 @@ def findings(
     if explained is not None:
         table = explain.importance(explained, labels)
         directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
-        from core.text import words_for
+        from core.text import word_explainers, words_for
 
-        drivers = narrative.drivers(table, directions, spec, words=words_for(bundle, bundle.X.iloc[explained.rows]))
+        explainers = word_explainers(bundle.model, bundle.X) if word_reasons is None else word_reasons
+        words = words_for(explainers, bundle.X.iloc[explained.rows])
+        drivers = narrative.drivers(table, directions, spec, words=words)
     found = [
         narrative.executive(k, spec, drivers),
         *narrative.summary(k, spec, result.ranges),

@@ -277,18 +277,20 @@ def top_words(explainer: WordExplainer, rows: pd.DataFrame, output: int | None =
     return [str(explainer.vocabulary[j]) for j in order if strength[j] > 0]
 
 
-def words_for(bundle, rows: pd.DataFrame | None = None, output: int | None = None) -> dict[str, list[str]]:
-    """{text feature: the words that matter most} for a bundle whose model gives exact word reasons."""
-    if bundle.model is None:
-        return {}
+def word_explainers(model, X: pd.DataFrame) -> dict[str, WordExplainer]:
+    """{text column: its exact word-level explainer}, for each text column a linear model reads."""
     found = {}
-    sample = rows if rows is not None else bundle.X.iloc[: min(len(bundle.X), 2000)]
-    for column in text_columns(bundle.model):
+    for column in text_columns(model) if model is not None else {}:
         try:
-            explainer = WordExplainer(bundle.model, bundle.X, column)
-        except ValueError:
-            continue
-        words = top_words(explainer, sample, output)
-        if words:
-            found[column] = words
+            found[column] = WordExplainer(model, X, column)
+        except ValueError:  # not a linear model over the vectorizer: no exact word reasons
+            pass
     return found
+
+
+def words_for(
+    explainers: dict[str, WordExplainer], rows: pd.DataFrame, output: int | None = None
+) -> dict[str, list[str]]:
+    """{text feature: the words that matter most across `rows`}, from `word_explainers`."""
+    found = {column: top_words(explainer, rows, output) for column, explainer in explainers.items()}
+    return {column: words for column, words in found.items() if words}

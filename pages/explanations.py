@@ -79,9 +79,8 @@ with ui.section("What the model relies on"):
     directions = {f: explain.direction(result, X, f, output) for f in table["feature"].head(3)}
     from core.text import words_for
 
-    finding = narrative.drivers(
-        table, directions, spec, output_name, words=words_for(bundle, X.iloc[result.rows], output)
-    )
+    words = words_for(session.word_explainers(bundle), X.iloc[result.rows], output)
+    finding = narrative.drivers(table, directions, spec, output_name, words=words)
     ui.findings([finding])
     title = narrative.importance_title(table, spec)
     ui.chart(

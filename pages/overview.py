@@ -32,7 +32,7 @@ def reasons():
     directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
     from core.text import words_for
 
-    words = words_for(bundle, bundle.X.iloc[explained.rows])
+    words = words_for(session.word_explainers(bundle), bundle.X.iloc[explained.rows])
     return explained, table, directions, narrative.drivers(table, directions, spec, words=words), words
 
 

@@ -12,7 +12,14 @@ spec = bundle.spec
 point = session.current_point(bundle)
 data = session.eval_set(bundle)
 result = session.headline(bundle, point)
-story_so_far = ui.attempt(lambda: {f.code: f for f in story.findings(bundle, data, session.explanation(bundle), point)})
+story_so_far = ui.attempt(
+    lambda: {
+        f.code: f
+        for f in story.findings(
+            bundle, data, session.explanation(bundle), point, word_reasons=session.word_explainers(bundle)
+        )
+    }
+)
 found = story_so_far.value or {}
 SLIDES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
 
