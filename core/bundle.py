@@ -280,15 +280,17 @@ def load_model(spec: BundleSpec) -> tuple[Any, str]:
     return model, digest
 
 
+def read_rows(path: Path) -> pd.DataFrame:
+    """An evaluation file as a frame: parquet, else csv."""
+    return pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+
+
 def load_eval(spec: BundleSpec) -> tuple[pd.DataFrame, str]:
     """Verify and read the evaluation file. Returns the frame and its sha256."""
     path = spec.eval_path
     digest = _verify(path, spec.eval_sha256, "eval.sha256")
     try:
-        if path.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path)
+        frame = read_rows(path)
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame()
     except Exception as exc:
@@ -329,7 +331,12 @@ def model_features(model: Any, spec: BundleSpec, frame: pd.DataFrame) -> list[st
         return list(spec.model_features)
     if spec.features:
         return list(spec.features)
-    reserved = {spec.target, spec.id_column, "in_scope", *spec.segments}
+    return other_columns(frame, spec.target, spec.id_column, spec.segments)
+
+
+def other_columns(frame: pd.DataFrame, target: str, id_column: str | None, segments, also=()) -> list[str]:
+    """Every column that is not the target, the id, a segment, the in-scope mark (or `also`)."""
+    reserved = {target, id_column, "in_scope", *segments, *also}
     return [c for c in frame.columns if c not in reserved]
 
 
@@ -377,6 +384,9 @@ def _resolve_positive(spec: BundleSpec, classes: tuple, labels: pd.Series) -> An
         return classes[1]
     for candidate in classes:
         if candidate == spec.positive_class or str(candidate) == str(spec.positive_class):
+            return candidate
+    for candidate in classes:  # the name `classes:` gives it, when no label is spelled that way
+        if str(spec.class_name(candidate)) == str(spec.positive_class):
             return candidate
     seen = ", ".join(f"'{c}'" for c in sorted({str(v) for v in pd.unique(labels.dropna())})[:6])
     raise BundleError(
@@ -504,16 +514,7 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
                 "Set task to multiclass.",
                 field="task",
             )
-        positive = None
-        if spec.task == "binary":
-            names = [spec.class_name(c) for c in classes]
-            wanted = spec.positive_class
-            named = wanted is not None and str(wanted) in map(str, names) and str(wanted) not in map(str, classes)
-            positive = (
-                classes[[str(n) for n in names].index(str(wanted))]
-                if named
-                else _resolve_positive(spec, classes, labels)
-            )
+        positive = _resolve_positive(spec, classes, labels) if spec.task == "binary" else None
 
     _align_categories(model, frame, features)
     try:
@@ -606,7 +607,7 @@ def _named(spec: BundleSpec, classes: tuple, positive: Any, frame: pd.DataFrame)
     """Classes, positive class and true labels under the names `classes:` gives them."""
     named = tuple(spec.class_name(c) for c in classes)
     frame = frame.copy()
-    frame[spec.target] = frame[spec.target].map(lambda v: spec.class_name(v))
+    frame[spec.target] = frame[spec.target].map(spec.class_name)
     positive = spec.class_name(positive) if positive is not None else None
     return named, positive, frame
 
@@ -650,9 +651,8 @@ def check_predictions(spec: BundleSpec, frame: pd.DataFrame) -> tuple[list[str],
                 field="predictions",
             )
         frame[column] = values.astype(np.float64)
-    reserved = {spec.target, spec.id_column, "in_scope", *spec.segments, *scores}
-    features = list(spec.features) if spec.features else [c for c in frame.columns if c not in reserved]
-    features = [c for c in features if c in frame.columns and c not in reserved]
+    keep = set(other_columns(frame, spec.target, spec.id_column, spec.segments, also=scores))
+    features = [c for c in model_features(None, spec, frame) if c in keep]
     labels = frame[spec.target]
     if spec.task == "regression":
         if not pd.api.types.is_numeric_dtype(labels):

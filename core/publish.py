@@ -23,7 +23,7 @@ import joblib
 import pandas as pd
 import yaml
 
-from core.bundle import MANIFEST, Bundle, file_sha256, final_estimator, load_bundle
+from core.bundle import MANIFEST, Bundle, file_sha256, final_estimator, load_bundle, other_columns, read_rows
 from core.contract import EVAL_FORMATS, MODEL_FORMATS, SCHEMA, TASKS, VALUE_KEYS, BundleError, describe, humanise
 
 _VALUE_COMMENT = {
@@ -217,7 +217,7 @@ def _read_frame(evaluation: Any) -> pd.DataFrame:
     path = Path(evaluation)
     if not path.is_file():
         raise BundleError(f"The evaluation file {path} does not exist.")
-    return pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+    return read_rows(path)
 
 
 def _read_model(model: Any) -> Any:
@@ -244,8 +244,7 @@ def calibrate_on_held_out(model: Any, evaluation: Any, target: str, fields: dict
     names = getattr(model, "feature_names_in_", None)
     features = [str(n) for n in names] if names is not None else fields.get("model_features")
     if features is None:
-        reserved = {target, fields.get("id_column"), "in_scope", *(fields.get("segments") or [])}
-        features = [c for c in frame.columns if c not in reserved]
+        features = other_columns(frame, target, fields.get("id_column"), fields.get("segments") or [])
     labels = frame[target]
     counts = labels.value_counts()
     stratify = labels if counts.min() >= 2 else None
