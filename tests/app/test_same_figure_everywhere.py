@@ -94,9 +94,9 @@ def check(figures: dict[str, float], found: list[tuple[str, str]], where: str) -
 
 
 @pytest.fixture(scope="module")
-def readme_root(tmp_path_factory, small_churn_module):
+def readme_root(tmp_path_factory, small_churn):
     """A bundle published as the README's example does (segments, business values, positive class)."""
-    model, evaluation = small_churn_module
+    model, evaluation = small_churn
     root = tmp_path_factory.mktemp("readme")
     publish(
         model,
@@ -112,24 +112,6 @@ def readme_root(tmp_path_factory, small_churn_module):
         },
     )
     return root
-
-
-@pytest.fixture(scope="module")
-def small_churn_module():
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-
-    from core.demo import CHURN_CATEGORICAL, CHURN_NUMERIC, _encoder, churn_data
-
-    data = churn_data(n=600, seed=3)
-    features = CHURN_CATEGORICAL + CHURN_NUMERIC
-    model = Pipeline(
-        [
-            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
-            ("model", LogisticRegression(max_iter=500)),
-        ]
-    ).fit(data[features][:400], data["churned"][:400])
-    return model, data.iloc[400:].reset_index(drop=True)
 
 
 CASES = [("demo", "churn-gbm"), ("demo", "churn-logreg"), ("demo", "delivery-eta"), ("demo", "support-router"),

@@ -10,10 +10,15 @@ from tests.core.test_text import pipeline, tickets
 from tests.helpers import seen
 
 
-def test_typing_a_new_message_reroutes_the_ticket(app, tmp_path):
+def publish_router(root, vectorizer=None):
+    """A TF-IDF ticket router (message and channel into logistic regression), published under root."""
     frame = tickets()
-    model = pipeline(TfidfVectorizer(ngram_range=(1, 2))).fit(frame[["message", "channel"]], frame["intent"])
-    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    model = pipeline(vectorizer or TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
+    publish(model, frame, target="intent", task="multiclass", out=root / "router", subject="ticket")
+
+
+def test_typing_a_new_message_reroutes_the_ticket(app, tmp_path):
+    publish_router(tmp_path, TfidfVectorizer(ngram_range=(1, 2)))
     at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
     assert not at.exception
     box = at.text_area(key="edit_message")
@@ -30,9 +35,7 @@ def test_typing_a_new_message_reroutes_the_ticket(app, tmp_path):
 
 
 def test_the_message_is_shown_word_by_word_with_its_pushes(app, tmp_path):
-    frame = tickets()
-    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
-    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    publish_router(tmp_path)
     at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
     at.text_area(key="edit_message").input("charged twice, refund my invoice please").run()
     assert not at.exception and not at.error
@@ -43,9 +46,7 @@ def test_the_message_is_shown_word_by_word_with_its_pushes(app, tmp_path):
 
 
 def test_find_it_names_the_fewest_words_that_change_the_answer(app, tmp_path):
-    frame = tickets()
-    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
-    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    publish_router(tmp_path)
     at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
     at.text_area(key="edit_message").input("hi, a refund for my parcel please").run()
     at.button(key="find_flip").click().run()
@@ -60,9 +61,7 @@ def test_find_it_names_the_fewest_words_that_change_the_answer(app, tmp_path):
 
 
 def test_the_drivers_name_the_words_that_matter_most(app, tmp_path):
-    frame = tickets()
-    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
-    publish(model, frame, target="intent", task="multiclass", out=tmp_path / "router", subject="ticket")
+    publish_router(tmp_path)
     for page in ("pages/explanations.py", "pages/overview.py"):
         at = app(tmp_path, bundle="router").switch_page(page).run()
         assert not at.exception and not at.error

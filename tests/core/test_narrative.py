@@ -88,6 +88,18 @@ def test_headline_when_the_model_acts_on_nothing():
     )
 
 
+def delivery_spec(business: Business) -> BundleSpec:
+    """Delivery-time estimates in hours, right within an hour."""
+    return spec(
+        task="regression",
+        target="delivery_hours",
+        subject="order",
+        subjects="orders",
+        tolerance=Tolerance(absolute=1.0),
+        business=business,
+    )
+
+
 def test_headline_regression():
     data = EvalSet.regression(
         [2.0, 3.0, 4.0, 5.0],
@@ -96,13 +108,8 @@ def test_headline_regression():
         {"per_unit_error": -6.0, "abstain": -5.0},
         volume=30000,
     )
-    delivery = spec(
-        task="regression",
-        target="delivery_hours",
-        subject="order",
-        subjects="orders",
-        tolerance=Tolerance(absolute=1.0),
-        business=Business(currency="USD", volume=30000, per="month", values={"per_unit_error": -6.0, "abstain": -5.0}),
+    delivery = delivery_spec(
+        Business(currency="USD", volume=30000, per="month", values={"per_unit_error": -6.0, "abstain": -5.0})
     )
     finding = narrative.headline(kpis(data, OperatingPoint()), delivery)
     # errors .5 .2 2 0 -> 3 of 4 within an hour; value -6 * 2.7 / 4 = -4.05, +5 over people = .95 x 30,000
@@ -136,14 +143,7 @@ def test_percent_rounds_halves_up(share, shown):
 
 def test_a_count_of_zero_reads_no_cases_never_none_cases():
     data = EvalSet.regression([2.0, 3.0, 4.0, 5.0], [9.0, 9.5, 12.0, 15.0], Tolerance(absolute=1.0), {})
-    delivery = spec(
-        task="regression",
-        target="delivery_hours",
-        subject="order",
-        subjects="orders",
-        tolerance=Tolerance(absolute=1.0),
-        business=Business(currency="USD", values={}),
-    )
+    delivery = delivery_spec(Business(currency="USD", values={}))
     sentence = narrative.headline(kpis(data, OperatingPoint()), delivery).sentence
     assert sentence.startswith("The estimate is within 1 hour for no orders (0%).")
     always_wrong = EvalSet.binary(truth=[1, 0, 1, 0], p_positive=[0.1, 0.9, 0.2, 0.8], values={})
