@@ -61,8 +61,7 @@ def compute_scores(bundle: Bundle) -> Scores:
     if bundle.model is None:
         return _read_scores(bundle)
     if bundle.decides_only:
-        parts = [bundle.model.predict(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)]
-        decided = class_index(pd.Series(np.concatenate(parts)), bundle.model_classes)
+        decided = class_index(pd.Series(_in_chunks(bundle.model.predict, X)), bundle.model_classes)
         if (decided < 0).any():
             raise BundleError(
                 "The model decided on a class it does not list among its classes.",
@@ -73,10 +72,13 @@ def compute_scores(bundle: Bundle) -> Scores:
         proba[np.arange(len(X)), decided] = 1.0
         return Scores(task=bundle.spec.task, proba=proba)
     if bundle.spec.task == "regression":
-        parts = [bundle.model.predict(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)]
-        return Scores(task="regression", predicted=np.concatenate(parts).astype(np.float64))
-    parts = [bundle.model.predict_proba(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)]
-    return Scores(task=bundle.spec.task, proba=np.concatenate(parts).astype(np.float64))
+        return Scores(task="regression", predicted=_in_chunks(bundle.model.predict, X).astype(np.float64))
+    return Scores(task=bundle.spec.task, proba=_in_chunks(bundle.model.predict_proba, X).astype(np.float64))
+
+
+def _in_chunks(method, X) -> np.ndarray:
+    """`method` over every row of X, CHUNK_ROWS at a time to bound memory."""
+    return np.concatenate([method(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)])
 
 
 def _read_scores(bundle: Bundle) -> Scores:

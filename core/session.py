@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,8 +149,8 @@ def picker_names(entries: list[Entry]) -> dict[str, str]:
     """How each bundle reads in the picker, every name different: the picker tells options apart by
     what they read, so two bundles with one title (a copy, say) also show their folder names."""
     titles = {e.id: fmt.clean(e.title if e.bundle else f"⚠ {e.id} (cannot open)", limit=80) for e in entries}
-    seen = [t for t in titles.values()]
-    return {i: (t if seen.count(t) == 1 else f"{t} ({fmt.clean(i, limit=60)})") for i, t in titles.items()}
+    seen = Counter(titles.values())
+    return {i: (t if seen[t] == 1 else f"{t} ({fmt.clean(i, limit=60)})") for i, t in titles.items()}
 
 
 def bundle_notice() -> str | None:
@@ -288,7 +289,7 @@ def waiting_words(job) -> str:
     elif left < 60:
         when = f"about {max(5, round(left / 5) * 5):.0f} seconds left"
     else:
-        when = f"about {left / 60:.0f} {'minute' if round(left / 60) == 1 else 'minutes'} left"
+        when = f"about {fmt.counted(left / 60, 'minute', 'minutes')} left"
     return (
         f"Explaining the model on a sample of cases (once per model): {job.fraction:.0%} done, {when}. "
         "This page updates itself when it is done; the other pages keep working."
