@@ -324,6 +324,26 @@ def wide_many_classes(root: Path) -> Bundle:
     )
 
 
+def text_pipeline(root: Path) -> Bundle:
+    """TF-IDF on a free-text message (with the channel) into logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from tests.core.test_text import pipeline, tickets
+
+    frame = tickets(600, seed=3)
+    model = pipeline(TfidfVectorizer(ngram_range=(1, 2))).fit(
+        frame[["message", "channel"]][:400], frame["intent"][:400]
+    )
+    return publish(
+        model,
+        frame.iloc[400:].reset_index(drop=True),
+        target="intent",
+        task="multiclass",
+        out=root / "text-pipeline",
+        subject="ticket",
+    )
+
+
 KINDS: dict[str, Callable[[Path], Bundle]] = {
     "hgb-categories": hgb_categories,
     "lightgbm-categories": lightgbm_categories,
@@ -346,6 +366,7 @@ KINDS: dict[str, Callable[[Path], Bundle]] = {
     "predictions-multiclass": predictions_multiclass,
     "predictions-regression": predictions_regression,
     "wide-many-classes": wide_many_classes,
+    "text-pipeline": text_pipeline,
 }
 
 
