@@ -211,6 +211,11 @@ class BundleSpec:
         info = self.features.get(feature)
         return info.label if info else humanise(feature)
 
+    @property
+    def text_features(self) -> list[str]:
+        """The features marked `kind: text`, in the order the manifest lists them."""
+        return [name for name, info in self.features.items() if info.kind == "text"]
+
 
 class _ManifestLoader(yaml.SafeLoader):
     """PyYAML's safe loader with limits: nesting depth, expanded size, and no duplicate keys."""

@@ -4,8 +4,9 @@
 
 - churn-gbm / churn-logreg: who cancels in the next 90 days; a gradient-boosting champion and a
   logistic-regression challenger scored on the same evaluation customers.
-- support-router: which team a support ticket goes to; a third of real tickets ask for things the
-  model was never trained on, which its accuracy alone does not show.
+- support-router: which team a support ticket goes to, read from the customer's own message; a
+  third of real tickets ask for things the model was never trained on, which its accuracy alone
+  does not show.
 - delivery-eta: how many hours a parcel takes, with a one-hour tolerance.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -23,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor, HistGradientBoostingClassifier
+from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -203,91 +206,254 @@ def build_churn(root: Path, seed: int = 7) -> None:
 
 # --- support-ticket routing -----------------------------------------------------------------
 
-KEYWORDS = [
-    "refund",
-    "charge",
-    "invoice",
-    "password",
-    "login",
-    "delivery",
-    "cancel",
-    "error",
-    "address",
-    "upgrade",
-    "price",
-    "account",
-    "feature",
-]
-# Poisson rates of each keyword in a ticket, per intent (keywords not named: 0.05)
+# What customers write, per intent: templates whose {slots} are filled at random. The ten known
+# intents are what the router was trained on; the unseen ones are real traffic it was never built
+# for, written with many of the same words (order, account, card, broken, price).
 KNOWN_INTENTS = {
-    "billing_question": {"charge": 2.2, "invoice": 2.4, "price": 0.4, "account": 0.3},
-    "refund_request": {"refund": 3.0, "charge": 0.6},
-    "password_reset": {"password": 3.0, "account": 0.5},
-    "login_problem": {"login": 3.0, "error": 0.8, "account": 0.3},
-    "delivery_status": {"delivery": 3.0, "address": 0.2},
-    "cancel_subscription": {"cancel": 3.0, "account": 0.5},
-    "bug_report": {"error": 3.0, "feature": 0.6},
-    "change_address": {"address": 3.0, "account": 0.4},
-    "upgrade_plan": {"upgrade": 2.8, "price": 1.0},
-    "product_question": {"feature": 2.8, "price": 0.5},
+    "billing_question": [
+        "why was I charged {amount} on my last invoice",
+        "I don't understand the charges on my invoice this month",
+        "can you send me a copy of my invoice for {month}",
+        "my bill is higher than usual, what is the extra charge of {amount}",
+        "how do I update the card you charge every month",
+        "there is a charge I don't recognise on my statement",
+        "is VAT included in the price on my invoice",
+    ],
+    "refund_request": [
+        "I want a refund for order {order}",
+        "please refund the {product} I returned last week",
+        "I was charged twice for order {order}, please give me my money back",
+        "the {product} arrived broken, I would like a refund",
+        "still waiting on my refund for {order}, it has been two weeks",
+        "can I get my money back for the month I didn't use",
+        "refund please, the {product} is not what I ordered",
+    ],
+    "password_reset": [
+        "I forgot my password",
+        "how do I reset my password",
+        "the password reset email never arrives",
+        "need a new password, the reset link has expired",
+        "can you send me a password reset link",
+        "reset my password please, I changed my email",
+    ],
+    "login_problem": [
+        "I can't log in to my account",
+        "the app says my login is invalid but the password is right",
+        "login fails with an error on my {device}",
+        "I keep getting logged out and can't sign in again",
+        "the two factor code is not working, I cannot sign in",
+        "sign in page just spins on my {device}",
+    ],
+    "delivery_status": [
+        "where is my order {order}",
+        "my package has not arrived yet, order {order}",
+        "tracking for {order} has not updated in five days",
+        "when will my {product} be delivered",
+        "the courier says delivered but I have no parcel",
+        "is order {order} shipped yet",
+    ],
+    "cancel_subscription": [
+        "please cancel my subscription",
+        "I want to cancel my {plan_name} plan at the end of the month",
+        "how do I close my account and stop the monthly payments",
+        "cancel my membership, I no longer need it",
+        "stop my subscription from renewing",
+        "I'd like to end my plan, how do I cancel",
+    ],
+    "bug_report": [
+        "the app crashes when I open settings on my {device}",
+        "I get an error 500 when I try to save",
+        "the screen freezes after the update",
+        "export to pdf is broken since yesterday",
+        "buttons do nothing on the checkout page on my {device}",
+        "error message when uploading a photo, the app shows a blank page",
+    ],
+    "change_address": [
+        "I moved, please update my address to {street}",
+        "change the delivery address for order {order}",
+        "how do I change my shipping address",
+        "wrong address on my account, the new one is {street}",
+        "please send order {order} to {street} instead",
+    ],
+    "upgrade_plan": [
+        "I want to upgrade to the {plan_name} plan",
+        "how much is it to move from free to {plan_name}",
+        "can I upgrade my plan in the middle of the month",
+        "we need more seats, how do I upgrade",
+        "what do I get if I switch to a higher plan",
+        "upgrade our team to {plan_name} please",
+    ],
+    "product_question": [
+        "does the {product} work with my {device}",
+        "is the {product} available in blue",
+        "what is the battery life of the {product}",
+        "do you have a size guide for the {product}",
+        "can the {product} be used outdoors",
+        "what is the difference between the {product} and the {product} pro",
+    ],
 }
-# requests the router was never built for: real traffic that looks partly like known intents
 UNSEEN_INTENTS = {
-    "warranty_claim": {"refund": 1.2, "error": 1.2, "delivery": 0.4},
-    "data_privacy_request": {"account": 1.5, "cancel": 0.6},
-    "gift_card": {"charge": 1.0, "price": 0.8, "invoice": 0.3},
-    "complaint_escalation": {"refund": 0.8, "cancel": 0.8, "error": 0.6, "delivery": 0.6},
-    "accessibility_help": {"login": 0.7, "feature": 0.7},
-    "business_partnership": {"price": 0.9, "upgrade": 0.6, "invoice": 0.4},
+    "warranty_claim": [
+        "my {product} stopped working after {months} months, is it under warranty",
+        "I want to make a warranty claim for the {product}",
+        "the {product} is broken again, the warranty should cover a repair",
+        "how long is the warranty on the {product}",
+        "I need a replacement under warranty for order {order}",
+        "the {product} arrived broken and I want it repaired, not a refund",
+        "the {product} broke after a month, can you send a new one",
+    ],
+    "data_privacy_request": [
+        "please delete all the personal data you hold about me",
+        "I want a copy of my data under GDPR",
+        "remove my email from your marketing lists and delete my account data",
+        "what personal information do you store about me",
+        "I request access to my personal data",
+        "close my account and delete all my data",
+    ],
+    "gift_card": [
+        "do you sell gift cards",
+        "can I buy a voucher for my sister",
+        "my gift card code {code} is not accepted at checkout",
+        "how do I check the balance on my gift card",
+        "can I pay with a gift card and a credit card together",
+        "I was charged for a gift card that never arrived",
+    ],
+    "complaint_escalation": [
+        "this is the third time I write, I want to speak to a manager",
+        "your service is terrible and I want to file a formal complaint",
+        "nobody answers my emails, escalate this now",
+        "I am extremely unhappy with how my case was handled",
+        "I will leave a bad review unless a supervisor calls me",
+        "I want my money back and I want to talk to a manager about order {order}",
+    ],
+    "accessibility_help": [
+        "the website does not work with my screen reader",
+        "can you make the text larger, I have poor eyesight",
+        "is there a version of the app for blind users",
+        "the captcha is impossible for me to solve, I am visually impaired",
+    ],
+    "business_partnership": [
+        "we would like to sell your products in our shop, who handles partnerships",
+        "I run a company and want to discuss a wholesale price",
+        "interested in a reseller agreement for our stores",
+        "can we talk about an affiliate partnership",
+        "what price can you offer for 500 units for our business",
+    ],
 }
+# vague tickets a support lead still labelled with one of a few intents: the router's honest mistakes
+VAGUE = {
+    "I have a question about my account": [
+        "billing_question",
+        "login_problem",
+        "cancel_subscription",
+        "change_address",
+    ],
+    "need help with my order {order}": ["delivery_status", "refund_request", "change_address"],
+    "something is wrong with my payment": ["billing_question", "refund_request"],
+    "it does not work, please fix": ["bug_report", "login_problem"],
+    "I have a question about the {plan_name} plan": ["upgrade_plan", "product_question", "cancel_subscription"],
+}
+SLOTS = {
+    "amount": lambda r: f"${r.integers(5, 200)}.{r.integers(0, 100):02d}",
+    "month": lambda r: r.choice(["January", "March", "June", "September", "October", "last month"]),
+    "order": lambda r: r.choice(["#", "#", "no. ", ""]) + str(r.integers(100000, 999999)),
+    "product": lambda r: r.choice(["headphones", "blender", "desk lamp", "phone case", "coffee maker", "backpack"]),
+    "device": lambda r: r.choice(["iPhone", "Android phone", "laptop", "tablet", "Mac"]),
+    "plan_name": lambda r: r.choice(["Pro", "Business", "Plus"]),
+    "street": lambda r: f"{r.integers(1, 200)} {r.choice(['Elm Street', 'Mill Road', 'Park Lane', 'High Street'])}",
+    "months": lambda r: str(r.integers(2, 20)),
+    "code": lambda r: f"GC-{r.integers(1000, 9999)}",
+}
+GREETINGS = ["", "", "hi", "hello", "hey there", "good morning", "hi team", "dear support"]
+SIGN_OFFS = ["", "", "", "thanks", "thank you", "thx", "cheers", "regards, {name}", "please help"]
+NAMES = ["Anna", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo"]
+URGENT = ["urgent: ", "URGENT ", "asap ", "need help fast, "]
+
+
+def _typo(word: str, rng: np.random.Generator) -> str:
+    """Swap two neighbouring letters or drop one, as a hurried typist does."""
+    i = int(rng.integers(1, len(word) - 1))
+    if rng.random() < 0.5:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + word[i + 1 :]
+
+
+def message(template: str, rng: np.random.Generator) -> str:
+    """One customer's message: the template's slots filled, with greeting, sign-off, urgency and typos."""
+    text = re.sub(r"\{(\w+)\}", lambda m: str(SLOTS[m.group(1)](rng)), template)
+    words = [_typo(w, rng) if len(w) >= 5 and w.isalpha() and rng.random() < 0.04 else w for w in text.split(" ")]
+    text = " ".join(words)
+    if rng.random() < 0.1:
+        text = rng.choice(URGENT) + text
+    greeting, sign_off = rng.choice(GREETINGS), rng.choice(SIGN_OFFS).replace("{name}", rng.choice(NAMES))
+    question = text.split(" ")[0].lower() in ("how", "what", "can", "is", "do", "does", "when", "where", "why")
+    text = (
+        (f"{greeting}, " if greeting else "") + text + rng.choice(["?", "?", ""] if question else [".", "", "!", "..."])
+    )
+    text += f" {sign_off}" if sign_off else ""
+    return text.lower() if rng.random() < 0.3 else text[0].upper() + text[1:]
+
+
+def tickets(intents: dict[str, list[str]], n: int, rng: np.random.Generator, vague: float = 0.0) -> pd.DataFrame:
+    """n tickets spread evenly over the intents, a share of them vague (labelled by a support lead's best guess)."""
+    names = list(intents)
+    intent = np.array(names)[rng.integers(0, len(names), n)]
+    messages = []
+    for i, name in enumerate(intent):
+        if rng.random() < vague:
+            template = rng.choice(list(VAGUE))
+            intent[i] = rng.choice(VAGUE[template])
+        else:
+            template = rng.choice(intents[name])
+        messages.append(message(template, rng))
+    bug = np.isin(intent, ["bug_report", "login_problem"])
+    return pd.DataFrame(
+        {
+            "message": messages,
+            "channel": np.where(
+                bug & (rng.random(n) < 0.4),
+                "app",
+                rng.choice(["email", "chat", "phone", "app"], n, p=[0.4, 0.35, 0.1, 0.15]),
+            ),
+            "customer_plan": np.where(
+                (intent == "upgrade_plan") & (rng.random(n) < 0.5),
+                "free",
+                rng.choice(["free", "pro", "business"], n, p=[0.55, 0.35, 0.1]),
+            ),
+            "intent": intent,
+        }
+    )
+
+
 ROUTER_FEATURES = {
-    **{f"kw_{k}": {"label": f"Mentions of '{k}'", "unit": "mentions"} for k in KEYWORDS},
+    "message": {"label": "Message", "kind": "text"},
     "channel": {"label": "Channel"},
     "customer_plan": {"label": "Customer plan"},
-    "message_words": {"label": "Message length", "unit": "words"},
-    "has_order_number": {"label": "Quotes an order number"},
-    "previous_tickets_90d": {"label": "Earlier tickets in 90 days", "unit": "tickets"},
 }
-
-
-def tickets(intents: dict[str, dict[str, float]], n: int, rng: np.random.Generator) -> pd.DataFrame:
-    names = list(intents)
-    which = rng.integers(0, len(names), n)
-    intent = np.array(names)[which]
-    rates = np.array([[intents[i].get(k, 0.05) for k in KEYWORDS] for i in names])
-    counts = rng.poisson(rates[which])
-    frame = pd.DataFrame(counts, columns=[f"kw_{k}" for k in KEYWORDS])
-    frame["channel"] = rng.choice(["email", "chat", "phone", "app"], n, p=[0.4, 0.35, 0.1, 0.15])
-    frame["customer_plan"] = rng.choice(["free", "pro", "business"], n, p=[0.55, 0.35, 0.1])
-    frame["message_words"] = np.clip(rng.lognormal(3.8, 0.6, n), 5, 600).round()
-    order_likely = np.isin(intent, ["refund_request", "delivery_status", "change_address", "warranty_claim"])
-    frame["has_order_number"] = np.where(rng.random(n) < np.where(order_likely, 0.75, 0.1), "yes", "no")
-    frame["previous_tickets_90d"] = rng.poisson(0.6, n).astype(float)
-    frame.loc[rng.random(n) < 0.05, "previous_tickets_90d"] = np.nan
-    frame["intent"] = intent
-    return frame
 
 
 def build_router(root: Path, seed: int = 11) -> None:
     rng = np.random.default_rng(seed)
-    train = tickets(KNOWN_INTENTS, 8000, rng)
-    known = tickets(KNOWN_INTENTS, 2400, rng)
+    train = tickets(KNOWN_INTENTS, 8000, rng, vague=0.07)
+    known = tickets(KNOWN_INTENTS, 2400, rng, vague=0.07)
     unseen = tickets(UNSEEN_INTENTS, 1200, rng)
     evaluation = pd.concat([known, unseen]).sample(frac=1, random_state=seed).reset_index(drop=True)
     evaluation.insert(0, "ticket_id", [f"T-{50001 + i}" for i in range(len(evaluation))])
-    numeric = [f"kw_{k}" for k in KEYWORDS] + ["message_words", "previous_tickets_90d"]
-    categorical = ["channel", "customer_plan", "has_order_number"]
+    columns = ["message", "channel", "customer_plan"]
     model = Pipeline(
         [
-            ("encode", _encoder(categorical, numeric)),
             (
-                "model",
-                HistGradientBoostingClassifier(
-                    max_iter=120, learning_rate=0.1, max_leaf_nodes=15, early_stopping=False, random_state=seed
+                "encode",
+                ColumnTransformer(
+                    [
+                        ("message", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "message"),
+                        ("categories", OneHotEncoder(handle_unknown="ignore"), ["channel", "customer_plan"]),
+                    ]
                 ),
             ),
+            ("model", LogisticRegression(C=4.0, max_iter=2000)),
         ]
-    ).fit(train[categorical + numeric], train["intent"])
+    ).fit(train[columns], train["intent"])
     publish(
         model,
         evaluation,
@@ -296,7 +462,7 @@ def build_router(root: Path, seed: int = 11) -> None:
         target="intent",
         task="multiclass",
         title="Support ticket router",
-        version="2026.11.2",
+        version="2026.11.3",
         summary="Reads an incoming support ticket and sends it to the team for its intent, or to a person when unsure.",
         subject="ticket",
         action="route the ticket automatically",
@@ -314,7 +480,8 @@ def build_router(root: Path, seed: int = 11) -> None:
         card={
             "intended_use": "Route English support tickets to one of ten teams.",
             "not_for": "Answering customers directly, or tickets about legal or privacy matters.",
-            "training_data": "8,000 tickets from ten known intents, labelled by support leads in 2025.",
+            "training_data": "8,000 English tickets from ten known intents, labelled by support leads in 2025; "
+            "about one in eight was vague and labelled with the lead's best guess.",
             "limitations": "Tickets about anything outside the ten intents are always routed wrongly or handed to a person.",
         },
     )

@@ -458,6 +458,35 @@ def unseen_requests(table, spec: BundleSpec, top: int = 3) -> Finding | None:
     )
 
 
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def unseen_words(groups, spec: BundleSpec, top: int = 2) -> Finding | None:
+    """What people ask that the model was never trained on, in their own words: for the largest
+    groups (`core.text.unseen_groups`), two real messages and the words that set the group apart."""
+    groups = [g for g in groups if g.examples][:top]
+    if not groups:
+        return None
+    sentences = []
+    for g in groups:
+        shortest = sorted(g.examples[:3], key=len)[:2]
+        examples = _listed([f"“{fmt.clean(e, limit=90)}”" for e in shortest])  # their words, quoted as written
+        sentences.append(f"{_cap(spec.subjects)} labelled {g.label} ({fmt.count(g.n)}) say things like {examples}.")
+        if g.words:
+            telling = _listed([f"'{w}'" for w in g.words])
+            sentences.append(f"Their telling words are {telling}.")
+    return Finding(
+        "unseen_words",
+        NOTE,
+        " ".join(sentences),
+        {f"n_{i}": float(g.n) for i, g in enumerate(groups)},
+        "Examples are the messages that use most of the group's distinguishing words; distinguishing words are "
+        "those the group uses often and other messages seldom (share times log ratio).",
+    )
+
+
 def regression_errors(summary_, spec: BundleSpec) -> Finding:
     tolerance = spec.tolerance.absolute
     within = f"within {tolerance:g} {_unit(spec, tolerance)}" if tolerance is not None else "within tolerance"
@@ -618,9 +647,16 @@ def drivers(
 
 
 def case_reasons(
-    case_frame, base: float, predicted: float, spec: BundleSpec, output: str | None = None, reasons: int = 3
+    case_frame,
+    base: float,
+    predicted: float,
+    spec: BundleSpec,
+    output: str | None = None,
+    reasons: int = 3,
+    words: dict[str, list[str]] | None = None,
 ) -> Finding:
-    """One case in words: its prediction against the model's starting point, and the biggest reasons."""
+    """One case in words: its prediction against the model's starting point, and the biggest
+    reasons; a text feature is named with the words of it that pushed most (`words`), never quoted whole."""
     if spec.task == "regression":
         unit = _unit(spec, 2)
         sentences = [
@@ -634,6 +670,12 @@ def case_reasons(
         ]
     named = case_frame[case_frame["feature"] != ""].head(reasons)
     for row in named.itertuples():
+        info = spec.features.get(row.feature)
+        if info is not None and info.kind == "text":
+            said = [f"'{w}'" for w in (words or {}).get(row.feature, [])]
+            most = f", most of all {_listed(said)}" if said else ""
+            sentences.append(f"The {_lower(row.label)}: {_amount(row.contribution, spec)}{most}.")
+            continue
         sentences.append(
             f"{_cap(_lower(row.label))} is {shown_value(row.value, row.feature, spec)}: "
             f"{_amount(row.contribution, spec)}."

@@ -352,7 +352,7 @@ def word_explainers(bundle: Bundle) -> dict:
 def _controls(key: str, _bundle: Bundle):
     from core.whatif import controls
 
-    return controls(_bundle.X, _bundle.spec)
+    return controls(_bundle.X, _bundle.spec, _bundle.model)
 
 
 def controls(bundle: Bundle):

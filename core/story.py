@@ -75,6 +75,7 @@ def findings(
     own = metrics.kpis(data, spec.operating_point)
     labels = {name: spec.label(name) for name in bundle.features}
     drivers = None
+    explainers = {}
     if explained is not None:
         table = explain.importance(explained, labels)
         directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
@@ -109,20 +110,40 @@ def findings(
             found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
         if spec.task == "multiclass":
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
+            found.append(narrative.unseen_words(unseen_groups(bundle, data), spec))
     truth = truth_for_cases(bundle, explained.rows) if explained is not None else None
     for pick in ("typical", "most confident", "most surprising error") if explained is not None else ():
         position = explain.pick_case(explained, pick, truth)
         k_out = int(explained.predicted[position].argmax()) if explained.values.shape[2] > 1 else 0
         case = explain.case(explained, position, bundle.X, labels, k_out)
         output = explained.outputs[k_out] if spec.task == "multiclass" else None
+        from core.text import case_words
+
+        said = case_words(explainers, bundle.X.iloc[[explained.rows[position]]], output) if explainers else None
         found.append(
             narrative.case_reasons(
-                case, float(explained.base[k_out]), float(explained.predicted[position, k_out]), spec, output
+                case,
+                float(explained.base[k_out]),
+                float(explained.predicted[position, k_out]),
+                spec,
+                output,
+                words=said,
             )
         )
     risks = narrative.risks([f for f in found if f is not None and f.code not in ("executive", "headline")])
     found.append(narrative.decision(k, spec, point, len(risks)))
     return [f for f in found if f is not None]
+
+
+def unseen_groups(bundle: Bundle, data: metrics.EvalSet) -> list:
+    """What people asked that the model was never trained on, in the words of its first text
+    feature (`core.text.unseen_groups`); none without a text feature."""
+    from core.text import unseen_groups as groups
+
+    column = next((name for name in bundle.spec.text_features if name in bundle.eval), None)
+    if column is None or data.in_scope.all():
+        return []
+    return groups(bundle.eval[column], bundle.y.to_numpy(), ~data.in_scope)
 
 
 CONTROL_LABELS = {"threshold": "Chance needed to flag", "min_confidence": "Confidence needed to act"}

@@ -10,6 +10,7 @@ probability points they add up to the chance the app shows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,27 @@ def text_columns(model) -> dict[str, str]:
         if isinstance(columns, str) and _is_vectorizer(transformer):
             found[columns] = name
     return found
+
+
+def term_counter(model, column: str):
+    """A function giving how many of a message's terms the model's vectorizer knows (0: it reads
+    nothing from the message), or None when the model does not read `column` as text."""
+    ct = _column_transformer(model)
+    name = text_columns(model).get(column)
+    if ct is None or name is None:
+        return None
+    step = ct.named_transformers_[name]
+    if isinstance(step, Pipeline):  # the steps up to and including the vectorizer
+        last = next(i for i, (_, inner) in enumerate(step.steps) if type(inner).__name__ in VECTORIZERS)
+        step = step[: last + 1]
+
+    def count(message: str) -> int:
+        try:
+            return int(step.transform([message]).getnnz())
+        except Exception:  # a step that wants other input: no claim either way, so no warning
+            return 1
+
+    return count
 
 
 @dataclass(frozen=True)
@@ -260,21 +282,65 @@ def word_flip_sentence(flip: WordFlip | None, label: str, outcome: str) -> str:
     return f"{verb} the {noun} {listed} {where} the {label.lower()}, the model would {outcome}."
 
 
+def word_strength(explainer: WordExplainer, rows: pd.DataFrame, output: int | None = None) -> np.ndarray:
+    """How hard each vocabulary term pushes, on average over `rows`, toward an answer: toward
+    class `output`, or with None toward the answer the model gives each row. Only pushes toward
+    the answer count, and only words the messages contain, so a common word that nudges every
+    class a little ranks low and the words that make the model say what it says rank high. In the
+    model's own units (margin), per term."""
+    coef = explainer.coef[:, explainer.block]  # (outputs, terms)
+    mean = explainer.mean[explainer.block]
+    strength = np.zeros(coef.shape[1])
+    for start in range(0, len(rows), 200):  # in chunks: a large vocabulary times many rows is large
+        chunk = rows.iloc[start : start + 200]
+        values = _dense(explainer.preprocessing.transform(chunk)[:, explainer.block])
+        block = np.where(values != 0, values - mean, 0.0)  # the words a message has, not those it lacks
+        if output is not None:
+            toward = np.broadcast_to(coef[min(output, len(coef) - 1)], block.shape)
+            if len(coef) == 1 and output == 0:  # binary: the one weight speaks for the second class
+                toward = -toward
+        else:
+            answer = np.asarray(explainer.model.predict_proba(chunk)).argmax(axis=1)
+            toward = coef[answer] if len(coef) > 1 else np.where(answer[:, None] == 1, coef, -coef)
+        strength += np.clip(block * toward, 0, None).sum(axis=0)
+    return strength / max(len(rows), 1)
+
+
+def _says_something(term: str) -> bool:
+    """False for a term made only of function words ('to', 'for the'), which carry weight in a
+    model but tell a reader nothing about what it listens for."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return any(word not in ENGLISH_STOP_WORDS and not word.isdigit() for word in term.split())
+
+
+def _repeats(term: str, named: list[str]) -> bool:
+    """True when a word of `term` is already named, or is one with another ending ('card', 'cards')."""
+    words = [w for f in named for w in f.split()]
+    return any(a.startswith(b) or b.startswith(a) for a in term.split() for b in words)
+
+
+def _content(term: str) -> bool:
+    """A term made only of words that say something ('gift card', 'voucher'; not 'in reseller')."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return all(word not in ENGLISH_STOP_WORDS and not word.isdigit() for word in term.split())
+
+
 def top_words(explainer: WordExplainer, rows: pd.DataFrame, output: int | None = None, n: int = 3) -> list[str]:
-    """The terms that move the model's answer most across `rows`: mean absolute share (weight times
-    distance from the average message), for one output or, with None, summed over all."""
-    x = explainer.preprocessing.transform(rows)
-    block = x[:, explainer.block]
-    block = block.toarray() if hasattr(block, "toarray") else np.asarray(block, dtype=float)
-    centred = np.abs(block - explainer.mean[explainer.block])  # (rows, terms)
-    weights = np.abs(explainer.coef[:, explainer.block])  # (outputs, terms)
-    if output is not None and weights.shape[0] > 1:
-        weights = weights[output : output + 1]
-    strength = (centred.mean(axis=0)[None, :] * weights).sum(axis=0)
-    order = np.argsort(-strength)[:n]
+    """The terms that push hardest toward the answer across `rows` (see `word_strength`), leaving
+    out terms of function words only; a two-word term is left out when one of its words is named."""
     if explainer.vocabulary is None:
         return []
-    return [str(explainer.vocabulary[j]) for j in order if strength[j] > 0]
+    strength = word_strength(explainer, rows, output)
+    found: list[str] = []
+    for j in np.argsort(-strength, kind="stable"):
+        if len(found) == n or strength[j] <= 0:
+            break
+        term = str(explainer.vocabulary[j])
+        if _says_something(term) and not _repeats(term, found):
+            found.append(term)
+    return found
 
 
 def word_explainers(model, X: pd.DataFrame) -> dict[str, WordExplainer]:
@@ -288,9 +354,117 @@ def word_explainers(model, X: pd.DataFrame) -> dict[str, WordExplainer]:
     return found
 
 
+def output_index(explainer: WordExplainer, label) -> int:
+    """The row of the model's weights for class `label` (0 for a binary model's single row)."""
+    if explainer.coef.shape[0] == 1 or label is None:
+        return 0
+    classes = [str(c) for c in getattr(explainer.estimator, "classes_", [])]
+    return classes.index(str(label)) if str(label) in classes else 0
+
+
+def case_words(explainers: dict[str, WordExplainer], row: pd.DataFrame, label=None, n: int = 2) -> dict[str, list[str]]:
+    """{text feature: the words of this one message that pushed most, in the direction its words
+    push overall}, for the chance of class `label` (binary: the one chance)."""
+    found = {}
+    for column, explainer in explainers.items():
+        reasons = explainer.explain(row)
+        shares = reasons.points[:, output_index(explainer, label)]
+        direction = 1.0 if shares.sum() >= 0 else -1.0
+        order = np.argsort(-direction * shares, kind="stable")
+        words = [
+            reasons.terms[j]
+            for j in order
+            if direction * shares[j] > 0 and " " not in reasons.terms[j] and _says_something(reasons.terms[j])
+        ]
+        if words[:n]:
+            found[column] = words[:n]
+    return found
+
+
 def words_for(
     explainers: dict[str, WordExplainer], rows: pd.DataFrame, output: int | None = None
 ) -> dict[str, list[str]]:
     """{text feature: the words that matter most across `rows`}, from `word_explainers`."""
     found = {column: top_words(explainer, rows, output) for column, explainer in explainers.items()}
     return {column: words for column, words in found.items() if words}
+
+
+# --- what people ask that the model was never built for, in their own words ------------------
+
+
+_STOP = frozenset(
+    "the and for you your with this that have has was are can not but from our out any all hi hello hey "
+    "there thanks thank thx cheers please help dear support team good morning regards".split()
+)
+
+
+@dataclass(frozen=True)
+class UnseenGroup:
+    """The messages of one label the model was never trained on: how many, a few real ones, and
+    the words that set them apart from every other message."""
+
+    label: str
+    n: int
+    examples: list[str]
+    words: list[str]
+
+
+def _distinct_terms(group, others, vocabulary: np.ndarray, n: int) -> list[tuple[str, float]]:
+    """Terms the group's messages use often and other messages seldom: the share of group messages
+    with the term, times the log of how much likelier it is there than elsewhere."""
+    inside = np.asarray(group.mean(axis=0)).ravel()
+    outside = np.asarray(others.mean(axis=0)).ravel() if others.shape[0] else np.zeros_like(inside)
+    score = inside * np.log((inside + 0.01) / (outside + 0.01))
+    found: list[tuple[str, float]] = []
+    for j in np.argsort(-score, kind="stable"):
+        if len(found) == n or score[j] <= 0.02:
+            break
+        term = str(vocabulary[j])
+        if _content(term) and not _repeats(term, [f for f, _ in found]):
+            found.append((term, float(score[j])))
+    return found
+
+
+def unseen_groups(
+    messages: pd.Series, labels, unseen, examples: int = 5, words: int = 3, longest: int = 90
+) -> list[UnseenGroup]:
+    """Per label the model was never trained on (largest first): a few typical real messages and
+    the words that set the group apart. Typical: uses most of the group's distinguishing words,
+    short, and unlike the examples already picked."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    text = messages.fillna("").astype(str).to_numpy()
+    labels = np.asarray(labels).astype(str)
+    unseen = np.asarray(unseen, dtype=bool)
+    if not unseen.any():
+        return []
+    try:
+        counts = CountVectorizer(binary=True, ngram_range=(1, 2), min_df=2).fit(text)
+    except ValueError:  # no word appears twice anywhere: nothing sets any group apart
+        return []
+    present = counts.transform(text).tocsc().astype(bool)
+    vocabulary = counts.get_feature_names_out()
+    found = []
+    names, sizes = np.unique(labels[unseen], return_counts=True)
+    for label, size in sorted(zip(names, sizes, strict=True), key=lambda p: (-p[1], p[0])):
+        inside = unseen & (labels == label)
+        group, others = present[inside], present[~inside]
+        terms = _distinct_terms(group, others, vocabulary, 10)
+        weights = {term: score for term, score in terms}
+        candidates = []
+        for message in dict.fromkeys(" ".join(m.split()) for m in text[inside]):
+            lowered = f" {re.sub(r'[^a-z0-9 ]', ' ', message.lower())} "
+            fit = sum(w for term, w in weights.items() if f" {term} " in lowered)
+            candidates.append((-fit, len(message) > longest, len(message), message))
+        picked: list[str] = []
+        seen: list[set[str]] = []
+        for _, _, _, message in sorted(candidates):
+            key = {w for w in re.findall(r"[a-z]{3,}", message.lower()) if w not in _STOP}
+            if any(len(key & other) >= 0.5 * min(len(key), len(other)) for other in seen):
+                continue  # much the same words as an example already picked: not a new example
+            seen.append(key)
+            picked.append(message if len(message) <= longest else message[: longest - 1].rstrip() + "…")
+            if len(picked) == examples:
+                break
+        found.append(UnseenGroup(str(label), int(size), picked, [term for term, _ in terms[:words]]))
+    return found

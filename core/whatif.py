@@ -42,6 +42,7 @@ class Control:
     grid: tuple = ()
     spread: float = 1.0
     text: bool = False  # free text (kind: text): typed, never picked from whole messages seen
+    known_terms: object = field(default=None, compare=False)  # text: message -> how many terms the model knows
 
     @property
     def bound(self) -> float:
@@ -70,7 +71,10 @@ def number(value, control: Control) -> float | None:
     return result
 
 
-def controls(X: pd.DataFrame, spec: BundleSpec) -> list[Control]:
+def controls(X: pd.DataFrame, spec: BundleSpec, model=None) -> list[Control]:
+    """One control per feature; with the model, a text control can tell a message with no word it knows."""
+    from core.text import term_counter
+
     found = []
     for name in X.columns:
         column = X[name]
@@ -78,7 +82,8 @@ def controls(X: pd.DataFrame, spec: BundleSpec) -> list[Control]:
         label, unit = spec.label(name), info.unit if info else None
         actionable = info.actionable if info else True
         if info is not None and info.kind == "text":  # typed; the flip search does not rewrite messages
-            found.append(Control(name, label, False, unit, False, text=True))
+            counter = term_counter(model, name) if model is not None else None
+            found.append(Control(name, label, False, unit, False, text=True, known_terms=counter))
         elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
             seen = column.dropna().astype(float)
             whole = bool(np.all(np.equal(np.mod(seen, 1), 0)))
@@ -105,6 +110,11 @@ def warnings_for(case: dict, controls_: list[Control]) -> list[str]:
         if c.text:  # new text is what text is for: only an empty message is worth a word
             if value is None or not str(value).strip():
                 notes.append(f"The {c.label.lower()} is empty, so the model reads nothing from it.")
+            elif c.known_terms is not None and c.known_terms(str(value)) == 0:
+                notes.append(
+                    f"None of the words in the {c.label.lower()} are ones the model learned, "
+                    "so it reads nothing from them and answers from the other features alone."
+                )
             continue
         if value is None or (isinstance(value, float) and math.isnan(value)):
             continue
@@ -126,11 +136,15 @@ def warnings_for(case: dict, controls_: list[Control]) -> list[str]:
     return notes
 
 
-def frame_for(cases: list[dict], X: pd.DataFrame) -> pd.DataFrame:
-    """Cases as a frame with the evaluation data's columns and types (bad numbers become unknown)."""
+def frame_for(cases: list[dict], X: pd.DataFrame, controls_: list[Control] = ()) -> pd.DataFrame:
+    """Cases as a frame with the evaluation data's columns and types (bad numbers become unknown,
+    missing text an empty message: a vectorizer reads no words from it rather than failing)."""
     frame = pd.DataFrame(cases, columns=list(X.columns))
+    text = {c.name for c in controls_ if c.text}
     for name in X.columns:
-        if pd.api.types.is_numeric_dtype(X[name]) and not pd.api.types.is_bool_dtype(X[name]):
+        if name in text:
+            frame[name] = frame[name].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+        elif pd.api.types.is_numeric_dtype(X[name]) and not pd.api.types.is_bool_dtype(X[name]):
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
         else:
             frame[name] = frame[name].astype(X[name].dtype) if frame[name].notna().all() else frame[name].astype(object)
@@ -189,7 +203,7 @@ def assess(
     explainer, case: dict, X: pd.DataFrame, point: OperatingPoint, controls_: list[Control], positive_index: int = 1
 ) -> Assessment:
     """One prediction and one row of contributions for an edited case."""
-    frame = frame_for([case], X)
+    frame = frame_for([case], X, controls_)
     values, base, shown_out, outputs = explainer.explain(frame)  # one prediction, one row of contributions
     full = explainer.last_shown
     decision = decide(full, explainer.task, point, explainer.classes, positive_index)[0]
@@ -265,7 +279,7 @@ def smallest_flip(
             for name, _, after in changes:
                 edited[name] = after
             cases.append(edited)
-        shown = model_predict(frame_for(cases, X))
+        shown = model_predict(frame_for(cases, X, controls_))
         return decide(shown, task, point, classes, positive_index), shown
 
     decisions, shown = evaluate([(s,) for s in singles])

@@ -104,7 +104,7 @@ def find_flip(edited: dict, decision, signature: str) -> None:
             def decide(frame):
                 return whatif.decide(explainer.shown(frame), spec.task, point, bundle.classes, positive)[0]
 
-            row = whatif.frame_for([edited], X)
+            row = whatif.frame_for([edited], X, controls)
             k = int(np.argmax(explainer.shown(row)[0])) if spec.task == "multiclass" else 0
             sign = 1.0
             if spec.task == "binary":  # the weights speak for classes[1]: toward the answer given, which way?
@@ -260,7 +260,7 @@ def edited_case() -> None:
             with ui.section(f"The words of the {c.label.lower()}"):
                 from core.text import highlighted, word_shares
 
-                words = session.word_explainers(bundle)[c.name].explain(whatif.frame_for([edited], X))
+                words = session.word_explainers(bundle)[c.name].explain(whatif.frame_for([edited], X, controls))
                 k = now.output if spec.task == "multiclass" else 0
                 st.markdown(f"**{fmt.literal(c.label)}, word by word**")
                 st.caption(

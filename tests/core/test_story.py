@@ -92,6 +92,7 @@ def numbers_in(sentence: str, context: dict) -> list[str]:
         if fixed:
             text = text.replace(fixed, " ").replace(fixed[:1].lower() + fixed[1:], " ")
     text = re.sub(r"'[^']*'", " ", text)  # quoted feature values
+    text = re.sub(r"“[^”]*”", " ", text)  # people's own messages, quoted as written
     return [m.rstrip(",.") for m in NUMBER.findall(text)]
 
 

@@ -35,8 +35,17 @@ def test_controls_describe_the_data(demo_root):
     assert by_name["contract"].actionable and not by_name["age"].actionable
 
 
-def test_found_flips_really_flip_and_never_touch_what_cannot_change(setup):
-    bundle, explainer, controls, positive = setup
+@pytest.fixture(scope="module", params=["churn-gbm", "churn-logreg"])
+def flippable(request, demo_root):
+    """Models whose features the flip search may change (the router's message is changed word by word instead)."""
+    bundle = load_bundle(demo_root / request.param)
+    explainer = RowExplainer(bundle.model, bundle.X, bundle.spec.task, bundle.classes, bundle.positive_class)
+    positive = bundle.classes.index(bundle.positive_class)
+    return bundle, explainer, whatif.controls(bundle.X, bundle.spec), positive
+
+
+def test_found_flips_really_flip_and_never_touch_what_cannot_change(flippable):
+    bundle, explainer, controls, positive = flippable
     point = bundle.spec.operating_point
     frozen = {c.name for c in controls if not c.actionable}
     found = 0
@@ -154,6 +163,8 @@ def odd_values(control: whatif.Control):
             st.integers(-(10**6), 10**6),
             st.sampled_from(["twelve", "", "1e3"]),
         )
+    if control.text:  # any text at all: emoji, control characters, nothing, a novel
+        return st.one_of(st.text(max_size=200), st.none(), st.just("refund " * 500))
     return st.one_of(st.sampled_from(list(control.options)), st.text(max_size=12), st.none())
 
 
