@@ -83,6 +83,9 @@ def shown_value(value, feature: str, spec: BundleSpec) -> str:
     """A feature's value with its unit: '21.6 km', '3 calls', 'month-to-month'."""
     if value is None or (isinstance(value, float) and value != value) or str(value) == "<NA>":
         return "unknown"
+    info = spec.features.get(feature)
+    if info is not None and info.kind == "text":  # a message: its start, quoted
+        return f"“{fmt.clean(' '.join(str(value).split()), limit=28)}”"
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
         info = spec.features.get(feature)

@@ -100,6 +100,21 @@ def build(
                 ),
             )
         )
+    groups = story.unseen_groups(bundle, data) if spec.task == "multiclass" else []
+    if groups:  # what people asked that it was never trained on, in their own words
+        tables.append(
+            (
+                "Never trained on, in their own words",
+                pd.DataFrame(
+                    {
+                        "Request": [g.label for g in groups],
+                        spec.subjects.capitalize(): [fmt.count(g.n) for g in groups],
+                        "Telling words": [", ".join(g.words) for g in groups],
+                        "What they wrote": [" · ".join(f"“{e}”" for e in g.examples[:3]) for g in groups],
+                    }
+                ),
+            )
+        )
     weak = [f.sentence for f in found if f.code == "weakest_segment"]
     facts = card.facts(
         spec,

@@ -349,6 +349,18 @@ def word_explainers(bundle: Bundle) -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
+def _unseen_groups(key: str, _bundle: Bundle) -> list:
+    from core import story
+
+    return story.unseen_groups(_bundle, eval_set(_bundle))
+
+
+def unseen_groups(bundle: Bundle) -> list:
+    """What people asked that the model was never trained on, in their own words (cached)."""
+    return _unseen_groups(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _controls(key: str, _bundle: Bundle):
     from core.whatif import controls
 

@@ -128,6 +128,30 @@ class WordExplainer:
         self.coef = np.atleast_2d(self.estimator.coef_)  # (outputs, columns)
         self.intercept = np.atleast_1d(self.estimator.intercept_)
 
+    exact = True
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in getattr(self.estimator, "classes_", [])]
+
+    def term_strength(self, rows: pd.DataFrame, output: int | None = None) -> dict[str, float]:
+        """{term: how hard it pushes toward the answer, on average over rows} (see `word_strength`)."""
+        if self.vocabulary is None:
+            return {}
+        strength = word_strength(self, rows, output)
+        return {str(self.vocabulary[j]): float(strength[j]) for j in np.flatnonzero(strength > 0)}
+
+    def words_toward(self, target: int, current: int, n: int) -> list[str]:
+        """Single words whose weights favour class `target` over class `current` most."""
+        if self.vocabulary is None:
+            return []
+        block = self.coef[:, self.block]
+        if len(block) == 1:  # binary: one weight row, for the second class
+            lift = block[0] if target == 1 else -block[0]
+        else:
+            lift = block[target] - block[current]
+        return [str(self.vocabulary[j]) for j in np.argsort(-lift) if " " not in self.vocabulary[j]][:n]
+
     def explain(self, row: pd.DataFrame) -> WordReasons:
         """Reasons for one row (a one-row frame)."""
         x = _dense(self.preprocessing.transform(row)).ravel()
@@ -164,6 +188,100 @@ class WordExplainer:
         )
 
 
+class MaskedWordExplainer:
+    """Word reasons for any other model that reads a text column: SHAP's text masker hides words
+    of the message (the other features held at the row's own values) and its Partition explainer
+    shares the change out word by word. The shares add up exactly, with the chance for the message
+    with every word hidden, to the chance the app shows; each word's part is an estimate made
+    within `max_evals` predictions per message."""
+
+    exact = False
+
+    def __init__(self, model, X: pd.DataFrame, column: str, max_evals: int = 300, seconds: float = 3.0):
+        if column not in text_columns(model):
+            raise ValueError(f"the model does not read '{column}' as text")
+        self.model, self.column, self.X = model, column, X
+        self.max_evals, self.seconds = max_evals, seconds
+        self.probabilities = hasattr(model, "predict_proba")
+        self._strength: dict = {}
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in getattr(self.model, "classes_", [])]
+
+    def _predict(self, row: pd.DataFrame):
+        def predict(messages) -> np.ndarray:
+            frame = pd.concat([row] * len(messages), ignore_index=True)
+            frame[self.column] = [str(m) for m in messages]
+            if not self.probabilities:
+                return np.asarray(self.model.predict(frame), dtype=float).reshape(-1, 1)
+            proba = np.asarray(self.model.predict_proba(frame), dtype=float)
+            return proba[:, 1:] if proba.shape[1] == 2 else proba  # binary: the chance of the second class
+
+        return predict
+
+    def explain(self, row: pd.DataFrame) -> WordReasons:
+        """Reasons for one row (a one-row frame)."""
+        import shap
+
+        value = row[self.column].iloc[0]
+        message = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        predict = self._predict(row.reset_index(drop=True))
+        shown = predict([message])[0]
+        zero = np.zeros_like(shown)
+        if not re.search(r"\w", message):  # no word to share anything out to
+            empty = np.zeros((0, len(shown)))
+            return WordReasons(self.column, [], empty, zero, zero, shown, empty, zero, zero, shown, shown)
+        explainer = shap.explainers.Partition(predict, shap.maskers.Text(r"\W+", mask_token=" "))
+        result = explainer([message], max_evals=self.max_evals, batch_size=self.max_evals, silent=True)
+        tokens = [re.sub(r"\W+", " ", str(token)).strip().lower() for token in result.data[0]]
+        values = np.asarray(result.values[0], dtype=float).reshape(len(tokens), -1)
+        words = np.array([bool(token) for token in tokens], dtype=bool)
+        terms = [token for token in tokens if token]
+        points, rest = values[words], values[~words].sum(axis=0)  # rest: the marks between words, if any
+        base = np.asarray(result.base_values[0], dtype=float).reshape(-1)
+        return WordReasons(self.column, terms, points, zero, rest, base, points, zero, rest, base, shown)
+
+    def sample(self, rows: pd.DataFrame) -> list[WordReasons]:
+        """Word reasons for as many of `rows` as `seconds` allows (at least five), in a fixed
+        random order; kept, so every class's words come from the same messages."""
+        import time
+
+        key = (len(rows), tuple(rows.index[:50]), tuple(rows.index[-50:]))
+        if key not in self._strength:
+            found, started = [], time.perf_counter()
+            for i in np.random.default_rng(0).permutation(len(rows)):
+                if len(found) >= 5 and time.perf_counter() - started > self.seconds:
+                    break
+                found.append(self.explain(rows.iloc[[i]]))
+            self._strength[key] = found
+        return self._strength[key]
+
+    def term_strength(self, rows: pd.DataFrame, output: int | None = None) -> dict[str, float]:
+        """{word: how hard it pushes toward the answer, on average over the `sample` of rows}:
+        toward class `output`, or each row's own answer."""
+        binary = self.probabilities and len(self.classes) == 2
+        reasons_ = self.sample(rows)
+        totals: dict[str, float] = {}
+        for reasons in reasons_:
+            if output is not None:
+                k, sign = (0, -1.0 if output == 0 else 1.0) if binary else (min(output, len(reasons.shown) - 1), 1.0)
+            elif binary:
+                k, sign = 0, (1.0 if reasons.shown[0] >= 0.5 else -1.0)
+            else:
+                k, sign = int(np.argmax(reasons.shown)), 1.0
+            for term, share in zip(reasons.terms, reasons.points[:, k], strict=True):
+                if sign * share > 0:
+                    totals[term] = totals.get(term, 0.0) + sign * share
+        return {term: total / max(len(reasons_), 1) for term, total in totals.items()}
+
+    def words_toward(self, target: int, current: int, n: int) -> list[str]:
+        """Words that push most toward class `target`, over a sample of the evaluation messages."""
+        sample = self.X.iloc[np.linspace(0, len(self.X) - 1, min(len(self.X), 200)).astype(int)]
+        strength = self.term_strength(sample, target)
+        return sorted(strength, key=lambda term: -strength[term])[:n]
+
+
 def _dense(values) -> np.ndarray:
     return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
 
@@ -193,12 +311,16 @@ def word_shares(reasons: WordReasons, message: str, output: int = 0) -> list[tup
 
 
 def highlighted(shares: list[tuple[str, float]], least: float = 0.005) -> str:
-    """Markdown with each word that moved the prediction by at least `least` on a coloured
-    background: red raises the chance, blue lowers it (Streamlit's own colour directives)."""
+    """Markdown with the words that moved the prediction in colour, red raising the chance and
+    blue lowering it (Streamlit's own colour directives): on a coloured background the words that
+    moved it by at least a third as much as the strongest word, in coloured letters those that
+    moved it by a tenth as much; never a word that moved it by less than `least`."""
     import re
 
     from core import format as fmt
 
+    strongest = max((abs(share) for _, share in shares), default=0.0)
+    strong, mild = max(least, strongest / 3), max(least, strongest / 10)
     parts = []
     for token, share in shares:
         if not token[:1].isalnum():  # the gap between words: its marks as text, its spaces kept
@@ -208,11 +330,38 @@ def highlighted(shares: list[tuple[str, float]], least: float = 0.005) -> str:
             )
             continue
         shown = fmt.literal(token)
-        if abs(share) >= least:
-            parts.append(f":{'red' if share > 0 else 'blue'}-background[{shown}]")
+        colour = "red" if share > 0 else "blue"
+        if abs(share) >= strong:
+            parts.append(f":{colour}-background[{shown}]")
+        elif abs(share) >= mild:
+            parts.append(f":{colour}[{shown}]")
         else:
             parts.append(shown)
     return "".join(parts)
+
+
+def word_steps(reasons: WordReasons, output: int = 0, top: int = 8, sign: float = 1.0) -> tuple[float, pd.DataFrame]:
+    """(starting point, steps) for a waterfall of one message's words: the chance without the
+    message's words' shares, then the `top` words by size (a word used twice, once), then the rest
+    together; the steps end at the chance shown. `sign` -1 turns a binary chance into the other class's."""
+    shares: dict[str, float] = {}
+    for term, share in zip(reasons.terms, reasons.points[:, output], strict=True):
+        shares[term] = shares.get(term, 0.0) + sign * float(share)
+    ordered = sorted(shares, key=lambda term: -abs(shares[term]))
+    shown = float(reasons.shown[output]) if sign > 0 else 1.0 - float(reasons.shown[output])
+    start = shown - sum(shares.values())
+    rows = [{"feature": "", "label": f"'{term}'", "value": "", "contribution": shares[term]} for term in ordered[:top]]
+    if len(ordered) > top:
+        rest = ordered[top:]
+        rows.append(
+            {
+                "feature": "",
+                "label": f"{len(rest)} other words",
+                "value": "",
+                "contribution": sum(shares[t] for t in rest),
+            }
+        )
+    return start, pd.DataFrame(rows, columns=["feature", "label", "value", "contribution"])
 
 
 @dataclass(frozen=True)
@@ -232,7 +381,7 @@ def _without(message: str, word: str) -> str:
 
 
 def fewest_words(
-    explainer: WordExplainer, row: pd.DataFrame, decide, output: int, most: int = 3, sign: float = 1.0
+    explainer, row: pd.DataFrame, decide, output: int, most: int = 3, sign: float = 1.0
 ) -> WordFlip | None:
     """Remove, one at a time, the words that push hardest toward the current answer; failing that,
     add the words that favour the runner-up most. Every candidate is checked by predicting again
@@ -251,15 +400,13 @@ def fewest_words(
         after = decide(changed)
         if not after.same_as(before):
             return WordFlip(tuple(removed), (), edited, after)
-    if explainer.vocabulary is None or explainer.coef.shape[0] < 2:
-        return None
     proba = reasons.shown
-    runner = int(np.argsort(-proba)[1]) if len(proba) > 1 else None
-    if runner is None:
-        return None
-    block = explainer.coef[:, explainer.block]
-    lift = block[runner] - block[output]
-    candidates = [explainer.vocabulary[j] for j in np.argsort(-lift) if " " not in explainer.vocabulary[j]][:most]
+    if len(proba) > 1:
+        runner = int(np.argsort(-proba)[1])
+    else:  # binary: the one chance speaks for the second class; the runner-up is the other one
+        runner = 0 if sign > 0 else 1
+        output = 1 - runner
+    candidates = explainer.words_toward(runner, output, most)
     edited, added = message, []
     for word in candidates:
         edited, added = f"{edited} {word}".strip(), [*added, str(word)]
@@ -327,38 +474,36 @@ def _content(term: str) -> bool:
     return all(word not in ENGLISH_STOP_WORDS and not word.isdigit() for word in term.split())
 
 
-def top_words(explainer: WordExplainer, rows: pd.DataFrame, output: int | None = None, n: int = 3) -> list[str]:
-    """The terms that push hardest toward the answer across `rows` (see `word_strength`), leaving
-    out terms of function words only; a two-word term is left out when one of its words is named."""
-    if explainer.vocabulary is None:
-        return []
-    strength = word_strength(explainer, rows, output)
+def top_words(explainer, rows: pd.DataFrame, output: int | None = None, n: int = 3) -> list[str]:
+    """The terms that push hardest toward the answer across `rows` (`term_strength`), leaving
+    out terms of function words only, and a term whose word is already named."""
+    strength = explainer.term_strength(rows, output)
     found: list[str] = []
-    for j in np.argsort(-strength, kind="stable"):
-        if len(found) == n or strength[j] <= 0:
+    for term in sorted(strength, key=lambda term: (-strength[term], term)):
+        if len(found) == n:
             break
-        term = str(explainer.vocabulary[j])
         if _says_something(term) and not _repeats(term, found):
             found.append(term)
     return found
 
 
-def word_explainers(model, X: pd.DataFrame) -> dict[str, WordExplainer]:
-    """{text column: its exact word-level explainer}, for each text column a linear model reads."""
+def word_explainers(model, X: pd.DataFrame) -> dict:
+    """{text column: its word-level explainer}: exact for a linear model over the vectorizer,
+    SHAP's text masker for any other model that reads the column as text."""
     found = {}
     for column in text_columns(model) if model is not None else {}:
         try:
             found[column] = WordExplainer(model, X, column)
-        except ValueError:  # not a linear model over the vectorizer: no exact word reasons
-            pass
+        except ValueError:  # not a linear model over the vectorizer: words masked out instead
+            found[column] = MaskedWordExplainer(model, X, column)
     return found
 
 
-def output_index(explainer: WordExplainer, label) -> int:
-    """The row of the model's weights for class `label` (0 for a binary model's single row)."""
-    if explainer.coef.shape[0] == 1 or label is None:
+def output_index(explainer, label) -> int:
+    """The column of word reasons for class `label` (0 for a binary model's single chance)."""
+    classes = explainer.classes
+    if label is None or len(classes) <= 2:
         return 0
-    classes = [str(c) for c in getattr(explainer.estimator, "classes_", [])]
     return classes.index(str(label)) if str(label) in classes else 0
 
 
@@ -379,6 +524,11 @@ def case_words(explainers: dict[str, WordExplainer], row: pd.DataFrame, label=No
         if words[:n]:
             found[column] = words[:n]
     return found
+
+
+def class_words(explainer, rows: pd.DataFrame, n: int = 4) -> dict[str, list[str]]:
+    """{class: the words that push hardest toward it across `rows`}, for every class the model knows."""
+    return {label: top_words(explainer, rows, k, n) for k, label in enumerate(explainer.classes)}
 
 
 def words_for(

@@ -371,3 +371,44 @@ def unseen_frame(table: pd.DataFrame, spec: BundleSpec) -> tuple[pd.DataFrame]:
             }
         ),
     )
+
+
+def unseen_group(group, spec: BundleSpec) -> None:
+    """One request the model was never trained on: its telling words and real messages, as written."""
+    words = ", ".join(f"**{fmt.literal(w)}**" for w in group.words)
+    with st.expander(fmt.literal(f"{group.label} · {fmt.counted(group.n, spec.subject, spec.subjects)}")):
+        if words:
+            st.markdown(f"Telling words: {words}")
+        st.markdown("\n".join(f"- “{fmt.literal(message, limit=120)}”" for message in group.examples))
+
+
+def message_words(explainer, row: pd.DataFrame, label: str, spec: BundleSpec, output: int, name, flip: bool) -> None:
+    """One message word by word: each word on a red (raises) or blue (lowers) background, and the
+    words that moved the chance most as a waterfall from the chance without them. `output` is the
+    column of the word reasons; `flip` turns a binary model's second-class chance into the
+    positive class's (when the positive class is the first)."""
+    from core import charts, explain, narrative
+    from core.text import highlighted, word_shares, word_steps
+
+    reasons = explainer.explain(row)
+    message = str(row[explainer.column].iloc[0])
+    sign = -1.0 if flip else 1.0
+    shares = [(token, sign * share) for token, share in word_shares(reasons, message, output)]
+    what = narrative._what(spec, name)
+    how = "exact" if explainer.exact else "estimated by hiding words and predicting again"
+    st.markdown(f"**{fmt.literal(label)}, word by word**")
+    st.caption(
+        fmt.literal(
+            f"Red words raise {what}, blue words lower it ({how}); the strongest stand on a coloured background."
+        )
+    )
+    st.markdown(highlighted(shares) or "_(no words)_")
+    start, steps = word_steps(reasons, output, sign=sign)
+    if steps.empty:
+        return
+    shown = float(reasons.shown[output]) if not flip else 1.0 - float(reasons.shown[output])
+    bounded = spec.task != "regression"
+    title = f"The words that moved {what} most"
+    frame = explain.waterfall(steps, start, shown, "Without its words", f"This {spec.subject}", bounded=bounded)
+    unit = "Predicted chance" if bounded else f"Estimate ({narrative.target_unit(spec)})"
+    chart(charts.waterfall(frame, unit, bounded, title), title)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -344,7 +345,7 @@ def _pressure(shown, task, original: Decision, classes, positive_index, point) -
 @dataclass(frozen=True)
 class Rule:
     feature: str
-    action: str  # "set", "shift" or "scale"
+    action: str  # "set", "shift" or "scale"; for text, "remove word" or "add word"
     value: object
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -364,8 +365,16 @@ class Rule:
             changed[self.feature] = column + float(self.value)
         elif self.action == "scale":
             changed[self.feature] = column * float(self.value)
+        elif self.action == "remove word":  # text: the word taken out wherever it stands, in any case
+            pattern = re.compile(rf"(?i)\b{re.escape(str(self.value).strip())}\b")
+            changed[self.feature] = column.fillna("").astype(str).map(lambda m: " ".join(pattern.sub("", m).split()))
+        elif self.action == "add word":  # text: the word put at the end of every message
+            word = str(self.value).strip()
+            changed[self.feature] = column.fillna("").astype(str).map(lambda m: f"{m} {word}".strip())
         else:
-            raise ValueError(f"a scenario rule sets, shifts or scales a feature, not '{self.action}'")
+            raise ValueError(
+                f"a scenario rule sets, shifts or scales a feature, or removes or adds a word, not '{self.action}'"
+            )
         return changed
 
 
@@ -381,6 +390,7 @@ class ScenarioResult:
     mean_after: float | None = None
     events_before: float | None = None  # binary: how many of the rows the model expects to have the event
     events_after: float | None = None
+    touched: int | None = None  # how many of the rows the rule changes at all
 
 
 def expected_value(shown: np.ndarray, decisions: list[Decision], task: str, values: dict, positive_index: int = 1):
@@ -416,8 +426,11 @@ def scenario(
 ) -> ScenarioResult:
     """Apply one rule to the rows in `mask` and compare the model's decisions before and after."""
     rows = X[mask]
+    changed = rule.apply(rows)
     before_shown = model_predict(rows)
-    after_shown = model_predict(rule.apply(rows))
+    after_shown = model_predict(changed)
+    old, new = rows[rule.feature].astype(str).to_numpy(), changed[rule.feature].astype(str).to_numpy()
+    touched = int((old != new).sum())
     before = decide(before_shown, task, point, classes, positive_index)
     after = decide(after_shown, task, point, classes, positive_index)
 
@@ -441,6 +454,7 @@ def scenario(
         value_after=None if ev_after is None else float(ev_after.sum() * scale),
         events_before=float(before_shown[:, positive_index].sum()) if task == "binary" else None,
         events_after=float(after_shown[:, positive_index].sum()) if task == "binary" else None,
+        touched=touched,
     )
     if task == "regression":
         return ScenarioResult(
@@ -452,6 +466,7 @@ def scenario(
             None,
             float(np.mean(before_shown)),
             float(np.mean(after_shown)),
+            touched=touched,
         )
     return result
 
@@ -576,7 +591,11 @@ def scenario_sentence(result: ScenarioResult, rule: Rule, control: Control, spec
         "set": f"Setting {label} to {_value_words(rule.value, control)}",
         "shift": f"Changing {label} by {_float(rule.value) or 0:+g}{' ' + control.unit if control.unit else ''}",
         "scale": f"Multiplying {label} by {_float(rule.value) or 0:g}",
+        "remove word": f"Removing the word '{fmt.clean(str(rule.value).strip(), limit=40)}' from the {label}",
+        "add word": f"Adding the word '{fmt.clean(str(rule.value).strip(), limit=40)}' to the {label}",
     }[rule.action]
+    if rule.action == "remove word" and result.touched == 0:
+        return f"No {spec.subject} in the group has the word '{fmt.clean(str(rule.value).strip(), limit=40)}', so removing it changes nothing."
     flipped = int(result.flips["count"].sum()) if not result.flips.empty else 0
     who = f"{fmt.count(result.rows)} test {fmt.plural(result.rows, spec.subject, spec.subjects)}"
     if result.mean_before is not None:
@@ -602,6 +621,8 @@ def scenario_sentence(result: ScenarioResult, rule: Rule, control: Control, spec
             )
     else:
         sentences.append(f"{what} for {who} would change the model's answer for {fmt.count(flipped)} of them.")
+    if rule.action == "remove word" and result.touched is not None:
+        sentences.append(f"The word appears in {fmt.count(result.touched)} of them.")
     if result.events_before is not None:
         sentences.append(f"The model's decision changes for {fmt.count(flipped)} of them.")
     if result.acted_after != result.acted_before:

@@ -1,5 +1,6 @@
 """Explanations: what the model relies on overall, and why it said what it did about one case."""
 
+import pandas as pd
 import streamlit as st
 
 from core import charts, explain, links, narrative, session, story, ui
@@ -87,6 +88,22 @@ with ui.section("What the model relies on"):
         charts.importance_bars(table.head(12), f"Average {unit_title[0].lower()}{unit_title[1:]}", percent, title),
         finding.sentence,
     )
+    if spec.task != "regression":
+        from core.text import class_words
+
+        for column, explainer in session.word_explainers(bundle).items():
+            listens = class_words(explainer, X.iloc[result.rows])
+            if any(listens.values()):
+                st.markdown(f"**The words of the {fmt.literal(labels[column].lower())} it listens to most, by answer**")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "Answer": [fmt.class_label(spec.class_name(c)) for c in listens],
+                            "Words that push toward it": [", ".join(w) for w in listens.values()],
+                        }
+                    ),
+                    hide_index=True,
+                )
     swarm = explain.beeswarm(result, X, labels, output=output)
     order = table["label"].head(8).tolist()
     swarm_title = "How high and low values push predictions (each dot is a case)"
@@ -155,8 +172,11 @@ with ui.section("One case"):
     )
     case_frame = explain.case(result, position, X, labels, k)
     case_output = result.outputs[k] if spec.task == "multiclass" else None
+    from core.text import case_words
+
+    said = case_words(session.word_explainers(bundle), X.iloc[[result.rows[position]]], case_output)
     reasons = narrative.case_reasons(
-        case_frame, float(result.base[k]), float(result.predicted[position, k]), spec, case_output
+        case_frame, float(result.base[k]), float(result.predicted[position, k]), spec, case_output, words=said
     )
     identifier = (
         f"{spec.subject.capitalize()} {bundle.eval[spec.id_column].iloc[result.rows[position]]}"
@@ -186,6 +206,13 @@ with ui.section("One case"):
         ),
         reasons.sentence,
     )
+    from core.text import output_index
+
+    for column, words in session.word_explainers(bundle).items():
+        row = X.iloc[[result.rows[position]]]
+        index = output_index(words, case_output) if spec.task == "multiclass" else 0
+        flip = spec.task == "binary" and session.positive_index(bundle) == 0
+        ui.message_words(words, row, spec.label(column), spec, index, case_output, flip)
 
 
 session.view_link()

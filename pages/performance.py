@@ -167,3 +167,10 @@ if spec.task == "multiclass":
             title = f"{fmt.percent(table['share'].sum())} of {spec.subjects} ask for one of {len(table)} things it never learned"
             ui.chart(charts.unseen_bars(table, spec.subjects, title), title)
             st.dataframe(*ui.unseen_frame(table, spec), hide_index=True)
+    groups = session.unseen_groups(bundle)
+    if groups:
+        with ui.section("The requests in their own words"):
+            st.subheader("In their own words")
+            ui.findings([narrative.unseen_words(groups, spec)])
+            for group in groups:
+                ui.unseen_group(group, spec)

@@ -1,4 +1,5 @@
-"""Presentation mode: the selected model as six full-width slides, with speaker notes."""
+"""Presentation mode: the selected model as full-width slides (six, or seven when real requests
+it was never built for can be quoted), with speaker notes."""
 
 import html
 
@@ -21,14 +22,18 @@ story_so_far = ui.attempt(
     }
 )
 found = story_so_far.value or {}
+NEVER_BUILT_FOR = "What it was never built for"
 SLIDES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
+if "unseen_words" in found:  # real requests it was never trained on, in the customers' own words
+    SLIDES.insert(2, NEVER_BUILT_FOR)
 
 if "slide" not in st.session_state:
     number, notice = links.slide_from_query(st.query_params.get("slide"), len(SLIDES))
     st.session_state["slide"] = number - 1
     if notice:
         st.info(fmt.literal(notice), icon=":material/link_off:")
-slide = st.session_state["slide"]
+slide = min(st.session_state["slide"], len(SLIDES) - 1)
+name = SLIDES[slide]
 st.query_params["slide"] = str(slide + 1)
 st.query_params["present"] = "1"
 
@@ -52,13 +57,13 @@ notes = []
 st.caption(fmt.literal(f"{spec.title} · slide {slide + 1} of {len(SLIDES)}"))
 if story_so_far.show("This slide"):
     with ui.section("This slide"):
-        if slide == 0:
-            title(SLIDES[0])
+        if name == "The headline":
+            title(name)
             say(found["headline"].sentence)
             ui.kpi_tiles(result, spec)
             notes = [found["executive"], found.get("out_of_scope")]
-        elif slide == 1:
-            title(SLIDES[1])
+        elif name == "Accuracy, coverage and value":
+            title(name)
             if spec.task == "regression":
                 say(found["errors"].sentence)
                 notes = [found["errors"], found.get("large_errors")]
@@ -69,12 +74,19 @@ if story_so_far.show("This slide"):
                 heading, built = story.tradeoff_chart(spec, session.index(bundle), point, session.best(bundle))
                 ui.chart(built, heading)
                 notes = [found["people"], found.get("best_point")]
-        elif slide in (2, 3) and not bundle.explainable:
-            title(SLIDES[slide])
+        elif name == NEVER_BUILT_FOR:
+            title(name)
+            say(found["out_of_scope"].sentence if "out_of_scope" in found else found["unseen_words"].sentence)
+            for group in session.unseen_groups(bundle)[:3]:
+                examples = ", ".join(f"“{fmt.clean(e, limit=70)}”" for e in sorted(group.examples[:3], key=len)[:2])
+                say(f"• {group.label} ({fmt.counted(group.n, spec.subject, spec.subjects)}): {examples}")
+            notes = [found.get("out_of_scope"), found.get("unseen_requests"), found["unseen_words"]]
+        elif name in ("What it relies on", "One case") and not bundle.explainable:
+            title(name)
             say(bundle.unexplainable_reason)
             notes = []
-        elif slide == 2:
-            title(SLIDES[2])
+        elif name == "What it relies on":
+            title(name)
             say(found["drivers"].sentence)
             labels = {name: spec.label(name) for name in bundle.features}
             table = explain.importance(session.explanation(bundle), labels)
@@ -83,12 +95,12 @@ if story_so_far.show("This slide"):
                 charts.importance_bars(table.head(8), "Average shift", spec.task != "regression", heading), heading
             )
             notes = [found["drivers"]]
-        elif slide == 3:
-            title(SLIDES[3])
+        elif name == "One case":
+            title(name)
             say(found["case"].sentence)
             notes = [found["case"]]
-        elif slide == 4:
-            title(SLIDES[4])
+        elif name == "Risks":
+            title(name)
             risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
             for risk in risks[:4]:
                 say(f"• {risk.sentence}")
@@ -96,7 +108,7 @@ if story_so_far.show("This slide"):
                 say("No risk stands out: the figures are steady, and no group does much worse than the rest.")
             notes = risks
         else:
-            title(SLIDES[5])
+            title(name)
             say(found["decision"].sentence)
             notes = [found["decision"]]
 

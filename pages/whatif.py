@@ -253,27 +253,20 @@ def edited_case() -> None:
         if spec.task != "regression"
         else float(now.shown[0])
     )
-    reasons = narrative.case_reasons(top.reset_index(drop=True), now.base, predicted, spec, output)
+    from core.text import case_words
+
+    said = case_words(session.word_explainers(bundle), whatif.frame_for([edited], X, controls), output)
+    reasons = narrative.case_reasons(top.reset_index(drop=True), now.base, predicted, spec, output, words=said)
     ui.findings([reasons])
     for c in controls:
         if c.text and c.name in session.word_explainers(bundle) and str(edited.get(c.name) or "").strip():
             with ui.section(f"The words of the {c.label.lower()}"):
-                from core.text import highlighted, word_shares
+                from core.text import output_index
 
-                words = session.word_explainers(bundle)[c.name].explain(whatif.frame_for([edited], X, controls))
-                k = now.output if spec.task == "multiclass" else 0
-                st.markdown(f"**{fmt.literal(c.label)}, word by word**")
-                st.caption(
-                    fmt.literal(
-                        f"Red words raise the chance of {output}, blue words lower it."
-                        if output
-                        else "Red words raise the predicted chance, blue words lower it."
-                    )
-                )
-                shares = word_shares(words, str(edited[c.name]), k)
-                if spec.task == "binary" and positive == 0:  # the weights speak for the other class
-                    shares = [(token, -share) for token, share in shares]
-                st.markdown(highlighted(shares))
+                words = session.word_explainers(bundle)[c.name]
+                k = output_index(words, output) if spec.task == "multiclass" else 0
+                flip = spec.task == "binary" and positive == 0  # the word reasons speak for the other class
+                ui.message_words(words, whatif.frame_for([edited], X, controls), c.label, spec, k, output, flip)
     steps = explain.waterfall(
         top.reset_index(drop=True),
         now.base,
@@ -330,12 +323,28 @@ def scenario() -> None:
         for value in bundle.eval[col].dropna().astype(str).value_counts().index
     ]
     group = st.selectbox("Apply to", groups, key="scenario_group")
-    names = [c.name for c in controls if not c.text]  # a rule does not replace every message with one string
+    names = [c.name for c in controls]
     feature = st.selectbox("Feature", names, format_func=labels.get, key="scenario_feature")
     control = next(c for c in controls if c.name == feature)
-    actions = ["set to", "shift by", "scale by"] if control.numeric else ["set to"]
+    if control.text:  # a word rule: never one message for everyone
+        actions = ["remove the word", "add the word"]
+    else:
+        actions = ["set to", "shift by", "scale by"] if control.numeric else ["set to"]
+    if st.session_state.get("scenario_action") not in actions:
+        st.session_state["scenario_action"] = actions[0]
     action = st.radio("Change", actions, horizontal=True, key="scenario_action")
-    if control.numeric:
+    if control.text:
+        if "scenario_word" not in st.session_state:  # start from the word the model leans on most
+            from core.text import top_words
+
+            reader = session.word_explainers(bundle).get(control.name)
+            found = top_words(reader, X.iloc[: min(len(X), 300)]) if reader is not None else []
+            st.session_state["scenario_word"] = found[0].split()[0] if found else ""
+        value = st.text_input("Word", key="scenario_word", max_chars=60).strip()
+        if not value or not any(ch.isalnum() for ch in value):
+            st.info("Type a word to remove from, or add to, every message.", icon=":material/edit:")
+            return
+    elif control.numeric:
         if st.session_state.get("scenario_value") is not None:  # another feature may allow less
             st.session_state["scenario_value"] = min(
                 max(st.session_state["scenario_value"], -control.bound), control.bound
@@ -353,7 +362,8 @@ def scenario() -> None:
     if group != groups[0]:
         column = next(col for col in spec.segments if group.startswith(spec.label(col) + " = "))
         mask = bundle.eval[column].astype(str).to_numpy() == group.split(" = ", 1)[1]
-    rule = whatif.Rule(feature, {"set to": "set", "shift by": "shift", "scale by": "scale"}[action], value)
+    kinds = {"set to": "set", "shift by": "shift", "scale by": "scale"}
+    rule = whatif.Rule(feature, {**kinds, "remove the word": "remove word", "add the word": "add word"}[action], value)
     with st.spinner("Applying the rule to every case..."):
         result = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
     ui.say(whatif.scenario_sentence(result, rule, control, spec))

@@ -344,6 +344,24 @@ def text_pipeline(root: Path) -> Bundle:
     )
 
 
+def text_boosted(root: Path) -> Bundle:
+    """TF-IDF on a message into gradient boosting (binary): word reasons by SHAP's text masker."""
+    from tests.core.test_text import boosted, tickets
+
+    frame = tickets(600, seed=5)
+    frame["billing"] = np.where(frame["intent"] == "billing", "yes", "no")
+    model = boosted(frame[:400], frame["billing"][:400])
+    return publish(
+        model,
+        frame.drop(columns="intent").iloc[400:].reset_index(drop=True),
+        target="billing",
+        task="binary",
+        positive_class="yes",
+        out=root / "text-boosted",
+        subject="ticket",
+    )
+
+
 KINDS: dict[str, Callable[[Path], Bundle]] = {
     "hgb-categories": hgb_categories,
     "lightgbm-categories": lightgbm_categories,
@@ -367,6 +385,7 @@ KINDS: dict[str, Callable[[Path], Bundle]] = {
     "predictions-regression": predictions_regression,
     "wide-many-classes": wide_many_classes,
     "text-pipeline": text_pipeline,
+    "text-boosted": text_boosted,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -42,7 +43,8 @@ def test_explanations_render_for_every_demo_bundle(app, demo_root, bundle_id):
     assert [h.value for h in at.subheader] == ["What the model relies on", "One feature up close", "One case"]
     assert seen(at.main.markdown[0].value).startswith("The model relies most on ")
     titles = chart_titles(at)
-    assert len(titles) == 4 and titles[0].endswith("on average")
+    words = bundle_id == "support-router"  # a text feature: its words also drawn as a waterfall
+    assert len(titles) == (5 if words else 4) and titles[0].endswith("on average")
     assert any(m.value.startswith("**") and "what actually happened:" in seen(m.value) for m in at.main.markdown)
 
 
@@ -75,3 +77,18 @@ def test_multiclass_can_explain_one_class(app, demo_root):
     assert not at.exception
     drivers = seen(at.main.markdown[0].value)
     assert "refund" in drivers and "the chance of refund_request" in drivers
+
+
+def test_a_ticket_is_explained_word_by_word_and_each_answer_has_its_words(app, demo_root):
+    at = open_explanations(app, demo_root, bundle="support-router")
+    assert not at.exception
+    case = next(seen(m.value) for m in at.main.markdown if seen(m.value).startswith("For this ticket"))
+    assert re.search(r"The message: [+−]\d+ points, most of all '[a-z]+' and '[a-z]+'\.", case)
+    highlighted = [m.value for m in at.main.markdown if "-background[" in m.value]
+    assert len(highlighted) == 1
+    assert chart_titles(at)[-1].startswith("The words that moved the chance of ")
+    table = next(df.value for df in at.dataframe if "Words that push toward it" in df.value.columns)
+    by_answer = dict(zip(table["Answer"], table["Words that push toward it"], strict=True))
+    assert len(by_answer) == 10
+    assert "refund" in by_answer["refund_request"] and "password" in by_answer["password_reset"]
+    assert "cancel" in by_answer["cancel_subscription"]

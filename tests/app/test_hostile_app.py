@@ -63,7 +63,7 @@ def hostile_root(tmp_path_factory):
     return root
 
 
-VIEWS = [(page, {}) for page in PAGES] + [("pages/present.py", {"slide": str(n)}) for n in range(2, 7)]
+VIEWS = [(page, {}) for page in PAGES] + [("pages/present.py", {"slide": str(n)}) for n in range(2, 8)]
 
 
 @pytest.mark.parametrize(("page", "query"), VIEWS)

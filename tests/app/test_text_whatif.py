@@ -1,5 +1,5 @@
 """What if on a text model: a text box for the message, any new message answered without a
-"never seen" warning, and the scenario rules leave messages alone."""
+"never seen" warning, and scenario rules that remove or add a word, never one message for all."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def test_typing_a_new_message_reroutes_the_ticket(app, tmp_path):
         assert not any("never appears" in seen(w.value) for w in at.warning)
     box.input("   ").run()
     assert any("is empty, so the model reads nothing from it" in seen(w.value) for w in at.warning)
-    assert "message" not in at.selectbox(key="scenario_feature").options
+    box.input("zzqx vvrk").run()
+    assert any("None of the words in the message are ones the model learned" in seen(w.value) for w in at.warning)
 
 
 def test_the_message_is_shown_word_by_word_with_its_pushes(app, tmp_path):
@@ -42,7 +43,11 @@ def test_the_message_is_shown_word_by_word_with_its_pushes(app, tmp_path):
     words = [m.value for m in at.markdown if "-background[" in m.value]
     assert len(words) == 1
     assert ":red-background[refund]" in words[0] and ":red-background[invoice]" in words[0]
-    assert any(seen(c.value) == "Red words raise the chance of billing, blue words lower it." for c in at.caption)
+    assert any(
+        seen(c.value) == "Red words raise the chance of billing, blue words lower it (exact); the strongest stand "
+        "on a coloured background."
+        for c in at.caption
+    )
 
 
 def test_find_it_names_the_fewest_words_that_change_the_answer(app, tmp_path):
@@ -67,3 +72,62 @@ def test_the_drivers_name_the_words_that_matter_most(app, tmp_path):
         assert not at.exception and not at.error
         said = " ".join(seen(e.value) for e in (*at.markdown, *at.info))
         assert "the words that matter most are '" in said, page
+
+
+def test_a_word_rule_removes_a_word_from_every_message_and_counts_what_changes(app, tmp_path):
+    import re
+
+    import numpy as np
+
+    from core.bundle import load_bundle
+    from core.whatif import decide
+
+    publish_router(tmp_path)
+    at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
+    at.selectbox(key="scenario_feature").select("message").run()
+    assert at.radio(key="scenario_action").options == ["remove the word", "add the word"]
+    at.text_input(key="scenario_word").input("refund").run()
+    assert not at.exception and not at.error
+    bundle = load_bundle(tmp_path / "router")
+    X, model, point = bundle.X, bundle.model, bundle.spec.operating_point
+    has = X["message"].str.contains(r"(?i)\brefund\b")
+    removed = X.assign(message=X["message"].str.replace(r"(?i)\brefund\b", "", regex=True).str.split().str.join(" "))
+    before = decide(model.predict_proba(X), "multiclass", point, bundle.classes, 1)
+    after = decide(model.predict_proba(removed), "multiclass", point, bundle.classes, 1)
+    changed = sum(not a.same_as(b) for a, b in zip(before, after, strict=True))
+    said = " ".join(seen(m.value) for m in at.markdown)
+    assert (
+        f"Removing the word 'refund' from the message for {len(X)} test tickets would change the model's answer "
+        f"for {changed} of them. The word appears in {int(has.sum())} of them." in said
+    )
+    assert changed > 0 and np.sum(has) > 0
+    at.radio(key="scenario_action").set_value("add the word").run()
+    said = " ".join(seen(m.value) for m in at.markdown)
+    assert re.search(
+        r"Adding the word 'refund' to the message for 400 test tickets would change the model's answer", said
+    )
+
+
+def test_a_boosted_text_model_is_explained_word_by_word_by_hiding_words(app, kinds_root):
+    root, _ = kinds_root
+    for page in ("pages/explanations.py", "pages/whatif.py"):
+        at = app(root, bundle="text-boosted").switch_page(page).run()
+        assert not at.exception and not at.error, page
+        captions = [seen(c.value) for c in at.caption]
+        assert any(
+            c.startswith("Red words raise the predicted chance, blue words lower it (estimated by hiding words")
+            for c in captions
+        ), (page, captions)
+        assert len([m for m in at.markdown if "-background[" in m.value]) == 1, page
+    at.text_area(key="edit_message").input("I was charged twice, refund the invoice").run()
+    assert not at.exception and not at.error
+    from core.bundle import load_bundle
+    from core.whatif import decide, decision_label
+
+    bundle = load_bundle(root / "text-boosted")
+    row = bundle.X.iloc[[0]].assign(message="I was charged twice, refund the invoice")
+    row["channel"] = at.session_state["edit_channel"]
+    positive = bundle.classes.index("yes")
+    expected = decide(bundle.model.predict_proba(row), "binary", bundle.spec.operating_point, bundle.classes, positive)
+    shown = next(seen(m.value) for m in at.metric if seen(m.label) == "Decision")
+    assert shown == decision_label(expected[0], "binary")

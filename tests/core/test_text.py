@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -162,3 +164,186 @@ def test_top_words_are_the_ones_each_class_listens_to():
     words = top_words(explainer, frame[["message", "channel"]], billing, n=4)
     assert len(words) == 4
     assert set(words) & {"refund", "charged", "twice", "invoice", "payment"}
+
+
+# --- any other model: SHAP's text masker -------------------------------------------------
+
+
+def boosted(frame: pd.DataFrame, target) -> Pipeline:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    encode = ColumnTransformer(
+        [("text", TfidfVectorizer(), "message"), ("channel", OneHotEncoder(), ["channel"])], sparse_threshold=0
+    )
+    return Pipeline([("encode", encode), ("model", HistGradientBoostingClassifier(max_iter=30, random_state=0))]).fit(
+        frame[["message", "channel"]], target
+    )
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_masked_word_reasons_of_a_boosted_text_model_add_up_to_its_chance(task):
+    from core.text import MaskedWordExplainer, word_explainers
+
+    frame = tickets()
+    target = frame["intent"] if task == "multiclass" else (frame["intent"] == "billing")
+    model = boosted(frame, target)
+    explainers = word_explainers(model, frame[["message", "channel"]])
+    assert isinstance(explainers["message"], MaskedWordExplainer) and not explainers["message"].exact
+    for i in range(3):
+        row = frame[["message", "channel"]].iloc[[i]]
+        reasons = explainers["message"].explain(row)
+        proba = model.predict_proba(row).ravel()
+        expected = proba[1:] if task == "binary" else proba
+        total = reasons.base_points + reasons.points.sum(axis=0) + reasons.rest_points + reasons.absent_points
+        assert np.abs(total - expected).max() < 1e-9
+        assert np.abs(reasons.shown - expected).max() < 1e-12
+        words = set(re.findall(r"\w+", frame["message"].iloc[i].lower()))
+        assert set(reasons.terms) <= words and len(reasons.terms) == len(re.findall(r"\w+", frame["message"].iloc[i]))
+        # the starting point is the model's answer with every word hidden
+        blank = model.predict_proba(row.assign(message=" ")).ravel()
+        assert np.abs(reasons.base_points - (blank[1:] if task == "binary" else blank)).max() < 1e-9
+
+
+def test_masked_words_name_what_each_class_listens_to_and_flip_when_predicted_again():
+    from core.contract import OperatingPoint
+    from core.text import MaskedWordExplainer, fewest_words, top_words
+    from core.whatif import decide
+
+    frame = tickets()
+    model = boosted(frame, frame["intent"])
+    X = frame[["message", "channel"]]
+    explainer = MaskedWordExplainer(model, X, "message", seconds=1.0)
+    shipping = list(model.classes_).index("shipping")
+    assert set(top_words(explainer, X, shipping, n=3)) & {"parcel", "delivery", "tracking", "courier"}
+    classes = tuple(model.classes_.tolist())
+
+    def decision(rows):
+        return decide(model.predict_proba(rows), "multiclass", OperatingPoint(0.5, 0.0), classes, 1)[0]
+
+    row = pd.DataFrame({"message": ["hi, my parcel tracking please help"], "channel": ["email"]})
+    before = decision(row)
+    k = int(np.argmax(model.predict_proba(row)[0]))
+    flip = fewest_words(explainer, row, decision, k)
+    assert flip is not None
+    again = decision(row.assign(message=flip.message))
+    assert not again.same_as(before) and again.same_as(flip.decision)
+
+
+def test_an_empty_message_has_no_words_and_its_chance_is_the_starting_point():
+    from core.text import MaskedWordExplainer
+
+    frame = tickets()
+    model = boosted(frame, frame["intent"])
+    reasons = MaskedWordExplainer(model, frame[["message", "channel"]], "message").explain(
+        pd.DataFrame({"message": ["  ...  "], "channel": ["chat"]})
+    )
+    assert reasons.terms == [] and np.allclose(reasons.base_points, reasons.shown)
+
+
+# --- what-if warnings, case sentences, and the requests never trained on -------------------
+
+
+def test_a_message_with_no_word_the_model_knows_is_warned_about_and_a_new_one_is_not():
+    from core.contract import FeatureInfo
+    from core.whatif import controls, warnings_for
+    from tests.helpers import make_spec
+
+    frame = tickets()
+    model = pipeline(TfidfVectorizer()).fit(frame[["message", "channel"]], frame["intent"])
+    spec = make_spec(features={"message": FeatureInfo(name="message", label="Message", kind="text")})
+    found = controls(frame[["message", "channel"]], spec, model)
+    assert warnings_for({"message": "zzgrok qwxv!", "channel": "email"}, found) == [
+        "None of the words in the message are ones the model learned, so it reads nothing from them "
+        "and answers from the other features alone."
+    ]
+    assert warnings_for({"message": "my refund, never seen this sentence", "channel": "email"}, found) == []
+    assert warnings_for({"message": "   ", "channel": "email"}, found) == [
+        "The message is empty, so the model reads nothing from it."
+    ]
+
+
+def test_unseen_groups_quote_real_messages_and_the_words_that_set_them_apart():
+    from core.text import unseen_groups
+
+    messages = pd.Series(
+        [
+            "do you sell gift cards",
+            "can I buy a gift card for my sister",
+            "gift card balance please",
+            "gift card code not accepted",
+            "where is my parcel",
+            "my parcel is late",
+            "refund for my order",
+            "I want a refund",
+            "delete my personal data",
+            "please delete all my personal data",
+        ]
+    )
+    labels = ["gift", "gift", "gift", "gift", "ship", "ship", "bill", "bill", "privacy", "privacy"]
+    unseen = [True, True, True, True, False, False, False, False, True, True]
+    groups = unseen_groups(messages, labels, unseen, examples=3)
+    assert [(g.label, g.n) for g in groups] == [("gift", 4), ("privacy", 2)]
+    # 'gift' is in every gift message and no other (4/4 x log(1.01/0.01)); 'card' in 3 of 4; the
+    # bigram 'gift card' repeats a word already named
+    assert groups[0].words == ["gift", "card"]
+    # most telling words first, then shortest; a message with much the same words is no new example
+    assert groups[0].examples == ["gift card balance please", "do you sell gift cards"]
+    assert groups[1].words == ["data", "delete", "personal"] and groups[1].examples == ["delete my personal data"]
+    assert unseen_groups(messages, labels, [False] * 10) == []
+
+
+def test_the_unseen_words_sentence_quotes_two_messages_and_names_the_telling_words():
+    from core import narrative
+    from core.text import UnseenGroup
+    from tests.helpers import make_spec
+
+    spec = make_spec(subject="ticket", subjects="tickets")
+    groups = [
+        UnseenGroup(
+            "gift_card",
+            192,
+            ["do you sell gift cards?", "can I buy a voucher for my sister", "x" * 80],
+            ["gift", "voucher"],
+        ),
+        UnseenGroup("privacy", 40, ["delete my data"], []),
+        UnseenGroup("warranty", 3, ["is it under warranty"], ["warranty"]),
+    ]
+    found = narrative.unseen_words(groups, spec)
+    assert found.sentence == (
+        "Tickets labelled gift_card (192) say things like “do you sell gift cards?” and “can I buy a voucher for "
+        "my sister”. Their telling words are 'gift' and 'voucher'. Tickets labelled privacy (40) say things like "
+        "“delete my data”."
+    )
+    assert found.numbers == {"n_0": 192.0, "n_1": 40.0}
+    assert narrative.unseen_words([], spec) is None
+
+
+def test_a_case_names_the_words_of_its_message_never_the_whole_message():
+    from core import narrative
+    from core.contract import FeatureInfo
+    from tests.helpers import make_spec
+
+    spec = make_spec(
+        subject="ticket",
+        subjects="tickets",
+        features={"message": FeatureInfo(name="message", label="Message", kind="text")},
+    )
+    case = pd.DataFrame(
+        {
+            "feature": ["message", "channel"],
+            "label": ["Message", "Channel"],
+            "value": ["hi, the screen freezes", "app"],
+            "contribution": [0.74, -0.02],
+        }
+    )
+    found = narrative.case_reasons(case, 0.1, 0.82, spec, "bug_report", words={"message": ["freezes", "screen"]})
+    assert "The message: +74 points, most of all 'freezes' and 'screen'." in found.sentence
+    assert "hi, the screen freezes" not in found.sentence
+
+
+def test_the_strongest_words_stand_on_colour_the_middling_in_colour_and_the_faint_plain():
+    from core.text import highlighted
+
+    shares = [("big", 0.30), (" ", 0.0), ("mid", -0.05), (" ", 0.0), ("faint", 0.02), (", ", 0.0), ("low", -0.12)]
+    assert highlighted(shares) == ":red-background[big] :blue[mid] faint\\, :blue-background[low]"
+    assert highlighted([("tiny", 0.004)]) == "tiny"  # under half a point: never coloured
