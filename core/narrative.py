@@ -600,6 +600,8 @@ def _amount(x: float, spec: BundleSpec) -> str:
     if spec.task == "regression":
         return f"{sign}{abs(x):.2f} {_unit(spec, round(abs(x), 2))}"
     points = abs(x) * 100
+    if points < 0.05:  # would read "+0.0 points"
+        return "almost no change"
     shown = f"{points:.0f}" if points >= 1 else f"{points:.1f}"
     return f"{sign}{shown} {'point' if shown == '1' else 'points'}"
 

@@ -340,7 +340,20 @@ def row_explainer(bundle: Bundle):
 def _word_explainers(key: str, _bundle: Bundle) -> dict:
     from core.text import word_explainers
 
-    return word_explainers(_bundle.model, _bundle.X)
+    found = word_explainers(_bundle.model, _bundle.X)
+    for explainer in found.values():
+        if not explainer.exact and len(_bundle.X):  # SHAP compiles its masking code on first use: start now
+            first = _bundle.X.iloc[[0]]
+            threading.Thread(target=lambda e=explainer, row=first: _quietly(e.explain, row), daemon=True).start()
+    return found
+
+
+def _quietly(work, *args) -> None:
+    """Run work in the background; a failure here shows up again, with its message, where it is used."""
+    try:
+        work(*args)
+    except Exception:  # noqa: BLE001 - the page that needs the result reports the error itself
+        logging.getLogger(__name__).debug("background warm-up failed", exc_info=True)
 
 
 def word_explainers(bundle: Bundle) -> dict:

@@ -417,16 +417,15 @@ def fewest_words(
 
 
 def word_flip_sentence(flip: WordFlip | None, label: str, outcome: str) -> str:
-    """ "Removing the words 'refund' and 'invoice' from the message, the model would send this ticket to shipping." """
+    """ "Take the words 'refund' and 'invoice' out of the message. The model would then send this ticket to shipping." """
     if flip is None:
         return f"No change of up to three words in the {label.lower()} changes what the model does with it."
     words = flip.removed or flip.added
     quoted = [f"'{w}'" for w in words]
     listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
     noun = "word" if len(words) == 1 else "words"
-    verb = "Removing" if flip.removed else "Adding"
-    where = "from" if flip.removed else "to"
-    return f"{verb} the {noun} {listed} {where} the {label.lower()}, the model would {outcome}."
+    change = f"Take the {noun} {listed} out of" if flip.removed else f"Add the {noun} {listed} to"
+    return f"{change} the {label.lower()}. The model would then {outcome}."
 
 
 def word_strength(explainer: WordExplainer, rows: pd.DataFrame, output: int | None = None) -> np.ndarray:

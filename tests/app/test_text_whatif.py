@@ -60,7 +60,7 @@ def test_find_it_names_the_fewest_words_that_change_the_answer(app, tmp_path):
     import re
 
     assert re.search(
-        r"(Removing|Adding) the words? '[^']+'.* (from|to) the message, the model would send this ticket to \w+", said
+        r"(Take|Add) the words? '[^']+'.* (out of|to) the message\. The model would then send this ticket to \w+", said
     )
     assert at.info  # a change was found: said as information, not as a warning
 

@@ -1,33 +1,37 @@
-"""A text model in a real browser: type a message on What if, see the routing and the words."""
+"""The support-ticket router in a real browser: type a message on What if and see the routing and
+the words; a ticket explained word by word; what customers ask that it was never built for."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from core.publish import publish
-from tests.browser.conftest import run_server, screenshot, wait_for_app
-from tests.core.test_text import pipeline, tickets
+from tests.browser.conftest import screenshot, wait_for_app
 
 
-@pytest.fixture(scope="module")
-def text_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("text-browser")
-    frame = tickets()
-    model = pipeline(TfidfVectorizer(ngram_range=(1, 2))).fit(frame[["message", "channel"]], frame["intent"])
-    publish(model, frame, target="intent", task="multiclass", out=root / "router", subject="ticket", subjects="tickets")
-    yield from run_server(root, tmp_path_factory.mktemp("text-server") / "streamlit.log")
-
-
-def test_typing_a_message_shows_the_routing_and_the_words(text_server, page):
-    page.goto(f"{text_server}/whatif?bundle=router")
+def test_typing_a_message_shows_the_routing_and_the_words(server, page):
+    page.goto(f"{server}/whatif?bundle=support-router")
     wait_for_app(page)
     box = page.get_by_role("textbox", name="Message")
     expect(box).to_be_visible(timeout=60_000)
-    box.fill("hello, I was charged twice and I want a refund for the invoice")
+    box.fill("hello, I was charged twice and I want a refund for order #123456")
     box.press("Control+Enter")
     wait_for_app(page)
-    expect(page.get_by_text("Red words raise the chance of billing", exact=False)).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stMetricValue").nth(1)).to_contain_text("billing")
+    expect(page.get_by_text("Red words raise the chance of refund_request", exact=False)).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_contain_text("refund_request")
+    refund = page.get_by_test_id("stMarkdownContainer").locator("span", has_text="refund").first
+    expect(refund).to_be_visible()
     screenshot(page, "whatif-text")
+
+
+def test_a_ticket_is_read_word_by_word_and_the_unseen_requests_in_their_own_words(server, page):
+    page.goto(f"{server}/explanations?bundle=support-router")
+    wait_for_app(page)
+    expect(page.get_by_text("word by word", exact=False).first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("The words that moved the chance of", exact=False).first).to_be_attached()
+    screenshot(page, "explanations-text")
+    page.goto(f"{server}/performance?bundle=support-router")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="In their own words")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("say things like", exact=False).first).to_be_visible()
+    page.get_by_role("heading", name="In their own words").scroll_into_view_if_needed()
+    screenshot(page, "performance-unseen-words")

@@ -40,7 +40,7 @@ def test_every_demo_bundle_tells_a_full_story(stories):
     common = {"executive", "headline", "people", "drivers", "case", "decision"}
     assert all(common <= found for found in codes.values())
     assert {"best_point", "outcomes", "calibration"} <= codes["churn-gbm"]
-    assert {"out_of_scope", "unseen_requests", "calibration"} <= codes["support-router"]
+    assert {"out_of_scope", "unseen_requests", "unseen_words", "calibration"} <= codes["support-router"]
     assert {"errors", "large_errors"} <= codes["delivery-eta"]
 
 
@@ -194,3 +194,58 @@ def test_risks_are_the_cautions_worst_first():
         narrative.Finding("best_point", narrative.NOTE, "w"),
     ]
     assert [f.code for f in narrative.risks(found)] == ["c", "b"]
+
+
+@pytest.fixture(scope="module")
+def text_sentences(demo_root) -> list[tuple[str, str, set[str]]]:
+    """Every sentence the router's text features add outside the story: the warnings for a typed
+    message, "Find it" on words, and word rules applied to every ticket; each with the numbers it may quote."""
+    import numpy as np
+
+    from core import whatif
+    from core.explain import RowExplainer
+    from core.text import fewest_words, word_explainers, word_flip_sentence
+
+    bundle = load_bundle(demo_root / "support-router")
+    spec, X, point = bundle.spec, bundle.X, bundle.spec.operating_point
+    controls = whatif.controls(X, spec, bundle.model)
+    message = next(c for c in controls if c.text)
+    found = [(note, "warning", set()) for note in whatif.warnings_for({"message": "zzqx", "channel": "chat"}, controls)]
+    found += [(note, "warning", set()) for note in whatif.warnings_for({"message": " ", "channel": "chat"}, controls)]
+    words = word_explainers(bundle.model, X)["message"]
+    explainer = RowExplainer(bundle.model, X, spec.task, bundle.classes, bundle.positive_class)
+
+    def decide(frame):
+        return whatif.decide(explainer.shown(frame), spec.task, point, bundle.classes, 1)[0]
+
+    for i in range(0, 400, 40):
+        row = X.iloc[[i]]
+        k = int(np.argmax(bundle.model.predict_proba(row)[0]))
+        change = fewest_words(words, row, decide, k)
+        outcome = whatif._decision_words(change.decision, spec, spec.task) if change else ""
+        found.append((word_flip_sentence(change, message.label, outcome), "find it", set()))
+    for action, word in (("remove word", "refund"), ("add word", "urgent"), ("remove word", "zebra")):
+        rule = whatif.Rule("message", action, word)
+        result = whatif.scenario(
+            explainer.shown, X, rule, np.ones(len(X), bool), spec.task, point, bundle.classes, spec
+        )
+        allowed = set()
+        for value in (result.rows, result.touched, result.acted_before, result.acted_after,
+                      int(result.flips["count"].sum()) if not result.flips.empty else 0):  # fmt: skip
+            allowed |= renderings(float(value), spec.business.currency)
+        for value in (result.value_before, result.value_after):
+            if value is not None:
+                allowed |= renderings(abs(result.value_after - result.value_before), spec.business.currency)
+        found.append((whatif.scenario_sentence(result, rule, message, spec), "scenario", allowed))
+    return found
+
+
+def test_the_sentences_text_adds_read_plainly_and_quote_only_computed_numbers(text_sentences):
+    context = {"labels": [], "summary": ""}
+    assert len(text_sentences) >= 14
+    for sentence, where, allowed in text_sentences:
+        assert textstat.flesch_kincaid_grade(sentence) <= MAX_GRADE, (where, sentence)
+        lowered = sentence.lower()
+        assert not [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", lowered)], (where, sentence)
+        for token in numbers_in(sentence, context):
+            assert token in allowed or token.lstrip("$€£") in allowed, (where, token, sentence)
