@@ -179,9 +179,15 @@ def segment_bars(frame: pd.DataFrame, overall: float, label: str, title: str) ->
 
 def percent_format(values) -> str:
     """Whole percents when the axis spans 5 points or more; one decimal below, so ticks never read
-    '0% 0% 1% 1%'."""
+    '0% 0% 1% 1%' (with `percent_axis`, whole-percent ticks also fall on whole percents)."""
     top = float(pd.Series(values).abs().max()) if len(values) else 0.0
     return ".0%" if top >= 0.05 else ".1%"
+
+
+def percent_axis(values) -> alt.Axis:
+    """An axis of percents whose tick labels never repeat: whole percents step by at least one."""
+    shown = percent_format(values)
+    return alt.Axis(format=shown, tickMinStep=0.01) if shown == ".0%" else alt.Axis(format=shown)
 
 
 def unseen_bars(frame: pd.DataFrame, subjects: str, title: str) -> alt.Chart:
@@ -192,7 +198,7 @@ def unseen_bars(frame: pd.DataFrame, subjects: str, title: str) -> alt.Chart:
         .mark_bar(color=ORANGE)
         .encode(
             y=alt.Y("label:N", title="Request", sort="-x"),
-            x=alt.X("share:Q", title=f"Share of all {subjects}", axis=alt.Axis(format=percent_format(frame["share"]))),
+            x=alt.X("share:Q", title=f"Share of all {subjects}", axis=percent_axis(frame["share"])),
             tooltip=[
                 alt.Tooltip("label:N", title="Request"),
                 alt.Tooltip("n:Q", title=subjects.capitalize(), format=","),
@@ -265,7 +271,7 @@ def importance_bars(frame: pd.DataFrame, unit_title: str, percent: bool, title: 
             x=alt.X(
                 "importance:Q",
                 title=unit_title,
-                axis=alt.Axis(format=percent_format(frame["importance"]) if percent else ",.2f"),
+                axis=percent_axis(frame["importance"]) if percent else alt.Axis(format=",.2f"),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Feature"),
@@ -306,13 +312,14 @@ def dependence(frame: pd.DataFrame, label: str, unit_title: str, percent: bool, 
     """A feature's value against how it moved the prediction (numbers: dots; categories: averages)."""
     frame = _checked(frame)
     y_format = ".0%" if percent else ",.2f"
+    axis = percent_axis(frame["contribution"]) if percent else alt.Axis(format=y_format)
     if pd.api.types.is_numeric_dtype(frame["value"]):
         chart = (
             alt.Chart(frame)
             .mark_circle(size=22, opacity=0.6, color=BLUE)
             .encode(
                 x=alt.X("value:Q", title=label, scale=alt.Scale(zero=False)),
-                y=alt.Y("contribution:Q", title=unit_title, axis=alt.Axis(format=y_format)),
+                y=alt.Y("contribution:Q", title=unit_title, axis=axis),
                 tooltip=[
                     alt.Tooltip("value:Q", title=label),
                     alt.Tooltip("contribution:Q", title="Shift", format=y_format),
@@ -333,7 +340,7 @@ def dependence(frame: pd.DataFrame, label: str, unit_title: str, percent: bool, 
                 y=alt.Y(
                     "contribution:Q",
                     title=f"Average {unit_title[0].lower()}{unit_title[1:]}",
-                    axis=alt.Axis(format=y_format),
+                    axis=axis,
                 ),
                 tooltip=[
                     alt.Tooltip("value:N", title=label),
@@ -363,5 +370,5 @@ def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -
             ),
             tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("contribution:Q", title="Amount", format=fmt_)],
         )
-        .properties(height=30 * len(frame), width=640)
+        .properties(height=30 * len(frame) + 45, width=640)  # + the legend below, inside the height Streamlit gives
     )

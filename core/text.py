@@ -526,8 +526,14 @@ def case_words(explainers: dict[str, WordExplainer], row: pd.DataFrame, label=No
 
 
 def class_words(explainer, rows: pd.DataFrame, n: int = 4) -> dict[str, list[str]]:
-    """{class: the words that push hardest toward it across `rows`}, for every class the model knows."""
-    return {label: top_words(explainer, rows, k, n) for k, label in enumerate(explainer.classes)}
+    """{class: the words that push hardest toward it in the rows the model gives that answer}, for
+    every class the model knows: what makes it say each answer, not words every message shares."""
+    answers = np.asarray(explainer.model.predict(rows)).astype(str)
+    found = {}
+    for k, label in enumerate(explainer.classes):
+        mine = rows[answers == label]
+        found[label] = top_words(explainer, mine, k, n) if len(mine) else []
+    return found
 
 
 def words_for(

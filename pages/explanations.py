@@ -112,7 +112,11 @@ with ui.section("What the model relies on"):
 
 st.subheader("One feature up close")
 with ui.section("One feature up close"):
-    feature = st.selectbox("Feature", table["feature"].tolist(), format_func=labels.get, key="feature")
+    # a message has no order of values to draw against: its words are shown above and in the case below
+    choices = [f for f in table["feature"] if f not in spec.text_features] or table["feature"].tolist()
+    if st.session_state.get("feature") not in choices:
+        st.session_state.pop("feature", None)
+    feature = st.selectbox("Feature", choices, format_func=labels.get, key="feature")
     st.query_params["feature"] = feature
     if output_name:
         st.query_params["explain"] = output_name

@@ -66,6 +66,8 @@ elif relies_on.show("The reasons"):
 
 def risk_findings() -> list:
     found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
+    if spec.task == "multiclass":  # what they asked for, in their own words
+        found.append(narrative.unseen_words(session.unseen_groups(bundle), spec))
     if spec.task == "regression":
         summary = breakdown.error_summary(data)
         for column in spec.segments:

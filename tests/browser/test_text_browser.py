@@ -26,8 +26,10 @@ def test_typing_a_message_shows_the_routing_and_the_words(server, page):
 def test_a_ticket_is_read_word_by_word_and_the_unseen_requests_in_their_own_words(server, page):
     page.goto(f"{server}/explanations?bundle=support-router")
     wait_for_app(page)
-    expect(page.get_by_text("word by word", exact=False).first).to_be_visible(timeout=60_000)
+    words = page.get_by_text("Message, word by word").first
+    expect(words).to_be_visible(timeout=60_000)
     expect(page.get_by_text("The words that moved the chance of", exact=False).first).to_be_attached()
+    page.get_by_role("heading", name="One case").scroll_into_view_if_needed()
     screenshot(page, "explanations-text")
     page.goto(f"{server}/performance?bundle=support-router")
     wait_for_app(page)
