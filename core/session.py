@@ -408,6 +408,23 @@ def scores(bundle: Bundle):
     return _scores(bundle.figures_key, bundle)
 
 
+def shown_scores(bundle: Bundle):
+    """The cached scores in the form What if predicts (class chances, or the estimate as one
+    column), or None when they do not match what the model says now (checked on a few rows)."""
+    import numpy as np
+
+    cached = scores(bundle)
+    values = cached.predicted[:, None] if cached.predicted is not None else cached.proba
+    explainer = row_explainer(bundle)
+    if values is None or explainer is None or len(values) != len(bundle.X):
+        return None
+    rows = np.linspace(0, len(bundle.X) - 1, min(len(bundle.X), 5)).astype(int)
+    again = explainer.shown(bundle.X.iloc[rows])
+    if again.shape != values[rows].shape or not np.allclose(again, values[rows], atol=1e-9):
+        return None
+    return values
+
+
 def view_link() -> None:
     """The link to exactly this view (page, model, setting, audience, case, comparison), to copy.
 

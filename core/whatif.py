@@ -413,6 +413,41 @@ def expected_value(shown: np.ndarray, decisions: list[Decision], task: str, valu
     return total
 
 
+def _decided(shown: np.ndarray, task: str, point: OperatingPoint, positive_index: int):
+    """(acts, answer code, confidence) for every row at once: binary answer 1 is "flag", multiclass
+    the class's position; regression acts on every row."""
+    if task == "regression":
+        n = len(shown)
+        return np.ones(n, bool), np.zeros(n, int), np.ones(n)
+    if task == "binary":
+        p = shown[:, positive_index]
+        confidence = np.maximum(p, 1 - p)
+        return confidence >= point.min_confidence, (p >= point.threshold).astype(int), confidence
+    answer = shown.argmax(axis=1)
+    confidence = shown[np.arange(len(shown)), answer]
+    return confidence >= point.min_confidence, answer, confidence
+
+
+def _expected(shown, acts, answer, confidence, task: str, values: dict, positive_index: int) -> np.ndarray | None:
+    """`expected_value` for every row at once."""
+    if task == "regression":
+        return None
+    if task == "binary":
+        p = shown[:, positive_index]
+        flagged = p * values.get("true_positive", 0.0) + (1 - p) * values.get("false_positive", 0.0)
+        passed = p * values.get("false_negative", 0.0) + (1 - p) * values.get("true_negative", 0.0)
+        acted = np.where(answer == 1, flagged, passed)
+    else:
+        acted = confidence * values.get("correct", 0.0) + (1 - confidence) * values.get("wrong", 0.0)
+    return np.where(acts, acted, values.get("abstain", 0.0))
+
+
+def _changed(before: pd.Series, after: pd.Series) -> np.ndarray:
+    """Rows whose value the rule changed (unknown stays unknown: unchanged)."""
+    same = before.eq(after) | (before.isna() & after.isna())
+    return ~same.to_numpy(dtype=bool)
+
+
 def scenario(
     model_predict,
     X: pd.DataFrame,
@@ -423,52 +458,64 @@ def scenario(
     classes,
     spec: BundleSpec,
     positive_index: int = 1,
+    before_shown: np.ndarray | None = None,
 ) -> ScenarioResult:
-    """Apply one rule to the rows in `mask` and compare the model's decisions before and after."""
+    """Apply one rule to the rows in `mask` and compare the model's decisions before and after.
+
+    `before_shown`: the model's predictions for every row of X, when already known (the cached
+    scores); then only the rows the rule really changes are predicted again. Decisions and values
+    are worked out for all rows at once."""
+    mask = np.asarray(mask, dtype=bool)
     rows = X[mask]
     changed = rule.apply(rows)
-    before_shown = model_predict(rows)
-    after_shown = model_predict(changed)
-    old, new = rows[rule.feature].astype(str).to_numpy(), changed[rule.feature].astype(str).to_numpy()
-    touched = int((old != new).sum())
-    before = decide(before_shown, task, point, classes, positive_index)
-    after = decide(after_shown, task, point, classes, positive_index)
-
-    def describe(d: Decision) -> str:
-        if task == "regression":
-            return "estimate"
-        return d.answer if d.acts else "a person"
-
-    pairs = pd.DataFrame({"from": [describe(d) for d in before], "to": [describe(d) for d in after]})
-    flips = pairs[pairs["from"] != pairs["to"]].value_counts().rename("count").reset_index()
+    moved = _changed(rows[rule.feature], changed[rule.feature])
+    before = np.asarray(before_shown)[mask] if before_shown is not None else model_predict(rows)
+    before = before.reshape(len(rows), -1)
+    after = before.copy()
+    if moved.any():
+        after[moved] = np.asarray(model_predict(changed[moved]), dtype=float).reshape(int(moved.sum()), -1)
+    acts_b, answer_b, conf_b = _decided(before, task, point, positive_index)
+    acts_a, answer_a, conf_a = _decided(after, task, point, positive_index)
+    if task == "regression":
+        flips = pd.DataFrame(columns=["from", "to", "count"])
+    else:
+        names = np.array(["not flag", "flag"] if task == "binary" else [str(c) for c in classes], dtype=object)
+        said_b = np.where(acts_b, names[answer_b], "a person")
+        said_a = np.where(acts_a, names[answer_a], "a person")
+        differ = said_b != said_a
+        pairs = pd.DataFrame({"from": said_b[differ], "to": said_a[differ]})
+        flips = (
+            pairs.value_counts().rename("count").reset_index()
+            if len(pairs)
+            else pd.DataFrame(columns=["from", "to", "count"])
+        )
     values = spec.business.values
-    ev_before = expected_value(before_shown, before, task, values, positive_index)
-    ev_after = expected_value(after_shown, after, task, values, positive_index)
+    ev_before = _expected(before, acts_b, answer_b, conf_b, task, values, positive_index)
+    ev_after = _expected(after, acts_a, answer_a, conf_a, task, values, positive_index)
     scale = (spec.business.volume / len(X)) if spec.business.volume else 1.0
-    result = ScenarioResult(
-        rows=int(mask.sum()),
-        flips=flips,
-        acted_before=sum(d.acts for d in before),
-        acted_after=sum(d.acts for d in after),
-        value_before=None if ev_before is None else float(ev_before.sum() * scale),
-        value_after=None if ev_after is None else float(ev_after.sum() * scale),
-        events_before=float(before_shown[:, positive_index].sum()) if task == "binary" else None,
-        events_after=float(after_shown[:, positive_index].sum()) if task == "binary" else None,
-        touched=touched,
-    )
     if task == "regression":
         return ScenarioResult(
-            result.rows,
-            result.flips,
-            result.acted_before,
-            result.acted_after,
+            int(mask.sum()),
+            flips,
+            int(mask.sum()),
+            int(mask.sum()),
             None,
             None,
-            float(np.mean(before_shown)),
-            float(np.mean(after_shown)),
-            touched=touched,
+            float(np.mean(before)),
+            float(np.mean(after)),
+            touched=int(moved.sum()),
         )
-    return result
+    return ScenarioResult(
+        rows=int(mask.sum()),
+        flips=flips,
+        acted_before=int(acts_b.sum()),
+        acted_after=int(acts_a.sum()),
+        value_before=float(ev_before.sum() * scale),
+        value_after=float(ev_after.sum() * scale),
+        events_before=float(before[:, positive_index].sum()) if task == "binary" else None,
+        events_after=float(after[:, positive_index].sum()) if task == "binary" else None,
+        touched=int(moved.sum()),
+    )
 
 
 # --- sentences --------------------------------------------------------------------------------

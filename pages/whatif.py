@@ -364,8 +364,27 @@ def scenario() -> None:
         mask = bundle.eval[column].astype(str).to_numpy() == group.split(" = ", 1)[1]
     kinds = {"set to": "set", "shift by": "shift", "scale by": "scale"}
     rule = whatif.Rule(feature, {**kinds, "remove the word": "remove word", "add the word": "add word"}[action], value)
-    with st.spinner("Applying the rule to every case..."):
-        result = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
+    signature = (bundle.figures_key, group, feature, action, str(value), point)
+    saved = st.session_state.get("_scenario")
+    if saved is not None and saved[0] != signature:  # a different rule: its answer is not this one
+        saved = None
+    st.button(
+        fmt.literal(f"Apply the rule to {fmt.count(int(mask.sum()))} {spec.subjects}"),
+        icon=":material/play_arrow:",
+        key="scenario_apply",
+        on_click=lambda: st.session_state.update(_scenario_asked=signature),
+    )
+    if saved is None and st.session_state.get("_scenario_asked") == signature:
+        with st.spinner("Applying the rule..."):
+            before = session.shown_scores(bundle)
+            result = whatif.scenario(
+                explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive, before_shown=before
+            )
+        saved = (signature, result)
+        st.session_state["_scenario"] = saved
+    if saved is None:
+        return
+    result = saved[1]
     ui.say(whatif.scenario_sentence(result, rule, control, spec))
     if not result.flips.empty:
         st.dataframe(

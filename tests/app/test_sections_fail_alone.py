@@ -43,6 +43,8 @@ def test_a_failing_section_is_one_sentence_and_the_rest_of_the_page_renders(
 
     monkeypatch.setattr(importlib.import_module(module), name, broken)
     at = app(demo_root, bundle="churn-gbm").switch_page(page).run()
+    if target == "core.whatif.scenario":  # the rule is applied when asked
+        at.button(key="scenario_apply").click().run()
     assert not at.exception
     errors = [seen(e.value) for e in at.error]
     sections = (

@@ -87,6 +87,8 @@ def test_a_word_rule_removes_a_word_from_every_message_and_counts_what_changes(a
     at.selectbox(key="scenario_feature").select("message").run()
     assert at.radio(key="scenario_action").options == ["remove the word", "add the word"]
     at.text_input(key="scenario_word").input("refund").run()
+    assert not [m for m in at.markdown if "would change the model's answer" in seen(m.value)]  # not until asked
+    at.button(key="scenario_apply").click().run()
     assert not at.exception and not at.error
     bundle = load_bundle(tmp_path / "router")
     X, model, point = bundle.X, bundle.model, bundle.spec.operating_point
@@ -102,6 +104,7 @@ def test_a_word_rule_removes_a_word_from_every_message_and_counts_what_changes(a
     )
     assert changed > 0 and np.sum(has) > 0
     at.radio(key="scenario_action").set_value("add the word").run()
+    at.button(key="scenario_apply").click().run()
     said = " ".join(seen(m.value) for m in at.markdown)
     assert re.search(
         r"Adding the word 'refund' to the message for 400 test tickets would change the model's answer", said

@@ -77,3 +77,25 @@ def test_numbers_beyond_any_sense_are_refused_and_never_reach_the_model_or_the_l
     assert "edits" not in at.query_params
     field = at.number_input(key="edit_monthly_charges")
     assert field.max == 1e6 and field.min == -1e6
+
+
+def test_the_rule_runs_only_when_asked_and_starts_from_the_cached_scores(app, demo_root, monkeypatch):
+    from core import whatif
+
+    calls = []
+    real = whatif.scenario
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("before_shown") is not None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(whatif, "scenario", spy)
+    at = open_whatif(app, demo_root, bundle="churn-gbm")
+    assert calls == []  # opening the page applies no rule to every customer
+    assert not [m for m in at.markdown if "for 4,000 test customers" in seen(m.value)]
+    at.button(key="scenario_apply").click().run()
+    assert not at.exception and calls == [True]  # the "before" predictions came from the cache
+    said = " ".join(seen(m.value) for m in at.markdown)
+    assert "for 4,000 test customers" in said
+    at.button(key="find_flip").click().run()
+    assert calls == [True] and "for 4,000 test customers" in " ".join(seen(m.value) for m in at.markdown)

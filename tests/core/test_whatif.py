@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,6 +95,41 @@ def test_scenario_counts_match_predictions_recomputed_directly(setup):
     assert int(result.flips["count"].sum()) == sum(not a.same_as(b) for a, b in zip(before, after, strict=True))
     assert result.acted_after == sum(d.acts for d in after)
     assert result.acted_before == sum(d.acts for d in before)
+
+
+def test_a_scenario_from_cached_scores_predicts_only_the_rows_the_rule_changes(setup):
+    bundle, explainer, controls, positive = setup
+    spec, X, point = bundle.spec, bundle.X, bundle.spec.operating_point
+    categorical = next(c for c in controls if not c.numeric and c.actionable)
+    rule = whatif.Rule(categorical.name, "set", categorical.options[0])
+    mask = np.ones(len(X), bool)
+    mask[::2] = False
+    asked = []
+
+    def counted(frame):
+        asked.append(len(frame))
+        return explainer.shown(frame)
+
+    fresh = whatif.scenario(explainer.shown, X, rule, mask, spec.task, point, bundle.classes, spec, positive)
+    cached = whatif.scenario(
+        counted, X, rule, mask, spec.task, point, bundle.classes, spec, positive, before_shown=explainer.shown(X)
+    )
+    differs = int((X[mask][categorical.name].astype(str) != categorical.options[0]).sum())
+    assert asked == [differs] and cached.touched == differs
+    assert (cached.acted_before, cached.acted_after) == (fresh.acted_before, fresh.acted_after)
+    assert cached.value_after == pytest.approx(fresh.value_after) and cached.value_before == pytest.approx(
+        fresh.value_before
+    )
+    pd.testing.assert_frame_equal(
+        cached.flips.sort_values(["from", "to"]).reset_index(drop=True),
+        fresh.flips.sort_values(["from", "to"]).reset_index(drop=True),
+    )
+    # the values are the per-row expected values summed, as the row-by-row definition gives them
+    shown = explainer.shown(X[mask])
+    decisions = whatif.decide(shown, spec.task, point, bundle.classes, positive)
+    scale = spec.business.volume / len(X)
+    expected = whatif.expected_value(shown, decisions, spec.task, spec.business.values, positive).sum() * scale
+    assert cached.value_before == pytest.approx(expected)
 
 
 def test_scenario_shift_and_scale_on_a_number(demo_root):
