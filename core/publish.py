@@ -321,6 +321,13 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
     if features != (manifest.get("features") or {}):
         manifest["features"] = features
         (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
+    if bundle.model is not None:  # the app opens the bundle without asking the model about every row
+        from core import scoring
+
+        try:
+            scoring.store(scoring.compute_scores(bundle), folder / scoring.BUNDLE_FILE, bundle.content_hash)
+        except Exception:  # noqa: BLE001 - the app scores it on opening and says what went wrong there
+            pass
     if precompute_explanations and not bundle.explainable:
         raise BundleError(
             f"--explain: {bundle.unexplainable_reason.split('. To see')[0]}.", "Publish without --explain."

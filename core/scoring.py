@@ -120,14 +120,37 @@ def _checked(result: Scores, bundle: Bundle) -> Scores:
     return result
 
 
-def scores(bundle: Bundle, directory: Path | None = None) -> Scores:
-    """Scores for a bundle: from the disk cache when present, else computed and stored."""
-    path = (directory or cache_dir()) / f"{bundle.content_hash}.scores.npz"
+BUNDLE_FILE = "scores.npz"  # written by the publisher, travels with the bundle
+
+
+def store(result: Scores, path: Path, content_hash: str) -> None:
+    """Keep scores at path, marked with the model and evaluation rows they answer for."""
+    arrays = {"task": np.array(result.task), "content_hash": np.array(content_hash)}
+    arrays.update({k: v for k, v in (("proba", result.proba), ("predicted", result.predicted)) if v is not None})
+    write_arrays(path, **arrays)
+
+
+def _restore(path: Path, bundle: Bundle, marked: bool) -> Scores | None:
+    """Stored scores that answer this bundle's model and rows, or None. A file in the bundle folder
+    must name the bundle's content hash (`marked`); a cache file is named after it."""
     width = 1 if bundle.spec.task == "regression" else len(bundle.classes)
     stored = read_arrays(path, limit=8 * len(bundle.eval) * width + (1 << 20))  # exactly the scores, no more
-    if stored is not None and "task" in stored:  # a damaged or foreign cache file is simply recomputed
-        found = Scores(task=str(stored["task"]), proba=stored.get("proba"), predicted=stored.get("predicted"))
-        if _fits(found, bundle):
+    if stored is None or "task" not in stored:  # a damaged or foreign file is simply not used
+        return None
+    if "content_hash" in stored or marked:
+        if str(stored.get("content_hash", "")) != bundle.content_hash:
+            return None  # scores of another model or other rows
+    found = Scores(task=str(stored["task"]), proba=stored.get("proba"), predicted=stored.get("predicted"))
+    return found if _fits(found, bundle) else None
+
+
+def scores(bundle: Bundle, directory: Path | None = None) -> Scores:
+    """Scores for a bundle: shipped with it by the publisher, or from the disk cache, else
+    computed and stored in the cache."""
+    path = (directory or cache_dir()) / f"{bundle.content_hash}.scores.npz"
+    for candidate, marked in ((bundle.spec.folder / BUNDLE_FILE, True), (path, False)):
+        found = _restore(candidate, bundle, marked)
+        if found is not None:
             return _checked(found, bundle)
     try:
         result = _checked(compute_scores(bundle), bundle)
@@ -140,10 +163,8 @@ def scores(bundle: Bundle, directory: Path | None = None) -> Scores:
             detail=describe(exc, bundle.spec.eval_path.name),
             field="eval.path",
         ) from None
-    arrays = {"task": np.array(result.task)}
-    arrays.update({k: v for k, v in (("proba", result.proba), ("predicted", result.predicted)) if v is not None})
     try:
-        write_arrays(path, **arrays)
+        store(result, path, bundle.content_hash)
     except OSError:
         pass  # a read-only disk still gets correct (uncached) answers
     return result

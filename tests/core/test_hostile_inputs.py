@@ -173,6 +173,7 @@ def test_duplicate_column_names_are_named(make_bundle, small_churn):
 
 def test_a_model_that_answers_nan_is_a_sentence(make_bundle, tmp_path):
     folder = make_bundle()
+    (folder / scoring.BUNDLE_FILE).unlink()  # so the (replaced) model is asked
     bundle = load_bundle(folder)
 
     class Broken:
@@ -347,7 +348,9 @@ def test_a_forged_explanation_in_the_bundle_is_ignored(make_bundle, tmp_path):
 
 
 def test_a_forged_score_cache_is_recomputed(make_bundle, tmp_path):
-    bundle = load_bundle(make_bundle())
+    folder = make_bundle()
+    (folder / scoring.BUNDLE_FILE).unlink()  # published before bundles carried their scores
+    bundle = load_bundle(folder)
     cache = tmp_path / "cache"
     write_arrays(cache / f"{bundle.content_hash}.scores.npz", task=np.array("binary"), proba=np.zeros((3, 2)))
     before = scoring.compute_count
