@@ -547,6 +547,8 @@ def words_for(
 # --- what people ask that the model was never built for, in their own words ------------------
 
 
+SAMPLE_MESSAGES = 40_000  # beyond this many messages, the words come from a sample of them
+
 _STOP = frozenset(
     "the and for you your with this that have has was are can not but from our out any all hi hello hey "
     "there thanks thank thx cheers please help dear support team good morning regards".split()
@@ -593,6 +595,14 @@ def unseen_groups(
     unseen = np.asarray(unseen, dtype=bool)
     if not unseen.any():
         return []
+    names, sizes = np.unique(labels[unseen], return_counts=True)  # counted on every row
+    if len(text) > SAMPLE_MESSAGES:  # words and examples from a fixed sample: seconds, not minutes
+        rng = np.random.default_rng(0)
+        keep = np.zeros(len(text), dtype=bool)
+        for mine in (unseen, ~unseen):
+            rows = np.flatnonzero(mine)
+            keep[rng.choice(rows, min(len(rows), SAMPLE_MESSAGES // 2), replace=False)] = True
+        text, labels, unseen = text[keep], labels[keep], unseen[keep]
     try:
         counts = CountVectorizer(binary=True, ngram_range=(1, 2), min_df=2).fit(text)
     except ValueError:  # no word appears twice anywhere: nothing sets any group apart
@@ -600,9 +610,11 @@ def unseen_groups(
     present = counts.transform(text).tocsc().astype(bool)
     vocabulary = counts.get_feature_names_out()
     found = []
-    names, sizes = np.unique(labels[unseen], return_counts=True)
     for label, size in sorted(zip(names, sizes, strict=True), key=lambda p: (-p[1], p[0])):
         inside = unseen & (labels == label)
+        if not inside.any():  # too rare to be in the sample: counted, with nothing to quote
+            found.append(UnseenGroup(str(label), int(size), [], []))
+            continue
         group, others = present[inside], present[~inside]
         terms = _distinct_terms(group, others, vocabulary, 10)
         weights = {term: score for term, score in terms}

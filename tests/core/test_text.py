@@ -301,6 +301,22 @@ def test_unseen_groups_quote_real_messages_and_the_words_that_set_them_apart():
     assert unseen_groups(messages, labels, [False] * 10) == []
 
 
+def test_many_messages_are_read_from_a_sample_but_every_one_is_counted(monkeypatch):
+    from core import text
+
+    rng = np.random.default_rng(0)
+    gift = [f"can I buy a gift card for {rng.integers(100)} dollars" for _ in range(300)]
+    ship = [f"where is my parcel number {rng.integers(1000)}" for _ in range(700)]
+    rare = ["a question about the warranty please"]
+    messages = pd.Series(gift + ship + rare)
+    labels = ["gift"] * 300 + ["ship"] * 700 + ["warranty"]
+    unseen = [True] * 300 + [False] * 700 + [True]
+    monkeypatch.setattr(text, "SAMPLE_MESSAGES", 100)
+    groups = text.unseen_groups(messages, labels, unseen)
+    assert [(g.label, g.n) for g in groups] == [("gift", 300), ("warranty", 1)]  # counted on every row
+    assert groups[0].words[0] in ("gift", "card", "buy", "gift card", "dollars") and groups[0].examples
+
+
 def test_the_unseen_words_sentence_quotes_two_messages_and_names_the_telling_words():
     from core import narrative
     from core.text import UnseenGroup
