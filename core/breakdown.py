@@ -128,31 +128,57 @@ def reliability_example(frame: pd.DataFrame, near: float = 0.8, min_n: int = 20)
 # --- segments -------------------------------------------------------------------------------
 
 
-def segment_table(data: EvalSet, point: OperatingPoint, segment: pd.Series) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Coded:
+    """One segment column as a code per row and the names of the codes (missing: "Unknown"),
+    in order of first appearance. Built once per column; tables at any setting then count with
+    `np.bincount` instead of comparing strings row by row."""
+
+    codes: np.ndarray
+    names: list[str]
+
+    @staticmethod
+    def of(segment: pd.Series) -> Coded:
+        codes, uniques = pd.factorize(segment.astype("string").fillna("Unknown"), sort=False)
+        return Coded(np.asarray(codes, dtype=np.intp), [str(u) for u in uniques])
+
+
+def segment_table(data: EvalSet, point: OperatingPoint, segment: pd.Series | Coded) -> pd.DataFrame:
     """n, accuracy, coverage and value for each value of one segment column (missing: "Unknown")."""
+    from core.metrics import _ratio
+
+    coded = segment if isinstance(segment, Coded) else Coded.of(segment)
     out = outcomes(data, point)
-    labels = segment.astype("string").fillna("Unknown").to_numpy()
-    rows = []
-    for value in pd.unique(labels):
-        mask = labels == value
-        k = kpis_from(_subset(out, mask), data.volume)
-        rows.append(
-            {
-                "segment": str(value),
-                "n": k.n,
-                "acted": k.acted,
-                "correct_acted": k.correct_acted,
-                "covered": k.covered,
-                "accuracy_acted": k.accuracy_acted,
-                "accuracy_low": float(wilson(k.correct_acted, k.acted)[0]),
-                "accuracy_high": float(wilson(k.correct_acted, k.acted)[1]),
-                "coverage": k.coverage,
-                "net_per_case": k.net_per_case,
-                "net_total": k.net_per_case * k.n,
-            }
-        )
-    frame = pd.DataFrame(rows).sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
-    frame["share"] = frame["n"] / len(labels)
+    width, codes = len(coded.names), coded.codes
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=width)
+
+    n = np.bincount(codes, minlength=width)
+    acted = count(out.acted)
+    covered = count(out.acted & out.in_scope)
+    correct_acted = count(out.acted & out.correct)
+    value = np.bincount(codes, weights=out.value.astype(float), minlength=width)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_case = value / n - out.baseline
+    low, high = wilson(correct_acted, acted)
+    frame = pd.DataFrame(
+        {
+            "segment": coded.names,
+            "n": n,
+            "acted": acted,
+            "correct_acted": correct_acted,
+            "covered": covered,
+            "accuracy_acted": _ratio(correct_acted, acted).astype(float),
+            "accuracy_low": np.asarray(low, dtype=float),
+            "accuracy_high": np.asarray(high, dtype=float),
+            "coverage": covered / n,
+            "net_per_case": per_case,
+            "net_total": per_case * n,
+        }
+    )
+    frame = frame.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
+    frame["share"] = frame["n"] / len(codes)
     return frame
 
 

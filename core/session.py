@@ -408,6 +408,18 @@ def scores(bundle: Bundle):
     return _scores(bundle.figures_key, bundle)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _segment_codes(key: str, column: str, _bundle: Bundle):
+    from core import breakdown
+
+    return breakdown.Coded.of(_bundle.eval[column])
+
+
+def segment_codes(bundle: Bundle, column: str):
+    """A segment column coded once per bundle, so a table at a new setting only counts (cached)."""
+    return _segment_codes(bundle.figures_key, column, bundle)
+
+
 def shown_scores(bundle: Bundle):
     """The cached scores in the form What if predicts (class chances, or the estimate as one
     column), or None when they do not match what the model says now (checked on a few rows)."""

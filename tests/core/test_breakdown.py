@@ -79,6 +79,29 @@ def test_segment_figures_match_the_engine_on_the_subset():
     assert table.loc["South", "coverage"] == pytest.approx(south.coverage)
 
 
+def test_a_column_coded_once_gives_the_same_table_at_every_setting():
+    data, region = segment_data()
+    coded = breakdown.Coded.of(region)
+    assert coded.names == list(pd.unique(region.astype("string").fillna("Unknown")))
+    for point in (POINT, OperatingPoint(0.3, 0.0), OperatingPoint(0.7, 0.9)):
+        fast = breakdown.segment_table(data, point, coded).set_index("segment")
+        for name in coded.names:  # against the definition: the engine on the segment's own rows
+            mask = (region.astype("string").fillna("Unknown") == name).to_numpy()
+            mine = kpis(EvalSet.binary(data.truth[mask], data.p_positive[mask], VALUES, volume=20000), point)
+            row = fast.loc[name]
+            assert (row["n"], row["acted"], row["covered"], row["correct_acted"]) == (
+                mine.n,
+                mine.acted,
+                mine.covered,
+                mine.correct_acted,
+            )
+            assert row["net_per_case"] == pytest.approx(mine.net_per_case, rel=1e-12, abs=1e-12)
+            if mine.acted:
+                assert row["accuracy_acted"] == mine.accuracy_acted
+            low, high = breakdown.wilson(mine.correct_acted, mine.acted)
+            assert (row["accuracy_low"], row["accuracy_high"]) == pytest.approx((float(low), float(high)), nan_ok=True)
+
+
 def test_weakest_segment_needs_enough_cases():
     table = pd.DataFrame(
         {"segment": ["a", "b", "c"], "acted": [500, 10, 400], "accuracy_acted": [0.8, 0.2, 0.7], "n": [600, 12, 450]}
