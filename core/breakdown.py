@@ -34,10 +34,15 @@ def outcome_counts(data: EvalSet, point: OperatingPoint, labels: list[str]) -> p
         predicted = (data.p_positive >= point.threshold).astype(int)
     else:
         predicted = data.proba.argmax(axis=1)
-    actual = np.where(data.in_scope, names[np.clip(data.truth, 0, None)], UNSEEN)
-    decision = np.where(out.acted, names[predicted], PERSON)
-    frame = pd.DataFrame({"actual": actual, "decision": decision})
-    return frame.groupby(["actual", "decision"], sort=True).size().rename("count").reset_index()
+    k = len(names)  # codes: a class's position; k is "never trained on" (actual) or a person (decision)
+    actual = np.where(data.in_scope, np.clip(data.truth, 0, None), k)
+    decision = np.where(out.acted, predicted, k)
+    cells = np.bincount(actual * (k + 1) + decision, minlength=(k + 1) ** 2)
+    found = np.flatnonzero(cells)
+    actual_names = np.append(names, UNSEEN)[found // (k + 1)]
+    decision_names = np.append(names, PERSON)[found % (k + 1)]
+    frame = pd.DataFrame({"actual": actual_names, "decision": decision_names, "count": cells[found]})
+    return frame.sort_values(["actual", "decision"], kind="stable").reset_index(drop=True)
 
 
 @dataclass(frozen=True)

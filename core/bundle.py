@@ -340,7 +340,11 @@ def other_columns(frame: pd.DataFrame, target: str, id_column: str | None, segme
     return [c for c in frame.columns if c not in reserved]
 
 
+SCREEN_ROWS = 2_000  # a column is screened on this many rows before every row is read as numbers
+
+
 def _check_numeric_text(frame: pd.DataFrame, columns: list[str], file_name: str) -> None:
+    """Refuse a column of numbers with some rows of text in it (a typo, 'n/a'), naming examples."""
     for column in columns:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -348,13 +352,20 @@ def _check_numeric_text(frame: pd.DataFrame, columns: list[str], file_name: str)
         present = series.dropna()
         if present.empty:
             continue
-        parsed = pd.to_numeric(present, errors="coerce")
-        bad = present[parsed.isna()]
-        if 0 < len(bad) and parsed.notna().mean() >= 0.5:
+        if len(present) > SCREEN_ROWS:  # mostly words in a fixed sample: text, as a column of numbers never is
+            sample = present.sample(SCREEN_ROWS, random_state=0)
+            if pd.to_numeric(sample, errors="coerce").notna().mean() < 0.4:
+                continue
+        counts = present.value_counts(sort=False)  # each distinct value parsed once, weighed by its rows
+        parsed = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce").to_numpy()
+        failed = np.isnan(parsed.astype(float))
+        bad_rows = int(counts.to_numpy()[failed].sum())
+        if 0 < bad_rows and 1 - bad_rows / len(present) >= 0.5:
+            bad = counts.index[failed]
             examples = ", ".join(f"'{v}'" for v in pd.unique(bad.astype(str))[:3])
             raise BundleError(
                 f"Column '{column}' in {file_name} should hold numbers, "
-                f"but {len(bad):,} {'row holds' if len(bad) == 1 else 'rows hold'} text such as {examples}.",
+                f"but {bad_rows:,} {'row holds' if bad_rows == 1 else 'rows hold'} text such as {examples}.",
                 "Replace those values with numbers, or leave them empty if they are unknown.",
                 field=column,
             )
@@ -692,9 +703,10 @@ def class_index(labels: pd.Series | np.ndarray, classes: tuple) -> np.ndarray:
     """Position of each label in `classes`, -1 for labels the model cannot predict."""
     lookup = {c: i for i, c in enumerate(classes)}
     lookup.update({str(c): i for i, c in enumerate(classes)})
-    values = pd.Series(labels)
-    index = values.map(lookup)
-    missing = index.isna()
+    codes, distinct = pd.factorize(pd.Series(labels))  # each distinct label looked up once
+    found = pd.Series(distinct).map(lookup)
+    missing = found.isna()
     if missing.any():
-        index[missing] = values[missing].astype(str).map(lookup)
-    return index.fillna(-1).to_numpy(dtype=np.int64)
+        found[missing] = pd.Series(distinct)[missing].astype(str).map(lookup)
+    positions = np.append(found.fillna(-1).to_numpy(dtype=np.int64), -1)  # code -1 (missing label): -1
+    return positions[codes]
