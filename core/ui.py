@@ -170,7 +170,10 @@ def chart(built, finding_text: str) -> None:
         st.altair_chart(built, alt=finding_text)
     from core import report
 
-    key = hashlib.sha256(built.to_json().encode()).hexdigest()[:12]
+    # the downloads' key: from what the chart says, not its serialised data (a second full serialisation)
+    title = getattr(built, "title", None)
+    title = getattr(title, "text", title)
+    key = hashlib.sha256(f"{finding_text}|{title}|{plot_height}".encode()).hexdigest()[:12]
     name = "".join(c if c.isalnum() else "-" for c in finding_text.lower())[:60].strip("-") or "chart"
     with st.popover("Download this chart", icon=":material/download:"):
         st.download_button(
