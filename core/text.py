@@ -97,7 +97,24 @@ class WordReasons:
     shown: np.ndarray  # (outputs,) the chance the app shows for each output
 
 
-class WordExplainer:
+class _RemembersLastRow:
+    """Word reasons for the row asked about last are kept: a page asks twice for one edit (the
+    case sentence and the coloured words), and a masked explanation is not cheap."""
+
+    _last: tuple = (None, None)
+
+    def explain(self, row: pd.DataFrame) -> WordReasons:
+        """Reasons for one row (a one-row frame)."""
+        key = (tuple(row.columns), tuple(str(v) for v in row.iloc[0].tolist()))
+        last = self._last  # one read: another session may replace it meanwhile
+        if last[0] == key:
+            return last[1]
+        found = self._explain(row)
+        self._last = (key, found)
+        return found
+
+
+class WordExplainer(_RemembersLastRow):
     """Exact word-level reasons for a Pipeline(ColumnTransformer with a text vectorizer, linear model)."""
 
     def __init__(self, model, X: pd.DataFrame, column: str, background_rows: int = 500):
@@ -152,8 +169,7 @@ class WordExplainer:
             lift = block[target] - block[current]
         return [str(self.vocabulary[j]) for j in np.argsort(-lift) if " " not in self.vocabulary[j]][:n]
 
-    def explain(self, row: pd.DataFrame) -> WordReasons:
-        """Reasons for one row (a one-row frame)."""
+    def _explain(self, row: pd.DataFrame) -> WordReasons:
         x = _dense(self.preprocessing.transform(row)).ravel()
         delta = (x - self.mean)[None, :] * self.coef  # (outputs, columns)
         base = self.intercept + self.coef @ self.mean
@@ -188,7 +204,7 @@ class WordExplainer:
         )
 
 
-class MaskedWordExplainer:
+class MaskedWordExplainer(_RemembersLastRow):
     """Word reasons for any other model that reads a text column: SHAP's text masker hides words
     of the message (the other features held at the row's own values) and its Partition explainer
     shares the change out word by word. The shares add up exactly, with the chance for the message
@@ -220,8 +236,7 @@ class MaskedWordExplainer:
 
         return predict
 
-    def explain(self, row: pd.DataFrame) -> WordReasons:
-        """Reasons for one row (a one-row frame)."""
+    def _explain(self, row: pd.DataFrame) -> WordReasons:
         import shap
 
         value = row[self.column].iloc[0]
@@ -289,8 +304,6 @@ def _dense(values) -> np.ndarray:
 def word_shares(reasons: WordReasons, message: str, output: int = 0) -> list[tuple[str, float]]:
     """The message split into words and the gaps between them, each word with its share of the
     prediction in probability points (a two-word term's share split between its words; gaps 0)."""
-    import re
-
     by_word: dict[str, float] = {}
     for term, share in zip(reasons.terms, reasons.points[:, output], strict=True):
         words = term.split()
@@ -315,8 +328,6 @@ def highlighted(shares: list[tuple[str, float]], least: float = 0.005) -> str:
     blue lowering it (Streamlit's own colour directives): on a coloured background the words that
     moved it by at least a third as much as the strongest word, in coloured letters those that
     moved it by a tenth as much; never a word that moved it by less than `least`."""
-    import re
-
     from core import format as fmt
 
     strongest = max((abs(share) for _, share in shares), default=0.0)
@@ -375,8 +386,6 @@ class WordFlip:
 
 
 def _without(message: str, word: str) -> str:
-    import re
-
     return re.sub(rf"(?i)\b{re.escape(word)}\b", "", message).replace("  ", " ").strip()
 
 
@@ -452,12 +461,14 @@ def word_strength(explainer: WordExplainer, rows: pd.DataFrame, output: int | No
     return strength / max(len(rows), 1)
 
 
-def _says_something(term: str) -> bool:
-    """False for a term made only of function words ('to', 'for the'), which carry weight in a
+def _telling(term: str, every: bool = False) -> bool:
+    """Whether a term says something a reader can use: some of its words (all, with `every`) are
+    neither function words ('to', 'for the') nor bare numbers. Function words carry weight in a
     model but tell a reader nothing about what it listens for."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return any(word not in ENGLISH_STOP_WORDS and not word.isdigit() for word in term.split())
+    test = all if every else any
+    return test(word not in ENGLISH_STOP_WORDS and not word.isdigit() for word in term.split())
 
 
 def _repeats(term: str, named: list[str]) -> bool:
@@ -466,24 +477,22 @@ def _repeats(term: str, named: list[str]) -> bool:
     return any(a.startswith(b) or b.startswith(a) for a in term.split() for b in words)
 
 
-def _content(term: str) -> bool:
-    """A term made only of words that say something ('gift card', 'voucher'; not 'in reseller')."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return all(word not in ENGLISH_STOP_WORDS and not word.isdigit() for word in term.split())
+def _pick(ordered, n: int, every: bool = False) -> list[str]:
+    """The first `n` telling terms of `ordered` (strongest first), none repeating a word already picked."""
+    found: list[str] = []
+    for term in ordered:
+        if len(found) == n:
+            break
+        if _telling(term, every) and not _repeats(term, found):
+            found.append(term)
+    return found
 
 
 def top_words(explainer, rows: pd.DataFrame, output: int | None = None, n: int = 3) -> list[str]:
     """The terms that push hardest toward the answer across `rows` (`term_strength`), leaving
     out terms of function words only, and a term whose word is already named."""
     strength = explainer.term_strength(rows, output)
-    found: list[str] = []
-    for term in sorted(strength, key=lambda term: (-strength[term], term)):
-        if len(found) == n:
-            break
-        if _says_something(term) and not _repeats(term, found):
-            found.append(term)
-    return found
+    return _pick(sorted(strength, key=lambda term: (-strength[term], term)), n)
 
 
 def word_explainers(model, X: pd.DataFrame) -> dict:
@@ -518,7 +527,7 @@ def case_words(explainers: dict[str, WordExplainer], row: pd.DataFrame, label=No
         words = [
             reasons.terms[j]
             for j in order
-            if direction * shares[j] > 0 and " " not in reasons.terms[j] and _says_something(reasons.terms[j])
+            if direction * shares[j] > 0 and " " not in reasons.terms[j] and _telling(reasons.terms[j])
         ]
         if words[:n]:
             found[column] = words[:n]
@@ -572,14 +581,9 @@ def _distinct_terms(group, others, vocabulary: np.ndarray, n: int) -> list[tuple
     inside = np.asarray(group.mean(axis=0)).ravel()
     outside = np.asarray(others.mean(axis=0)).ravel() if others.shape[0] else np.zeros_like(inside)
     score = inside * np.log((inside + 0.01) / (outside + 0.01))
-    found: list[tuple[str, float]] = []
-    for j in np.argsort(-score, kind="stable"):
-        if len(found) == n or score[j] <= 0.02:
-            break
-        term = str(vocabulary[j])
-        if _content(term) and not _repeats(term, [f for f, _ in found]):
-            found.append((term, float(score[j])))
-    return found
+    ordered = [j for j in np.argsort(-score, kind="stable") if score[j] > 0.02]
+    scores = {str(vocabulary[j]): float(score[j]) for j in ordered}
+    return [(term, scores[term]) for term in _pick([str(vocabulary[j]) for j in ordered], n, every=True)]
 
 
 def unseen_groups(
