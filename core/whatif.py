@@ -171,23 +171,20 @@ class Decision:
 def decide(
     shown: np.ndarray, task: str, point: OperatingPoint, classes: tuple | None, positive_index: int = 1
 ) -> list[Decision]:
-    """Decisions for rows of shown predictions (probabilities per class, or estimates)."""
-    out = []
-    for row in np.atleast_2d(shown):
-        if task == "regression":
-            out.append(Decision(True, f"{row[0]:.2f}", float(row[0]), 1.0))
-        elif task == "binary":
-            p = float(row[positive_index])
-            confidence = max(p, 1 - p)
-            out.append(
-                Decision(
-                    confidence >= point.min_confidence, "flag" if p >= point.threshold else "not flag", p, confidence
-                )
-            )
-        else:
-            k = int(np.argmax(row))
-            out.append(Decision(float(row[k]) >= point.min_confidence, str(classes[k]), float(row[k]), float(row[k])))
-    return out
+    """Decisions for rows of shown predictions (probabilities per class, or estimates): the rule
+    of `_decided`, one Decision per row."""
+    shown = np.atleast_2d(np.asarray(shown, dtype=float))
+    acts, answer, confidence = _decided(shown, task, point, positive_index)
+    if task == "regression":
+        return [Decision(True, f"{value:.2f}", float(value), 1.0) for value in shown[:, 0]]
+    if task == "binary":
+        return [
+            Decision(bool(a), "flag" if k else "not flag", float(p), float(c))
+            for a, k, p, c in zip(acts, answer, shown[:, positive_index], confidence, strict=True)
+        ]
+    return [
+        Decision(bool(a), str(classes[k]), float(c), float(c)) for a, k, c in zip(acts, answer, confidence, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -393,26 +390,6 @@ class ScenarioResult:
     touched: int | None = None  # how many of the rows the rule changes at all
 
 
-def expected_value(shown: np.ndarray, decisions: list[Decision], task: str, values: dict, positive_index: int = 1):
-    """Expected value per row if the model's probabilities are right (regression: None)."""
-    if task == "regression":
-        return None
-    abstain = values.get("abstain", 0.0)
-    total = np.zeros(len(decisions))
-    for i, d in enumerate(decisions):
-        if not d.acts:
-            total[i] = abstain
-        elif task == "binary":
-            p = shown[i, positive_index]
-            if d.answer == "flag":
-                total[i] = p * values.get("true_positive", 0.0) + (1 - p) * values.get("false_positive", 0.0)
-            else:
-                total[i] = p * values.get("false_negative", 0.0) + (1 - p) * values.get("true_negative", 0.0)
-        else:
-            total[i] = d.confidence * values.get("correct", 0.0) + (1 - d.confidence) * values.get("wrong", 0.0)
-    return total
-
-
 def _decided(shown: np.ndarray, task: str, point: OperatingPoint, positive_index: int):
     """(acts, answer code, confidence) for every row at once: binary answer 1 is "flag", multiclass
     the class's position; regression acts on every row."""
@@ -429,7 +406,7 @@ def _decided(shown: np.ndarray, task: str, point: OperatingPoint, positive_index
 
 
 def _expected(shown, acts, answer, confidence, task: str, values: dict, positive_index: int) -> np.ndarray | None:
-    """`expected_value` for every row at once."""
+    """Expected value per row if the model's probabilities are right (regression: None)."""
     if task == "regression":
         return None
     if task == "binary":
