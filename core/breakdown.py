@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from core.contract import OperatingPoint
-from core.metrics import EvalSet, Outcomes, kpis_from, outcomes
+from core.metrics import EvalSet, kpis_from, outcomes
 
 PERSON = "Handed to a person"
 UNSEEN = "Never trained on"
@@ -185,16 +185,6 @@ def segment_table(data: EvalSet, point: OperatingPoint, segment: pd.Series | Cod
     frame = frame.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
     frame["share"] = frame["n"] / len(codes)
     return frame
-
-
-def _subset(out: Outcomes, mask: np.ndarray) -> Outcomes:
-    return Outcomes(
-        acted=out.acted[mask],
-        in_scope=out.in_scope[mask],
-        correct=out.correct[mask],
-        value=out.value[mask],
-        baseline=out.baseline,
-    )
 
 
 def weakest_segment(frame: pd.DataFrame, min_acted: int = MIN_SEGMENT_ACTED) -> pd.Series | None:
