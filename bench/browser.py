@@ -30,8 +30,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.run import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
 START, END = "<!-- browser-bench:start -->", "<!-- browser-bench:end -->"
 CHROMIUM = os.environ.get("MODELBRIEF_CHROMIUM", "/usr/bin/chromium")
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -218,16 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         f"run from the key press to the script finished.\n\n{table(results)}\n"
     )
     print(text)
-    if args.readme:
-        readme = README.read_text()
-        if START not in readme or END not in readme:
-            print(f"README.md has no {START} ... {END} section to write into.", file=sys.stderr)
-            return 2
-        head, rest = readme.split(START, 1)
-        _, tail = rest.split(END, 1)
-        README.write_text(f"{head}{START}\n{text}{END}{tail}")
-        print("README.md updated.")
-    return 0
+    return write_section(text, START, END) if args.readme else 0
 
 
 if __name__ == "__main__":

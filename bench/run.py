@@ -31,6 +31,19 @@ BINARY_VALUES = {"true_positive": 120, "false_positive": -50, "false_negative": 
 BASELINE_RESAMPLES = 200
 
 
+def write_section(text: str, start: str, end: str) -> int:
+    """Put `text` into README.md between the `start` and `end` markers; 0, or 2 when they are missing."""
+    readme = README.read_text()
+    if start not in readme or end not in readme:
+        print(f"README.md has no {start} ... {end} section to write into.", file=sys.stderr)
+        return 2
+    head, rest = readme.split(start, 1)
+    _, tail = rest.split(end, 1)
+    README.write_text(f"{head}{start}\n{text}{end}{tail}")
+    print("README.md updated.")
+    return 0
+
+
 def median_ms(work: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -556,16 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         f"every row before and after and deciding row by row.\n\n{scenario_table(ruled)}\n"
     )
     print(text)
-    if args.readme:
-        readme = README.read_text()
-        if START not in readme or END not in readme:
-            print(f"README.md has no {START} ... {END} section to write into.", file=sys.stderr)
-            return 2
-        head, rest = readme.split(START, 1)
-        _, tail = rest.split(END, 1)
-        README.write_text(f"{head}{START}\n{text}{END}{tail}")
-        print("README.md updated.")
-    return 0
+    return write_section(text, START, END) if args.readme else 0
 
 
 if __name__ == "__main__":
