@@ -474,7 +474,7 @@ def unseen_words(groups, spec: BundleSpec, top: int = 2) -> Finding | None:
         return None
     sentences = []
     for g in groups:
-        shortest = sorted(g.examples[:3], key=len)[:2]
+        shortest = g.quoted
         examples = _listed([f"“{fmt.clean(e, limit=90)}”" for e in shortest])  # their words, quoted as written
         sentences.append(f"{_cap(spec.subjects)} labelled {g.label} ({fmt.count(g.n)}) say things like {examples}.")
         if g.words:

@@ -574,6 +574,11 @@ class UnseenGroup:
     examples: list[str]
     words: list[str]
 
+    @property
+    def quoted(self) -> list[str]:
+        """The two examples a sentence or a slide quotes: the shorter two of the three most typical."""
+        return sorted(self.examples[:3], key=len)[:2]
+
 
 def _distinct_terms(group, others, vocabulary: np.ndarray, n: int) -> list[tuple[str, float]]:
     """Terms the group's messages use often and other messages seldom: the share of group messages

@@ -17,7 +17,12 @@ story_so_far = ui.attempt(
     lambda: {
         f.code: f
         for f in story.findings(
-            bundle, data, session.explanation(bundle), point, word_reasons=session.word_explainers(bundle)
+            bundle,
+            data,
+            session.explanation(bundle),
+            point,
+            word_reasons=session.word_explainers(bundle),
+            unseen=session.unseen_groups(bundle) if spec.task == "multiclass" else [],
         )
     }
 )
@@ -78,7 +83,7 @@ if story_so_far.show("This slide"):
             title(name)
             say(found["out_of_scope"].sentence if "out_of_scope" in found else found["unseen_words"].sentence)
             for group in session.unseen_groups(bundle)[:3]:
-                examples = ", ".join(f"“{fmt.clean(e, limit=70)}”" for e in sorted(group.examples[:3], key=len)[:2])
+                examples = ", ".join(f"“{fmt.clean(e, limit=70)}”" for e in group.quoted)
                 say(f"• {group.label} ({fmt.counted(group.n, spec.subject, spec.subjects)}): {examples}")
             notes = [found.get("out_of_scope"), found.get("unseen_requests"), found["unseen_words"]]
         elif name in ("What it relies on", "One case") and not bundle.explainable:
