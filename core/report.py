@@ -49,9 +49,15 @@ def build(
     explained: explain.Explanation | None,
     point: OperatingPoint,
     audience: str = narrative.PLAIN,
+    word_reasons: dict | None = None,
+    unseen: list | None = None,
 ) -> Report:
-    """Everything the report says, from the same figures the app shows."""
+    """Everything the report says, from the same figures the app shows (`word_reasons` and
+    `unseen`: as `story.findings` takes them, when the caller has them cached)."""
     from core import story
+
+    if unseen is None:
+        unseen = story.unseen_groups(bundle, data) if bundle.spec.task == "multiclass" else []
 
     spec = bundle.spec
     result = metrics.headline(data, point)
@@ -71,7 +77,7 @@ def build(
         if spec.business.is_set
         else ("Net value", "not set", "no business values in bundle.yaml"),
     ]
-    found = story.findings(bundle, data, explained, point)
+    found = story.findings(bundle, data, explained, point, word_reasons=word_reasons, unseen=unseen)
     by_code = {f.code: f for f in found}
     labels = {name: spec.label(name) for name in bundle.features}
     importance = explain.importance(explained, labels) if explained is not None else None
@@ -100,7 +106,7 @@ def build(
                 ),
             )
         )
-    groups = story.unseen_groups(bundle, data) if spec.task == "multiclass" else []
+    groups = unseen if spec.task == "multiclass" else []
     if groups:  # what people asked that it was never trained on, in their own words
         tables.append(
             (

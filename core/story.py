@@ -62,12 +62,13 @@ def findings(
     explained: explain.Explanation | None,
     point: OperatingPoint | None = None,
     word_reasons: dict | None = None,
+    unseen: list | None = None,
 ) -> list[narrative.Finding]:
     """All findings for a bundle (those that apply), in the order the pages show them; without an
     explanation (a bundle of scores only), those about the model's reasons are left out.
 
-    `word_reasons`: the bundle's word explainers (`core.text.word_explainers`), when the caller has
-    them cached; built here otherwise."""
+    `word_reasons`: the bundle's word explainers (`core.text.word_explainers`), and `unseen`: its
+    `unseen_groups`, when the caller has them cached; built here otherwise."""
     spec = bundle.spec
     point = point or spec.operating_point
     result = metrics.headline(data, point)
@@ -110,7 +111,7 @@ def findings(
             found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
         if spec.task == "multiclass":
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
-            found.append(narrative.unseen_words(unseen_groups(bundle, data), spec))
+            found.append(narrative.unseen_words(unseen_groups(bundle, data) if unseen is None else unseen, spec))
     truth = truth_for_cases(bundle, explained.rows) if explained is not None else None
     for pick in ("typical", "most confident", "most surprising error") if explained is not None else ():
         position = explain.pick_case(explained, pick, truth)

@@ -116,7 +116,15 @@ st.caption(
 def _report():
     from core import report
 
-    return report.build(bundle, data, session.explanation(bundle, wait_for_all=True), point, audience)
+    return report.build(
+        bundle,
+        data,
+        session.explanation(bundle, wait_for_all=True),
+        point,
+        audience,
+        word_reasons=session.word_explainers(bundle),
+        unseen=session.unseen_groups(bundle) if spec.task == "multiclass" else [],
+    )
 
 
 def _html() -> str:
