@@ -178,7 +178,8 @@ with ui.section("One case"):
     case_output = result.outputs[k] if spec.task == "multiclass" else None
     from core.text import case_words
 
-    said = case_words(session.word_explainers(bundle), X.iloc[[result.rows[position]]], case_output)
+    case_row = X.iloc[[result.rows[position]]]
+    said = case_words(session.word_explainers(bundle), case_row, case_output)
     reasons = narrative.case_reasons(
         case_frame, float(result.base[k]), float(result.predicted[position, k]), spec, case_output, words=said
     )
@@ -213,10 +214,9 @@ with ui.section("One case"):
     from core.text import output_index
 
     for column, words in session.word_explainers(bundle).items():
-        row = X.iloc[[result.rows[position]]]
         index = output_index(words, case_output) if spec.task == "multiclass" else 0
         flip = spec.task == "binary" and session.positive_index(bundle) == 0
-        ui.message_words(words, row, spec.label(column), spec, index, case_output, flip)
+        ui.message_words(words, case_row, spec.label(column), spec, index, case_output, flip)
 
 
 session.view_link()

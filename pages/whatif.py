@@ -255,7 +255,8 @@ def edited_case() -> None:
     )
     from core.text import case_words
 
-    said = case_words(session.word_explainers(bundle), whatif.frame_for([edited], X, controls), output)
+    row_frame = whatif.frame_for([edited], X, controls)
+    said = case_words(session.word_explainers(bundle), row_frame, output)
     reasons = narrative.case_reasons(top.reset_index(drop=True), now.base, predicted, spec, output, words=said)
     ui.findings([reasons])
     for c in controls:
@@ -266,7 +267,7 @@ def edited_case() -> None:
                 words = session.word_explainers(bundle)[c.name]
                 k = output_index(words, output) if spec.task == "multiclass" else 0
                 flip = spec.task == "binary" and positive == 0  # the word reasons speak for the other class
-                ui.message_words(words, whatif.frame_for([edited], X, controls), c.label, spec, k, output, flip)
+                ui.message_words(words, row_frame, c.label, spec, k, output, flip)
     steps = explain.waterfall(
         top.reset_index(drop=True),
         now.base,
@@ -303,6 +304,15 @@ def edited_case() -> None:
 
 
 edit_loop()
+
+
+RULE_ACTIONS = {  # the words on the page -> the rule's action
+    "set to": "set",
+    "shift by": "shift",
+    "scale by": "scale",
+    "remove the word": "remove word",
+    "add the word": "add word",
+}
 
 
 @st.fragment
@@ -362,8 +372,7 @@ def scenario() -> None:
     if group != groups[0]:
         column = next(col for col in spec.segments if group.startswith(spec.label(col) + " = "))
         mask = bundle.eval[column].astype(str).to_numpy() == group.split(" = ", 1)[1]
-    kinds = {"set to": "set", "shift by": "shift", "scale by": "scale"}
-    rule = whatif.Rule(feature, {**kinds, "remove the word": "remove word", "add the word": "add word"}[action], value)
+    rule = whatif.Rule(feature, RULE_ACTIONS[action], value)
     signature = (bundle.figures_key, group, feature, action, str(value), point)
     saved = st.session_state.get("_scenario")
     if saved is not None and saved[0] != signature:  # a different rule: its answer is not this one
