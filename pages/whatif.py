@@ -289,7 +289,14 @@ def edited_case() -> None:
 
     if spec.task != "regression":
         st.subheader("The smallest change that flips the decision")
-        st.caption("Only features that can be changed in practice, to values seen in the data; up to three at once.")
+        texts = [c.label.lower() for c in controls if c.text and c.name in session.word_explainers(bundle)]
+        st.caption(
+            fmt.literal(
+                "Only features that can be changed in practice, to values seen in the data; up to three at once"
+                + "".join(f". In the {t}: the fewest words to take out or add" for t in texts)
+                + "."
+            )
+        )
         signature = f"{case_key}|{links.edits_to_query(edited)}"
         st.button(
             "Find it",

@@ -134,3 +134,25 @@ def test_a_boosted_text_model_is_explained_word_by_word_by_hiding_words(app, kin
     expected = decide(bundle.model.predict_proba(row), "binary", bundle.spec.operating_point, bundle.classes, positive)
     shown = next(seen(m.value) for m in at.metric if seen(m.label) == "Decision")
     assert shown == decision_label(expected[0], "binary")
+
+
+def test_the_requests_never_trained_on_are_counted_the_same_on_page_report_and_slide(app, demo_root):
+    import re
+
+    from core import metrics, report, scoring, story
+    from core.bundle import load_bundle
+
+    at = app(demo_root, bundle="support-router").switch_page("pages/performance.py").run()
+    page = {m.group(1): int(m.group(2).replace(",", "")) for e in at.expander
+            if (m := re.match(r"(\w+) · ([\d,]+) tickets", seen(e.label)))}  # fmt: skip
+    bundle = load_bundle(demo_root / "support-router")
+    data = metrics.from_bundle(bundle, scoring.scores(bundle))
+    built = report.build(bundle, data, None, bundle.spec.operating_point)
+    table = next(t for title, t in built.tables if title == "Never trained on, in their own words")
+    in_report = {r: int(n.replace(",", "")) for r, n in zip(table["Request"], table["Tickets"], strict=True)}
+    truth = bundle.y[~bundle.y.isin(bundle.classes)].value_counts().to_dict()
+    assert page == in_report == truth and len(truth) == 6
+    slide = app(demo_root, bundle="support-router", slide="3").switch_page("pages/present.py").run()
+    said = " ".join(h.proto.body for h in slide.get("html"))
+    for label, n in sorted(truth.items(), key=lambda p: -p[1])[:3]:
+        assert f"{label} ({n:,} tickets)" in said
