@@ -139,7 +139,7 @@ def test_a_boosted_text_model_is_explained_word_by_word_by_hiding_words(app, kin
 def test_the_requests_never_trained_on_are_counted_the_same_on_page_report_and_slide(app, demo_root):
     import re
 
-    from core import metrics, report, scoring, story
+    from core import metrics, report, scoring
     from core.bundle import load_bundle
 
     at = app(demo_root, bundle="support-router").switch_page("pages/performance.py").run()
