@@ -111,14 +111,14 @@ class Bundle:
     @property
     def content_hash(self) -> str:
         """Identifies what predictions depend on: the model and the evaluation rows."""
-        return hashlib.sha256(f"{self.model_sha256}:{self.eval_sha256}".encode()).hexdigest()[:24]
+        return content_hash_of(self.model_sha256, self.eval_sha256)
 
     @property
     def figures_key(self) -> str:
         """Identifies what the figures depend on: the model, the evaluation rows and bundle.yaml
         (business values, volume, positive class, tolerance, names), so an edited manifest shows
         its new figures and two bundles on the same files never share figures."""
-        return hashlib.sha256(f"{self.content_hash}:{self.manifest_sha256}".encode()).hexdigest()[:24]
+        return figures_key_of(self.model_sha256, self.eval_sha256, self.manifest_sha256)
 
     @property
     def X(self) -> pd.DataFrame:
@@ -127,6 +127,15 @@ class Bundle:
     @property
     def y(self) -> pd.Series:
         return self.eval[self.spec.target]
+
+
+def content_hash_of(model_sha256: str, eval_sha256: str) -> str:
+    return hashlib.sha256(f"{model_sha256}:{eval_sha256}".encode()).hexdigest()[:24]
+
+
+def figures_key_of(model_sha256: str, eval_sha256: str, manifest_sha256: str) -> str:
+    content = content_hash_of(model_sha256, eval_sha256)
+    return hashlib.sha256(f"{content}:{manifest_sha256}".encode()).hexdigest()[:24]
 
 
 def read_spec(folder: Path) -> BundleSpec:

@@ -24,13 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from core.bundle import artifacts_root, discover
 from core.publish import publish
@@ -39,7 +32,12 @@ Progress = Callable[[float, str], None]
 CREATED = "2026-11-20"
 
 
-def _encoder(categorical: list[str], numeric: list[str], scale: bool = False) -> ColumnTransformer:
+def _encoder(categorical: list[str], numeric: list[str], scale: bool = False):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     numeric_steps = [SimpleImputer(strategy="median")] + ([StandardScaler()] if scale else [])
     return ColumnTransformer(
         [
@@ -155,6 +153,10 @@ CHURN_COMMON = dict(
 
 
 def build_churn(root: Path, seed: int = 7) -> None:
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     data = churn_data(seed=seed)
     train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
     X = train[CHURN_CATEGORICAL + CHURN_NUMERIC]
@@ -433,6 +435,12 @@ ROUTER_FEATURES = {
 
 
 def build_router(root: Path, seed: int = 11) -> None:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
     rng = np.random.default_rng(seed)
     train = tickets(KNOWN_INTENTS, 8000, rng, vague=0.07)
     known = tickets(KNOWN_INTENTS, 2400, rng, vague=0.07)
@@ -546,6 +554,12 @@ def delivery_data(n: int = 9000, seed: int = 23) -> pd.DataFrame:
 
 
 def build_delivery(root: Path, seed: int = 23) -> None:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import GradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
     data = delivery_data(seed=seed)
     train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
     categorical = ColumnTransformer(

@@ -11,6 +11,7 @@ The result is opened once before `publish` returns, so a bundle it writes is a b
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -321,13 +322,8 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
     if features != (manifest.get("features") or {}):
         manifest["features"] = features
         (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
-    if bundle.model is not None:  # the app opens the bundle without asking the model about every row
-        from core import scoring
-
-        try:
-            scoring.store(scoring.compute_scores(bundle), folder / scoring.BUNDLE_FILE, bundle.content_hash)
-        except Exception:  # noqa: BLE001 - the app scores it on opening and says what went wrong there
-            pass
+    bundle = dataclasses.replace(bundle, manifest_sha256=file_sha256(folder / MANIFEST))
+    _store_figures(bundle, folder)
     if precompute_explanations and not bundle.explainable:
         raise BundleError(
             f"--explain: {bundle.unexplainable_reason.split('. To see')[0]}.", "Publish without --explain."
@@ -345,6 +341,22 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
             ) from None
         explain.store(result, folder / explain.BUNDLE_FILE, bundle.content_hash)
     return bundle
+
+
+def _store_figures(bundle: Bundle, folder: Path) -> None:
+    """Scores and the card's summary in the bundle, so the app opens it without asking the model
+    about every row, and Home shows it without opening it. A model that cannot score every row
+    gets neither: the app says what went wrong when it opens the bundle."""
+    from core import metrics, scoring, summary
+
+    try:
+        scores = scoring.compute_scores(bundle)
+        if bundle.model is not None:
+            scoring.store(scores, folder / scoring.BUNDLE_FILE, bundle.content_hash)
+        headline = metrics.headline(metrics.from_bundle(bundle, scores), bundle.spec.operating_point)
+    except Exception:  # noqa: BLE001 - the app scores it on opening and says what went wrong there
+        return
+    summary.write(summary.of(bundle, headline), folder / summary.BUNDLE_FILE)
 
 
 def left_unset(spec) -> list[str]:

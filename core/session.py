@@ -16,10 +16,10 @@ from pathlib import Path
 import streamlit as st
 
 from core import format as fmt
-from core import links, metrics, scoring, tradeoff
-from core.bundle import Bundle, artifacts_root, discover, fingerprint, load_bundle
-from core.contract import BundleError, OperatingPoint, describe
-from core.demo import build_demos, missing_demos
+from core import links, metrics, scoring, summary, tradeoff
+from core.bundle import Bundle, artifacts_root, discover, fingerprint, load_bundle, read_spec
+from core.contract import BundleError, BundleSpec, OperatingPoint, describe
+from core.summary import Summary
 
 BUNDLE_KEY = "bundle"
 log = logging.getLogger("modelbrief")
@@ -46,32 +46,115 @@ def open_bundle(folder: Path) -> Bundle | BundleError:
     return _open(str(folder), fingerprint(folder))
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _read(folder: str, stamp: tuple) -> tuple[BundleSpec | None, BundleError | None, Summary | None]:
+    """A bundle's manifest and, when one answers its files, its summary: all a card needs."""
+    try:
+        spec = read_spec(Path(folder))
+    except BundleError as problem:
+        return None, problem, None
+    except Exception as exc:
+        return None, BundleError("bundle.yaml could not be read.", detail=describe(exc), field="bundle.yaml"), None
+    try:
+        found = summary.find(Path(folder), scoring.cache_dir(), spec)
+    except OSError:
+        found = None  # a file went missing between the listing and the hashing: opening says what
+    return spec, None, found
+
+
 @dataclass(frozen=True)
 class Entry:
+    """A bundle in the catalogue: its manifest and summary, read without opening it.
+
+    The bundle itself (model and evaluation rows) opens on first use of `bundle` or `problem`.
+    """
+
     id: str
     folder: Path
-    bundle: Bundle | None
-    problem: BundleError | None
+    spec: BundleSpec | None
+    spec_problem: BundleError | None = None
+    summary: Summary | None = None
 
     @property
     def title(self) -> str:
-        return self.bundle.spec.title if self.bundle else self.id
+        return self.spec.title if self.spec else self.id
+
+    @property
+    def opened(self) -> Bundle | BundleError:
+        return self.spec_problem or open_bundle(self.folder)
+
+    @property
+    def bundle(self) -> Bundle | None:
+        opened = self.opened
+        return opened if isinstance(opened, Bundle) else None
+
+    @property
+    def problem(self) -> BundleError | None:
+        opened = self.opened
+        return opened if isinstance(opened, BundleError) else None
 
 
 def catalogue() -> list[Entry]:
-    """Every bundle under the artifacts root, opened or with its problem."""
+    """Every bundle under the artifacts root, with its manifest (or the problem reading it)."""
     entries = []
     for folder in discover():
-        opened = open_bundle(folder)
-        if isinstance(opened, Bundle):
-            entries.append(Entry(folder.name, folder, opened, None))
-        else:
-            entries.append(Entry(folder.name, folder, None, opened))
+        try:
+            spec, problem, found = _read(str(folder), fingerprint(folder))
+        except OSError:  # removed while listed
+            continue
+        entries.append(Entry(folder.name, folder, spec, problem, found))
     return entries
+
+
+def _card_job(entry: Entry):
+    """Open a bundle published without a summary, measure it, and keep its summary (in the background)."""
+    from core import jobs
+
+    def work(progress) -> Summary:
+        progress(0.05)
+        opened = open_bundle(entry.folder)
+        if isinstance(opened, BundleError):
+            raise opened
+        progress(0.5)
+        result = headline(opened)
+        found = summary.of(opened, result)
+        try:
+            summary.write(found, summary.cached_path(scoring.cache_dir(), found.figures_key))
+        except OSError:
+            pass  # a read-only disk: the next start measures it again
+        return found
+
+    return jobs.start(f"card:{entry.folder}:{hash(fingerprint(entry.folder))}", work)
+
+
+CARD_WAIT = 3.0  # seconds Home waits in all for bundles measured on the spot, before showing progress
+
+
+def card_summary(entry: Entry, wait: float) -> Summary | BaseException | Pending:
+    """What a card shows: the stored summary, else one measured in the background, waiting up to
+    `wait` seconds for it; `Pending` while it runs on; the error (a `BundleError` when the bundle
+    cannot open) when it failed."""
+    if entry.spec_problem is not None:
+        return entry.spec_problem
+    if entry.summary is not None:
+        return entry.summary
+    job = _card_job(entry)
+    if not job.wait(max(wait, 0.0)):
+        return Pending(job, "the figures")
+    if job.error is not None:
+        from core import jobs
+
+        jobs.forget(job.key)  # the next visit tries again
+        if not isinstance(job.error, BundleError):
+            log.error("Unexpected error while measuring the bundle %s", entry.id, exc_info=job.error)
+        return job.error
+    return job.result
 
 
 def ensure_demos() -> None:
     """Build the demo bundles on first start, and any a previous start left unbuilt."""
+    from core.demo import build_demos, missing_demos
+
     if not missing_demos():
         return
     with _build_lock:
@@ -148,7 +231,7 @@ def select_bundle(entries: list[Entry]) -> Entry | None:
 def picker_names(entries: list[Entry]) -> dict[str, str]:
     """How each bundle reads in the picker, every name different: the picker tells options apart by
     what they read, so two bundles with one title (a copy, say) also show their folder names."""
-    titles = {e.id: fmt.clean(e.title if e.bundle else f"⚠ {e.id} (cannot open)", limit=80) for e in entries}
+    titles = {e.id: fmt.clean(e.title if e.spec else f"⚠ {e.id} (cannot open)", limit=80) for e in entries}
     seen = Counter(titles.values())
     return {i: (t if seen[t] == 1 else f"{t} ({fmt.clean(i, limit=60)})") for i, t in titles.items()}
 
@@ -375,14 +458,27 @@ def unseen_groups(bundle: Bundle) -> list:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _controls(key: str, _bundle: Bundle):
-    from core.whatif import controls
+    from core.whatif import controls, kept_facts
 
-    return controls(_bundle.X, _bundle.spec, _bundle.model)
+    return controls(_bundle.X, _bundle.spec, _bundle.model, facts=kept_facts(_bundle, scoring.cache_dir()))
 
 
 def controls(bundle: Bundle):
-    """How each feature is edited on the What-if page (ranges and values seen), cached."""
+    """How each feature is edited on the What-if page (ranges and values seen): cached, and the
+    figures from the rows kept on disk, so a restart does not read every row again."""
     return _controls(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _case_ids(key: str, _bundle: Bundle):
+    from core.whatif import CaseIds
+
+    return CaseIds(_bundle.eval, _bundle.spec.id_column)
+
+
+def case_ids(bundle: Bundle):
+    """The bundle's case ids, to find a row by id and name a row (cached)."""
+    return _case_ids(bundle.figures_key, bundle)
 
 
 def positive_index(bundle: Bundle) -> int:

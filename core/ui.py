@@ -16,7 +16,7 @@ from core import format as fmt
 from core import glossary, narrative
 from core.contract import BundleError, BundleSpec, describe
 from core.metrics import Estimate, Headline
-from core.session import Entry, choose, headline
+from core.session import Entry, Pending, card_summary, choose
 
 TASK_WORDS = {
     "binary": "Yes-or-no prediction",
@@ -105,42 +105,63 @@ def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
             st.caption(fmt.literal(caption))
 
 
-def bundle_card(entry: Entry, selected: bool) -> None:
-    """A bundle at a glance: what it is, its headline with ranges, and one plain sentence."""
+def bundle_card(entry: Entry, selected: bool, wait: float = 0.0) -> None:
+    """A bundle at a glance: what it is, its headline with ranges, and one plain sentence.
+
+    Drawn from the bundle's summary, never by opening it; a bundle published without one is
+    measured in the background (waiting up to `wait` seconds first), its card showing progress.
+    """
     with st.container(border=True):
-        if entry.problem is not None:
-            st.subheader(f":material/warning: {fmt.literal(entry.id)}")
+        shown = card_summary(entry, wait)
+        if isinstance(shown, BaseException) and not isinstance(shown, Pending):
+            st.subheader(f":material/warning: {fmt.literal(entry.title)}")
             st.caption(f"Folder {fmt.literal(entry.id)} in the artifacts folder")
-            problem(entry.problem, "This bundle cannot be opened")
+            if isinstance(shown, BundleError):
+                problem(shown, "This bundle cannot be opened")
+            else:  # a model that scores oddly must not take the page down
+                problem(unexpected(shown), "The figures for this model could not be computed")
             st.caption("The other models keep working.")
             return
-        bundle = entry.bundle
-        spec = bundle.spec
+        spec = entry.spec if isinstance(shown, Pending) else shown.spec_for(entry.spec)
         st.subheader(fmt.literal(spec.title))
         facts = [
             TASK_WORDS[spec.task],
             spec.owner,
             f"created {spec.created}" if spec.created else None,
             f"version {spec.version}" if spec.version else None,
-            f"{fmt.count(len(bundle.eval))} test {spec.subjects}",
+            None if isinstance(shown, Pending) else f"{fmt.count(shown.rows)} test {spec.subjects}",
         ]
         st.caption(fmt.literal(" · ".join(f for f in facts if f)))
-        try:
-            result = headline(bundle)
-        except Exception as exc:  # a model that scores oddly must not take the page down
-            problem(unexpected(exc), "The figures for this model could not be computed")
-            return
-        kpi_tiles(result, spec)
-        for notice in spec.notices:
-            st.caption(fmt.literal(notice))
-        for finding in narrative.summary(result.kpis, spec, result.ranges):
-            (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
-                fmt.literal(finding.text(audience()))
-            )
+        if isinstance(shown, Pending):
+            _card_progress(shown)
+        else:
+            result = shown.headline
+            kpi_tiles(result, spec)
+            for notice in spec.notices:
+                st.caption(fmt.literal(notice))
+            for finding in narrative.summary(result.kpis, spec, result.ranges):
+                (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
+                    fmt.literal(finding.text(audience()))
+                )
         if selected:
             st.success("This is the selected model.", icon=":material/check_circle:")
         else:
             st.button("Select this model", key=f"select-{entry.id}", on_click=choose, args=(entry.id,))
+
+
+def _card_progress(pending) -> None:
+    """A card's progress while its bundle is measured; the page reruns when it is done."""
+
+    @st.fragment(run_every=1.0)
+    def progress() -> None:
+        if pending.job.done:
+            st.rerun()
+        st.progress(
+            pending.job.fraction,
+            text="Measuring this model on its test cases (once, as it was published without its figures)...",
+        )
+
+    progress()
 
 
 def findings(found: list[narrative.Finding | None]) -> None:

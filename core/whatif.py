@@ -9,11 +9,15 @@ unseen categories and out-of-range numbers are accepted and reported as extrapol
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
+import os
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,33 +76,79 @@ def number(value, control: Control) -> float | None:
     return result
 
 
-def controls(X: pd.DataFrame, spec: BundleSpec, model=None) -> list[Control]:
-    """One control per feature; with the model, a text control can tell a message with no word it knows."""
-    from core.text import term_counter
-
-    found = []
+def column_facts(X: pd.DataFrame, texts: set[str] = frozenset()) -> dict[str, dict]:
+    """What the edit controls need from the evaluation rows, per column: the range, grid and spread
+    of a number, the values of a category. Plain numbers and strings, so they keep on disk."""
+    facts = {}
     for name in X.columns:
         column = X[name]
-        info = spec.features.get(name)
-        label, unit = spec.label(name), info.unit if info else None
-        actionable = info.actionable if info else True
-        if info is not None and info.kind == "text":  # typed; the flip search does not rewrite messages
-            counter = term_counter(model, name) if model is not None else None
-            found.append(Control(name, label, False, unit, False, text=True, known_terms=counter))
+        if name in texts:
+            facts[name] = {"kind": "text"}
         elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            seen = column.dropna().astype(float)
+            seen = column.dropna().to_numpy(dtype=float)
             whole = bool(np.all(np.equal(np.mod(seen, 1), 0)))
             low, high = (float(seen.min()), float(seen.max())) if len(seen) else (0.0, 1.0)
-            grid = (
-                tuple(np.unique(np.quantile(seen, np.linspace(0, 1, GRID)).round(0 if whole else 2)))
-                if len(seen)
-                else ()
-            )
-            spread = float(seen.quantile(0.75) - seen.quantile(0.25)) or float(seen.std() or 1.0)
-            step = 1.0 if whole else float(10 ** math.floor(math.log10(max(high - low, 1e-9) / 100)))
-            found.append(Control(name, label, True, unit, actionable, low, high, step, (), whole, grid, spread))
+            if len(seen):
+                q1, q3 = np.quantile(seen, [0.25, 0.75])
+                grid = [
+                    float(v) for v in np.unique(np.quantile(seen, np.linspace(0, 1, GRID)).round(0 if whole else 2))
+                ]
+                spread = float(q3 - q1) or float(np.std(seen, ddof=1) if len(seen) > 1 else 0.0) or 1.0
+            else:
+                grid, spread = [], 1.0
+            facts[name] = {"kind": "number", "low": low, "high": high, "whole": whole, "grid": grid, "spread": spread}
         else:
-            options = tuple(str(v) for v in column.dropna().astype(str).value_counts().index)
+            values = column.dropna().astype(str).value_counts()
+            facts[name] = {"kind": "category", "options": [str(v) for v in values.index]}
+    return facts
+
+
+def kept_facts(bundle, directory: Path) -> dict[str, dict]:
+    """`column_facts` of a bundle's evaluation rows, read back when an earlier run kept them in
+    `directory` (keyed by the evaluation file's hash and the columns), else computed and kept."""
+    texts = sorted(set(bundle.spec.text_features) & set(bundle.features))
+    key = hashlib.sha256(json.dumps([bundle.eval_sha256, list(bundle.features), texts]).encode()).hexdigest()[:24]
+    path = Path(directory) / f"{key}.controls.json"
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(facts, dict) and list(facts) == list(bundle.features):
+            return facts
+    except (OSError, ValueError):
+        pass  # absent or damaged: computed again
+    facts = column_facts(bundle.X, set(texts))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(facts), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only disk still gets the controls, computed each start
+    return facts
+
+
+def controls(X: pd.DataFrame, spec: BundleSpec, model=None, facts: dict[str, dict] | None = None) -> list[Control]:
+    """One control per feature; with the model, a text control can tell a message with no word it knows.
+
+    `facts` are `column_facts` of X, when they were kept from an earlier run."""
+    from core.text import term_counter
+
+    texts = {name for name in X.columns if (info := spec.features.get(name)) is not None and info.kind == "text"}
+    facts = facts if facts is not None else column_facts(X, texts)
+    found = []
+    for name in X.columns:
+        info, fact = spec.features.get(name), facts[name]
+        label, unit = spec.label(name), info.unit if info else None
+        actionable = info.actionable if info else True
+        if name in texts:  # typed; the flip search does not rewrite messages
+            counter = term_counter(model, name) if model is not None else None
+            found.append(Control(name, label, False, unit, False, text=True, known_terms=counter))
+        elif fact["kind"] == "number":
+            low, high, whole = fact["low"], fact["high"], fact["whole"]
+            step = 1.0 if whole else float(10 ** math.floor(math.log10(max(high - low, 1e-9) / 100)))
+            grid = tuple(fact["grid"])
+            found.append(Control(name, label, True, unit, actionable, low, high, step, (), whole, grid, fact["spread"]))
+        else:
+            options = tuple(fact["options"])
             found.append(Control(name, label, False, unit, actionable, options=options, grid=options))
     return found
 
@@ -577,6 +627,40 @@ def changed_sentence(original: dict, edited: dict, controls_: list[Control]) -> 
         f"{_value_words(after, by_name[name])}"
         for name, after in edits(original, edited, controls_).items()
     ]
+
+
+class CaseIds:
+    """A bundle's case ids as people type them: the id of a row and the row of an id, without a
+    Python string per row (a million of them cost memory, and time on every rerun)."""
+
+    PICKER_LIMIT = 5_000  # up to this many ids a picker lists them all; beyond it the id is typed
+
+    def __init__(self, frame: pd.DataFrame, id_column: str | None):
+        self.column = frame[id_column].astype("str").reset_index(drop=True) if id_column else None
+        self.n = len(frame)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, row: int) -> str:
+        return str(self.column.iloc[row]) if self.column is not None else str(row + 1)
+
+    def position(self, wanted: str | None) -> int | None:
+        """The first row with this id, or None."""
+        if wanted is None:
+            return None
+        wanted = str(wanted).strip()
+        if self.column is None:
+            return int(wanted) - 1 if wanted.isdigit() and 1 <= int(wanted) <= self.n else None
+        hits = np.flatnonzero((self.column == wanted).to_numpy(dtype=bool, na_value=False))
+        return int(hits[0]) if len(hits) else None
+
+    @property
+    def listed(self) -> list[str] | None:
+        """Every id, for a picker, when there are few enough to list."""
+        if self.n > self.PICKER_LIMIT:
+            return None
+        return self.column.tolist() if self.column is not None else [str(i + 1) for i in range(self.n)]
 
 
 def pick_row(data, point: OperatingPoint, kind: str) -> int:

@@ -1,5 +1,7 @@
 """Home: one card per model bundle, the selected one first."""
 
+import time
+
 import streamlit as st
 
 from core import format as fmt
@@ -21,11 +23,12 @@ if not entries:
     )
     st.stop()
 
-selected = session.current()
-ordered = sorted(entries, key=lambda e: e.id != (selected.id if selected else None))
+selected = st.session_state.get(session.BUNDLE_KEY)
+ordered = sorted(entries, key=lambda e: e.id != selected)
+deadline = time.monotonic() + session.CARD_WAIT  # bundles without a summary: measured here if quick
 for row in range(0, len(ordered), 2):
     for column, entry in zip(st.columns(2), ordered[row : row + 2], strict=False):
         with column:
-            ui.bundle_card(entry, selected=selected is not None and entry.id == selected.id)
+            ui.bundle_card(entry, selected=entry.id == selected, wait=deadline - time.monotonic())
 
 session.view_link()

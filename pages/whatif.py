@@ -28,19 +28,20 @@ st.title("What if")
 st.caption(fmt.literal(f"{spec.title} · at the setting where the model {narrative.describe_point(point, spec)}"))
 
 # --- which case to start from: a picker, an id, or the link -------------------------------
-ids = bundle.eval[spec.id_column].astype(str).tolist() if spec.id_column else [str(i + 1) for i in range(len(X))]
+ids = session.case_ids(bundle)
 picks = ["typical", "borderline", "most confident", "wrong", "by id"]
 if st.session_state.get("_whatif_for") != bundle.id:
     linked = st.query_params.get("case")
     arrival = []
-    if linked is not None and linked not in ids:
+    linked_row = ids.position(linked)
+    if linked is not None and linked_row is None:
         arrival.append(links.not_found(f"{spec.subject} id", linked, f"a typical {spec.subject} is shown"))
     for name in links.unknown_edits(st.query_params.get("edits"), list(X.columns)):
         arrival.append(links.not_found("a change to the feature", name, "that change is left out"))
     for notice in arrival:
         st.info(fmt.literal(notice), icon=":material/link_off:")
-    st.session_state["whatif_pick"] = "by id" if linked in ids else "typical"
-    st.session_state["whatif_id"] = linked if linked in ids else ids[0]
+    st.session_state["whatif_pick"] = "by id" if linked_row is not None else "typical"
+    st.session_state["whatif_id"] = ids[linked_row] if linked_row is not None else ids[0]
     st.session_state["_whatif_edits"] = links.edits_from_query(st.query_params.get("edits"), list(X.columns))
     st.session_state["_whatif_for"] = bundle.id
 left, right = st.columns([3, 1])
@@ -53,8 +54,23 @@ pick = left.radio(
     help="Typical: an ordinary case. Borderline: the model barely decided. Wrong: it acted and was wrong.",
 )
 if pick == "by id":
-    right.selectbox(fmt.literal(f"{spec.subject.capitalize()} id"), ids, key="whatif_id")
-    row = ids.index(st.session_state["whatif_id"])
+    id_label = fmt.literal(f"{spec.subject.capitalize()} id")
+    if ids.listed is not None:
+        right.selectbox(id_label, ids.listed, key="whatif_id")
+    else:  # too many to list: typed, and kept only when it names a case
+        right.text_input(
+            id_label, key="whatif_id", help=f"Type the id of one of the {fmt.count(len(ids))} {spec.subjects}."
+        )
+    row = ids.position(st.session_state["whatif_id"])
+    if row is None:
+        st.info(
+            fmt.literal(
+                f"No {spec.subject} has the id '{fmt.clean(str(st.session_state['whatif_id']), limit=40)}', "
+                f"so a typical {spec.subject} is shown."
+            ),
+            icon=":material/search_off:",
+        )
+        row = whatif.pick_row(data, point, "typical")
 else:
     row = whatif.pick_row(data, point, pick)
 original = {name: X.iloc[row][name] for name in X.columns}

@@ -67,7 +67,8 @@ def test_a_broken_bundle_selected_through_the_url_shows_a_card_not_a_traceback(a
     at = app(mixed_root, bundle="broken-model")
     assert not at.exception
     assert at.sidebar.selectbox(key="bundle").value == "broken-model"
-    assert card_titles(at)[0].endswith("broken-model")
+    assert card_titles(at)[0] == ":material/warning: Broken model"  # its title, read from bundle.yaml
+    assert "Folder broken-model in the artifacts folder" in [seen(c.value) for c in at.caption]
     assert seen(at.error[0].value) == (
         "**This bundle cannot be opened:** model.joblib does not match the sha256 in bundle.yaml, so it was not "
         "opened. The file changed after the bundle was published: publish it again, or update model.sha256 if "
@@ -95,18 +96,23 @@ def test_an_empty_artifacts_root_builds_the_demos(app, tmp_path):
     assert len(at.subheader) == len(DEMOS)
 
 
-def test_an_unexpected_error_in_one_card_is_one_sentence_and_the_rest_work(app, demo_root, monkeypatch):
-    import core.ui
+def test_an_unexpected_error_in_one_card_is_one_sentence_and_the_rest_work(app, demo_root, tmp_path, monkeypatch):
+    import shutil
 
-    real = core.ui.headline
+    import core.session
+
+    root = tmp_path / "odd"
+    shutil.copytree(demo_root, root)
+    (root / "delivery-eta" / "summary.json").unlink()  # so its card measures it, and meets the error
+    real = core.session.headline
 
     def failing(bundle, point=None):
         if bundle.id == "delivery-eta":
             raise ZeroDivisionError("a model that scores oddly")
         return real(bundle, point)
 
-    monkeypatch.setattr(core.ui, "headline", failing)
-    at = app(demo_root, bundle="churn-gbm")
+    monkeypatch.setattr(core.session, "headline", failing)
+    at = app(root, bundle="churn-gbm")
     assert not at.exception
     assert seen(at.error[0].value) == (
         "**The figures for this model could not be computed:** Something unexpected went wrong while working on "
@@ -128,14 +134,113 @@ def test_a_start_finishes_the_demos_an_interrupted_start_left_unbuilt(app, tmp_p
     assert len(at.subheader) == len(DEMOS)
 
 
-def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_root, monkeypatch):
-    import core.ui
+def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_root, tmp_path, monkeypatch):
+    import shutil
+
+    import core.session
+
+    root = tmp_path / "odd"
+    shutil.copytree(demo_root, root)
+    (root / "churn-gbm" / "summary.json").unlink()
 
     def failing(bundle, point=None):
         raise OSError(2, "No such file or directory", "/srv/secret/artifacts/churn-gbm/model.joblib")
 
-    monkeypatch.setattr(core.ui, "headline", failing)
-    at = app(demo_root, bundle="churn-gbm")
+    monkeypatch.setattr(core.session, "headline", failing)
+    at = app(root, bundle="churn-gbm")
     details = [c.value for c in at.code if "Error" in c.value]
     assert details and all("Traceback" not in d and "/srv" not in d for d in details)
     assert details[0] == "FileNotFoundError: [Errno 2] No such file or directory: 'model.joblib'"
+
+
+def test_home_draws_every_card_without_opening_a_bundle(app, demo_root, tmp_path, monkeypatch):
+    import shutil
+
+    import core.session
+
+    root = tmp_path / "copy"
+    shutil.copytree(demo_root, root)  # folders this process has never opened
+
+    def never(folder):
+        raise AssertionError(f"Home opened {folder}")
+
+    monkeypatch.setattr(core.session, "load_bundle", never)
+    at = app(root)
+    assert not at.exception and not at.error
+    assert len(at.metric) == 3 * len(DEMOS)
+
+
+def test_home_imports_no_model_or_explanation_library(demo_root):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = f"""
+import os, sys
+os.environ["MODELBRIEF_ARTIFACTS"] = {str(demo_root)!r}
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({str(Path(__file__).resolve().parents[2] / "Home.py")!r}, default_timeout=120).run()
+assert not at.exception and len(at.metric) == {3 * len(DEMOS)}, at.exception
+print(sorted(m for m in ("shap", "numba", "sklearn", "lightgbm", "xgboost", "catboost", "torch") if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_bundle_published_without_a_summary_is_measured_once_and_kept(app, demo_root, tmp_path, monkeypatch):
+    import shutil
+
+    import core.session
+    from core import summary
+
+    root = tmp_path / "plain"
+    root.mkdir()
+    shutil.copytree(demo_root / "churn-gbm", root / "churn-gbm")
+    (root / "churn-gbm" / "summary.json").unlink()
+    at = app(root)
+    assert not at.exception
+    assert len(at.metric) == 3
+    kept = summary.find(root / "churn-gbm", root / ".cache")
+    assert kept is not None and kept.figures_key == load_bundle(root / "churn-gbm").figures_key
+    shown = [seen(m.value) for m in at.metric]
+    opened = []
+    monkeypatch.setattr(core.session, "load_bundle", lambda folder: opened.append(folder))
+    core.session._read.clear()  # as after a restart: the manifest and summary read again from disk
+    again = app(root)
+    assert [seen(m.value) for m in again.metric] == shown
+    assert opened == []
+
+
+def test_a_slow_measurement_shows_progress_on_its_card_and_the_figures_when_done(app, demo_root, tmp_path, monkeypatch):
+    import shutil
+    import threading
+    import time
+
+    import core.session
+
+    root = tmp_path / "slow"
+    root.mkdir()
+    for name in ("churn-gbm", "delivery-eta"):
+        shutil.copytree(demo_root / name, root / name)
+    (root / "delivery-eta" / "summary.json").unlink()
+    release = threading.Event()
+    real = core.session.headline
+
+    def slow(bundle, point=None):
+        release.wait(30)
+        return real(bundle, point)
+
+    monkeypatch.setattr(core.session, "headline", slow)
+    monkeypatch.setattr(core.session, "CARD_WAIT", 0.2)
+    at = app(root)
+    assert not at.exception
+    assert len(at.metric) == 3  # the other card is drawn at once
+    progress = [p for p in at.get("progress")]
+    assert progress and "Measuring this model on its test cases" in progress[0].proto.text
+    release.set()
+    deadline = time.monotonic() + 30
+    while len(at.metric) < 6 and time.monotonic() < deadline:
+        time.sleep(0.3)
+        at.run()
+    assert len(at.metric) == 6 and not at.exception
