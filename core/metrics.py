@@ -13,6 +13,8 @@ that share an outcome are resampled as one group (a multinomial draw), not one b
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,7 +118,30 @@ class Outcomes:
     kind_values: np.ndarray | None = None  # ... and the value of each kind
 
 
+_recent: dict[tuple[int, OperatingPoint], tuple[weakref.ref, Outcomes]] = {}
+_recent_lock = threading.Lock()
+RECENT = 2  # one page's run asks for the outcomes at one or two settings, several times over
+
+
 def outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
+    """Each row's outcome at a setting. The last few are kept (read-only), as a page's headline,
+    matrices and segment tables all ask for the same ones within one run."""
+    key = (id(data), point)
+    found = _recent.get(key)
+    if found is not None and found[0]() is data:
+        return found[1]
+    out = _outcomes(data, point)
+    for array in (out.acted, out.in_scope, out.correct, out.value, out.kind):
+        if array is not None:
+            array.setflags(write=False)
+    with _recent_lock:
+        _recent[key] = (weakref.ref(data), out)
+        while len(_recent) > RECENT:
+            del _recent[next(iter(_recent))]
+    return out
+
+
+def _outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
     v = data.values
     abstain = float(v.get("abstain", 0.0))
     scope = data.in_scope

@@ -505,15 +505,16 @@ def scores(bundle: Bundle):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _segment_codes(key: str, column: str, _bundle: Bundle):
+def _segments(key: str, column: str, _bundle: Bundle):
     from core import breakdown
 
-    return breakdown.Coded.of(_bundle.eval[column])
+    return breakdown.Segments.of(eval_set(_bundle), _bundle.eval[column])
 
 
-def segment_codes(bundle: Bundle, column: str):
-    """A segment column coded once per bundle, so a table at a new setting only counts (cached)."""
-    return _segment_codes(bundle.figures_key, column, bundle)
+def segments(bundle: Bundle, column: str):
+    """A classifier's segment column coded and indexed once per bundle, so a table at a new
+    setting is a few binary searches per segment (cached)."""
+    return _segments(bundle.figures_key, column, bundle)
 
 
 def shown_scores(bundle: Bundle):

@@ -20,45 +20,58 @@ CONFIDENCE_GRID = np.round(np.linspace(0, 0.99, 100), 2)
 THRESHOLD_GRID = np.round(np.linspace(0.01, 0.99, 99), 2)
 
 
-def _prefix(values: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(values) + 1)
+def _prefix(values: np.ndarray, dtype=np.float64) -> np.ndarray:
+    out = np.zeros(len(values) + 1, dtype=dtype)
     np.cumsum(values, out=out[1:])
     return out
 
 
 @dataclass(frozen=True)
 class _Sums:
-    """Prefix sums of the per-row quantities, in score order."""
+    """Prefix sums of the per-row quantities, in score order (counts as exact integers)."""
 
-    count: np.ndarray
     scope: np.ndarray
     correct: np.ndarray
     value: np.ndarray
 
     @staticmethod
     def of(scope, correct, value) -> _Sums:
-        return _Sums(_prefix(np.ones(len(scope))), _prefix(scope), _prefix(correct & scope), _prefix(value))
+        return _Sums(_prefix(scope, np.int64), _prefix(correct & scope, np.int64), _prefix(value))
 
     def between(self, lo, hi) -> np.ndarray:
         """Sums over rows [lo, hi) for arrays of bounds: count, scope, correct, value (4 x k)."""
         lo, hi = np.asarray(lo), np.maximum(np.asarray(hi), np.asarray(lo))
-        return np.stack([s[hi] - s[lo] for s in (self.count, self.scope, self.correct, self.value)])
+        return np.stack([(hi - lo).astype(float), *(s[hi] - s[lo] for s in (self.scope, self.correct, self.value))])
 
 
 class Index:
-    """A bundle's rows, sorted once, ready to answer any operating point."""
+    """A bundle's rows, sorted once, ready to answer any operating point.
 
-    def __init__(self, data: EvalSet):
-        self.data = data
-        self.n = data.n
+    With `groups` (a code per row, 0 to k-1, every code present), rows are sorted by group and by
+    score within it, so the same sums answer each group's figures (`by_group`): the segment tables
+    at any setting, without a pass over the rows.
+    """
+
+    def __init__(self, data: EvalSet, groups: np.ndarray | None = None):
+        self.task, self.volume, self.n = data.task, data.volume, data.n
         v = data.values
         self.abstain = float(v.get("abstain", 0.0))
-        scope = data.in_scope
         if data.task == "binary":
-            order = np.argsort(data.p_positive, kind="stable")
-            self.score = data.p_positive[order]
-            self.score_minus_one = self.score - 1  # exactly -(1 - p): the lower side of max(p, 1 - p)
-            truth, scope = data.truth[order], scope[order]
+            score = data.p_positive
+        elif data.task == "multiclass":
+            score = data.proba.max(axis=1)
+        else:
+            raise ValueError("regression models always act; their curve is over the tolerance")
+        if groups is None:
+            order = np.argsort(score, kind="stable")
+            self.bounds = np.array([0, self.n])
+        else:
+            order = np.lexsort((score, groups))  # by group, then by score (ties in row order)
+            self.bounds = np.searchsorted(groups[order], np.arange(int(groups.max()) + 2), side="left")
+        self.score = score[order]
+        scope = data.in_scope[order]
+        if data.task == "binary":
+            truth = data.truth[order]
             oos = v.get("out_of_scope")
             positive = np.where(truth == 1, v.get("true_positive", 0.0), v.get("false_positive", 0.0))
             negative = np.where(truth == 1, v.get("false_negative", 0.0), v.get("true_negative", 0.0))
@@ -66,40 +79,47 @@ class Index:
                 positive, negative = np.where(scope, positive, oos), np.where(scope, negative, oos)
             self.says_positive = _Sums.of(scope, truth == 1, positive)
             self.says_negative = _Sums.of(scope, truth == 0, negative)
-        elif data.task == "multiclass":
-            confidence = data.proba.max(axis=1)
-            order = np.argsort(confidence, kind="stable")
-            self.score = confidence[order]
+        else:
             correct = (data.proba.argmax(axis=1) == data.truth)[order]
-            scope = scope[order]
             cell = np.where(correct & scope, v.get("correct", 0.0), v.get("wrong", 0.0))
             cell = np.where(scope, cell, v.get("out_of_scope", v.get("wrong", 0.0)))
             self.acting = _Sums.of(scope, correct, cell)
-        else:
-            raise ValueError("regression models always act; their curve is over the tolerance")
 
-    def _binary(self, threshold, min_confidence) -> np.ndarray:
-        """count, scope, correct, value summed over acted rows, for arrays of settings (4 x k)."""
+    def _binary(self, threshold, min_confidence, a: int = 0, b: int | None = None) -> np.ndarray:
+        """count, scope, correct, value summed over acted rows [a, b), for arrays of settings (4 x k)."""
         t = np.asarray(threshold, float)
         c = np.asarray(min_confidence, float)
-        n = self.n
-        first_positive = np.searchsorted(self.score, t, side="left")
+        b = self.n if b is None else b
+        score = self.score[a:b]
+        first_positive = a + np.searchsorted(score, t, side="left")
         # acted: p >= c (upper, from `upper`) or 1 - p >= c (lower, before `lower`); everyone when c <= .5
         everyone = c <= 0.5
-        upper = np.where(everyone, 0, np.searchsorted(self.score, c, side="left"))
-        lower = np.where(everyone, 0, np.searchsorted(self.score_minus_one, -c, side="right"))
-        # positive & acted: [max(T, U), n) plus [T, L) ; negative & acted: [0, min(T, L)) plus [U, T)
-        pos = self.says_positive.between(np.maximum(first_positive, upper), n) + self.says_positive.between(
+        upper = np.where(everyone, a, a + np.searchsorted(score, c, side="left"))
+        # score - 1 is exactly -(1 - p): the lower side of max(p, 1 - p)
+        lower = np.where(everyone, a, a + np.searchsorted(score - 1, -c, side="right"))
+        # positive & acted: [max(T, U), b) plus [T, L) ; negative & acted: [a, min(T, L)) plus [U, T)
+        pos = self.says_positive.between(np.maximum(first_positive, upper), b) + self.says_positive.between(
             first_positive, lower
         )
-        neg = self.says_negative.between(0, np.minimum(first_positive, lower)) + self.says_negative.between(
+        neg = self.says_negative.between(a, np.minimum(first_positive, lower)) + self.says_negative.between(
             upper, first_positive
         )
         return pos + neg
 
-    def _multiclass(self, min_confidence) -> np.ndarray:
-        start = np.searchsorted(self.score, np.asarray(min_confidence, float), side="left")
-        return self.acting.between(start, self.n)
+    def _multiclass(self, min_confidence, a: int = 0, b: int | None = None) -> np.ndarray:
+        b = self.n if b is None else b
+        start = a + np.searchsorted(self.score[a:b], np.asarray(min_confidence, float), side="left")
+        return self.acting.between(start, b)
+
+    def by_group(self, point: OperatingPoint) -> np.ndarray:
+        """count, scope, correct, value summed over each group's acted rows at a setting (4 x groups)."""
+        sums = [
+            self._binary(point.threshold, point.min_confidence, a, b)
+            if self.task == "binary"
+            else self._multiclass(point.min_confidence, a, b)
+            for a, b in zip(self.bounds[:-1], self.bounds[1:], strict=True)
+        ]
+        return np.column_stack(sums) if sums else np.zeros((4, 0))
 
     def frame(self, threshold, min_confidence) -> pd.DataFrame:
         """Figures at each (threshold, min_confidence) pair, one row each."""
@@ -107,7 +127,7 @@ class Index:
             np.atleast_1d(a)
             for a in np.broadcast_arrays(np.asarray(threshold, float), np.asarray(min_confidence, float))
         )
-        if self.data.task == "binary":
+        if self.task == "binary":
             acted, scope, correct, value = self._binary(threshold, min_confidence)
         else:
             acted, scope, correct, value = self._multiclass(min_confidence)
@@ -116,7 +136,7 @@ class Index:
             accuracy = np.where(acted > 0, correct / np.maximum(acted, 1), np.nan)
         per_case = (value + (n - acted) * self.abstain) / n
         net = per_case - self.abstain
-        volume = self.data.volume
+        volume = self.volume
         return pd.DataFrame(
             {
                 "threshold": threshold,
@@ -147,7 +167,7 @@ class Best:
 
 def best_point(index: Index) -> Best:
     """The setting with the highest net value (ties: the one that covers more)."""
-    if index.data.task == "binary":
+    if index.task == "binary":
         t, c = np.meshgrid(THRESHOLD_GRID, np.concatenate([[0.0], CONFIDENCE_GRID[CONFIDENCE_GRID > 0.5]]))
         grid = index.frame(t.ravel(), c.ravel())
     else:
@@ -156,11 +176,9 @@ def best_point(index: Index) -> Best:
         ["_net", "coverage", "min_confidence"], ascending=[False, False, True], kind="stable"
     )
     top = ranked.iloc[0]
-    volume = index.data.volume
+    volume = index.volume
     return Best(
-        point=OperatingPoint(
-            float(top["threshold"]) if index.data.task == "binary" else 0.5, float(top["min_confidence"])
-        ),
+        point=OperatingPoint(float(top["threshold"]) if index.task == "binary" else 0.5, float(top["min_confidence"])),
         net_per_case=float(top["net_per_case"]),
         net_per_period=float(top["net_per_case"]) * volume if volume is not None else None,
     )

@@ -185,10 +185,13 @@ def chart(built, finding_text: str) -> None:
     room for the title and the axes.
     """
     plot_height = getattr(built, "height", None)
+    # the spec without Altair's schema validation, which took most of a chart's time on every
+    # rerun (the charts are built by our own code, and its tests validate them)
+    spec = built.to_dict(validate=False)
     if isinstance(plot_height, int):
-        st.altair_chart(built, alt=finding_text, height=plot_height + CHART_FRAME)
+        st.vega_lite_chart(spec=spec, alt=finding_text, height=plot_height + CHART_FRAME)
     else:
-        st.altair_chart(built, alt=finding_text)
+        st.vega_lite_chart(spec=spec, alt=finding_text)
     from core import report
 
     # the downloads' key: from what the chart says, not its serialised data (a second full serialisation)

@@ -22,7 +22,7 @@ def measured():
     weak = []
     if spec.task != "regression":
         for column in spec.segments:
-            row = breakdown.weakest_segment(breakdown.segment_table(data, point, bundle.eval[column]))
+            row = breakdown.weakest_segment(breakdown.segment_table(data, point, session.segments(bundle, column)))
             if row is not None and result.kpis.accuracy_acted - row["accuracy_acted"] >= 0.02:
                 weak.append(
                     f"{spec.label(column)} {row['segment']} ({row['accuracy_acted'] * 100:.0f}% right when it acts)"

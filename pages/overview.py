@@ -76,7 +76,7 @@ def risk_findings() -> list:
     else:
         found.append(story.calibration_finding(data))
         for column in spec.segments:
-            segments = breakdown.segment_table(data, point, bundle.eval[column])
+            segments = breakdown.segment_table(data, point, session.segments(bundle, column))
             found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
     if narrative._worth(k) < 0:
         found.append(

@@ -112,7 +112,7 @@ def segments(point: OperatingPoint, overall) -> None:
     for column in spec.segments:
         label = spec.label(column)
         with ui.section(f"The breakdown by {label.lower()}"):
-            table = breakdown.segment_table(data, point, session.segment_codes(bundle, column))
+            table = breakdown.segment_table(data, point, session.segments(bundle, column))
             weakest = narrative.weakest_segment(breakdown.weakest_segment(table), label, overall, spec)
             ui.findings([weakest])
             title = narrative.segment_title(table, label, overall)

@@ -176,3 +176,45 @@ def test_large_errors_by_segment_and_histogram():
     assert histogram["count"].sum() == 3000 and len(histogram) == 40
     curve = breakdown.tolerance_curve(data)
     assert curve["within"].is_monotonic_increasing and curve["within"].iloc[0] < 0.01
+
+
+def _rounded_scores(n, seed):
+    """Scores on a coarse grid, so many rows sit exactly on a threshold or a confidence setting."""
+    rng = np.random.default_rng(seed)
+    return np.round(rng.random(n), 2)
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass"])
+def test_segment_tables_from_prefix_sums_equal_a_pass_over_every_row(task):
+    rng = np.random.default_rng(11)
+    n = 3000
+    region = pd.Series(rng.choice(["North", "South", "East", "West"], n))
+    region[rng.random(n) < 0.05] = None
+    if task == "binary":
+        truth = rng.integers(-1, 2, n)  # -1: a label the model does not know
+        values = {**VALUES, "out_of_scope": -7.0}
+        data = EvalSet.binary(truth, _rounded_scores(n, 12), values, volume=20000)
+        points = [OperatingPoint(t, c) for t in (0.01, 0.3, 0.5, 0.51, 0.99) for c in (0.0, 0.5, 0.51, 0.7, 0.99)]
+    else:
+        proba = rng.dirichlet([1, 1, 1], n).round(2)
+        proba[:, 2] = 1 - proba[:, 0] - proba[:, 1]
+        proba = np.clip(proba, 0, 1)
+        truth = rng.integers(-1, 3, n)
+        data = EvalSet(
+            "multiclass",
+            truth >= 0,
+            truth=truth,
+            proba=proba,
+            values={"correct": 3.0, "wrong": -2.0, "abstain": -1.0},
+        )
+        points = [OperatingPoint(0.5, c) for c in (0.0, 0.34, 0.5, 0.61, 0.99)]
+    segments = breakdown.Segments.of(data, region)
+    for point in points:
+        fast = breakdown.segment_table(data, point, segments)
+        slow = breakdown.segment_table(data, point, breakdown.Coded.of(region))
+        counts = ["segment", "n", "acted", "correct_acted", "covered"]
+        pd.testing.assert_frame_equal(fast[counts], slow[counts])
+        for column in ("accuracy_acted", "accuracy_low", "accuracy_high", "coverage", "share"):
+            pd.testing.assert_series_equal(fast[column], slow[column])
+        for column in ("net_per_case", "net_total"):
+            np.testing.assert_allclose(fast[column], slow[column], rtol=1e-12, atol=1e-9)

@@ -33,6 +33,10 @@ def test_nothing_is_reported_to_other_hosts():
     assert CONFIG["browser"]["gatherUsageStats"] is False
 
 
+def test_no_full_garbage_collection_after_every_rerun():
+    assert CONFIG["runner"]["postScriptGC"] is False  # a slider move would wait for it
+
+
 @pytest.mark.parametrize("script", ["Home.py"])
 def test_the_page_icon_ships_with_the_app(script):
     source = (ROOT / script).read_text()
