@@ -113,16 +113,32 @@ def drawn(page, heading: str, timeout: float = 180_000) -> None:
         page.wait_for_selector(DONE, timeout=timeout)
 
 
+WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (window.__runs === undefined) {
+        window.__runs = [];
+        new MutationObserver(() => window.__runs.push([performance.now(), app.getAttribute('data-test-script-state')]))
+            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }
+    return performance.now();
+}"""
+RUN_DONE = """(since) => {
+    const runs = window.__runs.filter(r => r[0] > since);
+    const started = runs.findIndex(r => r[1] === 'running');
+    if (started < 0) return null;
+    const finished = runs.slice(started).find(r => r[1] === 'notRunning');
+    return finished ? finished[0] : null;
+}"""
+
+
 def rerun_after(page, act) -> float:
-    """Seconds from an action to the script finishing the run it started."""
-    started = time.perf_counter()
+    """Seconds from an action to the script finishing the run it started, on the page's own clock:
+    every change of the app's script state is recorded as it happens, so a run that starts and
+    finishes between two looks is still seen."""
+    since = page.evaluate(WATCH_RUNS)
     act()
-    try:
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=3_000)
-    except Exception:  # noqa: BLE001 - a fast run can finish before the running state is seen
-        pass
-    page.wait_for_selector(DONE, timeout=120_000)
-    return time.perf_counter() - started
+    handle = page.wait_for_function(RUN_DONE, arg=since, timeout=120_000, polling=20)
+    return (handle.json_value() - since) / 1000
 
 
 def spread(values: list[float]) -> str:

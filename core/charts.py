@@ -6,6 +6,8 @@ passes the same finding as `alt` text. Frames here have at most a few hundred ro
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -18,6 +20,53 @@ def _checked(frame: pd.DataFrame) -> pd.DataFrame:
     if len(frame) > MAX_MARKS:
         raise ValueError(f"a chart was handed {len(frame):,} rows; aggregate to at most {MAX_MARKS:,} first")
     return frame
+
+
+class Frozen:
+    """A chart already written as its Vega-Lite spec, drawn and downloaded like an Altair chart.
+
+    For charts redrawn on every move of a control where only a marker and the title change: the
+    spec is built once, and each move edits a copy (see `Marked`).
+    """
+
+    def __init__(self, spec: dict, source: alt.TopLevelMixin):
+        self.spec, self._source = spec, source
+        self.height = getattr(source, "height", None)
+        self.title = spec.get("title", {}).get("text") if isinstance(spec.get("title"), dict) else spec.get("title")
+
+    def to_dict(self, validate: bool = True) -> dict:
+        if validate:  # the edited spec must still be one Vega-Lite accepts
+            type(self._source).from_dict(self.spec, validate=True)
+        return self.spec
+
+    def to_json(self) -> str:
+        return json.dumps(self.spec)
+
+
+class Marked:
+    """A chart built once with a marker at a placeholder position, redrawn with the marker and
+    title moved: a slider move then costs a JSON copy, not a chart build."""
+
+    PLACE = -123456.0  # where the marker sits in the built chart; never a setting
+
+    def __init__(self, built: alt.TopLevelMixin, field: str):
+        self._source, self._field = built, field
+        self._json = json.dumps(built.to_dict(validate=False))
+        spec = json.loads(self._json)
+        self._marks = next(
+            name for name, rows in spec.get("datasets", {}).items() if any(row.get(field) == self.PLACE for row in rows)
+        )
+
+    def at(self, position: float, title: str) -> Frozen:
+        spec = json.loads(self._json)
+        rows = spec["datasets"].pop(self._marks)
+        for row in rows:
+            if row.get(self._field) == self.PLACE:
+                row[self._field] = float(position)
+        moved = f"{self._marks}-at-{position!r}"  # a new name, so the browser takes the new rows
+        spec["datasets"][moved] = rows
+        spec["title"]["text"] = title
+        return Frozen(json.loads(json.dumps(spec).replace(f'"{self._marks}"', f'"{moved}"')), self._source)
 
 
 def tradeoff(

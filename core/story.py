@@ -165,6 +165,26 @@ def tradeoff_chart(
     per_period = spec.business.volume is not None
     column = "net_per_period" if per_period else "net_per_case"
     value_label = f"Net value {fmt.per(spec.business.per)}" if per_period else "Net value per case"
-    return title, charts.tradeoff(
-        curve, control, CONTROL_LABELS[control], current, best_at, column, value_label, spec.business.currency, title
-    )
+    # the curves hold the other control fixed: built once for each of its values, the marker moved
+    key = (control, held, best_at, column, value_label, spec.business.currency)
+    built = getattr(index, "_charts", None)
+    if built is None:
+        built = index._charts = {}
+    if key not in built:
+        if len(built) >= 16:
+            built.pop(next(iter(built)))
+        built[key] = charts.Marked(
+            charts.tradeoff(
+                curve,
+                control,
+                CONTROL_LABELS[control],
+                charts.Marked.PLACE,
+                best_at,
+                column,
+                value_label,
+                spec.business.currency,
+                "",
+            ),
+            control,
+        )
+    return title, built[key].at(current, title)

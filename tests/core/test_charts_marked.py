@@ -1,0 +1,36 @@
+"""A chart built once with its marker moved must be the chart built afresh at that setting."""
+
+from __future__ import annotations
+
+import json
+
+from core import charts, tradeoff
+from core.contract import OperatingPoint
+from core.metrics import EvalSet
+
+
+def _normalised(spec: dict) -> str:
+    """The spec with each dataset named by its rows, so two specs compare by what they draw."""
+    names = {name: json.dumps(rows, sort_keys=True) for name, rows in spec.get("datasets", {}).items()}
+    text = json.dumps(spec)
+    for name, rows in names.items():
+        text = text.replace(f'"{name}"', json.dumps(f"rows:{rows}"))
+    return json.dumps(json.loads(text), sort_keys=True)
+
+
+def test_a_moved_marker_draws_exactly_the_chart_built_at_that_setting():
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    truth = rng.integers(0, 2, 500)
+    data = EvalSet.binary(truth, np.clip(truth * 0.4 + rng.random(500) * 0.6, 0, 1), {"true_positive": 5.0})
+    index = tradeoff.Index(data)
+    curve = tradeoff.curve(index, OperatingPoint(0.5, 0.0), "min_confidence")
+    args = ("min_confidence", "Confidence needed to act")
+    tail = (0.7, "net_per_case", "Net value per case", "USD")
+    marked = charts.Marked(charts.tradeoff(curve, *args, charts.Marked.PLACE, *tail, ""), "min_confidence")
+    for position, title in ((0.62, "At 62%"), (0.0, "At nothing"), (0.99, "At 99%")):
+        moved = marked.at(position, title)
+        fresh = charts.tradeoff(curve, *args, position, *tail, title).to_dict()
+        assert _normalised(moved.to_dict(validate=True)) == _normalised(fresh)
+        assert moved.title == title
