@@ -9,6 +9,7 @@ columns back up to the original ones, and returns contributions in probability p
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
@@ -378,7 +379,15 @@ def explain(
     rows = sample_rows(labels if labels is not None else np.zeros(len(X)), size)
     explainer = explainer or RowExplainer(model, X, task, classes, positive)
     remaining = time_budget - (time.perf_counter() - started)
-    values, base, shown, outputs = explainer.explain(X.iloc[rows], remaining, progress)
+    from core import cluster
+
+    if cluster.active() and len(rows) > CLUSTER_PART:  # each part on a worker, every row explained
+        parts = [X.iloc[rows[i : i + CLUSTER_PART]] for i in range(0, len(rows), CLUSTER_PART)]
+        done = cluster.run_all(functools.partial(_explain_part, explainer), parts)
+        values, shown = np.concatenate([d[0] for d in done]), np.concatenate([d[2] for d in done])
+        base, outputs = done[0][1], done[0][3]
+    else:
+        values, base, shown, outputs = explainer.explain(X.iloc[rows], remaining, progress)
     return Explanation(
         method=explainer.kind,
         features=explainer.features,
@@ -391,6 +400,13 @@ def explain(
         planned=len(rows),
         budget=time_budget,
     )
+
+
+CLUSTER_PART = 200  # rows of the explanation sample sent to one worker at a time
+
+
+def _explain_part(explainer: RowExplainer, frame: pd.DataFrame):
+    return explainer.explain(frame)
 
 
 def _positive_only(values, base, shown, classes, positive):

@@ -178,7 +178,7 @@ def _outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
         return Outcomes(acted=acted, in_scope=scope, correct=correct, value=value, baseline=abstain)
     fallback = {"out_of_scope": v.get("wrong", 0.0)} if data.task == "multiclass" else {}
     kind_values = np.array([abstain] + [float(v.get(name, fallback.get(name, 0.0))) for name in names])
-    kind = kind.astype(np.intp) * acted  # 0: a person handles it
+    kind = (kind * acted).astype(np.int8)  # 0: a person handles it; small integers, one byte a row
     return Outcomes(
         acted=acted,
         in_scope=scope,

@@ -142,6 +142,7 @@ def publish(
     model_features: list[str] | None = None,
     predictions: str | dict[str, str] | None = None,
     calibrate: bool = False,
+    dask: str | None = None,
     **fields: Any,
 ) -> Bundle:
     """Write a bundle folder and return it opened.
@@ -183,7 +184,7 @@ def publish(
     try:
         if model_features:
             fields["model_features"] = list(model_features)
-        _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields)
+        _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields, dask)
         if final.exists():
             shutil.rmtree(final)
         os.replace(folder, final)
@@ -269,7 +270,9 @@ def calibrate_on_held_out(model: Any, evaluation: Any, target: str, fields: dict
     return calibrated, rest.sort_index().reset_index(drop=True), sentence
 
 
-def _write(model, evaluation, folder: Path, name: str, target, task, title, precompute_explanations, fields) -> Bundle:
+def _write(
+    model, evaluation, folder: Path, name: str, target, task, title, precompute_explanations, fields, dask=None
+) -> Bundle:
     model_file = None if model is None else _copy_model(model, folder)
     eval_file = _copy_eval(evaluation, folder)
 
@@ -323,35 +326,45 @@ def _write(model, evaluation, folder: Path, name: str, target, task, title, prec
         manifest["features"] = features
         (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     bundle = dataclasses.replace(bundle, manifest_sha256=file_sha256(folder / MANIFEST))
-    _store_figures(bundle, folder)
     if precompute_explanations and not bundle.explainable:
         raise BundleError(
             f"--explain: {bundle.unexplainable_reason.split('. To see')[0]}.", "Publish without --explain."
         )
-    if precompute_explanations:
-        from core import explain
+    from core import cluster, explain
 
-        try:
-            result = explain.explain_bundle(bundle)
-        except Exception as exc:
-            raise BundleError(
-                "The bundle is valid, but its explanations could not be computed, so nothing was published.",
-                "Publish without --explain: the app then says on its Explanations page what it can explain.",
-                detail=describe(exc),
-            ) from None
-        explain.store(result, folder / explain.BUNDLE_FILE, bundle.content_hash)
+    with cluster.connected(cluster.address(dask)) as client:
+        _store_figures(bundle, folder, parts=client is not None)
+        explained = _explained(bundle) if precompute_explanations else None
+    if explained is not None:
+        explain.store(explained, folder / explain.BUNDLE_FILE, bundle.content_hash)
     return bundle
 
 
-def _store_figures(bundle: Bundle, folder: Path) -> None:
+def _explained(bundle: Bundle):
+    from core import explain
+
+    try:
+        return explain.explain_bundle(bundle)
+    except Exception as exc:
+        raise BundleError(
+            "The bundle is valid, but its explanations could not be computed, so nothing was published.",
+            "Publish without --explain: the app then says on its Explanations page what it can explain.",
+            detail=describe(exc),
+        ) from None
+
+
+def _store_figures(bundle: Bundle, folder: Path, parts: bool = False) -> None:
     """Scores and the card's summary in the bundle, so the app opens it without asking the model
-    about every row, and Home shows it without opening it. A model that cannot score every row
-    gets neither: the app says what went wrong when it opens the bundle."""
+    about every row, and Home shows it without opening it (scores as partitioned Parquet with
+    `parts`, the Dask path). A model that cannot score every row gets neither: the app says what
+    went wrong when it opens the bundle."""
     from core import metrics, scoring, summary
 
     try:
         scores = scoring.compute_scores(bundle)
-        if bundle.model is not None:
+        if bundle.model is not None and parts:
+            scoring.store_parts(scores, folder / scoring.PARTS_FOLDER, bundle.content_hash)
+        elif bundle.model is not None:
             scoring.store(scores, folder / scoring.BUNDLE_FILE, bundle.content_hash)
         headline = metrics.headline(metrics.from_bundle(bundle, scores), bundle.spec.operating_point)
     except Exception:  # noqa: BLE001 - the app scores it on opening and says what went wrong there
@@ -440,6 +453,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="replace an existing bundle folder")
     parser.add_argument(
+        "--dask",
+        help="score (and with --explain, explain) on this Dask scheduler, e.g. tcp://host:8786 "
+        "(default: $MODELBRIEF_DASK, else this machine)",
+    )
+    parser.add_argument(
         "--explain", action="store_true", help="compute the SHAP explanations now and ship them in the bundle folder"
     )
     args = parser.parse_args(argv)
@@ -482,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
             title=args.title,
             overwrite=args.force,
             precompute_explanations=args.explain,
+            dask=args.dask,
             **{k: v for k, v in extra.items() if v},
         )
     except BundleError as exc:

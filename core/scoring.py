@@ -77,8 +77,11 @@ def compute_scores(bundle: Bundle) -> Scores:
 
 
 def _in_chunks(method, X) -> np.ndarray:
-    """`method` over every row of X, CHUNK_ROWS at a time to bound memory."""
-    return np.concatenate([method(X.iloc[i : i + CHUNK_ROWS]) for i in range(0, len(X), CHUNK_ROWS)])
+    """`method` over every row of X, CHUNK_ROWS at a time to bound memory (on a Dask cluster's
+    workers when the publisher runs inside `cluster.connected`)."""
+    from core import cluster
+
+    return np.concatenate(cluster.run_all(method, [X.iloc[i : i + CHUNK_ROWS] for i in range(0, len(X), CHUNK_ROWS)]))
 
 
 def _read_scores(bundle: Bundle) -> Scores:
@@ -130,6 +133,69 @@ def store(result: Scores, path: Path, content_hash: str) -> None:
     write_arrays(path, **arrays)
 
 
+PARTS_FOLDER = "scores"  # the Dask path's scores: partitioned Parquet, one part per chunk of rows
+PARTS_MARK = b"modelbrief.content_hash"
+
+
+def store_parts(result: Scores, folder: Path, content_hash: str, rows: int | None = None) -> None:
+    """Keep scores as partitioned Parquet in `folder` (part-00000.parquet, ...), each part marked
+    with the model and evaluation rows it answers for. Written beside, then moved into place."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    values = result.predicted[:, None] if result.task == "regression" else result.proba
+    names = ["predicted"] if result.task == "regression" else [f"proba_{i}" for i in range(values.shape[1])]
+    building = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    metadata = {PARTS_MARK: content_hash.encode(), b"modelbrief.task": result.task.encode()}
+    rows = rows or CHUNK_ROWS
+    for number, start in enumerate(range(0, len(values), rows)):
+        chunk = values[start : start + rows]
+        table = pa.table({name: chunk[:, j] for j, name in enumerate(names)}).replace_schema_metadata(metadata)
+        pq.write_table(table, building / f"part-{number:05d}.parquet")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(building, folder)
+
+
+def _restore_parts(folder: Path, bundle: Bundle) -> Scores | None:
+    """Scores kept as Parquet parts that answer this bundle's model and rows, or None."""
+    import pyarrow.parquet as pq
+
+    parts = sorted(Path(folder).glob("part-*.parquet")) if Path(folder).is_dir() else []
+    if not parts or Path(folder).is_symlink():
+        return None
+    try:
+        tables = [pq.read_table(part) for part in parts]
+    except Exception:  # noqa: BLE001 - a damaged or foreign file is simply not used
+        return None
+    for table in tables:
+        metadata = table.schema.metadata or {}
+        if metadata.get(PARTS_MARK, b"").decode(errors="replace") != bundle.content_hash:
+            return None
+    task = bundle.spec.task
+    names = tables[0].column_names
+    if not names or any(t.column_names != names for t in tables):
+        return None
+    values = np.empty((sum(t.num_rows for t in tables), len(names)))
+    start = 0
+    try:
+        for table in tables:  # each part straight into its rows: no second copy of every score
+            for j, name in enumerate(names):
+                values[start : start + table.num_rows, j] = table.column(name).to_numpy()
+            start += table.num_rows
+    except Exception:  # noqa: BLE001 - parts with columns that are not numbers
+        return None
+    del tables
+    found = (
+        Scores(task=task, predicted=values[:, 0].copy()) if task == "regression" else Scores(task=task, proba=values)
+    )
+    return found if _fits(found, bundle) else None
+
+
 def _restore(path: Path, bundle: Bundle, marked: bool) -> Scores | None:
     """Stored scores that answer this bundle's model and rows, or None. A file in the bundle folder
     must name the bundle's content hash (`marked`); a cache file is named after it."""
@@ -152,6 +218,9 @@ def scores(bundle: Bundle, directory: Path | None = None) -> Scores:
         found = _restore(candidate, bundle, marked)
         if found is not None:
             return _checked(found, bundle)
+    found = _restore_parts(bundle.spec.folder / PARTS_FOLDER, bundle)
+    if found is not None:
+        return _checked(found, bundle)
     try:
         result = _checked(compute_scores(bundle), bundle)
     except BundleError:

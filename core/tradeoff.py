@@ -36,12 +36,15 @@ class _Sums:
 
     @staticmethod
     def of(scope, correct, value) -> _Sums:
-        return _Sums(_prefix(scope, np.int64), _prefix(correct & scope, np.int64), _prefix(value))
+        counts = np.int32 if len(scope) < 2**31 - 1 else np.int64  # exact either way; half the memory
+        return _Sums(_prefix(scope, counts), _prefix(correct & scope, counts), _prefix(value))
 
     def between(self, lo, hi) -> np.ndarray:
         """Sums over rows [lo, hi) for arrays of bounds: count, scope, correct, value (4 x k)."""
         lo, hi = np.asarray(lo), np.maximum(np.asarray(hi), np.asarray(lo))
-        return np.stack([(hi - lo).astype(float), *(s[hi] - s[lo] for s in (self.scope, self.correct, self.value))])
+        return np.stack(
+            [(hi - lo).astype(float), *((s[hi] - s[lo]).astype(float) for s in (self.scope, self.correct, self.value))]
+        )
 
 
 class Index:
@@ -71,14 +74,21 @@ class Index:
         self.score = score[order]
         scope = data.in_scope[order]
         if data.task == "binary":
-            truth = data.truth[order]
+            is_positive, is_negative = (
+                (data.truth == 1)[order],
+                (data.truth == 0)[order],
+            )  # not the labels: 1 byte a row
+            del order
             oos = v.get("out_of_scope")
-            positive = np.where(truth == 1, v.get("true_positive", 0.0), v.get("false_positive", 0.0))
-            negative = np.where(truth == 1, v.get("false_negative", 0.0), v.get("true_negative", 0.0))
+            positive = np.where(is_positive, v.get("true_positive", 0.0), v.get("false_positive", 0.0))
             if oos is not None:
-                positive, negative = np.where(scope, positive, oos), np.where(scope, negative, oos)
-            self.says_positive = _Sums.of(scope, truth == 1, positive)
-            self.says_negative = _Sums.of(scope, truth == 0, negative)
+                positive[~scope] = oos
+            self.says_positive = _Sums.of(scope, is_positive, positive)
+            del positive
+            negative = np.where(is_positive, v.get("false_negative", 0.0), v.get("true_negative", 0.0))
+            if oos is not None:
+                negative[~scope] = oos
+            self.says_negative = _Sums.of(scope, is_negative, negative)
         else:
             correct = (data.proba.argmax(axis=1) == data.truth)[order]
             cell = np.where(correct & scope, v.get("correct", 0.0), v.get("wrong", 0.0))
