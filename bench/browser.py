@@ -108,6 +108,8 @@ def drawn(page, heading: str, timeout: float = 180_000) -> None:
     until the explanation itself is shown rather than its progress)."""
     page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=timeout)
     page.wait_for_selector(DONE, timeout=timeout)
+    if heading == "Modelbrief":  # Home: its cards' figures drawn
+        page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=timeout)
     if heading == "Explanations":
         page.get_by_role("heading", name="What the model relies on").first.wait_for(timeout=timeout)
         page.wait_for_selector(DONE, timeout=timeout)

@@ -587,6 +587,9 @@ def load_bundle(folder: Path) -> Bundle:
         positive_class=positive if spec.task == "binary" else spec.positive_class,
         notices=(*spec.notices, *notices),
     )
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()  # what the checks' Arrow work kept for reuse
     return Bundle(
         spec=spec,
         model=model,

@@ -159,10 +159,11 @@ def sample_rows(labels: np.ndarray, size: int = SAMPLE_SIZE, seed: int = 0) -> n
     if n <= size:
         return np.arange(n)
     rng = np.random.default_rng(seed)
-    labels = pd.Series(labels).astype(str).to_numpy()
+    # each label as a code, in the sorted order of the labels as text (no Python string per row)
+    codes, uniques = pd.factorize(pd.Series(labels).astype(str), sort=True)
     chosen = []
-    for value in np.unique(labels):
-        members = np.flatnonzero(labels == value)
+    for code in range(len(uniques)):
+        members = np.flatnonzero(codes == code)
         take = max(1, round(size * len(members) / n))
         chosen.append(rng.choice(members, min(take, len(members)), replace=False))
     picked = np.concatenate(chosen)
@@ -694,7 +695,7 @@ def explain_bundle(bundle, **options) -> Explanation:
         bundle.spec.task,
         bundle.classes,
         bundle.positive_class,
-        labels=bundle.y.to_numpy(),
+        labels=bundle.y,
         **options,
     )
 

@@ -28,23 +28,41 @@ def _prefix(values: np.ndarray, dtype=np.float64) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Sums:
-    """Prefix sums of the per-row quantities, in score order (counts as exact integers)."""
+    """Prefix counts of the rows in scope and the rows answered right, in score order, as exact
+    integers. Each row's value is one of three (right, wrong, out of scope), so the value of any
+    run of rows follows from the counts: value = right x R + wrong x (S - R) + outside x (N - S).
+
+    With `labelled` (for a binary model without an out-of-scope value, whose rows are valued by
+    their label alone), value = right x L + wrong x (N - L), L counting the rows labelled positive.
+    """
 
     scope: np.ndarray
     correct: np.ndarray
-    value: np.ndarray
+    weights: tuple[float, float, float]
+    labelled: np.ndarray | None = None
 
     @staticmethod
-    def of(scope, correct, value) -> _Sums:
+    def of(scope, correct, weights, labelled=None) -> _Sums:
         counts = np.int32 if len(scope) < 2**31 - 1 else np.int64  # exact either way; half the memory
-        return _Sums(_prefix(scope, counts), _prefix(correct & scope, counts), _prefix(value))
+        return _Sums(
+            _prefix(scope, counts),
+            _prefix(correct & scope, counts),
+            tuple(float(w) for w in weights),
+            None if labelled is None else _prefix(labelled, counts),
+        )
 
     def between(self, lo, hi) -> np.ndarray:
         """Sums over rows [lo, hi) for arrays of bounds: count, scope, correct, value (4 x k)."""
         lo, hi = np.asarray(lo), np.maximum(np.asarray(hi), np.asarray(lo))
-        return np.stack(
-            [(hi - lo).astype(float), *((s[hi] - s[lo]).astype(float) for s in (self.scope, self.correct, self.value))]
-        )
+        count = (hi - lo).astype(float)
+        scope, correct = ((s[hi] - s[lo]).astype(float) for s in (self.scope, self.correct))
+        right, wrong, outside = self.weights
+        if self.labelled is None:
+            value = right * correct + wrong * (scope - correct) + outside * (count - scope)
+        else:
+            marked = (self.labelled[hi] - self.labelled[lo]).astype(float)
+            value = right * marked + wrong * (count - marked)
+        return np.stack([count, scope, correct, value])
 
 
 class Index:
@@ -80,20 +98,19 @@ class Index:
             )  # not the labels: 1 byte a row
             del order
             oos = v.get("out_of_scope")
-            positive = np.where(is_positive, v.get("true_positive", 0.0), v.get("false_positive", 0.0))
+            tp, fp = v.get("true_positive", 0.0), v.get("false_positive", 0.0)
+            fn, tn = v.get("false_negative", 0.0), v.get("true_negative", 0.0)
+            # a row in scope is labelled 0 or 1: wrong for one side is right for the other
             if oos is not None:
-                positive[~scope] = oos
-            self.says_positive = _Sums.of(scope, is_positive, positive)
-            del positive
-            negative = np.where(is_positive, v.get("false_negative", 0.0), v.get("true_negative", 0.0))
-            if oos is not None:
-                negative[~scope] = oos
-            self.says_negative = _Sums.of(scope, is_negative, negative)
+                self.says_positive = _Sums.of(scope, is_positive, (tp, fp, oos))
+                self.says_negative = _Sums.of(scope, is_negative, (tn, fn, oos))
+            else:  # every row valued by its label, in scope or not (a label the model lacks: not positive)
+                self.says_positive = _Sums.of(scope, is_positive, (tp, fp, 0.0), labelled=is_positive)
+                self.says_negative = _Sums.of(scope, is_negative, (fn, tn, 0.0), labelled=is_positive)
         else:
             correct = (data.proba.argmax(axis=1) == data.truth)[order]
-            cell = np.where(correct & scope, v.get("correct", 0.0), v.get("wrong", 0.0))
-            cell = np.where(scope, cell, v.get("out_of_scope", v.get("wrong", 0.0)))
-            self.acting = _Sums.of(scope, correct, cell)
+            outside = v.get("out_of_scope", v.get("wrong", 0.0))
+            self.acting = _Sums.of(scope, correct, (v.get("correct", 0.0), v.get("wrong", 0.0), outside))
 
     def _binary(self, threshold, min_confidence, a: int = 0, b: int | None = None) -> np.ndarray:
         """count, scope, correct, value summed over acted rows [a, b), for arrays of settings (4 x k)."""

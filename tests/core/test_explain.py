@@ -269,3 +269,29 @@ def test_a_waterfall_of_a_chance_never_leaves_zero_to_one():
     assert bounded["end"].between(0, 1).all() and bounded["start"].between(0, 1).all()
     assert bounded["end"].iloc[-2] == pytest.approx(0.09)  # the last push lands on the prediction
     assert list(bounded["kind"]) == ["total", "raises", "lowers", "lowers", "total"]
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array(["yes", "no", "no", "maybe"] * 2500, dtype=object),
+        np.arange(9000) % 7 - 1,
+        pd.Series([True, False, False] * 3000),
+    ],
+)
+def test_the_stratified_sample_is_the_one_drawn_label_by_label(labels):
+    """Labels coded once (no string per row) draw exactly the rows the per-label definition does."""
+    rng = np.random.default_rng(0)
+    text = pd.Series(labels).astype(str).to_numpy()
+    chosen = [
+        rng.choice(
+            np.flatnonzero(text == v),
+            min(max(1, round(500 * (text == v).sum() / len(text))), (text == v).sum()),
+            replace=False,
+        )
+        for v in np.unique(text)
+    ]
+    picked = np.concatenate(chosen)
+    if len(picked) > 500:
+        picked = rng.choice(picked, 500, replace=False)
+    assert np.array_equal(explain.sample_rows(labels, 500), np.sort(picked))

@@ -120,3 +120,22 @@ def test_regression_has_no_confidence_curve():
     data = EvalSet.regression([1.0, 2.0], [1.5, 2.0], Tolerance(absolute=1.0))
     with pytest.raises(ValueError, match="regression models always act"):
         Index(data)
+
+
+@pytest.mark.parametrize("out_of_scope", [None, -3.0])
+def test_values_follow_from_counts_with_or_without_an_out_of_scope_value(out_of_scope):
+    """Out-of-scope rows with a known label: without an out-of-scope value they are valued by
+    their label, as the row-by-row engine values them; with one, at that value."""
+    rng = np.random.default_rng(4)
+    n = 2000
+    truth = rng.integers(-1, 2, n)
+    marked = rng.random(n) < 0.8  # a fifth marked out of scope, most of them with a known label
+    values = {k: v for k, v in {**VALUES, "out_of_scope": out_of_scope}.items() if v is not None}
+    data = EvalSet.binary(truth, np.round(rng.random(n), 2), values, in_scope=marked, volume=500)
+    index = Index(data)
+    for threshold, confidence in itertools.product([0.01, 0.4, 0.5, 0.99], [0.0, 0.5, 0.51, 0.8]):
+        row = index.frame(threshold, confidence).iloc[0]
+        k = kpis(data, OperatingPoint(threshold, confidence))
+        assert same(row["value_per_case"], k.value_per_case)
+        assert same(row["coverage"], k.coverage)
+        assert same(row["accuracy_acted"], k.accuracy_acted)
