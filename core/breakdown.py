@@ -145,7 +145,8 @@ class Coded:
     @staticmethod
     def of(segment: pd.Series) -> Coded:
         codes, uniques = pd.factorize(segment.astype("string").fillna("Unknown"), sort=False)
-        return Coded(np.asarray(codes, dtype=np.intp), [str(u) for u in uniques])
+        small = np.int32 if len(uniques) < 2**31 - 1 else np.intp
+        return Coded(np.asarray(codes, dtype=small), [str(u) for u in uniques])
 
 
 @dataclass(frozen=True)

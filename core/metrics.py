@@ -51,7 +51,7 @@ class EvalSet:
 
     @staticmethod
     def binary(truth, p_positive, values=None, in_scope=None, volume=None) -> EvalSet:
-        truth = np.asarray(truth, dtype=np.int64)
+        truth = np.asarray(truth, dtype=np.int8)  # -1, 0 or 1: one byte a row
         scope = truth >= 0 if in_scope is None else np.asarray(in_scope, bool) & (truth >= 0)
         return EvalSet(
             "binary",
@@ -100,7 +100,7 @@ def from_bundle(bundle, scores) -> EvalSet:
     if spec.task == "binary":
         positive = bundle.classes.index(bundle.positive_class)
         # binary truth: 1 for the positive class, 0 for the other, -1 for labels the model lacks
-        binary_truth = np.where(truth < 0, -1, (truth == positive).astype(np.int64))
+        binary_truth = np.where(truth < 0, -1, (truth == positive).astype(np.int8)).astype(np.int8)
         return EvalSet.binary(binary_truth, scores.proba[:, positive], business.values, flagged, business.volume)
     return EvalSet.multiclass(truth, scores.proba, business.values, flagged, business.volume)
 

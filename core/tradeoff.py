@@ -26,6 +26,11 @@ def _prefix(values: np.ndarray, dtype=np.float64) -> np.ndarray:
     return out
 
 
+def _counts(flags: np.ndarray) -> np.ndarray:
+    """Prefix counts as exact integers (int32 up to two billion rows: half the memory)."""
+    return _prefix(flags, np.int32 if len(flags) < 2**31 - 1 else np.int64)
+
+
 @dataclass(frozen=True)
 class _Sums:
     """Prefix counts of the rows in scope and the rows answered right, in score order, as exact
@@ -42,14 +47,10 @@ class _Sums:
     labelled: np.ndarray | None = None
 
     @staticmethod
-    def of(scope, correct, weights, labelled=None) -> _Sums:
-        counts = np.int32 if len(scope) < 2**31 - 1 else np.int64  # exact either way; half the memory
-        return _Sums(
-            _prefix(scope, counts),
-            _prefix(correct & scope, counts),
-            tuple(float(w) for w in weights),
-            None if labelled is None else _prefix(labelled, counts),
-        )
+    def of(in_scope: np.ndarray, right: np.ndarray, weights, labelled: np.ndarray | None = None) -> _Sums:
+        """From prefix counts of the rows in scope (`_counts`, shared by the two sides of a binary
+        model, as is `labelled`) and the flags of the rows answered right."""
+        return _Sums(in_scope, _counts(right), tuple(float(w) for w in weights), labelled)
 
     def between(self, lo, hi) -> np.ndarray:
         """Sums over rows [lo, hi) for arrays of bounds: count, scope, correct, value (4 x k)."""
@@ -101,16 +102,20 @@ class Index:
             tp, fp = v.get("true_positive", 0.0), v.get("false_positive", 0.0)
             fn, tn = v.get("false_negative", 0.0), v.get("true_negative", 0.0)
             # a row in scope is labelled 0 or 1: wrong for one side is right for the other
+            in_scope = _counts(scope)  # shared by both sides
             if oos is not None:
-                self.says_positive = _Sums.of(scope, is_positive, (tp, fp, oos))
-                self.says_negative = _Sums.of(scope, is_negative, (tn, fn, oos))
+                self.says_positive = _Sums.of(in_scope, is_positive & scope, (tp, fp, oos))
+                self.says_negative = _Sums.of(in_scope, is_negative & scope, (tn, fn, oos))
             else:  # every row valued by its label, in scope or not (a label the model lacks: not positive)
-                self.says_positive = _Sums.of(scope, is_positive, (tp, fp, 0.0), labelled=is_positive)
-                self.says_negative = _Sums.of(scope, is_negative, (fn, tn, 0.0), labelled=is_positive)
+                labelled = _counts(is_positive)
+                self.says_positive = _Sums.of(in_scope, is_positive & scope, (tp, fp, 0.0), labelled)
+                self.says_negative = _Sums.of(in_scope, is_negative & scope, (fn, tn, 0.0), labelled)
         else:
             correct = (data.proba.argmax(axis=1) == data.truth)[order]
             outside = v.get("out_of_scope", v.get("wrong", 0.0))
-            self.acting = _Sums.of(scope, correct, (v.get("correct", 0.0), v.get("wrong", 0.0), outside))
+            self.acting = _Sums.of(
+                _counts(scope), correct & scope, (v.get("correct", 0.0), v.get("wrong", 0.0), outside)
+            )
 
     def _binary(self, threshold, min_confidence, a: int = 0, b: int | None = None) -> np.ndarray:
         """count, scope, correct, value summed over acted rows [a, b), for arrays of settings (4 x k)."""

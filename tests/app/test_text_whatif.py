@@ -150,7 +150,7 @@ def test_the_requests_never_trained_on_are_counted_the_same_on_page_report_and_s
     built = report.build(bundle, data, None, bundle.spec.operating_point)
     table = next(t for title, t in built.tables if title == "Never trained on, in their own words")
     in_report = {r: int(n.replace(",", "")) for r, n in zip(table["Request"], table["Tickets"], strict=True)}
-    truth = bundle.y[~bundle.y.isin(bundle.classes)].value_counts().to_dict()
+    truth = bundle.y[~bundle.y.isin(bundle.classes)].astype(str).value_counts().to_dict()
     assert page == in_report == truth and len(truth) == 6
     slide = app(demo_root, bundle="support-router", slide="3").switch_page("pages/present.py").run()
     said = " ".join(h.proto.body for h in slide.get("html"))
