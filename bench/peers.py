@@ -1,9 +1,9 @@
 """The two peers that do this job, timed on the same data: Shapash and ExplainerDashboard.
 
-    python -m bench.peers [--sizes 10000 100000] [--venv bench/output/peers-venv] [--readme]
+    python -m bench.peers [--sizes 10000 100000] [--venv ~/.cache/modelbrief-peers-venv] [--readme]
 
 Optional, and slow the first time: the peers are installed with pip into a virtual environment
-of their own (never into the app's), from the package index this machine uses. For each size the
+of their own (never into the app's, and outside the project), from the package index this machine uses. For each size the
 churn demo's customers are written to Parquet, and three fresh processes are timed from start to
 a dashboard ready to serve, on the same rows and an equivalent model (gradient boosting, 150
 trees of depth 3, on one-hot encoded columns):
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.peers", description="Peers timed on the same data.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--venv", type=Path, default=ROOT / "bench" / "output" / "peers-venv")
+    parser.add_argument("--venv", type=Path, default=Path.home() / ".cache" / "modelbrief-peers-venv")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args(argv)
 

@@ -6,6 +6,7 @@ passes the same finding as `alt` text. Frames here have at most a few hundred ro
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import altair as alt
@@ -43,30 +44,62 @@ class Frozen:
         return json.dumps(self.spec)
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as a chart spec holds them: plain numbers and text, a missing value as null."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 class Marked:
-    """A chart built once with a marker at a placeholder position, redrawn with the marker and
-    title moved: a slider move then costs a JSON copy, not a chart build."""
+    """A chart built once with a marker at a placeholder position, redrawn with the marker, the
+    title and (optionally) its data moved: a slider move costs a JSON copy, not a chart build.
+
+    `data` names the frames the chart was built from ({key: frame}); `at` takes new frames for
+    the same keys, in the same shape, and puts their rows where the old ones were.
+    """
 
     PLACE = -123456.0  # where the marker sits in the built chart; never a setting
 
-    def __init__(self, built: alt.TopLevelMixin, field: str):
+    def __init__(self, built: alt.TopLevelMixin, field: str, data: dict[str, pd.DataFrame] | None = None):
         self._source, self._field = built, field
         self._json = json.dumps(built.to_dict(validate=False))
-        spec = json.loads(self._json)
-        self._marks = next(
-            name for name, rows in spec.get("datasets", {}).items() if any(row.get(field) == self.PLACE for row in rows)
-        )
+        datasets = json.loads(self._json).get("datasets", {})
+        self._marks = next(name for name, rows in datasets.items() if any(row.get(field) == self.PLACE for row in rows))
+        self._data = {}
+        for key, frame in (data or {}).items():
+            rows = json.dumps(records(frame))
+            self._data[key] = next(name for name, held in datasets.items() if json.dumps(held) == rows)
 
-    def at(self, position: float, title: str) -> Frozen:
+    def at(self, position: float, title: str, data: dict[str, pd.DataFrame] | None = None) -> Frozen:
         spec = json.loads(self._json)
+        renamed = {}
         rows = spec["datasets"].pop(self._marks)
         for row in rows:
             if row.get(self._field) == self.PLACE:
                 row[self._field] = float(position)
-        moved = f"{self._marks}-at-{position!r}"  # a new name, so the browser takes the new rows
-        spec["datasets"][moved] = rows
+        renamed[self._marks] = f"{self._marks}-at-{position!r}"  # a new name, so the browser takes the new rows
+        spec["datasets"][renamed[self._marks]] = rows
+        for number, (key, frame) in enumerate((data or {}).items()):
+            name = self._data[key]
+            del spec["datasets"][name]
+            rows = records(frame)
+            digest = hashlib.md5(json.dumps(rows).encode(), usedforsecurity=False).hexdigest()[:12]
+            renamed[name] = f"{name}-now-{number}-{digest}"  # named by its rows, as Altair names data
+            spec["datasets"][renamed[name]] = rows
         spec["title"]["text"] = title
-        return Frozen(json.loads(json.dumps(spec).replace(f'"{self._marks}"', f'"{moved}"')), self._source)
+        text = json.dumps(spec)
+        for old, new in renamed.items():
+            text = text.replace(f'"{old}"', f'"{new}"')
+        return Frozen(json.loads(text), self._source)
+
+
+def tradeoff_data(curve: pd.DataFrame, control: str) -> dict[str, pd.DataFrame]:
+    """What the tradeoff chart draws: the curve, and its two shares in long form."""
+    frame = _checked(curve)
+    shares = frame.melt(
+        id_vars=[control], value_vars=["accuracy_acted", "coverage"], var_name="figure", value_name="share"
+    )
+    shares["figure"] = shares["figure"].map({"accuracy_acted": "Right when it acts", "coverage": "Coverage"})
+    return {"curve": frame, "shares": shares}
 
 
 def tradeoff(
@@ -81,11 +114,8 @@ def tradeoff(
     title: str,
 ) -> alt.LayerChart:
     """Accuracy and coverage (top) and net value (bottom) across the control's range."""
-    frame = _checked(curve)
-    shares = frame.melt(
-        id_vars=[control], value_vars=["accuracy_acted", "coverage"], var_name="figure", value_name="share"
-    )
-    shares["figure"] = shares["figure"].map({"accuracy_acted": "Right when it acts", "coverage": "Coverage"})
+    drawn = tradeoff_data(curve, control)
+    frame, shares = drawn["curve"], drawn["shares"]
     x = alt.X(f"{control}:Q", title=control_label, axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False))
     marks = pd.DataFrame(
         {

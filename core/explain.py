@@ -159,8 +159,11 @@ def sample_rows(labels: np.ndarray, size: int = SAMPLE_SIZE, seed: int = 0) -> n
     if n <= size:
         return np.arange(n)
     rng = np.random.default_rng(seed)
-    # each label as a code, in the sorted order of the labels as text (no Python string per row)
-    codes, uniques = pd.factorize(pd.Series(labels).astype(str), sort=True)
+    # each label as a code, the codes in the sorted order of the labels as text: factorized once,
+    # then only the distinct labels written as text (no string per row)
+    codes, distinct = pd.factorize(pd.Series(labels), sort=False)
+    as_text, uniques = pd.factorize(pd.Index([str(u) for u in distinct], dtype=object), sort=True)
+    codes = np.where(codes >= 0, np.append(as_text, -1)[codes], -1)
     chosen = []
     for code in range(len(uniques)):
         members = np.flatnonzero(codes == code)

@@ -165,26 +165,19 @@ def tradeoff_chart(
     per_period = spec.business.volume is not None
     column = "net_per_period" if per_period else "net_per_case"
     value_label = f"Net value {fmt.per(spec.business.per)}" if per_period else "Net value per case"
-    # the curves hold the other control fixed: built once for each of its values, the marker moved
-    key = (control, held, best_at, column, value_label, spec.business.currency)
+    # built once; each move puts the marker, the title and the curve (the other control may have
+    # moved it) into a copy of the built spec
+    key = (control, best_at, column, value_label, spec.business.currency)
     built = getattr(index, "_charts", None)
     if built is None:
         built = index._charts = {}
+    drawn = charts.tradeoff_data(curve, control)
     if key not in built:
         if len(built) >= 16:
             built.pop(next(iter(built)))
-        built[key] = charts.Marked(
-            charts.tradeoff(
-                curve,
-                control,
-                CONTROL_LABELS[control],
-                charts.Marked.PLACE,
-                best_at,
-                column,
-                value_label,
-                spec.business.currency,
-                "",
-            ),
-            control,
-        )
-    return title, built[key].at(current, title)
+        chart = charts.tradeoff(
+            curve, control, CONTROL_LABELS[control], charts.Marked.PLACE, best_at, column, value_label,
+            spec.business.currency, "",
+        )  # fmt: skip
+        built[key] = charts.Marked(chart, control, drawn)
+    return title, built[key].at(current, title, drawn)

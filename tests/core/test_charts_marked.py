@@ -28,9 +28,14 @@ def test_a_moved_marker_draws_exactly_the_chart_built_at_that_setting():
     curve = tradeoff.curve(index, OperatingPoint(0.5, 0.0), "min_confidence")
     args = ("min_confidence", "Confidence needed to act")
     tail = (0.7, "net_per_case", "Net value per case", "USD")
-    marked = charts.Marked(charts.tradeoff(curve, *args, charts.Marked.PLACE, *tail, ""), "min_confidence")
-    for position, title in ((0.62, "At 62%"), (0.0, "At nothing"), (0.99, "At 99%")):
-        moved = marked.at(position, title)
-        fresh = charts.tradeoff(curve, *args, position, *tail, title).to_dict()
+    marked = charts.Marked(
+        charts.tradeoff(curve, *args, charts.Marked.PLACE, *tail, ""),
+        "min_confidence",
+        charts.tradeoff_data(curve, "min_confidence"),
+    )
+    for position, title, threshold in ((0.62, "At 62%", 0.5), (0.0, "At nothing", 0.3), (0.99, "At 99%", 0.8)):
+        moved_curve = tradeoff.curve(index, OperatingPoint(threshold, 0.0), "min_confidence")  # the other control moved
+        moved = marked.at(position, title, charts.tradeoff_data(moved_curve, "min_confidence"))
+        fresh = charts.tradeoff(moved_curve, *args, position, *tail, title).to_dict()
         assert _normalised(moved.to_dict(validate=True)) == _normalised(fresh)
         assert moved.title == title

@@ -33,6 +33,10 @@ def test_nothing_is_reported_to_other_hosts():
     assert CONFIG["browser"]["gatherUsageStats"] is False
 
 
+def test_data_folders_are_not_watched_for_code_changes():
+    assert set(CONFIG["server"]["folderWatchBlacklist"]) >= {"artifacts", "bench/output", "tests/output"}
+
+
 def test_no_full_garbage_collection_after_every_rerun():
     assert CONFIG["runner"]["postScriptGC"] is False  # a slider move would wait for it
 
