@@ -21,6 +21,7 @@ from core.bundle import Bundle, artifacts_root, discover, fingerprint, load_bund
 from core.contract import BundleError, BundleSpec, OperatingPoint, describe
 from core.summary import Summary
 
+
 def _return_large_blocks_to_the_system() -> None:
     """Have glibc give every large block (128 KB and up) back to the system when it is freed.
 
