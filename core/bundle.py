@@ -289,8 +289,9 @@ def load_model(spec: BundleSpec) -> tuple[Any, str]:
     return model, digest
 
 
-def read_rows(path: Path) -> pd.DataFrame:
-    """An evaluation file as a frame: parquet, else csv.
+def read_rows(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """An evaluation file as a frame: parquet, else csv. `columns`: only these (parquet), those
+    the file does not hold left out (the checks then say what is missing).
 
     Parquet is converted column by column, each freed as it is converted (`self_destruct`), and
     the memory Arrow kept for reuse is handed back: at a million rows that is about 90 MB less
@@ -300,19 +301,22 @@ def read_rows(path: Path) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
+    if columns is not None:
+        held = pq.read_schema(path).names
+        columns = [c for c in held if c in set(columns)]  # in the file's order
+    table = pq.read_table(path, columns=columns)
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     pa.default_memory_pool().release_unused()
     return frame
 
 
-def load_eval(spec: BundleSpec) -> tuple[pd.DataFrame, str]:
-    """Verify and read the evaluation file. Returns the frame and its sha256."""
+def load_eval(spec: BundleSpec, columns: list[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """Verify and read the evaluation file (only `columns` when given). Returns the frame and its sha256."""
     path = spec.eval_path
     digest = _verify(path, spec.eval_sha256, "eval.sha256")
     try:
-        frame = read_rows(path)
+        frame = read_rows(path, columns)
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame()
     except Exception as exc:
@@ -573,7 +577,7 @@ def load_bundle(folder: Path) -> Bundle:
         model, model_sha, decides_only, model_classes = None, predictions_digest(spec), False, classes
     else:
         model, model_sha = load_model(spec)
-        frame, eval_sha = load_eval(spec)
+        frame, eval_sha = load_eval(spec, _used_columns(model, spec))
         features, model_classes, positive = check_eval(spec, model, frame)
         decides_only = spec.task != "regression" and not hasattr(model, "predict_proba")
         classes = model_classes
@@ -604,6 +608,18 @@ def load_bundle(folder: Path) -> Bundle:
         model_classes=model_classes,
         manifest_sha256=file_sha256(spec.folder / MANIFEST),
     )
+
+
+def _used_columns(model: Any, spec: BundleSpec) -> list[str] | None:
+    """The columns of the evaluation file a bundle uses, when the model or the manifest names its
+    features (else every column: the features are then the columns left over)."""
+    named = getattr(model, "feature_names_in_", None)
+    if named is None and type(final_estimator(model)).__module__.split(".")[0] == "catboost":
+        named = getattr(final_estimator(model), "feature_names_", None) or None
+    features = [str(n) for n in named] if named is not None else list(spec.model_features or spec.features or [])
+    if not features:
+        return None
+    return [*features, spec.target, *spec.segments, *([spec.id_column] if spec.id_column else []), "in_scope"]
 
 
 def _lean(frame: pd.DataFrame, columns: list[str], features: set[str]) -> None:

@@ -629,6 +629,9 @@ def changed_sentence(original: dict, edited: dict, controls_: list[Control]) -> 
     ]
 
 
+NO_ID = "(no id)"
+
+
 class CaseIds:
     """A bundle's case ids as people type them: the id of a row and the row of an id, without a
     Python string per row (a million of them cost memory, and time on every rerun)."""
@@ -636,7 +639,7 @@ class CaseIds:
     PICKER_LIMIT = 5_000  # up to this many ids a picker lists them all; beyond it the id is typed
 
     def __init__(self, frame: pd.DataFrame, id_column: str | None):
-        self.column = frame[id_column].astype("str").reset_index(drop=True) if id_column else None
+        self.column = frame[id_column].astype("str").fillna(NO_ID).reset_index(drop=True) if id_column else None
         self.n = len(frame)
 
     def __len__(self) -> int:

@@ -99,3 +99,17 @@ def test_the_rule_runs_only_when_asked_and_starts_from_the_cached_scores(app, de
     assert "for 4,000 test customers" in said
     at.button(key="find_flip").click().run()
     assert calls == [True] and "for 4,000 test customers" in " ".join(seen(m.value) for m in at.markdown)
+
+
+def test_beyond_the_picker_limit_an_id_is_typed_and_a_wrong_one_says_so(app, demo_root, monkeypatch):
+    from core.whatif import CaseIds
+
+    monkeypatch.setattr(CaseIds, "PICKER_LIMIT", 10)  # the demo's 2,000-odd customers count as many
+    at = open_whatif(app, demo_root, bundle="churn-gbm", case="C-106134")
+    assert not at.exception
+    assert at.radio(key="whatif_pick").value == "by id"
+    assert at.text_input(key="whatif_id").value == "C-106134"
+    assert any("Customer C-106134" in seen(m.value) for m in at.main.markdown)
+    at.text_input(key="whatif_id").input("nobody").run()
+    assert not at.exception
+    assert "No customer has the id 'nobody', so a typical customer is shown." in [seen(i.value) for i in at.info]

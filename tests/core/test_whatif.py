@@ -239,3 +239,32 @@ def test_random_edits_never_raise(setup, data):
     )
     for note in result.warnings:
         assert note.endswith(".")
+
+
+def test_case_ids_find_rows_by_id_and_list_them_only_when_few():
+    frame = pd.DataFrame({"id": ["a-1", "b-2", "b-2", None, "c 3"], "x": range(5)})
+    ids = whatif.CaseIds(frame, "id")
+    assert [ids[i] for i in range(len(ids))] == ["a-1", "b-2", "b-2", "(no id)", "c 3"]
+    assert (ids.position("b-2"), ids.position(" c 3 "), ids.position("zzz"), ids.position(None)) == (1, 4, None, None)
+    assert ids.listed == ["a-1", "b-2", "b-2", "(no id)", "c 3"]
+    numbered = whatif.CaseIds(frame, None)
+    assert (numbered[0], numbered.position("5"), numbered.position("6"), numbered.position("0")) == ("1", 4, None, None)
+    many = whatif.CaseIds(pd.DataFrame({"id": [f"C{i}" for i in range(whatif.CaseIds.PICKER_LIMIT + 1)]}), "id")
+    assert many.listed is None and many.position("C5000") == 5000
+
+
+def test_edit_control_figures_are_kept_on_disk_and_read_back(demo_root, tmp_path, monkeypatch):
+    bundle = load_bundle(demo_root / "churn-gbm")
+    first = whatif.kept_facts(bundle, tmp_path)
+    assert first == whatif.column_facts(bundle.X)
+    assert whatif.controls(bundle.X, bundle.spec, facts=first) == whatif.controls(bundle.X, bundle.spec)
+
+    def never(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(whatif, "column_facts", never)
+    assert whatif.kept_facts(bundle, tmp_path) == first  # a restart reads them back
+    (kept,) = tmp_path.glob("*.controls.json")
+    kept.write_text("{damaged")
+    monkeypatch.undo()
+    assert whatif.kept_facts(bundle, tmp_path) == first  # a damaged file is computed again
