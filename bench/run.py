@@ -86,6 +86,9 @@ def naive_curve(data: EvalSet, point: OperatingPoint) -> None:
 
 
 def measure(label: str, data: EvalSet, repeats: int, baseline_repeats: int) -> list[dict]:
+    from core import metrics
+
+    metrics.RECENT = 0  # every timed call is a move to a new setting: nothing kept from the last call
     point = OperatingPoint(0.5, 0.7)
     moved = OperatingPoint(0.45, 0.75)
     index = Index(data)  # built once per bundle and cached by the app
@@ -522,7 +525,8 @@ def table(rows: list[dict]) -> str:
     for row in rows:
         base = row["baseline"]
         shown = "" if base is None else f"{base:,.1f}"
-        ratio = "" if base is None else f"{base / row['ours']:,.0f}x"
+        speed = None if base is None else base / row["ours"]
+        ratio = "" if speed is None else f"{speed:,.0f}x" if speed >= 10 else f"{speed:.1f}x"
         lines.append(f"| {row['what']} | {row['ours']:,.1f} | {shown} | {ratio} | {row['baseline_is']} |")
     return "\n".join(lines)
 
