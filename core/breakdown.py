@@ -33,7 +33,7 @@ def outcome_counts(data: EvalSet, point: OperatingPoint, labels: list[str]) -> p
     if data.task == "binary":
         predicted = (data.p_positive >= point.threshold).astype(int)
     else:
-        predicted = data.proba.argmax(axis=1)
+        predicted = data.answer
     k = len(names)  # codes: a class's position; k is "never trained on" (actual) or a person (decision)
     actual = np.where(data.in_scope, np.clip(data.truth, 0, None), k)
     decision = np.where(out.acted, predicted, k)

@@ -49,36 +49,24 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-class Marked:
-    """A chart built once with a marker at a placeholder position, redrawn with the marker, the
-    title and (optionally) its data moved: a slider move costs a JSON copy, not a chart build.
-
-    `data` names the frames the chart was built from ({key: frame}); `at` takes new frames for
-    the same keys, in the same shape, and puts their rows where the old ones were.
+class Template:
+    """A chart built once and redrawn with new data and a new title: each draw puts the rows of
+    the frames it was built from (`data`, by key) into a copy of the built spec, so a control's
+    move costs a JSON copy, not a chart build. Frames drawn later have the same columns; anything
+    else the spec holds (sizes, labels) belongs in the key the caller keeps templates by.
     """
 
-    PLACE = -123456.0  # where the marker sits in the built chart; never a setting
-
-    def __init__(self, built: alt.TopLevelMixin, field: str, data: dict[str, pd.DataFrame] | None = None):
-        self._source, self._field = built, field
+    def __init__(self, built: alt.TopLevelMixin, data: dict[str, pd.DataFrame]):
+        self._source = built
         self._json = json.dumps(built.to_dict(validate=False))
         datasets = json.loads(self._json).get("datasets", {})
-        self._marks = next(name for name, rows in datasets.items() if any(row.get(field) == self.PLACE for row in rows))
         self._data = {}
-        for key, frame in (data or {}).items():
+        for key, frame in data.items():
             rows = json.dumps(records(frame))
             self._data[key] = next(name for name, held in datasets.items() if json.dumps(held) == rows)
 
-    def at(self, position: float, title: str, data: dict[str, pd.DataFrame] | None = None) -> Frozen:
-        spec = json.loads(self._json)
-        renamed = {}
-        rows = spec["datasets"].pop(self._marks)
-        for row in rows:
-            if row.get(self._field) == self.PLACE:
-                row[self._field] = float(position)
-        renamed[self._marks] = f"{self._marks}-at-{position!r}"  # a new name, so the browser takes the new rows
-        spec["datasets"][renamed[self._marks]] = rows
-        for number, (key, frame) in enumerate((data or {}).items()):
+    def _drawn(self, spec: dict, title: str, data: dict[str, pd.DataFrame], renamed: dict[str, str]) -> Frozen:
+        for number, (key, frame) in enumerate(data.items()):
             name = self._data[key]
             del spec["datasets"][name]
             rows = records(frame)
@@ -90,6 +78,44 @@ class Marked:
         for old, new in renamed.items():
             text = text.replace(f'"{old}"', f'"{new}"')
         return Frozen(json.loads(text), self._source)
+
+    def at(self, title: str, data: dict[str, pd.DataFrame]) -> Frozen:
+        return self._drawn(json.loads(self._json), title, data, {})
+
+
+class Marked(Template):
+    """A template with a marker at a placeholder position (`PLACE` in its `field`), moved on each draw."""
+
+    PLACE = -123456.0  # where the marker sits in the built chart; never a setting
+
+    def __init__(self, built: alt.TopLevelMixin, field: str, data: dict[str, pd.DataFrame] | None = None):
+        super().__init__(built, data or {})
+        self._field = field
+        datasets = json.loads(self._json).get("datasets", {})
+        self._marks = next(name for name, rows in datasets.items() if any(row.get(field) == self.PLACE for row in rows))
+
+    def at(self, position: float, title: str, data: dict[str, pd.DataFrame] | None = None) -> Frozen:
+        spec = json.loads(self._json)
+        rows = spec["datasets"].pop(self._marks)
+        for row in rows:
+            if row.get(self._field) == self.PLACE:
+                row[self._field] = float(position)
+        moved = f"{self._marks}-at-{position!r}"  # a new name, so the browser takes the new rows
+        spec["datasets"][moved] = rows
+        return self._drawn(spec, title, data or {}, {self._marks: moved})
+
+
+_templates: dict[tuple, Template] = {}
+
+
+def _from_template(key: tuple, build, data: dict[str, pd.DataFrame], title: str) -> Frozen:
+    """Draw from the template kept for `key`, building it (with `build()`) the first time."""
+    template = _templates.get(key)
+    if template is None:
+        if len(_templates) >= 64:
+            _templates.pop(next(iter(_templates)))
+        template = _templates[key] = Template(build(), data)
+    return template.at(title, data)
 
 
 def tradeoff_data(curve: pd.DataFrame, control: str) -> dict[str, pd.DataFrame]:
@@ -169,9 +195,16 @@ def tradeoff(
     return alt.vconcat(top, bottom, title=alt.Title(title, anchor="start")).resolve_scale(color="shared")
 
 
-def outcome_matrix(counts: pd.DataFrame, title: str) -> alt.LayerChart:
-    """Actual outcome against the model's decision, as a grid of counts."""
-    frame = _checked(counts)
+def outcome_matrix(counts: pd.DataFrame, title: str) -> Frozen:
+    """Actual outcome against the model's decision, as a grid of counts (drawn from a template
+    kept per set of rows and columns: the counts change as the control moves, the grid does not)."""
+    frame = _checked(counts).assign(dark=lambda f: f["count"] > f["count"].max() / 2)
+    height = max(160, 34 * frame["actual"].nunique())
+    key = ("outcome_matrix", tuple(frame["actual"]), tuple(frame["decision"]), height)
+    return _from_template(key, lambda: _outcome_matrix(frame, height), {"cells": frame}, title)
+
+
+def _outcome_matrix(frame: pd.DataFrame, height: int) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X(
             "decision:N",
@@ -190,11 +223,9 @@ def outcome_matrix(counts: pd.DataFrame, title: str) -> alt.LayerChart:
     )
     text = base.mark_text(fontSize=13).encode(
         text=alt.Text("count:Q", format=","),
-        color=alt.condition(alt.datum.count > frame["count"].max() / 2, alt.value("white"), alt.value("#1F2430")),
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("#1F2430")),  # on the darker half
     )
-    return alt.layer(cells, text, title=alt.Title(title, anchor="start")).properties(
-        height=max(160, 34 * frame["actual"].nunique())
-    )
+    return alt.layer(cells, text, title=alt.Title("", anchor="start")).properties(height=height)
 
 
 def reliability(frame: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -230,9 +261,16 @@ def reliability(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     return alt.layer(diagonal, points, title=alt.Title(title, anchor="start")).properties(height=260)
 
 
-def segment_bars(frame: pd.DataFrame, overall: float, label: str, title: str) -> alt.LayerChart:
-    """Accuracy when it acts, per segment value, against the overall figure."""
+def segment_bars(frame: pd.DataFrame, overall: float, label: str, title: str) -> Frozen:
+    """Accuracy when it acts, per segment value, against the overall figure (drawn from a template
+    kept per segment column and number of segments)."""
     frame = _checked(frame)
+    data = {"bars": frame, "rule": pd.DataFrame({"overall": [overall]})}
+    key = ("segment_bars", label, tuple(frame.columns), len(frame))
+    return _from_template(key, lambda: _segment_bars(data["bars"], data["rule"], label), data, title)
+
+
+def _segment_bars(frame: pd.DataFrame, rule: pd.DataFrame, label: str) -> alt.LayerChart:
     bars = (
         alt.Chart(frame)
         .mark_bar(color=BLUE)
@@ -252,8 +290,8 @@ def segment_bars(frame: pd.DataFrame, overall: float, label: str, title: str) ->
             ],
         )
     )
-    rule = alt.Chart(pd.DataFrame({"overall": [overall]})).mark_rule(color=ORANGE, strokeWidth=2).encode(x="overall:Q")
-    return alt.layer(bars, rule, title=alt.Title(title, anchor="start")).properties(height=28 * len(frame), width=640)
+    line = alt.Chart(rule).mark_rule(color=ORANGE, strokeWidth=2).encode(x="overall:Q")
+    return alt.layer(bars, line, title=alt.Title("", anchor="start")).properties(height=28 * len(frame), width=640)
 
 
 def percent_format(values) -> str:

@@ -13,6 +13,7 @@ that share an outcome are resampled as one group (a multinomial draw), not one b
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -48,6 +49,24 @@ class EvalSet:
     @property
     def n(self) -> int:
         return len(self.in_scope)
+
+    @functools.cached_property
+    def confidence(self) -> np.ndarray:
+        """How sure the model is of each row's answer: max(p, 1 - p), or the top class's chance
+        (computed once: every setting compares against it)."""
+        if self.task == "binary":
+            return np.maximum(self.p_positive, 1 - self.p_positive)
+        return self.proba.max(axis=1)
+
+    @functools.cached_property
+    def answer(self) -> np.ndarray:
+        """Multiclass: each row's answer as a class position (computed once)."""
+        return self.proba.argmax(axis=1)
+
+    @functools.cached_property
+    def is_positive(self) -> np.ndarray:
+        """Binary: rows labelled with the positive class (computed once)."""
+        return self.truth == 1
 
     @staticmethod
     def binary(truth, p_positive, values=None, in_scope=None, volume=None) -> EvalSet:
@@ -146,10 +165,9 @@ def _outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
     abstain = float(v.get("abstain", 0.0))
     scope = data.in_scope
     if data.task == "binary":
-        p = data.p_positive
-        says_positive = p >= point.threshold
-        acted = np.maximum(p, 1 - p) >= point.min_confidence
-        is_positive = data.truth == 1
+        says_positive = data.p_positive >= point.threshold
+        acted = data.confidence >= point.min_confidence
+        is_positive = data.is_positive
         correct = scope & (says_positive == is_positive)
         # kinds: 1 true positive, 2 false positive, 3 false negative, 4 true negative, 5 out of scope
         kind = 4 - 2 * says_positive.view(np.int8) - is_positive.view(np.int8)  # in small integers: one pass each
@@ -157,8 +175,8 @@ def _outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:
             kind[~scope] = 5
         names = ("true_positive", "false_positive", "false_negative", "true_negative", "out_of_scope")
     elif data.task == "multiclass":
-        acted = data.proba.max(axis=1) >= point.min_confidence
-        correct = scope & (data.proba.argmax(axis=1) == data.truth)
+        acted = data.confidence >= point.min_confidence
+        correct = scope & (data.answer == data.truth)
         # kinds: 1 right, 2 wrong, 3 out of scope
         kind = np.where(scope, np.where(correct, 1, 2), 3)
         names = ("correct", "wrong", "out_of_scope")
@@ -226,11 +244,12 @@ class Kpis:
 
 def kpis_from(out: Outcomes, volume: int | None = None) -> Kpis:
     n = len(out.acted)
-    acted = int(out.acted.sum())
-    in_scope = int(out.in_scope.sum())
-    covered = int((out.acted & out.in_scope).sum())
-    correct_acted = int((out.acted & out.correct).sum())
-    correct_in_scope = int((out.in_scope & out.correct).sum())
+    count = np.count_nonzero  # on flags, many times faster than a sum
+    acted = int(count(out.acted))
+    in_scope = int(count(out.in_scope))
+    covered = int(count(out.acted & out.in_scope))
+    correct_acted = int(count(out.acted & out.correct))
+    correct_in_scope = int(count(out.in_scope & out.correct))
     value = float(out.value.sum() / n) if n else float("nan")
     return Kpis(
         n=n,

@@ -678,12 +678,10 @@ def pick_row(data, point: OperatingPoint, kind: str) -> int:
         if kind == "borderline" and data.tolerance.absolute is not None:
             return int(np.abs(error - data.tolerance.absolute).argmin())
         return int(np.abs(data.predicted - np.median(data.predicted)).argmin())
+    confidence = data.confidence
     if data.task == "binary":
-        chance = data.p_positive
-        confidence = np.maximum(chance, 1 - chance)
-        edge = np.abs(chance - point.threshold)
+        edge = np.abs(data.p_positive - point.threshold)
     else:
-        confidence = data.proba.max(axis=1)
         edge = np.abs(confidence - point.min_confidence)
     if kind == "most confident":
         return int(confidence.argmax())

@@ -39,3 +39,40 @@ def test_a_moved_marker_draws_exactly_the_chart_built_at_that_setting():
         fresh = charts.tradeoff(moved_curve, *args, position, *tail, title).to_dict()
         assert _normalised(moved.to_dict(validate=True)) == _normalised(fresh)
         assert moved.title == title
+
+
+def _titled(chart, title: str) -> dict:
+    import altair as alt
+
+    return chart.properties(title=alt.Title(title, anchor="start")).to_dict()
+
+
+def test_charts_drawn_from_a_template_are_the_charts_built_afresh():
+    import pandas as pd
+
+    names = ["North", "South", "East"]
+    for round_, (scale, overall) in enumerate(((1.0, 0.8), (0.5, 0.7), (2.0, float("nan")))):
+        table = pd.DataFrame(
+            {
+                "segment": names,
+                "n": [100, 50, 20],
+                "accuracy_acted": [0.9 * scale / 2, float("nan"), 0.5],
+                "coverage": [0.5, 0.25, 1.0],
+            }
+        )
+        drawn = charts.segment_bars(table, overall, "Region", f"Title {round_}")
+        fresh = _titled(charts._segment_bars(table, pd.DataFrame({"overall": [overall]}), "Region"), f"Title {round_}")
+        assert _normalised(drawn.to_dict(validate=True)) == _normalised(fresh)
+
+        counts = pd.DataFrame(
+            {
+                "actual": ["no", "no", "yes", "yes"],
+                "decision": ["no", "yes", "no", "yes"],
+                "count": [int(90 * scale), 5, 7, 30],
+            }
+        )
+        drawn = charts.outcome_matrix(counts, f"Matrix {round_}")
+        frame = counts.assign(dark=counts["count"] > counts["count"].max() / 2)
+        fresh = _titled(charts._outcome_matrix(frame, 160), f"Matrix {round_}")
+        assert _normalised(drawn.to_dict(validate=True)) == _normalised(fresh)
+        assert drawn.height == 160 and drawn.title == f"Matrix {round_}"
