@@ -151,40 +151,35 @@ class Coded:
 
 @dataclass(frozen=True)
 class Segments:
-    """A segment column coded once, its rows sorted by score within each segment, with prefix sums
+    """A segment column's names, its rows sorted by score within each segment, with prefix sums
     (the engine's trick, `tradeoff.Index`): a table at any setting is a few binary searches per
     segment instead of a pass over every row."""
 
-    coded: Coded
+    names: list[str]
     index: object  # tradeoff.Index grouped by segment
 
     @staticmethod
     def of(data: EvalSet, segment: pd.Series) -> Segments:
         from core.tradeoff import Index
 
-        coded = Coded.of(segment)
-        return Segments(coded, Index(data, groups=coded.codes))
+        coded = Coded.of(segment)  # the codes are needed only to sort the rows once
+        return Segments(coded.names, Index(data, groups=coded.codes))
 
 
 def segment_table(data: EvalSet, point: OperatingPoint, segment: pd.Series | Coded | Segments) -> pd.DataFrame:
     """n, accuracy, coverage and value for each value of one segment column (missing: "Unknown")."""
     from core.metrics import _ratio
 
-    if isinstance(segment, Segments) and data.task != "regression":
-        coded = segment.coded
+    if isinstance(segment, Segments):
+        names, rows = segment.names, segment.index.n
         n = np.diff(segment.index.bounds)
         acted, covered, correct_acted, value = segment.index.by_group(point)
         acted, covered, correct_acted = (np.rint(a).astype(np.int64) for a in (acted, covered, correct_acted))
         baseline = segment.index.abstain
         value = value + (n - acted) * baseline  # a person handles the rest, at the abstain value
     else:
-        coded = (
-            segment.coded
-            if isinstance(segment, Segments)
-            else segment
-            if isinstance(segment, Coded)
-            else Coded.of(segment)
-        )
+        coded = segment if isinstance(segment, Coded) else Coded.of(segment)
+        names, rows = coded.names, len(coded.codes)
         out = outcomes(data, point)
         width, codes = len(coded.names), coded.codes
 
@@ -202,7 +197,7 @@ def segment_table(data: EvalSet, point: OperatingPoint, segment: pd.Series | Cod
     low, high = wilson(correct_acted, acted)
     frame = pd.DataFrame(
         {
-            "segment": coded.names,
+            "segment": names,
             "n": n,
             "acted": acted,
             "correct_acted": correct_acted,
@@ -216,7 +211,7 @@ def segment_table(data: EvalSet, point: OperatingPoint, segment: pd.Series | Cod
         }
     )
     frame = frame.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
-    frame["share"] = frame["n"] / len(coded.codes)
+    frame["share"] = frame["n"] / rows
     return frame
 
 

@@ -139,7 +139,7 @@ class Outcomes:
 
 _recent: dict[tuple[int, OperatingPoint], tuple[weakref.ref, Outcomes]] = {}
 _recent_lock = threading.Lock()
-RECENT = 2  # one page's run asks for the outcomes at one or two settings, several times over
+RECENT = 1  # one page's run asks for the outcomes at its setting several times over
 
 
 def outcomes(data: EvalSet, point: OperatingPoint) -> Outcomes:

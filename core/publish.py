@@ -461,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
         "--explain", action="store_true", help="compute the SHAP explanations now and ship them in the bundle folder"
     )
     args = parser.parse_args(argv)
+    from core import memory
+
+    memory.return_large_blocks()
     if (args.model is None) == (args.predictions is None):
         print("Not published: give either --model (a model file) or --predictions (score columns).", file=sys.stderr)
         return 2

@@ -16,32 +16,12 @@ from pathlib import Path
 import streamlit as st
 
 from core import format as fmt
-from core import links, metrics, scoring, summary, tradeoff
+from core import links, memory, metrics, scoring, summary, tradeoff
 from core.bundle import Bundle, artifacts_root, discover, fingerprint, load_bundle, read_spec
 from core.contract import BundleError, BundleSpec, OperatingPoint, describe
 from core.summary import Summary
 
-
-def _return_large_blocks_to_the_system() -> None:
-    """Have glibc give every large block (128 KB and up) back to the system when it is freed.
-
-    Its default raises that threshold after each large free, so the arrays a page builds and
-    drops at a million rows (8 MB each) stay in the process: at a million rows the server held
-    about 60 MB more after a tour of the pages, and peaked 50 MB higher. Other C libraries: no change.
-    """
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        if libc is not None and hasattr(libc, "mallopt"):
-            libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD, fixed
-    except OSError:
-        pass
-
-
-_return_large_blocks_to_the_system()
+memory.return_large_blocks()  # before any large array is built
 
 BUNDLE_KEY = "bundle"
 log = logging.getLogger("modelbrief")
@@ -204,7 +184,7 @@ def ensure_demos() -> None:
 
 @st.cache_resource(max_entries=32, show_spinner="Scoring the evaluation rows (once per model)...")
 def _eval_set(key: str, _bundle: Bundle) -> metrics.EvalSet:
-    return metrics.from_bundle(_bundle, scoring.scores(_bundle))
+    return metrics.from_bundle(_bundle, scores(_bundle))  # the one cached copy of the scores
 
 
 def eval_set(bundle: Bundle) -> metrics.EvalSet:

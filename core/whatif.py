@@ -639,7 +639,10 @@ class CaseIds:
     PICKER_LIMIT = 5_000  # up to this many ids a picker lists them all; beyond it the id is typed
 
     def __init__(self, frame: pd.DataFrame, id_column: str | None):
-        self.column = frame[id_column].astype("str").fillna(NO_ID).reset_index(drop=True) if id_column else None
+        self.column = None
+        if id_column:
+            column = frame[id_column].astype("str")  # the same array when it is text already
+            self.column = (column.fillna(NO_ID) if column.hasnans else column).reset_index(drop=True)
         self.n = len(frame)
 
     def __len__(self) -> int:
