@@ -5,7 +5,7 @@ import html
 
 import streamlit as st
 
-from core import charts, explain, links, narrative, session, story, ui
+from core import deck, links, narrative, session, story, ui
 from core import format as fmt
 
 bundle = ui.usable_bundle()
@@ -27,10 +27,7 @@ story_so_far = ui.attempt(
     }
 )
 found = story_so_far.value or {}
-NEVER_BUILT_FOR = "What it was never built for"
-SLIDES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
-if "unseen_words" in found:  # real requests it was never trained on, in the customers' own words
-    SLIDES.insert(2, NEVER_BUILT_FOR)
+SLIDES = deck.names(found)
 
 if "slide" not in st.session_state:
     number, notice = links.slide_from_query(st.query_params.get("slide"), len(SLIDES))
@@ -50,78 +47,62 @@ st.html("""<style>
 </style>""")
 
 
-def title(text: str) -> None:
-    st.html(f"<div class='slide-title'>{html.escape(fmt.clean(text))}</div>")
-
-
-def say(text: str) -> None:
-    st.html(f"<div class='slide-text'>{html.escape(fmt.clean(text))}</div>")
+def context(name: str) -> dict:
+    """What one slide needs from the session's caches."""
+    needs = {}
+    if name == "Accuracy, coverage and value" and spec.task != "regression" and not bundle.decides_only:
+        needs.update(index=session.index(bundle), best=session.best(bundle), point=point)
+    if name == "What it relies on" and bundle.explainable:
+        needs["explanation"] = session.explanation(bundle)
+    if name == deck.NEVER_BUILT_FOR:
+        needs["groups"] = session.unseen_groups(bundle)
+    return needs
 
 
 notes = []
 st.caption(fmt.literal(f"{spec.title} · slide {slide + 1} of {len(SLIDES)}"))
 if story_so_far.show("This slide"):
     with ui.section("This slide"):
-        if name == "The headline":
-            title(name)
-            say(found["headline"].sentence)
+        shown = deck.slide(name, found, bundle, **context(name))
+        st.html(f"<div class='slide-title'>{html.escape(fmt.clean(shown.title))}</div>")
+        for sentence in shown.sentences:
+            st.html(f"<div class='slide-text'>{html.escape(fmt.clean(sentence))}</div>")
+        if shown.tiles:
             ui.kpi_tiles(result, spec)
-            notes = [found["executive"], found.get("out_of_scope")]
-        elif name == "Accuracy, coverage and value":
-            title(name)
-            if spec.task == "regression":
-                say(found["errors"].sentence)
-                notes = [found["errors"], found.get("large_errors")]
-            elif bundle.decides_only:
-                say(found["people"].sentence)
-                notes = [found["people"]]
-            else:
-                heading, built = story.tradeoff_chart(spec, session.index(bundle), point, session.best(bundle))
-                ui.chart(built, heading)
-                notes = [found["people"], found.get("best_point")]
-        elif name == NEVER_BUILT_FOR:
-            title(name)
-            say(found["out_of_scope"].sentence if "out_of_scope" in found else found["unseen_words"].sentence)
-            for group in session.unseen_groups(bundle)[:3]:
-                examples = ", ".join(f"“{fmt.clean(e, limit=70)}”" for e in group.quoted)
-                say(f"• {group.label} ({fmt.counted(group.n, spec.subject, spec.subjects)}): {examples}")
-            notes = [found.get("out_of_scope"), found.get("unseen_requests"), found["unseen_words"]]
-        elif name in ("What it relies on", "One case") and not bundle.explainable:
-            title(name)
-            say(bundle.unexplainable_reason)
-            notes = []
-        elif name == "What it relies on":
-            title(name)
-            say(found["drivers"].sentence)
-            labels = {name: spec.label(name) for name in bundle.features}
-            table = explain.importance(session.explanation(bundle), labels)
-            heading = narrative.importance_title(table, spec)
-            ui.chart(
-                charts.importance_bars(table.head(8), "Average shift", spec.task != "regression", heading), heading
-            )
-            notes = [found["drivers"]]
-        elif name == "One case":
-            title(name)
-            say(found["case"].sentence)
-            notes = [found["case"]]
-        elif name == "Risks":
-            title(name)
-            risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
-            for risk in risks[:4]:
-                say(f"• {risk.sentence}")
-            if not risks:
-                say("No risk stands out: the figures are steady, and no group does much worse than the rest.")
-            notes = risks
-        else:
-            title(name)
-            say(found["decision"].sentence)
-            notes = [found["decision"]]
+        if shown.chart is not None:
+            ui.chart(shown.chart[1], shown.chart[0])
+        notes = shown.notes
 
 
 with st.expander("Speaker notes"):
     for finding in notes:
         if finding is not None:
             st.markdown(f"- {fmt.literal(finding.text(narrative.TECHNICAL))}")
+
+
+def whole_deck() -> bytes:
+    """Every slide as a PowerPoint file, with the bundle's version and file hashes on the last."""
+    shown = [deck.slide(n, found, bundle, **context(n)) for n in SLIDES]
+    colophon = [
+        f"{spec.title}{f', version {spec.version}' if spec.version else ''}",
+        f"Model file sha256 {bundle.model_sha256}",
+        f"Evaluation file sha256 {bundle.eval_sha256}",
+        f"bundle.yaml sha256 {bundle.manifest_sha256}",
+        f"At the setting where the model {narrative.describe_point(point, spec)}.",
+    ]
+    return deck.pptx_bytes(shown, "About these slides", colophon)
+
+
+if story_so_far.value is not None:
+    st.download_button(
+        "Download the slides (PowerPoint)",
+        whole_deck,
+        file_name=f"{bundle.id}-review.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+        icon=":material/download:",
+        key="deck-pptx",
+    )
 
 
 def go(step: int) -> None:
