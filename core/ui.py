@@ -178,8 +178,9 @@ def findings(found: list[narrative.Finding | None]) -> None:
             st.markdown(text)
 
 
-def chart(built, finding_text: str) -> None:
-    """An Altair chart with its finding as alt text, and PNG or SVG downloads rendered on demand.
+def chart(built, finding_text: str, downloads: bool = True) -> None:
+    """An Altair chart with its finding as alt text, and PNG or SVG downloads rendered on demand
+    (none with `downloads=False`: a slide shows the chart alone).
 
     Streamlit sizes a chart's height only when told, so the spec's plot height is passed on with
     room for the title and the axes.
@@ -192,6 +193,8 @@ def chart(built, finding_text: str) -> None:
         st.vega_lite_chart(spec=spec, alt=finding_text, height=plot_height + CHART_FRAME)
     else:
         st.vega_lite_chart(spec=spec, alt=finding_text)
+    if not downloads:
+        return
     from core import report
 
     # the downloads' key: from what the chart says, not its serialised data (a second full serialisation)

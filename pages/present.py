@@ -70,7 +70,7 @@ if story_so_far.show("This slide"):
         if shown.tiles:
             ui.kpi_tiles(result, spec)
         if shown.chart is not None:
-            ui.chart(shown.chart[1], shown.chart[0])
+            ui.chart(shown.chart[1], shown.chart[0], downloads=False)  # no app controls on a slide
         notes = shown.notes
 
 

@@ -19,9 +19,9 @@ def test_every_chart_on_every_page_passes_the_vega_lite_schema(app, demo_root, b
     drawn = []
     real = core.ui.chart
 
-    def recording(built, finding_text):
+    def recording(built, finding_text, **options):
         drawn.append((built, finding_text))
-        real(built, finding_text)
+        real(built, finding_text, **options)
 
     monkeypatch.setattr(core.ui, "chart", recording)
     for page in PAGES:

@@ -57,3 +57,11 @@ def test_the_downloaded_deck_holds_every_slide_as_shown(app, demo_root, bundle_i
     assert any(slide.note_lines() for slide in shown)
     last = "\n".join(shape.text_frame.text for shape in slides[-1].shapes if shape.has_text_frame)
     assert bundle.model_sha256 in last and bundle.eval_sha256 in last
+
+
+@pytest.mark.parametrize("slide", ["2", "3"])
+def test_a_slide_shows_its_chart_without_app_controls(app, demo_root, slide):
+    at = settle(app(demo_root, bundle="churn-gbm", slide=slide).switch_page("pages/present.py").run())
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+    assert not at.get("popover")  # no "Download this chart" on a slide (the Performance page has them)
