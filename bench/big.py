@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.browser import peak_mb
 from bench.run import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,13 +41,6 @@ index = tradeoff.Index(data)
 assert scoring.compute_count == 0, "the scores were computed, not read"
 print(f"{time.perf_counter() - started:.1f}", headline.kpis.n)
 """
-
-
-def peak_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def run_measured(command: list[str], env: dict) -> tuple[float, float, str]:

@@ -66,6 +66,14 @@ def publish_churn(root: Path, rows: int) -> str:
     return bundle_id
 
 
+def peak_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM) in MB, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 class Server:
     """`streamlit run Home.py` on one artifacts folder, on a free loopback port."""
 
@@ -91,11 +99,8 @@ class Server:
         raise RuntimeError("the server did not start")
 
     def peak_memory_mb(self) -> float:
-        """The server's peak resident memory, from /proc (Linux)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+        """The server's peak resident memory."""
+        return peak_mb(self.process.pid)
 
     def stop(self) -> None:
         self.process.terminate()

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 ENV = "MODELBRIEF_DASK"
+_active: list = []  # the clients of the `connected` blocks the publisher is inside, innermost last
 
 
 def address(given: str | None = None) -> str | None:
@@ -46,9 +47,6 @@ def connected(scheduler: str | None) -> Iterator[Any]:
             yield client
         finally:
             _active.pop()
-
-
-_active: list = []
 
 
 def active() -> bool:

@@ -26,7 +26,7 @@ from core.contract import BundleSpec, OperatingPoint
 from core.metrics import Estimate, Headline, Kpis, Ranges
 
 BUNDLE_FILE = "summary.json"  # written by the publisher, travels with the bundle
-FORMAT = 1
+FORMAT = 2  # 2: notices hold all of the opened bundle's
 MAX_BYTES = 64 * 1024  # a summary is well under a kilobyte; anything larger is not one
 
 
@@ -39,7 +39,7 @@ class Summary:
     headline: Headline
     positive_class: Any = None  # as the opened bundle resolves it (binary)
     decides_only: bool = False
-    notices: tuple[str, ...] = ()  # what opening the bundle adds to the manifest's notices
+    notices: tuple[str, ...] = ()  # every notice of the opened bundle (the manifest's and what opening adds)
 
     def spec_for(self, spec: BundleSpec) -> BundleSpec:
         """The manifest's spec as the opened bundle reads it: what the card's sentences depend on."""
@@ -47,13 +47,12 @@ class Summary:
             spec,
             decides_only=self.decides_only,
             positive_class=self.positive_class if spec.task == "binary" else spec.positive_class,
-            notices=(*spec.notices, *self.notices),
+            notices=self.notices,  # the manifest they came from is the one the figures key names
         )
 
 
 def of(bundle: Bundle, headline: Headline) -> Summary:
     """The summary of an opened bundle, given its headline at its own setting."""
-    added = bundle.spec.notices[len(read_spec(bundle.spec.folder).notices) :]
     positive = bundle.positive_class
     return Summary(
         figures_key=bundle.figures_key,
@@ -61,7 +60,7 @@ def of(bundle: Bundle, headline: Headline) -> Summary:
         headline=headline,
         positive_class=positive.item() if hasattr(positive, "item") else positive,
         decides_only=bundle.decides_only,
-        notices=tuple(added),
+        notices=tuple(bundle.spec.notices),
     )
 
 
@@ -72,6 +71,7 @@ def figures_key(spec: BundleSpec) -> str:
 
 
 def _number(value: float) -> Any:
+    """A float JSON cannot hold ('nan', 'inf') as text; float() reads it back as itself."""
     return value if isinstance(value, bool) or not isinstance(value, float) or math.isfinite(value) else str(value)
 
 
@@ -88,11 +88,7 @@ def to_json(summary: Summary) -> str:
 
 
 def _estimate(data: dict | None) -> Estimate | None:
-    return None if data is None else Estimate(**{k: _float(v) if k != "n" else int(v) for k, v in data.items()})
-
-
-def _float(value: Any) -> float:
-    return float(value)  # 'nan' and 'inf' as written by _number read back as themselves
+    return None if data is None else Estimate(**{k: float(v) if k != "n" else int(v) for k, v in data.items()})
 
 
 def from_json(text: str) -> Summary:
@@ -103,7 +99,7 @@ def from_json(text: str) -> Summary:
     kpi_fields = {f.name: f.type for f in dataclasses.fields(Kpis)}
     kpis = Kpis(
         **{
-            k: None if v is None else int(v) if kpi_fields[k].startswith("int") else _float(v)
+            k: None if v is None else int(v) if kpi_fields[k].startswith("int") else float(v)
             for k, v in data["headline"]["kpis"].items()
         }
     )

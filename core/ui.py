@@ -133,7 +133,10 @@ def bundle_card(entry: Entry, selected: bool, wait: float = 0.0) -> None:
         ]
         st.caption(fmt.literal(" · ".join(f for f in facts if f)))
         if isinstance(shown, Pending):
-            _card_progress(shown)
+            waiting(
+                shown,
+                lambda job: "Measuring this model on its test cases (once, as it was published without its figures)...",
+            )
         else:
             result = shown.headline
             kpi_tiles(result, spec)
@@ -147,21 +150,6 @@ def bundle_card(entry: Entry, selected: bool, wait: float = 0.0) -> None:
             st.success("This is the selected model.", icon=":material/check_circle:")
         else:
             st.button("Select this model", key=f"select-{entry.id}", on_click=choose, args=(entry.id,))
-
-
-def _card_progress(pending) -> None:
-    """A card's progress while its bundle is measured; the page reruns when it is done."""
-
-    @st.fragment(run_every=1.0)
-    def progress() -> None:
-        if pending.job.done:
-            st.rerun()
-        st.progress(
-            pending.job.fraction,
-            text="Measuring this model on its test cases (once, as it was published without its figures)...",
-        )
-
-    progress()
 
 
 def findings(found: list[narrative.Finding | None]) -> None:
@@ -319,17 +307,19 @@ def section(what: str):
         problem(_as_problem(exc), f"{what} could not be shown")
 
 
-def waiting(pending) -> None:
+def waiting(pending, words=None) -> None:
     """Progress of background work a part of the page needs; the whole page reruns when it is done.
 
-    The first part waiting on a job draws its progress bar; any other part waiting on the same job
-    says so in one line.
+    `words(job)` says what is happening (default: the explanations' progress and estimate). On a
+    page that counts its runs, the first part waiting on a job draws its progress bar and any other
+    part waiting on the same job says so in one line.
     """
     from core.session import waiting_words
 
+    words = words or waiting_words
     drawn = st.session_state.setdefault("_waiting_drawn", {})
     run = st.session_state.get("_run_number")
-    if drawn.get(pending.job.key) == run:
+    if run is not None and drawn.get(pending.job.key) == run:
         st.caption(fmt.literal(f"Waiting for {pending.what} (progress shown above)."))
         return
     drawn[pending.job.key] = run
@@ -338,7 +328,7 @@ def waiting(pending) -> None:
     def progress() -> None:
         if pending.job.done:
             st.rerun()
-        st.progress(pending.job.fraction, text=fmt.literal(waiting_words(pending.job)))
+        st.progress(pending.job.fraction, text=fmt.literal(words(pending.job)))
 
     progress()
 

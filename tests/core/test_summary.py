@@ -71,7 +71,7 @@ def test_changed_evaluation_rows_make_the_summary_stale(make_bundle, tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not json", b'{"format": 99}', b'{"format": 1, "figures_key": "x"}', b"[1, 2]", b"{" + b" " * 70_000 + b"}"],
+    [b"", b"not json", b'{"format": 99}', b'{"format": 2, "figures_key": "x"}', b"[1, 2]", b"{" + b" " * 70_000 + b"}"],
 )
 def test_a_damaged_or_foreign_summary_is_not_used(make_bundle, tmp_path, content):
     folder = make_bundle()
