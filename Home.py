@@ -70,5 +70,6 @@ session.select_bundle(entries)
 session.select_audience()
 session.glossary_panel()
 if st.query_params.get("present") == "1" and page.url_path != "present":
-    st.switch_page("pages/present.py")  # ?present=1 opens presentation mode from any page
+    # ?present=1 opens presentation mode from any page, with the link's slide, case and view
+    st.switch_page("pages/present.py", query_params=st.query_params.to_dict())
 page.run()

@@ -489,3 +489,20 @@ def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -
         )
         .properties(height=30 * len(frame) + 45, width=640)  # + the legend below, inside the height Streamlit gives
     )
+
+
+def sized(chart, height: int) -> Frozen:
+    """A copy of `chart` whose plots take `height` pixels in all (stacked plots share it in their
+    proportions), for a place with a fixed height such as a slide."""
+    spec = json.loads(json.dumps(chart.to_dict(validate=False)))
+    source = chart._source if isinstance(chart, Frozen) else chart
+    if "vconcat" in spec:
+        parts = spec["vconcat"]
+        total = sum(part.get("height", 200) for part in parts)
+        for part in parts:
+            part["height"] = max(int(part.get("height", 200) * height / total), 60)
+    else:
+        spec["height"] = height
+    sized_ = Frozen(spec, source)
+    sized_.height = None if "vconcat" in spec else height  # stacked plots: Streamlit sizes the whole
+    return sized_

@@ -209,3 +209,39 @@ def verdict(
     else:
         sentences.append("The numbers do not decide between them: choose on cost, simplicity or explainability.")
     return " ".join(sentences)
+
+
+def answers(data: EvalSet, point: OperatingPoint) -> tuple[np.ndarray, np.ndarray]:
+    """(what each row's answer is, the score it is judged by): binary the flag and its chance,
+    multiclass the class and its confidence, regression the estimate (every row acts)."""
+    if data.task == "binary":
+        return data.p_positive >= point.threshold, data.p_positive
+    if data.task == "multiclass":
+        return data.answer, data.confidence
+    return np.zeros(data.n), data.predicted
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Two models on the same rows, each at its own setting."""
+
+    other_title: str
+    differences: list[Difference]
+    agree: float
+    verdict: str
+
+    def figure(self, name: str) -> Difference:
+        return next(d for d in self.differences if d.figure == name)
+
+
+def judged(data_a: EvalSet, point_a, title_a: str, data_b: EvalSet, point_b, title_b: str, spec) -> Judged:
+    """The comparison the Compare page shows first: figures, agreement and verdict."""
+    differences = paired(data_a, point_a, data_b, point_b)
+    answer_a, _ = answers(data_a, point_a)
+    answer_b, _ = answers(data_b, point_b)
+    agree = agreement(outcomes(data_a, point_a), outcomes(data_b, point_b), answer_a, answer_b)
+    business = spec.business
+    said = verdict(
+        differences, title_a, title_b, agree, spec.subjects, business.volume, business.per, business.currency
+    )
+    return Judged(title_b, differences, agree, said)

@@ -1,8 +1,8 @@
-"""The review deck: the slides Present shows, as data, and the same slides as a PowerPoint file.
+"""The review deck: the slides Present shows, as data, and the same slides as PowerPoint and PDF.
 
-`slides` decides what each slide says (title, sentences, one chart, speaker notes) from the story's
-findings; the Present page draws them and `pptx_bytes` writes them, so the deck a reviewer takes
-away says exactly what was on the screen.
+`slide` decides what each slide says (its finding as the title, sentences, one chart or table,
+speaker notes) from the story's findings; the Present page draws them, and `pptx_bytes` and
+`pdf_bytes` write them, so the deck a reviewer takes away says exactly what was on the screen.
 """
 
 from __future__ import annotations
@@ -13,81 +13,176 @@ from dataclasses import dataclass, field
 from core import charts, explain, narrative, story
 from core import format as fmt
 
+HEADLINE = "The headline"
+TRADEOFF = "Accuracy, coverage and value"
 NEVER_BUILT_FOR = "What it was never built for"
-NAMES = ["The headline", "Accuracy, coverage and value", "What it relies on", "One case", "Risks", "The decision"]
+RELIES = "What it relies on"
+CASE = "One case"
+COMPARISON = "Against another model"
+RISKS = "Risks"
+DECISION = "The decision"
+NAMES = [HEADLINE, TRADEOFF, RELIES, CASE, RISKS, DECISION]
 NO_RISK = "No risk stands out: the figures are steady, and no group does much worse than the rest."
 
 
 @dataclass
 class Slide:
     name: str
+    heading: narrative.Finding  # the slide's finding, its title
     sentences: list[str] = field(default_factory=list)
     chart: tuple[str, object] | None = None  # (its finding, the chart)
-    tiles: bool = False  # the headline figures with their ranges
+    tiles: list[tuple[str, str, str]] = field(default_factory=list)  # (figure, value, its range)
+    facts: list[str] = field(default_factory=list)  # a short line above the sentences (a case's id)
+    table: list[list[str]] | None = None  # a small table, its header first
     notes: list = field(default_factory=list)  # findings, read in technical words
 
     @property
     def title(self) -> str:
-        return self.name
+        return self.heading.sentence
 
     def note_lines(self) -> list[str]:
         return [fmt.clean(f.text(narrative.TECHNICAL)) for f in self.notes if f is not None]
 
 
-def names(found: dict) -> list[str]:
-    """The slides, in order: six, or seven when real requests it was never built for can be quoted."""
+def names(found: dict, comparable: bool = False) -> list[str]:
+    """The slides, in order: six, one more when real requests it was never built for can be
+    quoted, and one more when a model published on the same rows can be set against it."""
     shown = list(NAMES)
     if "unseen_words" in found:
-        shown.insert(2, NEVER_BUILT_FOR)
+        shown.insert(shown.index(RELIES), NEVER_BUILT_FOR)
+    if comparable:
+        shown.insert(shown.index(RISKS), COMPARISON)
     return shown
 
 
-def slide(name: str, found: dict, bundle, index=None, best=None, point=None, explanation=None, groups=()) -> Slide:
-    """One slide's content. `index`, `best` and `point` draw the tradeoff chart; `explanation` the
-    drivers; `groups` (unseen requests in their own words) the never-built-for slide."""
+def slide(
+    name: str,
+    found: dict,
+    bundle,
+    result=None,
+    point=None,
+    index=None,
+    best=None,
+    explanation=None,
+    groups=(),
+    case: story.CaseView | None = None,
+    comparison=None,
+) -> Slide:
+    """One slide's content. `result` holds the figures at `point` with their ranges; `index` and `best` draw the
+    tradeoff chart; `explanation` the drivers; `groups` (unseen requests in their own words) the
+    never-built-for slide; `case` the case slide; `comparison` (`core.compare.Judged`) the
+    comparison slide."""
     spec = bundle.spec
-    if name == "The headline":
-        return Slide(
-            name, [found["headline"].sentence], tiles=True, notes=[found["executive"], found.get("out_of_scope")]
-        )
-    if name == "Accuracy, coverage and value":
-        if spec.task == "regression":
-            return Slide(name, [found["errors"].sentence], notes=[found["errors"], found.get("large_errors")])
-        if bundle.decides_only:
-            return Slide(name, [found["people"].sentence], notes=[found["people"]])
+    kpis = result.kpis if result is not None else None
+    if name == HEADLINE:
         return Slide(
             name,
-            chart=story.tradeoff_chart(spec, index, point, best),
+            narrative.headline_title(kpis, spec),
+            [narrative.value_sentence(kpis, spec)],
+            tiles=[tile[:3] for tile in story.tiles(result, spec)],
+            notes=[found["headline"], found.get("out_of_scope")],
+        )
+    if name == TRADEOFF:
+        if spec.task == "regression":
+            summary = found["errors"]
+            heading = narrative._title("errors", summary.sentence.split(". ")[1].rstrip("."), summary.numbers)
+            return Slide(name, heading, [summary.sentence], notes=[summary, found.get("large_errors")])
+        if bundle.decides_only:
+            return Slide(name, narrative.people_title(kpis, spec), [found["people"].sentence], notes=[found["people"]])
+        title, chart = story.tradeoff_chart(spec, index, point, best)
+        return Slide(
+            name,
+            narrative.tradeoff_title(best, kpis, spec),
+            chart=(title, chart),
             notes=[found["people"], found.get("best_point")],
         )
     if name == NEVER_BUILT_FOR:
-        first = found["out_of_scope"].sentence if "out_of_scope" in found else found["unseen_words"].sentence
-        lines = [first]
+        lines = []
+        if "out_of_scope" in found:
+            lines.append(found["out_of_scope"].sentence.split(". ")[1])
         for group in list(groups)[:3]:
-            examples = ", ".join(f"“{fmt.clean(e, limit=70)}”" for e in group.quoted)
+            examples = ", ".join(f"“{fmt.clean(e, limit=70)}”" for e in group.quoted[:2])
             lines.append(f"• {group.label} ({fmt.counted(group.n, spec.subject, spec.subjects)}): {examples}")
         return Slide(
-            name, lines, notes=[found.get("out_of_scope"), found.get("unseen_requests"), found["unseen_words"]]
+            name,
+            narrative.unseen_title(kpis, spec),
+            lines,
+            notes=[found.get("out_of_scope"), found.get("unseen_requests"), found["unseen_words"]],
         )
-    if name in ("What it relies on", "One case") and not bundle.explainable:
-        return Slide(name, [bundle.unexplainable_reason])
-    if name == "What it relies on":
+    if name in (RELIES, CASE) and not bundle.explainable:
+        return Slide(
+            name, narrative._title("unexplained", "Its reasons cannot be shown"), [bundle.unexplainable_reason]
+        )
+    if name == RELIES:
         labels = {feature: spec.label(feature) for feature in bundle.features}
         table = explain.importance(explanation, labels)
         heading = narrative.importance_title(table, spec)
         built = charts.importance_bars(table.head(8), "Average shift", spec.task != "regression", heading)
-        return Slide(name, [found["drivers"].sentence], chart=(heading, built), notes=[found["drivers"]])
-    if name == "One case":
-        return Slide(name, [found["case"].sentence], notes=[found["case"]])
-    if name == "Risks":
+        return Slide(
+            name,
+            narrative.relies_title(table, spec),
+            [found["drivers"].sentence.split(". ", 1)[1]] if ". " in found["drivers"].sentence else [],
+            chart=(heading, built),
+            notes=[found["drivers"]],
+        )
+    if name == CASE:
+        facts = [f"{case.identifier} · what actually happened: {case.happened}"]
+        chart = story.waterfall_chart(spec, case, f"From the starting point to this {spec.subject}, reason by reason")
+        return Slide(
+            name,
+            narrative.case_title(case.frame, case.decision, spec),
+            [case.reasons.sentence],
+            chart=(case.reasons.sentence, chart),
+            facts=facts,
+            notes=[case.reasons],
+        )
+    if name == COMPARISON:
+        net = comparison.figure("net_per_case")
+        scale = spec.business.volume or 1
+        value_label = f"Net value {fmt.per(spec.business.per)}" if spec.business.volume else "Net value per case"
+        rows = [["", "This model", comparison.other_title, "Beyond the noise?"]]
+        shown = {
+            "accuracy_acted": ("Right when it acts", fmt.percent),
+            "coverage": ("Coverage", fmt.percent),
+            "net_per_case": (value_label, lambda x: fmt.money(x * scale, spec.business.currency)),
+        }
+        for d in comparison.differences:
+            label, show = shown[d.figure]
+            rows.append([label, show(d.a), show(d.b), "yes" if d.beyond_noise else "no"])
+        rest = comparison.verdict.split(". ", 1)[1] if ". " in comparison.verdict else ""
+        return Slide(
+            name,
+            narrative.comparison_title(net, comparison.other_title, spec),
+            [rest] if rest else [],
+            table=rows,
+            notes=[narrative.Finding("comparison", narrative.INFO, comparison.verdict, {},
+                                     "Paired bootstrap over the same rows, 1,000 resamples; each model at its own setting.")],
+        )  # fmt: skip
+    if name == RISKS:
         risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
-        return Slide(name, [f"• {risk.sentence}" for risk in risks[:4]] or [NO_RISK], notes=risks)
-    return Slide(name, [found["decision"].sentence], notes=[found["decision"]])
+        return Slide(
+            name,
+            narrative.risks_title(risks),
+            [f"• {risk.sentence}" for risk in risks[:4]] or [NO_RISK],
+            notes=risks,
+        )
+    risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
+    approval = narrative.approval(kpis, spec, point, len(risks))
+    return Slide(name, narrative.decision_title(spec), [approval.sentence], notes=[found["decision"], approval])
+
+
+# --- the deck as files ----------------------------------------------------------------------
+
+
+def tile_lines(shown: Slide) -> list[str]:
+    """The headline figures as lines of text: "Coverage: 58% (95% range 57% to 59% · n = 4,000)"."""
+    return [f"{label}: {value} ({span})" for label, value, span in shown.tiles]
 
 
 def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=None) -> bytes:
-    """The slides as a PowerPoint file: the title and sentences as text, each chart as an image,
-    the speaker notes as the slide's notes, and a last slide with `colophon` (version, file hashes)."""
+    """The slides as a PowerPoint file: the finding as the title, the sentences as text, each
+    chart as an image, a table as a table, the speaker notes as the slide's notes, and a last
+    slide with `colophon` (version, file hashes)."""
     from pptx import Presentation
     from pptx.util import Emu, Pt
 
@@ -96,32 +191,91 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 16:9
     layout = deck.slide_layouts[5]  # title only
-    width = deck.slide_width
+    width, margin = deck.slide_width, Emu(600000)
+
+    def text_box(page, top, height, lines, size):
+        frame = page.shapes.add_textbox(margin, top, width - 2 * margin, height).text_frame
+        frame.word_wrap = True
+        for number, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            paragraph.text = fmt.clean(line)
+            paragraph.font.size = Pt(size)
+
     for shown in slides:
         page = deck.slides.add_slide(layout)
-        page.shapes.title.text = shown.title
-        top = Emu(1500000)
-        if shown.sentences:
-            box = page.shapes.add_textbox(Emu(600000), top, width - Emu(1200000), Emu(1400000))
-            frame = box.text_frame
-            frame.word_wrap = True
-            for number, sentence in enumerate(shown.sentences):
-                paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
-                paragraph.text = fmt.clean(sentence)
-                paragraph.font.size = Pt(20)
-            top = top + Emu(1500000)
+        page.shapes.title.text = fmt.clean(shown.title)
+        page.shapes.title.text_frame.paragraphs[0].font.size = Pt(32)
+        top = Emu(1450000)
+        lines = [*shown.facts, *shown.sentences, *tile_lines(shown)]
+        if lines:
+            height = Emu(1300000) if shown.chart is not None or shown.table else Emu(4800000)
+            text_box(page, top, height, lines, 18)
+            top = top + height + Emu(100000)
+        if shown.table:
+            rows, columns = len(shown.table), len(shown.table[0])
+            grid = page.shapes.add_table(rows, columns, margin, top, width - 2 * margin, Emu(400000) * rows).table
+            for r, row in enumerate(shown.table):
+                for c, value in enumerate(row):
+                    grid.cell(r, c).text = fmt.clean(value)
         if shown.chart is not None:
             image = io.BytesIO(chart_png(shown.chart[1]))
-            page.shapes.add_picture(image, Emu(600000), top, height=deck.slide_height - top - Emu(300000))
+            page.shapes.add_picture(image, margin, top, height=deck.slide_height - top - Emu(250000))
         page.notes_slide.notes_text_frame.text = "\n".join(shown.note_lines())
     last = deck.slides.add_slide(layout)
     last.shapes.title.text = title
-    box = last.shapes.add_textbox(Emu(600000), Emu(1500000), width - Emu(1200000), Emu(4000000)).text_frame
-    box.word_wrap = True
-    for number, line in enumerate(colophon):
-        paragraph = box.paragraphs[0] if number == 0 else box.add_paragraph()
-        paragraph.text = line
-        paragraph.font.size = Pt(14)
+    text_box(last, Emu(1500000), Emu(4000000), colophon, 14)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=None) -> bytes:
+    """The slides as a PDF, one 16:9 page each (the same content as the PowerPoint file, the
+    speaker notes under a rule at the foot of each page), and the colophon last."""
+    from fpdf import FPDF
+
+    from core.report import _latin
+
+    if chart_png is None:
+        from core.report import chart_png
+    pdf = FPDF(orientation="landscape", unit="mm", format=(190.5, 338.67))
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(16, 12, 16)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def write(body: str, size: float, style: str = "", height: float | None = None) -> None:
+        pdf.set_font("helvetica", style, size)
+        pdf.multi_cell(width, height or size * 0.5, _latin(fmt.clean(body)), new_x="LMARGIN", new_y="NEXT")
+
+    for shown in slides:
+        pdf.add_page()
+        write(shown.title, 26, "B", 12)
+        pdf.ln(3)
+        for line in [*shown.facts, *shown.sentences, *tile_lines(shown)]:
+            write(line, 15, height=7.5)
+            pdf.ln(1)
+        if shown.table:
+            pdf.ln(2)
+            pdf.set_font("helvetica", "", 13)
+            with pdf.table(text_align="LEFT") as grid:
+                for row in shown.table:
+                    cells = grid.row()
+                    for value in row:
+                        cells.cell(_latin(fmt.clean(value)))
+        if shown.chart is not None:
+            pdf.ln(2)
+            room = pdf.h - pdf.get_y() - 22
+            pdf.image(io.BytesIO(chart_png(shown.chart[1])), h=max(room, 40), keep_aspect_ratio=True, w=width)
+        notes = shown.note_lines()
+        if notes:
+            pdf.set_y(pdf.h - 20)
+            pdf.set_draw_color(200, 200, 200)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+            pdf.set_font("helvetica", "", 7)
+            pdf.multi_cell(width, 3.2, _latin(" ".join(notes))[:600], new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    write(title, 26, "B", 12)
+    pdf.ln(4)
+    for line in colophon:
+        write(line, 12, height=6)
+    return bytes(pdf.output())

@@ -756,3 +756,174 @@ def executive(k: Kpis, spec: BundleSpec, drivers_: Finding | None) -> Finding:
         sentences.append(drivers_.sentence.split(". ")[0].rstrip(".") + ".")
     numbers_ = {**head.numbers, **(unseen.numbers if unseen else {}), **(drivers_.numbers if drivers_ else {})}
     return Finding("executive", head.severity, " ".join(sentences), numbers_, head.technical)
+
+
+# --- slide titles (each slide's title is its finding) ---------------------------------------
+
+
+def _title(code: str, sentence: str, numbers_: dict | None = None) -> Finding:
+    return Finding(f"title_{code}", INFO, sentence, numbers_ or {})
+
+
+def headline_title(k: Kpis, spec: BundleSpec) -> Finding:
+    """ "It handles 6 in 10 tickets, and is right on 9 in 10 of those" """
+    numbers_ = {"coverage": k.coverage, "accuracy_acted": k.accuracy_acted, "n": k.n}
+    if k.acted == 0:
+        return _title("headline", f"At this setting it acts on none of the {_n(k.n, spec)}", numbers_)
+    if spec.task == "regression":
+        tolerance = spec.tolerance
+        within = (
+            f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
+            if tolerance.absolute is not None
+            else f"within {fmt.percent(tolerance.relative)} of the truth"
+            if tolerance.relative is not None
+            else "exactly right"
+        )
+        numbers_["tolerance"] = tolerance.absolute if tolerance.absolute is not None else tolerance.relative or 0
+        return _title(
+            "headline", f"Its estimate is {within} for {fmt.frequency(k.accuracy_acted)} {spec.subjects}", numbers_
+        )
+    if k.coverage <= 0 or k.accuracy_acted != k.accuracy_acted:
+        return _title("headline", f"It handles none of the {spec.subjects} it was built for", numbers_)
+    right = (
+        "always right"
+        if k.accuracy_acted >= 1
+        else "right on nearly all of those"
+        if k.accuracy_acted >= 0.995
+        else f"right on {fmt.frequency(k.accuracy_acted)} of those"
+    )
+    return _title("headline", f"It handles {fmt.frequency(k.coverage)} {spec.subjects}, and is {right}", numbers_)
+
+
+def tradeoff_title(best, current: Kpis, spec: BundleSpec) -> Finding:
+    """Where value peaks against where it stands, or (no values set) what the setting trades."""
+    if best is None or not spec.business.is_set:
+        return _title(
+            "tradeoff",
+            f"Asking it to be surer means it acts on fewer {spec.subjects}, and people handle the rest",
+        )
+    best_value = best.net_per_period if best.net_per_period is not None else best.net_per_case
+    now = _worth(current)
+    gap = best_value - now
+    numbers_ = {"best_value": best_value, "now": now, "gap": gap}
+    if gap <= max(abs(best_value) * 0.005, 0.005):
+        return _title(
+            "tradeoff", f"This setting already earns the most: about {_money(now, spec)} {_when(spec)}", numbers_
+        )
+    return _title(
+        "tradeoff",
+        f"Another setting would earn about {_money(gap, spec)} {_when(spec)} more than this one",
+        numbers_,
+    )
+
+
+def errors_title(summary_, spec: BundleSpec) -> Finding:
+    typical = round(summary_.median_abs_error, 2)
+    return _title("errors", f"A typical estimate is off by {typical:.2f} {_unit(spec, typical)}", {"median": typical})
+
+
+def people_title(k: Kpis, spec: BundleSpec) -> Finding:
+    scale = spec.business.volume / k.n if spec.business.volume is not None else 1.0
+    acts = k.acted * scale
+    when = fmt.per(spec.business.per) if spec.business.volume is not None else "in the test set"
+    return _title("people", f"It acts on {_n(acts, spec)} {when} itself", {"acts": acts})
+
+
+def unseen_title(k: Kpis, spec: BundleSpec) -> Finding:
+    unseen = 1 - k.scope_coverage
+    if unseen < 0.005:
+        return _title("unseen", f"Some {spec.subjects} ask for things it was never trained on")
+    return _title(
+        "unseen",
+        f"{_cap(fmt.frequency(unseen))} {spec.subjects} ask for something it was never trained on",
+        {"out_of_scope": unseen},
+    )
+
+
+def relies_title(table, spec: BundleSpec) -> Finding:
+    names = [_lower(str(label)) for label in table["label"].head(3)]
+    return _title("relies", f"It relies most on {_listed(names)}", {})
+
+
+def case_title(case_frame, decision, spec: BundleSpec) -> Finding:
+    """ "A typical customer: the model would not flag it, mostly because of the contract type" """
+    if spec.task == "regression":
+        did = f"it estimates {decision.chance:.2f} {_unit(spec, round(decision.chance, 2))}"
+    elif not decision.acts:
+        did = "the model would hand it to a person"
+    elif spec.task == "binary":
+        did = f"the model would {'flag' if decision.answer == 'flag' else 'not flag'} it"
+    else:
+        did = f"the model would send it to {fmt.class_label(decision.answer)}"
+    named = case_frame[case_frame["feature"] != ""]
+    why = f", mostly because of the {_lower(str(named.iloc[0]['label']))}" if len(named) else ""
+    return _title("case", f"A typical {spec.subject}: {did}{why}", {"estimate": decision.chance})
+
+
+def risks_title(risks_: list[Finding]) -> Finding:
+    if not risks_:
+        return _title("risks", "No risk stands out")
+    count = len(risks_)
+    said = (
+        ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")[count - 1]
+        if count < 10
+        else fmt.count(count)
+    )
+    return _title(
+        "risks",
+        f"{said} {'thing' if count == 1 else 'things'} to weigh before saying yes",
+        {"count": count},
+    )
+
+
+def decision_title(spec: BundleSpec) -> Finding:
+    if spec.task == "regression":
+        return _title("decision", f"The decision: use the model to {spec.action or 'make the estimates'}?")
+    return _title("decision", f"The decision: let the model {spec.action or 'act'} at this setting?")
+
+
+def approval(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
+    """What approving the setting means, in cases and money per period: the decision slide's body."""
+    scale = (spec.business.volume / k.n) if spec.business.volume is not None else 1.0
+    when = fmt.per(spec.business.per) if spec.business.volume is not None else "in the test set"
+    acts, person = k.acted * scale, (k.n - k.acted) * scale
+    worth = _worth(k)
+    sentences = [f"The setting: the model {describe_point(point, spec)}."]
+    if k.acted == 0:
+        sentences.append("At this setting it would act on nothing, so there is nothing to decide yet.")
+    else:
+        sentences.append(
+            f"Saying yes means it acts on {_n(acts, spec)} {when} itself"
+            + (f" and hands {fmt.count(person)} to a person." if person >= 0.5 else ".")
+        )
+        if spec.business.is_set:
+            sentences.append(
+                f"That {'earns' if worth >= 0 else 'loses'} about {_money(abs(worth), spec)} {_when(spec)}, "
+                f"against having people handle every {spec.subject}."
+            )
+        else:
+            sentences.append("No business values are set, so what that is worth is not known.")
+    sentences.append("Weigh the risks first." if risk_count else "Nothing in these figures argues against it.")
+    numbers_ = {
+        "acts": acts,
+        "to_person": person,
+        "worth": abs(worth),
+        "threshold": point.threshold,
+        "min_confidence": point.min_confidence,
+    }
+    return Finding("approval", INFO, " ".join(sentences), numbers_, f"Operating point: {describe_point(point, spec)}.")
+
+
+def comparison_title(net, other_title: str, spec: BundleSpec) -> Finding:
+    """Against another model on the same cases: which is worth more, when it is beyond the noise."""
+    scale = spec.business.volume or 1
+    worth = net.difference * scale
+    when = _when(spec)
+    numbers_ = {"worth": abs(worth)}
+    if not spec.business.is_set:
+        return _title("comparison", f"How it compares with {other_title} on the same {spec.subjects}")
+    if not net.beyond_noise:
+        return _title("comparison", f"It is worth the same as {other_title}, within the noise", numbers_)
+    if worth < 0:
+        return _title("comparison", f"{other_title} is worth about {_money(abs(worth), spec)} {when} more", numbers_)
+    return _title("comparison", f"It is worth about {_money(worth, spec)} {when} more than {other_title}", numbers_)

@@ -61,22 +61,9 @@ def build(
 
     spec = bundle.spec
     result = metrics.headline(data, point)
-    k, r = result.kpis, result.ranges
-    money = lambda x: fmt.money(x, spec.business.currency, compact=True)  # noqa: E731
-    net = r.net_per_period if r.net_per_period is not None else r.net_per_case
-    value_label = f"Net value {fmt.per(spec.business.per)}" if r.net_per_period is not None else "Net value per case"
-    accuracy_label = "Within tolerance" if spec.task == "regression" else "Right when it acts"
-
-    def span(estimate, show):
-        return f"95% range {show(estimate.low)} to {show(estimate.high)} · n = {fmt.count(estimate.n)}"
-
-    tiles = [
-        (accuracy_label, fmt.percent(k.accuracy_acted), span(r.accuracy_acted, fmt.percent)),
-        ("Coverage", fmt.percent(k.coverage), span(r.coverage, fmt.percent)),
-        (value_label, money(net.value), span(net, money))
-        if spec.business.is_set
-        else ("Net value", "not set", "no business values in bundle.yaml"),
-    ]
+    k = result.kpis
+    tiles = [tile[:3] for tile in story.tiles(result, spec)]
+    accuracy_label = tiles[0][0]
     found = story.findings(bundle, data, explained, point, word_reasons=word_reasons, unseen=unseen)
     by_code = {f.code: f for f in found}
     labels = {name: spec.label(name) for name in bundle.features}

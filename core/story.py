@@ -6,6 +6,8 @@ sentence to the same bars (readability, no jargon, every number traceable).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from core import breakdown, explain, metrics, narrative, tradeoff
@@ -181,3 +183,118 @@ def tradeoff_chart(
         )  # fmt: skip
         built[key] = charts.Marked(chart, control, drawn)
     return title, built[key].at(current, title, drawn)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One explained case as the Explanations page and the case slide show it."""
+
+    position: int  # in the explained sample
+    key: str  # what a link names it by: its id, or its row number without an id column
+    identifier: str  # "Customer C-00042", or "Row 12"
+    happened: str  # what actually happened, in the bundle's words
+    decision: object  # whatif.Decision at the setting
+    frame: object  # its contributions, largest first
+    reasons: narrative.Finding
+    output: str | None  # the class explained (multiclass)
+    k: int  # the explained output's position
+    steps: object  # the waterfall's bars
+
+
+def case_keys(bundle: Bundle, explained: explain.Explanation) -> list[str]:
+    """How each explained case is named in a link: its id, or its row number (from 1)."""
+    if bundle.spec.id_column:
+        return bundle.eval[bundle.spec.id_column].iloc[explained.rows].astype(str).tolist()
+    return [str(int(row) + 1) for row in explained.rows]
+
+
+def case_view(
+    bundle: Bundle,
+    explained: explain.Explanation,
+    position: int,
+    point: OperatingPoint,
+    explainers: dict | None = None,
+    output: int | None = None,
+) -> CaseView:
+    """A sampled case: who it is, what the model decides at `point`, and why, in words and bars."""
+    from core import whatif
+    from core.text import case_words
+
+    spec = bundle.spec
+    labels = {name: spec.label(name) for name in bundle.features}
+    k = (
+        output
+        if output is not None
+        else (int(explained.predicted[position].argmax()) if explained.values.shape[2] > 1 else 0)
+    )
+    frame = explain.case(explained, position, bundle.X, labels, k)
+    case_output = explained.outputs[k] if spec.task == "multiclass" else None
+    row = int(explained.rows[position])
+    said = case_words(explainers, bundle.X.iloc[[row]], case_output) if explainers else None
+    reasons = narrative.case_reasons(
+        frame, float(explained.base[k]), float(explained.predicted[position, k]), spec, case_output, words=said
+    )
+    predicted = explained.predicted[position]
+    if spec.task == "binary":
+        shown, classes = np.array([1 - predicted[0], predicted[0]]), None
+    else:
+        shown, classes = predicted, tuple(explained.outputs)
+    decision = whatif.decide(shown, spec.task, point, classes)[0]
+    key = case_keys(bundle, explained)[position]
+    identifier = f"{spec.subject.capitalize()} {key}" if spec.id_column else f"Row {key}"
+    steps = explain.waterfall(
+        frame,
+        float(explained.base[k]),
+        float(explained.predicted[position, k]),
+        "Starting point",
+        f"This {spec.subject}",
+        show=lambda value, name: narrative.shown_value(value, name, spec),
+        bounded=spec.task != "regression",
+    )
+    happened = narrative.outcome_words(bundle.y.iloc[row], spec)
+    return CaseView(position, key, identifier, happened, decision, frame, reasons, case_output, k, steps)
+
+
+def waterfall_chart(spec, view: CaseView, title: str | None = None):
+    from core import charts
+
+    percent = spec.task != "regression"
+    prediction_title = "Predicted chance" if percent else f"Estimate ({narrative.target_unit(spec)})"
+    return charts.waterfall(
+        view.steps,
+        prediction_title,
+        percent,
+        title or f"From the starting point to this {spec.subject}, reason by reason",
+    )
+
+
+def tiles(result: metrics.Headline, spec, technical: bool = False) -> list[tuple[str, str, str, str]]:
+    """The headline figures as (label, value, range, glossary key): accuracy, coverage and net
+    value, always together, each with its 95% range and n. One builder for the pages, the report
+    and the slides, so the tiles read the same everywhere."""
+    k, r = result.kpis, result.ranges
+    money = lambda x: fmt.money(x, spec.business.currency, compact=True)  # noqa: E731
+
+    def span(estimate, show) -> str:
+        if estimate.low != estimate.low:  # NaN: nothing behind it
+            return f"no range · n = {fmt.count(estimate.n)}"
+        return f"95% range {show(estimate.low)} to {show(estimate.high)} · n = {fmt.count(estimate.n)}"
+
+    if r.net_per_period is not None:
+        value, value_label = r.net_per_period, f"Net value {fmt.per(spec.business.per)}"
+    else:
+        value, value_label = r.net_per_case, f"Net value per {spec.subject}"
+    accuracy_label = (
+        "Within tolerance"
+        if spec.task == "regression"
+        else "Accuracy when it acts"
+        if technical
+        else "Right when it acts"
+    )
+    return [
+        (accuracy_label, fmt.percent(k.accuracy_acted), span(r.accuracy_acted, fmt.percent), "accuracy_acted"),
+        ("Coverage", fmt.percent(k.coverage), span(r.coverage, fmt.percent), "coverage"),
+        (value_label, money(value.value), span(value, money), "net_value")
+        if spec.business.is_set
+        else ("Net value", "not set", "no business values in bundle.yaml", "net_value"),
+    ]

@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from core import format as fmt
 from core import glossary, narrative
 from core.contract import BundleError, BundleSpec, describe
-from core.metrics import Estimate, Headline
+from core.metrics import Headline
 from core.session import Entry, Pending, card_summary, choose
 
 TASK_WORDS = {
@@ -65,43 +65,14 @@ def problem(error: BundleError, title: str | None = None) -> None:
             st.code(error.detail, language=None)
 
 
-def _range(estimate: Estimate, show) -> str:
-    if estimate.low != estimate.low:  # NaN: nothing behind it
-        return f"no range · n = {fmt.count(estimate.n)}"
-    return f"95% range {show(estimate.low)} to {show(estimate.high)} · n = {fmt.count(estimate.n)}"
-
-
 def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
     """Accuracy, coverage and net value, always together, each with its range and n."""
-    k, r = result.kpis, result.ranges
-    money = lambda x: fmt.money(x, spec.business.currency, compact=True)  # noqa: E731
-    if r.net_per_period is not None:
-        value, value_label = r.net_per_period, f"Net value {fmt.per(spec.business.per)}"
-    else:
-        value, value_label = r.net_per_case, f"Net value per {spec.subject}"
+    from core import story
+
     technical = audience() == narrative.TECHNICAL
-    accuracy_label = (
-        "Within tolerance"
-        if spec.task == "regression"
-        else "Accuracy when it acts"
-        if technical
-        else "Right when it acts"
-    )
-    tiles = [
-        (
-            accuracy_label,
-            fmt.percent(k.accuracy_acted),
-            _range(r.accuracy_acted, fmt.percent),
-            GLOSSARY["accuracy_acted"],
-        ),
-        ("Coverage", fmt.percent(k.coverage), _range(r.coverage, fmt.percent), GLOSSARY["coverage"]),
-        (value_label, money(value.value), _range(value, money), GLOSSARY["net_value"])
-        if spec.business.is_set
-        else ("Net value", "not set", "no business values in bundle.yaml", GLOSSARY["net_value"]),
-    ]
-    for column, (label, shown, caption, help_text) in zip(st.columns(3), tiles, strict=False):
+    for column, (label, shown, caption, key) in zip(st.columns(3), story.tiles(result, spec, technical), strict=False):
         with column:
-            st.metric(fmt.literal(label), fmt.literal(shown), help=help_text)
+            st.metric(fmt.literal(label), fmt.literal(shown), help=GLOSSARY[key])
             st.caption(fmt.literal(caption))
 
 

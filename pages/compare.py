@@ -77,15 +77,8 @@ with ui.section("The figures side by side"):
     common_tab.dataframe(figures_table(common), hide_index=True)
 
     out_a, out_b = metrics.outcomes(data_a, own_a), metrics.outcomes(data_b, own_b)
-    if spec.task == "binary":
-        answer_a, answer_b = data_a.p_positive >= own_a.threshold, data_b.p_positive >= own_b.threshold
-        score_a, score_b = data_a.p_positive, data_b.p_positive
-    elif spec.task == "multiclass":
-        answer_a, answer_b = data_a.proba.argmax(1), data_b.proba.argmax(1)
-        score_a, score_b = data_a.proba.max(1), data_b.proba.max(1)
-    else:
-        answer_a = answer_b = np.zeros(data_a.n)
-        score_a, score_b = session.scores(bundle).predicted, session.scores(other).predicted
+    answer_a, score_a = compare.answers(data_a, own_a)
+    answer_b, score_b = compare.answers(data_b, own_b)
     agree = compare.agreement(out_a, out_b, answer_a, answer_b)
 
 

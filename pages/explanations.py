@@ -169,48 +169,15 @@ with ui.section("One case"):
             help=fmt.literal(f"Only the {fmt.count(len(ids))} explained {spec.subjects} can be picked."),
         )
         position = ids.index(wanted)
-    k = (
-        output
-        if output is not None
-        else (int(result.predicted[position].argmax()) if result.values.shape[2] > 1 else 0)
+    view = story.case_view(
+        bundle, result, position, session.current_point(bundle), session.word_explainers(bundle), output
     )
-    case_frame = explain.case(result, position, X, labels, k)
-    case_output = result.outputs[k] if spec.task == "multiclass" else None
-    from core.text import case_words
-
-    case_row = X.iloc[[result.rows[position]]]
-    said = case_words(session.word_explainers(bundle), case_row, case_output)
-    reasons = narrative.case_reasons(
-        case_frame, float(result.base[k]), float(result.predicted[position, k]), spec, case_output, words=said
-    )
-    identifier = (
-        f"{spec.subject.capitalize()} {bundle.eval[spec.id_column].iloc[result.rows[position]]}"
-        if spec.id_column
-        else f"Row {result.rows[position] + 1}"
-    )
-    st.markdown(
-        f"**{fmt.literal(identifier)}** · "
-        + fmt.literal(f"what actually happened: {narrative.outcome_words(bundle.y.iloc[result.rows[position]], spec)}")
-    )
+    case_output, case_row = view.output, X.iloc[[result.rows[position]]]
+    st.markdown(f"**{fmt.literal(view.identifier)}** · " + fmt.literal(f"what actually happened: {view.happened}"))
     if spec.id_column:
-        st.query_params["case"] = str(bundle.eval[spec.id_column].iloc[result.rows[position]])
-    ui.findings([reasons])
-    steps = explain.waterfall(
-        case_frame,
-        float(result.base[k]),
-        float(result.predicted[position, k]),
-        "Starting point",
-        f"This {spec.subject}",
-        show=lambda value, name: narrative.shown_value(value, name, spec),
-        bounded=spec.task != "regression",
-    )
-    prediction_title = "Predicted chance" if percent else f"Estimate ({narrative.target_unit(spec)})"
-    ui.chart(
-        charts.waterfall(
-            steps, prediction_title, percent, f"From the starting point to this {spec.subject}, reason by reason"
-        ),
-        reasons.sentence,
-    )
+        st.query_params["case"] = view.key
+    ui.findings([view.reasons])
+    ui.chart(story.waterfall_chart(spec, view), view.reasons.sentence)
     from core.text import output_index
 
     for column, words in session.word_explainers(bundle).items():

@@ -1,11 +1,15 @@
-"""Presentation mode: the selected model as full-width slides (six, or seven when real requests
-it was never built for can be quoted), with speaker notes."""
+"""Presentation mode: the selected model as full-screen slides, each titled with its finding.
+
+`?present=1&slide=N` shows slide N to the audience; `&notes=1` opens the presenter view (this
+slide small, the next one, the technical notes); `&case=ID` keeps the case chosen for the case
+slide. Both downloads (PowerPoint and PDF) hold the same slides.
+"""
 
 import html
 
 import streamlit as st
 
-from core import deck, links, narrative, session, story, ui
+from core import charts, deck, explain, links, narrative, session, story, ui
 from core import format as fmt
 
 bundle = ui.usable_bundle()
@@ -13,6 +17,7 @@ spec = bundle.spec
 point = session.current_point(bundle)
 data = session.eval_set(bundle)
 result = session.headline(bundle, point)
+presenter = st.query_params.get("notes") == "1"
 story_so_far = ui.attempt(
     lambda: {
         f.code: f
@@ -27,7 +32,8 @@ story_so_far = ui.attempt(
     }
 )
 found = story_so_far.value or {}
-SLIDES = deck.names(found)
+other = ui.attempt(session.comparable, bundle, st.query_params.get("compare")).value
+SLIDES = deck.names(found, comparable=other is not None)
 
 if "slide" not in st.session_state:
     number, notice = links.slide_from_query(st.query_params.get("slide"), len(SLIDES))
@@ -38,51 +44,121 @@ slide = min(st.session_state["slide"], len(SLIDES) - 1)
 name = SLIDES[slide]
 st.query_params["slide"] = str(slide + 1)
 st.query_params["present"] = "1"
+if other is not None:
+    st.query_params["compare"] = other.id
 
 st.html("""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header {display: none !important;}
-.block-container {max-width: 1200px; padding-top: 2rem;}
-.slide-title {font-size: 3rem; font-weight: 700; line-height: 1.15; margin: 0 0 1rem 0;}
-.slide-text {font-size: 1.7rem; line-height: 1.45;}
+.block-container {max-width: 1360px; padding-top: 1.4rem; padding-bottom: 0.5rem;}
+.slide-title {font-size: 2.6rem; font-weight: 700; line-height: 1.15; margin: 0 0 0.6rem 0;}
+.slide-fact {font-size: 1.1rem; color: #5B6475; margin-bottom: 0.3rem;}
+.slide-text {font-size: 1.45rem; line-height: 1.4; margin-bottom: 0.35rem;}
+.slide-tiles {display: flex; gap: 1.2rem; margin: 1.2rem 0 0.4rem 0;}
+.slide-tile {flex: 1; border: 1px solid #E3E6EE; border-radius: 10px; padding: 0.9rem 1.1rem;}
+.slide-tile .label {font-size: 1.1rem; color: #5B6475;}
+.slide-tile .value {font-size: 3.2rem; font-weight: 700; line-height: 1.2;}
+.slide-tile .span {font-size: 0.95rem; color: #5B6475;}
+.slide-table {font-size: 1.3rem; border-collapse: collapse; margin: 0.8rem 0;}
+.slide-table td, .slide-table th {padding: 0.35rem 1.2rem 0.35rem 0; text-align: left; border-bottom: 1px solid #E3E6EE;}
+.slide-method {font-size: 0.95rem; color: #5B6475; margin-top: 0.3rem;}
+.small .slide-title {font-size: 1.5rem;} .small .slide-text {font-size: 1rem;}
+.small .slide-tile .value {font-size: 1.8rem;} .small .slide-table {font-size: 1rem;}
+.next .slide-title {font-size: 1.2rem; color: #5B6475;} .next .slide-text {font-size: 0.95rem; color: #5B6475;}
+.notes li {font-size: 1.15rem; line-height: 1.45; margin-bottom: 0.4rem;}
 </style>""")
+
+
+def case_shown():
+    """The case slide's case: the one the link or the picker names, else a typical one."""
+    explained = session.explanation(bundle)
+    keys = story.case_keys(bundle, explained)
+    wanted = st.session_state.get("deck_case", st.query_params.get("case"))
+    if wanted in keys:
+        position = keys.index(wanted)
+    else:
+        position = explain.pick_case(explained, "typical")
+    return story.case_view(bundle, explained, position, point, session.word_explainers(bundle)), keys
 
 
 def context(name: str) -> dict:
     """What one slide needs from the session's caches."""
-    needs = {}
-    if name == "Accuracy, coverage and value" and spec.task != "regression" and not bundle.decides_only:
-        needs.update(index=session.index(bundle), best=session.best(bundle), point=point)
-    if name == "What it relies on" and bundle.explainable:
+    needs = {"result": result, "point": point}
+    if name == deck.TRADEOFF and spec.task != "regression" and not bundle.decides_only:
+        needs.update(index=session.index(bundle), best=session.best(bundle))
+    if name == deck.RELIES and bundle.explainable:
         needs["explanation"] = session.explanation(bundle)
+    if name == deck.CASE and bundle.explainable:
+        needs["case"] = case_shown()[0]
     if name == deck.NEVER_BUILT_FOR:
         needs["groups"] = session.unseen_groups(bundle)
+    if name == deck.COMPARISON:
+        needs["comparison"] = session.judged(bundle, other, point)
     return needs
 
 
-notes = []
-st.caption(fmt.literal(f"{spec.title} · slide {slide + 1} of {len(SLIDES)}"))
+def draw(shown: deck.Slide, chart_height: int, css: str = "") -> None:
+    """One slide: its finding as the title, then its facts, sentences, figures, table and chart."""
+    parts = [f"<div class='slide-title'>{html.escape(fmt.clean(shown.title))}</div>"]
+    parts += [f"<div class='slide-fact'>{html.escape(fmt.clean(line))}</div>" for line in shown.facts]
+    parts += [f"<div class='slide-text'>{html.escape(fmt.clean(line))}</div>" for line in shown.sentences]
+    if shown.tiles:
+        technical = ui.audience() == narrative.TECHNICAL
+        labels = [tile[0] for tile in story.tiles(result, spec, technical)]
+        parts.append("<div class='slide-tiles'>")
+        for label, (_, value, span) in zip(labels, shown.tiles, strict=True):
+            parts.append(
+                f"<div class='slide-tile'><div class='label'>{html.escape(label)}</div>"
+                f"<div class='value'>{html.escape(value)}</div><div class='span'>{html.escape(span)}</div></div>"
+            )
+        parts.append("</div>")
+    if shown.table:
+        head, *rows = shown.table
+        cells = "".join(f"<th>{html.escape(fmt.clean(c))}</th>" for c in head)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(fmt.clean(c))}</td>" for c in row) + "</tr>" for row in rows)
+        parts.append(f"<table class='slide-table'><tr>{cells}</tr>{body}</table>")
+    if ui.audience() == narrative.TECHNICAL:
+        method = " ".join(f.technical for f in shown.notes if f is not None and f.technical)
+        if method:
+            parts.append(f"<div class='slide-method'>{html.escape(fmt.clean(method, limit=320))}</div>")
+    st.html(f"<div class='{css}'>{''.join(parts)}</div>")
+    if shown.chart is not None:
+        ui.chart(charts.sized(shown.chart[1], chart_height), shown.chart[0], downloads=False)  # no app controls
+
+
+def build(name: str) -> deck.Slide:
+    return deck.slide(name, found, bundle, **context(name))
+
+
+shown = None
 if story_so_far.show("This slide"):
     with ui.section("This slide"):
-        shown = deck.slide(name, found, bundle, **context(name))
-        st.html(f"<div class='slide-title'>{html.escape(fmt.clean(shown.title))}</div>")
-        for sentence in shown.sentences:
-            st.html(f"<div class='slide-text'>{html.escape(fmt.clean(sentence))}</div>")
-        if shown.tiles:
-            ui.kpi_tiles(result, spec)
-        if shown.chart is not None:
-            ui.chart(shown.chart[1], shown.chart[0], downloads=False)  # no app controls on a slide
-        notes = shown.notes
+        shown = build(name)
+        if presenter:
+            now, coming = st.columns([3, 2], gap="large")
+            with now:
+                st.caption(fmt.literal(f"Now showing · slide {slide + 1} of {len(SLIDES)} · {spec.title}"))
+                with st.container(border=True):
+                    draw(shown, 190, "small")
+            with coming:
+                st.caption("Next")
+                with st.container(border=True):
+                    if slide + 1 < len(SLIDES):
+                        upcoming = build(SLIDES[slide + 1])
+                        st.html(
+                            "<div class='next'><div class='slide-title'>"
+                            f"{html.escape(fmt.clean(upcoming.title))}</div></div>"
+                        )
+                    else:
+                        st.html("<div class='next'><div class='slide-title'>The end of the slides</div></div>")
+                st.caption("Notes")
+                lines = shown.note_lines() or ["No notes for this slide."]
+                st.html("<ul class='notes'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>")
+        else:
+            draw(shown, 300)
 
 
-with st.expander("Speaker notes"):
-    for finding in notes:
-        if finding is not None:
-            st.markdown(f"- {fmt.literal(finding.text(narrative.TECHNICAL))}")
-
-
-def whole_deck() -> bytes:
-    """Every slide as a PowerPoint file, with the bundle's version and file hashes on the last."""
-    shown = [deck.slide(n, found, bundle, **context(n)) for n in SLIDES]
+def files() -> tuple[list[deck.Slide], str, list[str]]:
+    """Every slide, and the last page's version, file hashes and setting."""
     colophon = [
         f"{spec.title}{f', version {spec.version}' if spec.version else ''}",
         f"Model file sha256 {bundle.model_sha256}",
@@ -90,19 +166,7 @@ def whole_deck() -> bytes:
         f"bundle.yaml sha256 {bundle.manifest_sha256}",
         f"At the setting where the model {narrative.describe_point(point, spec)}.",
     ]
-    return deck.pptx_bytes(shown, "About these slides", colophon)
-
-
-if story_so_far.value is not None:
-    st.download_button(
-        "Download the slides (PowerPoint)",
-        whole_deck,
-        file_name=f"{bundle.id}-review.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        on_click="ignore",
-        icon=":material/download:",
-        key="deck-pptx",
-    )
+    return [build(n) for n in SLIDES], "About these slides", colophon
 
 
 def go(step: int) -> None:
@@ -110,18 +174,72 @@ def go(step: int) -> None:
 
 
 def leave() -> None:
-    st.session_state.pop("slide", None)
-    st.query_params.pop("slide", None)
-    st.query_params.pop("present", None)
+    for key in ("slide", "deck_case"):
+        st.session_state.pop(key, None)
+    for key in ("slide", "present", "notes", "case"):
+        st.query_params.pop(key, None)
 
 
-left, middle, right, end = st.columns([1, 2, 1, 1])
-left.button("Previous", on_click=go, args=(-1,), disabled=slide == 0, icon=":material/arrow_back:", key="previous")
-middle.markdown(
-    f"**{slide + 1} / {len(SLIDES)}** · " + fmt.literal(f"{fmt.count(len(bundle.eval))} test {spec.subjects}")
-)
-right.button(
-    "Next", on_click=go, args=(1,), disabled=slide == len(SLIDES) - 1, icon=":material/arrow_forward:", key="next"
-)
-if end.button("Leave presentation", on_click=leave, key="leave"):
-    st.switch_page("pages/overview.py")
+def switch_view() -> None:
+    if presenter:
+        st.query_params.pop("notes", None)
+    else:
+        st.query_params["notes"] = "1"
+
+
+def pick_audience() -> None:
+    st.session_state["audience"] = st.session_state["present_audience"]
+
+
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    st.button("Previous", on_click=go, args=(-1,), disabled=slide == 0, icon=":material/arrow_back:",
+              key="previous", shortcut="Left")  # fmt: skip
+    st.markdown(f"**{slide + 1} / {len(SLIDES)}**")
+    st.button("Next", on_click=go, args=(1,), disabled=slide == len(SLIDES) - 1, icon=":material/arrow_forward:",
+              key="next", shortcut="Right")  # fmt: skip
+    if name == deck.CASE and bundle.explainable and shown is not None:
+        view, keys = case_shown()
+        if len(keys) <= 5000:
+            st.session_state.setdefault("deck_case", view.key)
+            st.selectbox(
+                fmt.literal(f"{spec.subject.capitalize()} shown"),
+                keys,
+                key="deck_case",
+                label_visibility="collapsed",
+                width=200,
+                help=fmt.literal(f"Any of the {fmt.count(len(keys))} explained {spec.subjects} can be shown."),
+            )
+        st.query_params["case"] = view.key
+    st.session_state["present_audience"] = ui.audience()  # the sidebar's switch, hidden here
+    st.segmented_control(
+        "Audience",
+        session.AUDIENCES,
+        key="present_audience",
+        on_change=pick_audience,
+        required=True,
+        label_visibility="collapsed",
+    )
+    st.button("Audience view" if presenter else "Presenter view", on_click=switch_view,
+              icon=":material/co_present:", key="switch_view")  # fmt: skip
+    if story_so_far.value is not None:
+        with st.popover("Slides to keep", icon=":material/download:"):
+            st.download_button(
+                "PowerPoint",
+                lambda: deck.pptx_bytes(*files()),
+                file_name=f"{bundle.id}-review.pptx",
+                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                on_click="ignore",
+                icon=":material/slideshow:",
+                key="deck-pptx",
+            )
+            st.download_button(
+                "PDF",
+                lambda: deck.pdf_bytes(*files()),
+                file_name=f"{bundle.id}-review.pdf",
+                mime="application/pdf",
+                on_click="ignore",
+                icon=":material/picture_as_pdf:",
+                key="deck-pdf",
+            )
+    if st.button("Leave", on_click=leave, key="leave", icon=":material/close:"):
+        st.switch_page("pages/overview.py", query_params=st.query_params.to_dict())
