@@ -491,9 +491,9 @@ def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -
     )
 
 
-def sized(chart, height: int) -> Frozen:
+def sized(chart, height: int, width: int | None = None) -> Frozen:
     """A copy of `chart` whose plots take `height` pixels in all (stacked plots share it in their
-    proportions), for a place with a fixed height such as a slide."""
+    proportions, each `width` wide when given), for a place with a fixed size such as a slide."""
     spec = json.loads(json.dumps(chart.to_dict(validate=False)))
     source = chart._source if isinstance(chart, Frozen) else chart
     if "vconcat" in spec:
@@ -501,6 +501,8 @@ def sized(chart, height: int) -> Frozen:
         total = sum(part.get("height", 200) for part in parts)
         for part in parts:
             part["height"] = max(int(part.get("height", 200) * height / total), 60)
+            if width is not None:
+                part["width"] = width
     else:
         spec["height"] = height
     sized_ = Frozen(spec, source)

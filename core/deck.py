@@ -93,6 +93,7 @@ def slide(
         return Slide(
             name,
             narrative.tradeoff_title(best, kpis, spec),
+            [found["best_point"].sentence] if found.get("best_point") is not None else [],
             chart=(title, chart),
             notes=[found["people"], found.get("best_point")],
         )

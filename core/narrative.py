@@ -846,17 +846,29 @@ def relies_title(table, spec: BundleSpec) -> Finding:
 
 
 def case_title(case_frame, decision, spec: BundleSpec) -> Finding:
-    """ "A typical customer: the model would not flag it, mostly because of the contract type" """
+    """ "A typical customer: the model would not flag it, most of all because of the support calls":
+    the reason named is the one that pushed most toward what the model decided."""
+    named = case_frame[case_frame["feature"] != ""]
+    toward = named
     if spec.task == "regression":
         did = f"it estimates {decision.chance:.2f} {_unit(spec, round(decision.chance, 2))}"
     elif not decision.acts:
         did = "the model would hand it to a person"
     elif spec.task == "binary":
-        did = f"the model would {'flag' if decision.answer == 'flag' else 'not flag'} it"
+        flag = decision.answer == "flag"
+        did = f"the model would {'flag' if flag else 'not flag'} it"
+        toward = named[named["contribution"] > 0] if flag else named[named["contribution"] < 0]
     else:
         did = f"the model would send it to {fmt.class_label(decision.answer)}"
-    named = case_frame[case_frame["feature"] != ""]
-    why = f", mostly because of the {_lower(str(named.iloc[0]['label']))}" if len(named) else ""
+        toward = named[named["contribution"] > 0]
+    if spec.task == "regression" and len(named):
+        why = f"; the {_lower(str(named.iloc[0]['label']))} moves it most"
+    elif len(toward) and decision.acts:
+        why = f", most of all because of the {_lower(str(toward.iloc[0]['label']))}"
+    elif len(named):
+        why = f"; the {_lower(str(named.iloc[0]['label']))} weighs most"
+    else:
+        why = ""
     return _title("case", f"A typical {spec.subject}: {did}{why}", {"estimate": decision.chance})
 
 
@@ -877,9 +889,10 @@ def risks_title(risks_: list[Finding]) -> Finding:
 
 
 def decision_title(spec: BundleSpec) -> Finding:
+    """The question the review decides."""
     if spec.task == "regression":
-        return _title("decision", f"The decision: use the model to {spec.action or 'make the estimates'}?")
-    return _title("decision", f"The decision: let the model {spec.action or 'act'} at this setting?")
+        return _title("decision", f"Should the model {spec.action or 'make the estimates'}?")
+    return _title("decision", f"Should the model {spec.action or 'act on its own'}, set as it is now?")
 
 
 def approval(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
@@ -924,6 +937,8 @@ def comparison_title(net, other_title: str, spec: BundleSpec) -> Finding:
         return _title("comparison", f"How it compares with {other_title} on the same {spec.subjects}")
     if not net.beyond_noise:
         return _title("comparison", f"It is worth the same as {other_title}, within the noise", numbers_)
-    if worth < 0:
-        return _title("comparison", f"{other_title} is worth about {_money(abs(worth), spec)} {when} more", numbers_)
-    return _title("comparison", f"It is worth about {_money(worth, spec)} {when} more than {other_title}", numbers_)
+    if worth > 0:  # the difference is the other's figure minus this one's
+        return _title("comparison", f"{other_title} is worth about {_money(worth, spec)} {when} more", numbers_)
+    return _title(
+        "comparison", f"It is worth about {_money(abs(worth), spec)} {when} more than {other_title}", numbers_
+    )

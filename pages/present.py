@@ -96,7 +96,7 @@ def context(name: str) -> dict:
     return needs
 
 
-def draw(shown: deck.Slide, chart_height: int, css: str = "") -> None:
+def draw(shown: deck.Slide, chart_height: int, css: str = "", chart_width: int | None = None) -> None:
     """One slide: its finding as the title, then its facts, sentences, figures, table and chart."""
     parts = [f"<div class='slide-title'>{html.escape(fmt.clean(shown.title))}</div>"]
     parts += [f"<div class='slide-fact'>{html.escape(fmt.clean(line))}</div>" for line in shown.facts]
@@ -122,7 +122,8 @@ def draw(shown: deck.Slide, chart_height: int, css: str = "") -> None:
             parts.append(f"<div class='slide-method'>{html.escape(fmt.clean(method, limit=320))}</div>")
     st.html(f"<div class='{css}'>{''.join(parts)}</div>")
     if shown.chart is not None:
-        ui.chart(charts.sized(shown.chart[1], chart_height), shown.chart[0], downloads=False)  # no app controls
+        sized = charts.sized(shown.chart[1], chart_height, chart_width)
+        ui.chart(sized, shown.chart[0], downloads=False)  # no app controls
 
 
 def build(name: str) -> deck.Slide:
@@ -138,7 +139,7 @@ if story_so_far.show("This slide"):
             with now:
                 st.caption(fmt.literal(f"Now showing · slide {slide + 1} of {len(SLIDES)} · {spec.title}"))
                 with st.container(border=True):
-                    draw(shown, 190, "small")
+                    draw(shown, 190, "small", 560)
             with coming:
                 st.caption("Next")
                 with st.container(border=True):
@@ -154,7 +155,7 @@ if story_so_far.show("This slide"):
                 lines = shown.note_lines() or ["No notes for this slide."]
                 st.html("<ul class='notes'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>")
         else:
-            draw(shown, 300)
+            draw(shown, 280, chart_width=1040)
 
 
 def files() -> tuple[list[deck.Slide], str, list[str]]:

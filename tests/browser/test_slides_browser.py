@@ -1,0 +1,77 @@
+"""Present on a projector: every slide of every demo bundle fits a 16:9 screen without scrolling,
+the presenter view shows this slide, the next one and the notes, and the keyboard moves on."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.test_home import DEMOS
+from tests.browser.conftest import guard_network, screenshot, wait_for_app
+
+SCREENS = {"1920x1080": (1920, 1080), "1440x900": (1440, 900)}
+TITLE = ".slide-title"
+
+
+def slide_count(page) -> int:
+    shown = page.get_by_text(" / ", exact=False).first.inner_text()  # "3 / 7"
+    return int(shown.split("/")[1])
+
+
+def fits(page) -> tuple[int, int]:
+    """(document height, viewport height): the page scrolls when the first is the larger."""
+    return page.evaluate(
+        "() => [Math.max(document.documentElement.scrollHeight,"
+        " document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0), window.innerHeight]"
+    )
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("bundle_id", DEMOS)
+def test_every_slide_fits_the_screen(browser, server, bundle_id, screen):
+    width, height = SCREENS[screen]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    refused = guard_network(context)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?bundle={bundle_id}&present=1&slide=1")
+        wait_for_app(page, TITLE)
+        count = slide_count(page)
+        assert count >= 6
+        seen = []
+        for number in range(1, count + 1):
+            page.goto(f"{server}/?bundle={bundle_id}&present=1&slide={number}")
+            wait_for_app(page, TITLE)
+            if page.locator('[data-testid="stVegaLiteChart"]').count():
+                page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+                page.wait_for_timeout(300)
+            title = page.locator(TITLE).first.inner_text()
+            document, viewport = fits(page)
+            screenshot(page, f"slide-{bundle_id}-{screen}-{number}")
+            assert document <= viewport, f"slide {number} ({title}) is {document} px tall on a {viewport} px screen"
+            assert not page.get_by_text("Download this chart").count()  # no app chrome on a slide
+            seen.append(title)
+        assert len(set(seen)) == count  # every slide says its own finding
+    finally:
+        context.close()
+    assert not refused
+
+
+def test_the_presenter_view_shows_this_slide_the_next_and_the_notes_and_the_keys_move_on(browser, server):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?bundle=churn-gbm&present=1&slide=1&notes=1")
+        wait_for_app(page, TITLE)
+        titles = page.locator(TITLE).all_inner_texts()
+        assert len(titles) == 2 and titles[0] != titles[1]  # this slide, and the next
+        assert page.get_by_text("Notes", exact=True).count() and page.locator(".notes li").count()
+        assert page.get_by_text("1 / ", exact=False).count()
+        screenshot(page, "presenter-view")
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => new URL(location.href).searchParams.get('slide') === '2'", timeout=30_000)
+        wait_for_app(page, TITLE)
+        assert page.locator(TITLE).first.inner_text() == titles[1]  # the next slide is now this one
+        assert "notes=1" in page.url
+    finally:
+        context.close()
