@@ -79,7 +79,7 @@ def slide(
             name,
             narrative.headline_title(kpis, spec),
             [narrative.value_sentence(kpis, spec)],
-            tiles=[tile[:3] for tile in story.tiles(result, spec)],
+            tiles=[tile[:3] for tile in narrative.tiles(result, spec)],
             notes=[found["headline"], found.get("out_of_scope")],
         )
     if name == TRADEOFF:

@@ -812,7 +812,7 @@ def tradeoff_title(best, current: Kpis, spec: BundleSpec) -> Finding:
         )
     return _title(
         "tradeoff",
-        f"Another setting would earn about {_money(gap, spec)} {_when(spec)} more than this one",
+        f"A different setting adds {_money(gap, spec)} {_when(spec)} to its net value",
         numbers_,
     )
 
@@ -938,7 +938,39 @@ def comparison_title(net, other_title: str, spec: BundleSpec) -> Finding:
     if not net.beyond_noise:
         return _title("comparison", f"It is worth the same as {other_title}, within the noise", numbers_)
     if worth > 0:  # the difference is the other's figure minus this one's
-        return _title("comparison", f"{other_title} is worth about {_money(worth, spec)} {when} more", numbers_)
+        return _title("comparison", f"{other_title} adds {_money(worth, spec)} {when} more in net value", numbers_)
     return _title(
-        "comparison", f"It is worth about {_money(abs(worth), spec)} {when} more than {other_title}", numbers_
+        "comparison", f"It adds {_money(abs(worth), spec)} {when} more in net value than {other_title}", numbers_
     )
+
+
+def tiles(result, spec, technical: bool = False) -> list[tuple[str, str, str, str]]:
+    """The headline figures as (label, value, range, glossary key): accuracy, coverage and net
+    value, always together, each with its 95% range and n. One builder for the pages, the report
+    and the slides, so the tiles read the same everywhere."""
+    k, r = result.kpis, result.ranges
+    money = lambda x: fmt.money(x, spec.business.currency, compact=True)  # noqa: E731
+
+    def span(estimate, show) -> str:
+        if estimate.low != estimate.low:  # NaN: nothing behind it
+            return f"no range · n = {fmt.count(estimate.n)}"
+        return f"95% range {show(estimate.low)} to {show(estimate.high)} · n = {fmt.count(estimate.n)}"
+
+    if r.net_per_period is not None:
+        value, value_label = r.net_per_period, f"Net value {fmt.per(spec.business.per)}"
+    else:
+        value, value_label = r.net_per_case, f"Net value per {spec.subject}"
+    accuracy_label = (
+        "Within tolerance"
+        if spec.task == "regression"
+        else "Accuracy when it acts"
+        if technical
+        else "Right when it acts"
+    )
+    return [
+        (accuracy_label, fmt.percent(k.accuracy_acted), span(r.accuracy_acted, fmt.percent), "accuracy_acted"),
+        ("Coverage", fmt.percent(k.coverage), span(r.coverage, fmt.percent), "coverage"),
+        (value_label, money(value.value), span(value, money), "net_value")
+        if spec.business.is_set
+        else ("Net value", "not set", "no business values in bundle.yaml", "net_value"),
+    ]

@@ -62,7 +62,7 @@ def build(
     spec = bundle.spec
     result = metrics.headline(data, point)
     k = result.kpis
-    tiles = [tile[:3] for tile in story.tiles(result, spec)]
+    tiles = [tile[:3] for tile in narrative.tiles(result, spec)]
     accuracy_label = tiles[0][0]
     found = story.findings(bundle, data, explained, point, word_reasons=word_reasons, unseen=unseen)
     by_code = {f.code: f for f in found}

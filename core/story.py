@@ -266,35 +266,3 @@ def waterfall_chart(spec, view: CaseView, title: str | None = None):
         percent,
         title or f"From the starting point to this {spec.subject}, reason by reason",
     )
-
-
-def tiles(result: metrics.Headline, spec, technical: bool = False) -> list[tuple[str, str, str, str]]:
-    """The headline figures as (label, value, range, glossary key): accuracy, coverage and net
-    value, always together, each with its 95% range and n. One builder for the pages, the report
-    and the slides, so the tiles read the same everywhere."""
-    k, r = result.kpis, result.ranges
-    money = lambda x: fmt.money(x, spec.business.currency, compact=True)  # noqa: E731
-
-    def span(estimate, show) -> str:
-        if estimate.low != estimate.low:  # NaN: nothing behind it
-            return f"no range · n = {fmt.count(estimate.n)}"
-        return f"95% range {show(estimate.low)} to {show(estimate.high)} · n = {fmt.count(estimate.n)}"
-
-    if r.net_per_period is not None:
-        value, value_label = r.net_per_period, f"Net value {fmt.per(spec.business.per)}"
-    else:
-        value, value_label = r.net_per_case, f"Net value per {spec.subject}"
-    accuracy_label = (
-        "Within tolerance"
-        if spec.task == "regression"
-        else "Accuracy when it acts"
-        if technical
-        else "Right when it acts"
-    )
-    return [
-        (accuracy_label, fmt.percent(k.accuracy_acted), span(r.accuracy_acted, fmt.percent), "accuracy_acted"),
-        ("Coverage", fmt.percent(k.coverage), span(r.coverage, fmt.percent), "coverage"),
-        (value_label, money(value.value), span(value, money), "net_value")
-        if spec.business.is_set
-        else ("Net value", "not set", "no business values in bundle.yaml", "net_value"),
-    ]

@@ -67,10 +67,10 @@ def problem(error: BundleError, title: str | None = None) -> None:
 
 def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
     """Accuracy, coverage and net value, always together, each with its range and n."""
-    from core import story
-
     technical = audience() == narrative.TECHNICAL
-    for column, (label, shown, caption, key) in zip(st.columns(3), story.tiles(result, spec, technical), strict=False):
+    for column, (label, shown, caption, key) in zip(
+        st.columns(3), narrative.tiles(result, spec, technical), strict=False
+    ):
         with column:
             st.metric(fmt.literal(label), fmt.literal(shown), help=GLOSSARY[key])
             st.caption(fmt.literal(caption))

@@ -103,7 +103,7 @@ def draw(shown: deck.Slide, chart_height: int, css: str = "", chart_width: int |
     parts += [f"<div class='slide-text'>{html.escape(fmt.clean(line))}</div>" for line in shown.sentences]
     if shown.tiles:
         technical = ui.audience() == narrative.TECHNICAL
-        labels = [tile[0] for tile in story.tiles(result, spec, technical)]
+        labels = [tile[0] for tile in narrative.tiles(result, spec, technical)]
         parts.append("<div class='slide-tiles'>")
         for label, (_, value, span) in zip(labels, shown.tiles, strict=True):
             parts.append(

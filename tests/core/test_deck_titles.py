@@ -122,10 +122,10 @@ def test_the_comparison_title_names_the_model_worth_more():
     less = compare.Difference("net_per_case", a=12.0, b=10.0, low=-3.0, high=-1.0)
     noise = compare.Difference("net_per_case", a=10.0, b=10.5, low=-1.0, high=2.0)
     assert narrative.comparison_title(more, "The challenger", spec).sentence == (
-        "The challenger is worth about $2,000 a month more"
+        "The challenger adds $2,000 a month more in net value"
     )
     said = narrative.comparison_title(less, "The challenger", spec).sentence
-    assert said == "It is worth about $2,000 a month more than The challenger"
+    assert said == "It adds $2,000 a month more in net value than The challenger"
     assert narrative.comparison_title(noise, "The challenger", spec).sentence == (
         "It is worth the same as The challenger, within the noise"
     )
