@@ -505,6 +505,8 @@ def sized(chart, height: int, width: int | None = None) -> Frozen:
                 part["width"] = width
     else:
         spec["height"] = height
+    if width is not None and isinstance(spec.get("title"), dict):
+        spec["title"]["limit"] = width + 80  # a long title ends in an ellipsis, not across the next column
     sized_ = Frozen(spec, source)
     sized_.height = None if "vconcat" in spec else height  # stacked plots: Streamlit sizes the whole
     return sized_

@@ -61,6 +61,7 @@ def slide(
     bundle,
     result=None,
     point=None,
+    data=None,
     index=None,
     best=None,
     explanation=None,
@@ -68,7 +69,7 @@ def slide(
     case: story.CaseView | None = None,
     comparison=None,
 ) -> Slide:
-    """One slide's content. `result` holds the figures at `point` with their ranges; `index` and `best` draw the
+    """One slide's content. `result` holds the figures at `point` with their ranges, `data` the rows behind them; `index` and `best` draw the
     tradeoff chart; `explanation` the drivers; `groups` (unseen requests in their own words) the
     never-built-for slide; `case` the case slide; `comparison` (`core.compare.Judged`) the
     comparison slide."""
@@ -84,9 +85,22 @@ def slide(
         )
     if name == TRADEOFF:
         if spec.task == "regression":
-            summary = found["errors"]
-            heading = narrative._title("errors", summary.sentence.split(". ")[1].rstrip("."), summary.numbers)
-            return Slide(name, heading, [summary.sentence], notes=[summary, found.get("large_errors")])
+            from core import breakdown
+
+            errors = found["errors"]
+            summary = breakdown.error_summary(data)
+            heading = narrative.errors_title(summary, spec)
+            rest = [part for part in errors.sentence.split(". ") if part.rstrip(".") != heading.sentence]
+            title = narrative.histogram_title(summary, spec)
+            unit = narrative.target_unit(spec)
+            built = charts.error_histogram(breakdown.error_histogram(data), spec.tolerance.absolute, unit, title)
+            return Slide(
+                name,
+                heading,
+                [". ".join(part.rstrip(".") for part in rest) + "."],
+                chart=(title, built),
+                notes=[errors, found.get("large_errors")],
+            )
         if bundle.decides_only:
             return Slide(name, narrative.people_title(kpis, spec), [found["people"].sentence], notes=[found["people"]])
         title, chart = story.tradeoff_chart(spec, index, point, best)
@@ -246,7 +260,7 @@ def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=No
 
     def write(body: str, size: float, style: str = "", height: float | None = None) -> None:
         pdf.set_font("helvetica", style, size)
-        pdf.multi_cell(width, height or size * 0.5, _latin(fmt.clean(body)), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, height or size * 0.5, _latin(fmt.clean(body)), align="L", new_x="LMARGIN", new_y="NEXT")
 
     for shown in slides:
         pdf.add_page()

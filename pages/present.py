@@ -82,7 +82,7 @@ def case_shown():
 
 def context(name: str) -> dict:
     """What one slide needs from the session's caches."""
-    needs = {"result": result, "point": point}
+    needs = {"result": result, "point": point, "data": data}
     if name == deck.TRADEOFF and spec.task != "regression" and not bundle.decides_only:
         needs.update(index=session.index(bundle), best=session.best(bundle))
     if name == deck.RELIES and bundle.explainable:

@@ -66,12 +66,13 @@ def test_the_presenter_view_shows_this_slide_the_next_and_the_notes_and_the_keys
         assert len(titles) == 2 and titles[0] != titles[1]  # this slide, and the next
         assert page.get_by_text("Notes", exact=True).count() and page.locator(".notes li").count()
         assert page.get_by_text("1 / ", exact=False).count()
-        screenshot(page, "presenter-view")
-        page.locator("body").click(position={"x": 5, "y": 5})
         page.keyboard.press("ArrowRight")
         page.wait_for_function("() => new URL(location.href).searchParams.get('slide') === '2'", timeout=30_000)
         wait_for_app(page, TITLE)
         assert page.locator(TITLE).first.inner_text() == titles[1]  # the next slide is now this one
         assert "notes=1" in page.url
+        page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+        page.wait_for_timeout(300)
+        screenshot(page, "presenter-view")
     finally:
         context.close()

@@ -31,6 +31,7 @@ def build_deck(bundle, data, explained, point, other=None, cache=None) -> list[d
     context = dict(
         result=metrics.headline(data, point),
         point=point,
+        data=data,
         index=index,
         best=tradeoff.best_point(index) if index else None,
         explanation=explained,
