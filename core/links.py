@@ -105,3 +105,13 @@ def edits_from_query(raw: str | None, features: list[str]) -> dict[str, str]:
         if name in features and value != "":
             edits[name] = value
     return edits
+
+
+def is_token(raw) -> bool:
+    """Whether a link's value can name a shared presentation: 6 to 32 URL-safe characters.
+
+    >>> is_token("a1B2-c3_d4"), is_token("x"), is_token("<script>")
+    (True, False, False)
+    """
+    text = str(raw)
+    return 6 <= len(text) <= 32 and text.isascii() and all(c.isalnum() or c in "-_" for c in text)

@@ -7,6 +7,7 @@ once per model and evaluation file, whoever asks first.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections import Counter
@@ -576,6 +577,33 @@ def _judged(key_a: str, key_b: str, threshold: float, min_confidence: float, _a:
 def judged(bundle: Bundle, other: Bundle, point: OperatingPoint):
     """`bundle` at `point` against `other` at its own setting, on the same rows (computed once)."""
     return _judged(bundle.figures_key, other.figures_key, point.threshold, point.min_confidence, bundle, other)
+
+
+@dataclass
+class Room:
+    """A presentation shown in more than one window: the presenter's view leads, and every
+    audience window opened from it follows its slide and case."""
+
+    slide: int = 0
+    case: str | None = None
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+
+@st.cache_resource(show_spinner=False)
+def _rooms() -> dict[str, Room]:
+    return {}
+
+
+def room(name: str) -> Room:
+    """The room a presenter and their audience windows share (kept for the server's life; a room
+    holds two small values)."""
+    rooms = _rooms()
+    if name not in rooms and len(rooms) >= ROOMS:
+        rooms.pop(next(iter(rooms)), None)  # the oldest presentation makes way
+    return rooms.setdefault(name, Room())
+
+
+ROOMS = 1000
 
 
 def view_link() -> None:

@@ -6,6 +6,8 @@ slide. Both downloads (PowerPoint and PDF) hold the same slides.
 """
 
 import html
+import secrets
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -40,6 +42,18 @@ if "slide" not in st.session_state:
     st.session_state["slide"] = number - 1
     if notice:
         st.info(fmt.literal(notice), icon=":material/link_off:")
+# a presenter's view leads every audience window opened from it (a "room" named in the link)
+room_name = st.query_params.get("room")
+if room_name is not None and not links.is_token(room_name):
+    room_name = None
+    st.query_params.pop("room", None)
+if presenter and room_name is None:
+    room_name = secrets.token_urlsafe(9)
+    st.query_params["room"] = room_name
+shared = session.room(room_name) if room_name else None
+if "room_case" in st.session_state:  # the presenter picked another case: shown here before the picker is drawn
+    st.session_state["deck_case"] = st.session_state.pop("room_case")
+
 slide = min(st.session_state["slide"], len(SLIDES) - 1)
 name = SLIDES[slide]
 st.query_params["slide"] = str(slide + 1)
@@ -177,7 +191,7 @@ def go(step: int) -> None:
 def leave() -> None:
     for key in ("slide", "deck_case"):
         st.session_state.pop(key, None)
-    for key in ("slide", "present", "notes", "case"):
+    for key in ("slide", "present", "notes", "case", "room"):
         st.query_params.pop(key, None)
 
 
@@ -220,7 +234,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         required=True,
         label_visibility="collapsed",
     )
-    st.button("Audience view" if presenter else "Presenter view", on_click=switch_view,
+    st.button("Slides only" if presenter else "Presenter view", on_click=switch_view,
               icon=":material/co_present:", key="switch_view")  # fmt: skip
     if story_so_far.value is not None:
         with st.popover("Slides to keep", icon=":material/download:"):
@@ -242,5 +256,27 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                 icon=":material/picture_as_pdf:",
                 key="deck-pdf",
             )
+    if presenter:
+        audience_link = {k: v for k, v in st.query_params.to_dict().items() if k != "notes"}
+        st.link_button("Open the audience window", f"present?{urlencode(audience_link)}", icon=":material/open_in_new:")
     if st.button("Leave", on_click=leave, key="leave", icon=":material/close:"):
         st.switch_page("pages/overview.py", query_params=st.query_params.to_dict())
+
+
+if shared is not None and presenter:
+    with shared.lock:
+        shared.slide, shared.case = slide, st.query_params.get("case")
+elif shared is not None:
+
+    @st.fragment(run_every=1.0)
+    def follow() -> None:
+        """Follow the presenter's slide and case, checked once a second."""
+        with shared.lock:
+            wanted, case = shared.slide, shared.case
+        if wanted != st.session_state["slide"] or (case is not None and case != st.query_params.get("case")):
+            st.session_state["slide"] = min(wanted, len(SLIDES) - 1)
+            if case is not None:
+                st.session_state["room_case"] = case
+            st.rerun(scope="app")
+
+    follow()

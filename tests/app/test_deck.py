@@ -128,3 +128,14 @@ def test_the_case_picked_is_kept_in_the_link(app, demo_root):
     facts = [h.proto.body for h in at.get("html") if "slide-fact" in h.proto.body and "<style>" not in h.proto.body]
     assert f"Customer {other}" in facts[0]
     assert at.query_params["case"] in (other, [other])
+
+
+def test_the_audience_switch_works_on_the_slides(app, demo_root):
+    at = settle(app(demo_root, bundle="churn-gbm", slide="1").switch_page("pages/present.py").run())
+    plain = "".join(h.proto.body for h in at.get("html"))
+    assert "Right when it acts" in plain and "slide-method" not in plain.split("</style>")[-1]
+    at.button_group(key="present_audience").set_value("Technical").run()
+    assert not at.exception
+    technical = "".join(h.proto.body for h in at.get("html"))
+    assert "Accuracy when it acts" in technical and "class='slide-method'" in technical
+    assert at.session_state["audience"] == "Technical" and at.query_params["audience"] in ("technical", ["technical"])

@@ -76,3 +76,30 @@ def test_the_presenter_view_shows_this_slide_the_next_and_the_notes_and_the_keys
         screenshot(page, "presenter-view")
     finally:
         context.close()
+
+
+def test_the_audience_window_follows_the_presenter(browser, server):
+    """Opened from the presenter view, the audience view moves when the presenter moves."""
+    presenter_context = browser.new_context(viewport={"width": 1440, "height": 900})
+    audience_context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    presenter, audience = presenter_context.new_page(), audience_context.new_page()
+    try:
+        presenter.goto(f"{server}/?bundle=churn-gbm&present=1&slide=1&notes=1")
+        wait_for_app(presenter, TITLE)
+        link = presenter.get_by_role("link", name="Open the audience window")
+        href = link.get_attribute("href")
+        assert "room=" in href and "notes" not in href
+        audience.goto(f"{server}/{href}")
+        wait_for_app(audience, TITLE)
+        first = audience.locator(TITLE).first.inner_text()
+        upcoming = presenter.locator(TITLE).nth(1).inner_text()
+        presenter.get_by_role("button", name="Next").click()
+        presenter.wait_for_function("() => new URL(location.href).searchParams.get('slide') === '2'", timeout=30_000)
+        audience.wait_for_function(
+            "text => document.querySelector('.slide-title')?.innerText === text", arg=upcoming, timeout=30_000
+        )
+        assert audience.locator(TITLE).first.inner_text() != first
+        assert "slide=2" in audience.url
+    finally:
+        presenter_context.close()
+        audience_context.close()
