@@ -44,10 +44,11 @@ class Slide:
         return [fmt.clean(f.text(narrative.TECHNICAL)) for f in self.notes if f is not None]
 
 
-def names(found: dict, comparable: bool = False) -> list[str]:
+def names(found: dict, comparable: bool = False, explainable: bool = True) -> list[str]:
     """The slides, in order: six, one more when real requests it was never built for can be
-    quoted, and one more when a model published on the same rows can be set against it."""
-    shown = list(NAMES)
+    quoted, one more when a model published on the same rows can be set against it, and one
+    fewer when the model's reasons cannot be shown (no case to explain)."""
+    shown = [name for name in NAMES if explainable or name != CASE]
     if "unseen_words" in found:
         shown.insert(shown.index(RELIES), NEVER_BUILT_FOR)
     if comparable:

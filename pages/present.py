@@ -35,7 +35,7 @@ story_so_far = ui.attempt(
 )
 found = story_so_far.value or {}
 other = ui.attempt(session.comparable, bundle, st.query_params.get("compare")).value
-SLIDES = deck.names(found, comparable=other is not None)
+SLIDES = deck.names(found, comparable=other is not None, explainable=bundle.explainable)
 
 if "slide" not in st.session_state:
     number, notice = links.slide_from_query(st.query_params.get("slide"), len(SLIDES))

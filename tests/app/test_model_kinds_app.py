@@ -87,3 +87,42 @@ def test_a_wide_model_shows_the_eight_features_that_matter_first(app, kinds_root
     inside = {n.key for n in more[0].number_input}
     outside = {n.key for n in at.number_input if n.key.startswith("edit_")} - inside
     assert len(outside) == 8 and len(inside) == 6
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_slide_and_both_files_with_every_kind_of_model(app, kinds_root, kind, tmp_path):
+    """Present, slide by slide, and the deck as PowerPoint and PDF, for models the demos are not."""
+    import io
+    import re
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from core import deck, explain, metrics, scoring
+    from tests.core.test_deck_titles import build_deck
+
+    root, bundles = kinds_root
+    bundle = bundles[kind]
+    titles = []
+    count = None
+    number = 1
+    while count is None or number <= count:
+        at = settle(app(root, bundle=kind, slide=str(number)).switch_page("pages/present.py").run())
+        assert not at.exception, (kind, number, at.exception)
+        assert not at.error, (kind, number, [e.value for e in at.error])
+        count = int(next(re.search(r"/ (\d+)", m.value).group(1) for m in at.markdown if " / " in m.value))
+        bodies = [
+            h.proto.body for h in at.get("html") if "slide-title" in h.proto.body and "<style>" not in h.proto.body
+        ]
+        titles.append(re.search(r"slide-title'>([^<]*)<", bodies[0]).group(1))
+        number += 1
+    assert len(set(titles)) == len(titles) == count >= 5, titles
+
+    cache = tmp_path / "cache"
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, cache))
+    explained = explain.for_bundle(bundle, cache) if bundle.explainable else None
+    shown = build_deck(bundle, data, explained, bundle.spec.operating_point)
+    colophon = [f"Model file sha256 {bundle.model_sha256}"]
+    slides = list(Presentation(io.BytesIO(deck.pptx_bytes(shown, "About these slides", colophon))).slides)
+    assert [s.shapes.title.text for s in slides[:-1]] == [s.title for s in shown]
+    assert len(PdfReader(io.BytesIO(deck.pdf_bytes(shown, "About these slides", colophon))).pages) == len(shown) + 1

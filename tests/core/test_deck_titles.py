@@ -27,7 +27,7 @@ def build_deck(bundle, data, explained, point, other=None, cache=None) -> list[d
         judged = compare.judged(
             data, point, bundle.spec.title, other_data, other.spec.operating_point, other.spec.title, bundle.spec
         )
-    view = story.case_view(bundle, explained, explain.pick_case(explained, "typical"), point)
+    view = story.case_view(bundle, explained, explain.pick_case(explained, "typical"), point) if explained else None
     context = dict(
         result=metrics.headline(data, point),
         point=point,
@@ -39,7 +39,10 @@ def build_deck(bundle, data, explained, point, other=None, cache=None) -> list[d
         case=view,
         comparison=judged,
     )
-    return [deck.slide(name, found, bundle, **context) for name in deck.names(found, comparable=other is not None)]
+    return [
+        deck.slide(name, found, bundle, **context)
+        for name in deck.names(found, comparable=other is not None, explainable=bundle.explainable)
+    ]
 
 
 @pytest.fixture(scope="module")
