@@ -681,8 +681,8 @@ def case_reasons(
             most = f", most of all {_listed(said)}" if said else ""
             sentences.append(f"The {_lower(row.label)}: {_amount(row.contribution, spec)}{most}.")
             continue
-        sentences.append(
-            f"{_cap(_lower(row.label))} is {shown_value(row.value, row.feature, spec)}: "
+        sentences.append(  # "Support calls (0 calls): −8 points." never "is 0 calls"
+            f"{_cap(_lower(row.label))} ({shown_value(row.value, row.feature, spec)}): "
             f"{_amount(row.contribution, spec)}."
         )
     technical = "Contributions are SHAP values; the starting point is the model's expected output."

@@ -153,3 +153,19 @@ def test_the_case_title_names_the_reason_that_pushed_toward_the_decision():
     assert kept.endswith("the model would not flag it, most of all because of the support calls")
     assert flagged.endswith("the model would flag it, most of all because of the contract type")
     assert handed.endswith("the model would hand it to a person; the contract type weighs most")
+
+
+def test_a_case_reads_each_reason_with_its_value_in_brackets():
+    frame = pd.DataFrame(
+        {
+            "feature": ["contract", "calls"],
+            "label": ["Contract type", "Support calls in the last 90 days"],
+            "value": ["month-to-month", 0],
+            "contribution": [0.12, -0.08],
+        }
+    )
+    said = narrative.case_reasons(frame, 0.2, 0.24, make_spec(task="binary")).sentence
+    assert said == (
+        "For this customer, the predicted chance is 24%. Before it looks at the details, the model starts from 20%. "
+        "Contract type (month-to-month): +12 points. Support calls in the last 90 days (0): −8 points."
+    )
