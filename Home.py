@@ -60,7 +60,7 @@ page = st.navigation(
             "pages/present.py",
             title="Present",
             icon=":material/slideshow:",
-            help="The model as six full-width slides with speaker notes, for a review.",
+            help="The model as a review deck: slides titled with their findings, a presenter view, PowerPoint and PDF.",
         ),
     ]
 )

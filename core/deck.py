@@ -22,6 +22,7 @@ COMPARISON = "Against another model"
 RISKS = "Risks"
 DECISION = "The decision"
 NAMES = [HEADLINE, TRADEOFF, RELIES, CASE, RISKS, DECISION]
+RISKS_SHOWN = 5  # the rest are in the notes: a slide shows what a room can read
 NO_RISK = "No risk stands out: the figures are steady, and no group does much worse than the rest."
 
 
@@ -179,7 +180,9 @@ def slide(
         return Slide(
             name,
             narrative.risks_title(risks),
-            [f"• {risk.sentence}" for risk in risks[:4]] or [NO_RISK],
+            [f"• {risk.sentence}" for risk in risks[:RISKS_SHOWN]]
+            + ([f"• {len(risks) - RISKS_SHOWN} more in the notes."] if len(risks) > RISKS_SHOWN else [])
+            or [NO_RISK],
             notes=risks,
         )
     risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])

@@ -188,11 +188,12 @@ def go(step: int) -> None:
     st.session_state["slide"] = min(max(st.session_state["slide"] + step, 0), len(SLIDES) - 1)
 
 
+PRESENT_ONLY = ("slide", "present", "notes", "case", "room")
+
+
 def leave() -> None:
     for key in ("slide", "deck_case"):
         st.session_state.pop(key, None)
-    for key in ("slide", "present", "notes", "case", "room"):
-        st.query_params.pop(key, None)
 
 
 def switch_view() -> None:
@@ -260,7 +261,8 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         audience_link = {k: v for k, v in st.query_params.to_dict().items() if k != "notes"}
         st.link_button("Open the audience window", f"present?{urlencode(audience_link)}", icon=":material/open_in_new:")
     if st.button("Leave", on_click=leave, key="leave", icon=":material/close:"):
-        st.switch_page("pages/overview.py", query_params=st.query_params.to_dict())
+        kept = {k: v for k, v in st.query_params.to_dict().items() if k not in PRESENT_ONLY}
+        st.switch_page("pages/overview.py", query_params=kept)
 
 
 if shared is not None and presenter:

@@ -39,8 +39,14 @@ def test_every_slide_fits_the_screen(browser, server, bundle_id, screen):
         assert count >= 6
         seen = []
         for number in range(1, count + 1):
-            page.goto(f"{server}/?bundle={bundle_id}&present=1&slide={number}")
-            wait_for_app(page, TITLE)
+            if number > 1:  # on to the next slide, as a presenter does
+                previous = page.locator(TITLE).first.inner_text()
+                page.get_by_role("button", name="Next").click()
+                page.wait_for_url(f"**slide={number}**", timeout=30_000)
+                page.wait_for_function(
+                    "text => document.querySelector('.slide-title')?.innerText !== text", arg=previous, timeout=30_000
+                )
+                wait_for_app(page, TITLE)
             if page.locator('[data-testid="stVegaLiteChart"]').count():
                 page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
                 page.wait_for_timeout(300)

@@ -169,3 +169,13 @@ def test_a_case_reads_each_reason_with_its_value_in_brackets():
         "For this customer, the predicted chance is 24%. Before it looks at the details, the model starts from 20%. "
         "Contract type (month-to-month): +12 points. Support calls in the last 90 days (0): −8 points."
     )
+
+
+def test_the_risk_slide_shows_as_many_risks_as_its_title_counts(decks):
+    for key, (_, slides, _) in decks.items():
+        risks = next(s for s in slides if s.name == deck.RISKS)
+        counted = len(risks.notes)
+        bullets = [line for line in risks.sentences if line.startswith("• ") and not line.endswith("in the notes.")]
+        assert len(bullets) == min(counted, deck.RISKS_SHOWN), key
+        if counted:
+            assert risks.title.split()[0] in ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")

@@ -84,7 +84,12 @@ def test_every_sentence_reads_right_whatever_the_numbers(generated):
     data = metrics.from_bundle(bundle, scoring.scores(bundle, root / "cache"))
     found = story.findings(bundle, data, None, bundle.spec.operating_point)
     built = report.build(bundle, data, None, bundle.spec.operating_point)
+    from tests.core.test_deck_titles import build_deck
+
+    slides = build_deck(bundle, data, None, bundle.spec.operating_point)  # the review deck's slides
+    found = found + [s.heading for s in slides] + [f for s in slides for f in s.notes if f is not None]
     texts = [f.sentence for f in found] + [built.summary, built.decision, *built.risks]
+    texts += [line for s in slides for line in s.sentences]
     texts += [f"{name}: {value}" for name, value in built.facts] + [" ".join(t) for t in built.tiles]
     context = {
         "summary": bundle.spec.summary,
