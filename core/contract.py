@@ -161,6 +161,18 @@ def humanise(column: str) -> str:
 
 
 @dataclass(frozen=True)
+class TrafficSpec:
+    """`traffic:`: real requests after launch, in a file or a folder of batch files."""
+
+    path: Path  # a .parquet/.csv file, or a folder of them (one batch each)
+    timestamp: str  # the column that says when a request came in
+    outcome: str | None = None  # the column with the outcome, once known (default: the target's name)
+    score_column: str | None = None  # the live model's score (binary chance, regression estimate) ...
+    score_columns: tuple[tuple[str, str], ...] = ()  # ... or, multiclass, one column per class
+    period: str | None = None  # day, week or month; by default chosen from the time the data spans
+
+
+@dataclass(frozen=True)
 class BundleSpec:
     """Everything `bundle.yaml` says, with defaults filled in."""
 
@@ -198,6 +210,7 @@ class BundleSpec:
     class_names: dict[str, str] = field(default_factory=dict)  # classes: label as written -> name people read
     calibration: str | None = None  # how the publisher calibrated a model, in words (model card)
     decides_only: bool = False  # set on opening: a classifier with a decision but no probabilities
+    traffic: TrafficSpec | None = None  # real requests after launch
 
     @property
     def predictions_only(self) -> bool:
@@ -472,6 +485,49 @@ def _predictions(raw: dict, task: str) -> tuple[str | None, tuple[tuple[str, str
     return _bounded_text(column, "predictions.column"), ()
 
 
+PERIODS = ("day", "week", "month")
+
+
+def _traffic(raw: dict, folder: Path, task: str, target: str) -> TrafficSpec | None:
+    """traffic: where real requests since launch are kept, and which columns say what."""
+    entry = raw.get("traffic")
+    if entry is None:
+        return None
+    hint = "Write `traffic: {path: traffic/, timestamp: seen_at}`; see the README's section on traffic."
+    if not isinstance(entry, dict):
+        raise _fail("traffic", "`traffic` must be a mapping with a `path` and a `timestamp` column.", hint)
+    known = ("path", "timestamp", "outcome", "scores", "period")
+    unknown = sorted(str(k) for k in entry if k not in known)
+    if unknown:
+        raise _fail("traffic", f"`traffic` has fields it does not use: {', '.join(unknown[:5])}.", hint)
+    if not entry.get("path"):
+        raise _fail("traffic.path", "`traffic.path` is missing: name the file or folder of requests.", hint)
+    path = _inside(folder, str(entry["path"]), "traffic.path")
+    if path.suffix and path.suffix.lower() not in EVAL_FORMATS:
+        raise _fail("traffic.path", f"`traffic.path` must be a folder or end in {', '.join(EVAL_FORMATS)}.", hint)
+    if not entry.get("timestamp"):
+        raise _fail("traffic.timestamp", "`traffic.timestamp` is missing: name the column that says when.", hint)
+    period = entry.get("period")
+    if period is not None and period not in PERIODS:
+        raise _fail("traffic.period", f"`traffic.period` must be day, week or month, not '{_short(str(period))}'.")
+    scores = entry.get("scores")
+    column, columns = (None, ())
+    if scores is not None:
+        try:
+            column, columns = _predictions({"predictions": scores}, task)
+        except BundleError as exc:  # the same shape as `predictions:`, told as `traffic.scores`
+            said = exc.message.removeprefix("bundle.yaml: ").replace("`predictions", "`traffic.scores")
+            raise _fail("traffic.scores", said, exc.hint.replace("predictions:", "scores:")) from None
+    return TrafficSpec(
+        path=path,
+        timestamp=_bounded_text(entry["timestamp"], "traffic.timestamp"),
+        outcome=_bounded_text(entry["outcome"], "traffic.outcome") if entry.get("outcome") else target,
+        score_column=column,
+        score_columns=columns,
+        period=period,
+    )
+
+
 def _class_names(raw: dict) -> dict[str, str]:
     """classes: names people read for labels written as codes, e.g. {0: billing, 1: shipping}."""
     entry = raw.get("classes")
@@ -648,4 +704,5 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         prediction_columns=prediction_columns,
         class_names=_class_names(raw),
         calibration=_text(raw, "calibration"),
+        traffic=_traffic(raw, folder, task, target),
     )

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from core.bundle import artifacts_root, discover
+from core.demo_traffic import TRAFFIC, churn_week, delivery_week, router_week
+from core.demo_traffic import write as write_traffic
 from core.publish import publish
 
 Progress = Callable[[float, str], None]
@@ -67,8 +69,9 @@ CHURN_FEATURES = {
 }
 
 
-def churn_data(n: int = 10_000, seed: int = 7) -> pd.DataFrame:
-    """Telecom customers; about one in four cancels within 90 days."""
+def churn_data(n: int = 10_000, seed: int = 7, price_rise: float = 0.0) -> pd.DataFrame:
+    """Telecom customers; about one in four cancels within 90 days (more after a `price_rise`,
+    a share added to every bill)."""
     rng = np.random.default_rng(seed)
     tenure = np.clip(rng.gamma(1.6, 16, n), 1, 72).round()
     contract = np.where(
@@ -81,7 +84,7 @@ def churn_data(n: int = 10_000, seed: int = 7) -> pd.DataFrame:
     base = {"Basic": 30, "Standard": 55, "Premium": 85}
     extra = {"Fiber": 25, "DSL": 10, "None": 0}
     charges = np.array([base[p] + extra[i] for p, i in zip(plan, internet, strict=False)]) + rng.normal(0, 6, n)
-    charges = np.clip(charges, 18, 140).round(2)
+    charges = np.clip(charges * (1 + price_rise), 18, 140 * (1 + price_rise)).round(2)
     payment = rng.choice(["Card", "Bank transfer", "Electronic check", "Mailed check"], n, p=[0.35, 0.25, 0.3, 0.1])
     paperless = np.where(rng.random(n) < 0.6, "Yes", "No")
     calls = rng.poisson(0.8 + 0.9 * (internet == "Fiber") + 0.4 * (plan == "Basic"))
@@ -149,6 +152,7 @@ CHURN_COMMON = dict(
     },
     owner="Retention data science",
     created=CREATED,
+    traffic=TRAFFIC,
 )
 
 
@@ -184,6 +188,7 @@ def build_churn(root: Path, seed: int = 7) -> None:
         },
         **CHURN_COMMON,
     )
+    write_traffic(root / "churn-gbm", churn_week)
     challenger = Pipeline(
         [
             ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
@@ -204,6 +209,7 @@ def build_churn(root: Path, seed: int = 7) -> None:
         },
         **CHURN_COMMON,
     )
+    write_traffic(root / "churn-logreg", churn_week)
 
 
 # --- support-ticket routing -----------------------------------------------------------------
@@ -492,7 +498,9 @@ def build_router(root: Path, seed: int = 11) -> None:
             "about one in eight was vague and labelled with the lead's best guess.",
             "limitations": "Tickets about anything outside the ten intents are always routed wrongly or handed to a person.",
         },
+        traffic=TRAFFIC,
     )
+    write_traffic(root / "support-router", router_week)
 
 
 # --- delivery time --------------------------------------------------------------------------
@@ -609,7 +617,9 @@ def build_delivery(root: Path, seed: int = 23) -> None:
             "not_for": "Promising guaranteed delivery times, or planning driver shifts.",
             "training_data": "6,000 same-day orders from the three hubs, summer and autumn 2026.",
         },
+        traffic=TRAFFIC,
     )
+    write_traffic(root / "delivery-eta", delivery_week)
 
 
 DEMOS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {

@@ -126,6 +126,11 @@ def manifest_text(fields: dict, task: str) -> str:
         + _dump({"business": fields["business"]}).rstrip()
     )
     parts.append("# the model card, written by the team\n" + _dump({"card": fields["card"]}).rstrip())
+    if fields.get("traffic"):
+        parts.append(
+            "# real requests after launch: add a batch with `python -m core.traffic add BUNDLE FILE`\n"
+            + _dump({"traffic": fields["traffic"]}).rstrip()
+        )
     return "\n\n".join(parts) + "\n"
 
 
