@@ -51,6 +51,12 @@ page = st.navigation(
             help="Two models on the same cases: which differences are real, and where each one wins.",
         ),
         st.Page(
+            "pages/since_launch.py",
+            title="Since launch",
+            icon=":material/monitoring:",
+            help="Real requests since launch, week by week, against the test figures: what changed, in plain words.",
+        ),
+        st.Page(
             "pages/card.py",
             title="Model card",
             icon=":material/badge:",

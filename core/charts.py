@@ -510,3 +510,73 @@ def sized(chart, height: int, width: int | None = None) -> Frozen:
     sized_ = Frozen(spec, source)
     sized_.height = None if "vconcat" in spec else height  # stacked plots: Streamlit sizes the whole
     return sized_
+
+
+def traffic_band(
+    frame: pd.DataFrame, value: str, low: str, high: str, title: str, y_title: str, estimate: str | None = None
+) -> alt.LayerChart:
+    """A figure per period against the range a period of that size shows when nothing has
+    changed (the shaded band); with `estimate`, the confidence-based estimate dashed beside it."""
+    frame = _checked(frame)
+    base = alt.Chart(frame, title=alt.Title(title, anchor="start")).encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0))
+    )
+    axis = percent_axis(frame[[value, low, high]].to_numpy().ravel())
+    band = base.mark_area(color=GREEN, opacity=0.15).encode(
+        y=alt.Y(f"{low}:Q", title=y_title, axis=axis, scale=alt.Scale(zero=False)),
+        y2=f"{high}:Q",
+        tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"),
+                 alt.Tooltip(f"{low}:Q", title="Normal from", format=".1%"),
+                 alt.Tooltip(f"{high}:Q", title="Normal to", format=".1%")],
+    )  # fmt: skip
+    layers = [band]
+    if estimate is not None:
+        layers.append(
+            base.mark_line(color=ORANGE, strokeDash=[5, 3], point=True).encode(
+                y=f"{estimate}:Q",
+                tooltip=[alt.Tooltip(f"{estimate}:Q", title="Estimated from confidence", format=".1%")],
+            )
+        )
+    layers.append(
+        base.mark_line(color=BLUE, point=True).encode(
+            y=f"{value}:Q",
+            tooltip=[
+                alt.Tooltip("start:T", title="From", format="%d %b %Y"),
+                alt.Tooltip(f"{value}:Q", title=y_title, format=".1%"),
+            ],  # fmt: skip
+        )
+    )
+    return alt.layer(*layers).properties(height=220)
+
+
+def traffic_requests(frame: pd.DataFrame, title: str, subjects: str) -> alt.Chart:
+    """Requests per period, with the share whose outcome has arrived."""
+    frame = _checked(frame)
+    return (
+        alt.Chart(frame, title=alt.Title(title, anchor="start"))
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+            y=alt.Y("n:Q", title=subjects.capitalize()),
+            opacity=alt.Opacity("outcomes:N", title=None, scale=alt.Scale(domain=["outcome known", "not yet"], range=[1.0, 0.45])),
+            tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("n:Q", title=subjects.capitalize(), format=",")],
+        )
+        .properties(height=180)
+    )  # fmt: skip
+
+
+def traffic_answers(frame: pd.DataFrame, title: str) -> alt.Chart:
+    """The mix of the model's answers per period (a person, then each answer)."""
+    frame = _checked(frame)
+    return (
+        alt.Chart(frame, title=alt.Title(title, anchor="start"))
+        .mark_bar()
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+            y=alt.Y("share:Q", title="Share of requests", axis=alt.Axis(format="%"), stack="normalize"),
+            color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=4, labelLimit=220)),
+            tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("label:N", title="Answer"),
+                     alt.Tooltip("share:Q", title="Share", format=".1%")],
+        )
+        .properties(height=220)
+    )  # fmt: skip

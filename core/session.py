@@ -579,6 +579,37 @@ def judged(bundle: Bundle, other: Bundle, point: OperatingPoint):
     return _judged(bundle.figures_key, other.figures_key, point.threshold, point.min_confidence, bundle, other)
 
 
+@st.cache_resource(max_entries=16, show_spinner="Reading the requests since launch (each batch once)...")
+def _since_launch(key: str, batches: tuple, threshold: float, min_confidence: float, _bundle: Bundle):
+    from core import story, traffic
+
+    point = OperatingPoint(threshold, min_confidence)
+    ref = traffic.reference(_bundle)
+    combined = traffic.summary(_bundle, scoring.cache_dir(), point, ref)
+    if combined is None or not len(combined.days):
+        return None
+    data = eval_set(_bundle)
+    trusted = False
+    if _bundle.spec.task != "regression" and not _bundle.decides_only:
+        said = story.calibration_finding(data)
+        trusted = said is not None and said.severity == 0 and "face value" in said.sentence
+    return traffic.since_launch(_bundle, combined, ref, headline(_bundle, point), data, point, trusted)
+
+
+def since_launch(bundle: Bundle):
+    """The bundle's traffic per period against its test figures, at the setting in bundle.yaml
+    (the one in use); None without traffic. Recomputed only when a batch is added."""
+    from core import traffic
+
+    if bundle.spec.traffic is None:
+        return None
+    found = tuple((b.path.name, b.sha256) for b in traffic.batches(bundle))
+    if not found:
+        return None
+    point = bundle.spec.operating_point
+    return _since_launch(bundle.figures_key, found, point.threshold, point.min_confidence, bundle)
+
+
 @dataclass
 class Room:
     """A presentation shown in more than one window: the presenter's view leads, and every

@@ -55,6 +55,20 @@ class Batch:
     sha256: str
 
 
+_hashes: dict[tuple, str] = {}
+
+
+def _hash(path: Path) -> str:
+    """A batch's sha256, read once per version of the file (its size and time of change)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _hashes:
+        if len(_hashes) > 10_000:
+            _hashes.clear()
+        _hashes[key] = file_sha256(path)
+    return _hashes[key]
+
+
 def _log(folder: Path) -> list[dict]:
     log = folder / LOG
     if not log.exists():
@@ -79,7 +93,7 @@ def batches(bundle: Bundle) -> list[Batch]:
     logged = {entry["file"]: entry["sha256"] for entry in _log(spec.path)}
     found = []
     for path in sorted(p for p in spec.path.iterdir() if p.suffix.lower() in FORMATS and p.is_file()):
-        digest = file_sha256(path)
+        digest = _hash(path)
         if path.name in logged and logged[path.name] != digest:
             raise BundleError(
                 f"The traffic batch {path.name} changed after it was added.",
