@@ -15,6 +15,7 @@ import pandas as pd
 
 BLUE, ORANGE, GREEN, GREY, RED = "#2F6FDB", "#E07B39", "#2E9E6A", "#8A93A6", "#C8453B"
 MAX_MARKS = 5000
+PALETTE = [BLUE, ORANGE, GREEN, RED, "#7A5CC2", "#D4A017", "#3AA6B9", "#B85C8F", "#6B8E23", "#C0C4CE"]
 
 
 def _checked(frame: pd.DataFrame) -> pd.DataFrame:
@@ -556,7 +557,7 @@ def traffic_requests(frame: pd.DataFrame, title: str, subjects: str) -> alt.Char
         alt.Chart(frame, title=alt.Title(title, anchor="start"))
         .mark_bar(color=BLUE)
         .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+            x=alt.X("yearmonthdate(start):O", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
             y=alt.Y("n:Q", title=subjects.capitalize()),
             opacity=alt.Opacity("outcomes:N", title=None, scale=alt.Scale(domain=["outcome known", "not yet"], range=[1.0, 0.45])),
             tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("n:Q", title=subjects.capitalize(), format=",")],
@@ -566,15 +567,17 @@ def traffic_requests(frame: pd.DataFrame, title: str, subjects: str) -> alt.Char
 
 
 def traffic_answers(frame: pd.DataFrame, title: str) -> alt.Chart:
-    """The mix of the model's answers per period (a person, then each answer)."""
+    """The mix of the model's answers per period (a person first, in grey, then each answer)."""
     frame = _checked(frame)
+    labels = sorted(frame["label"].unique(), key=lambda label: (label != "A person", label == "Other answers", label))
     return (
         alt.Chart(frame, title=alt.Title(title, anchor="start"))
         .mark_bar()
         .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+            x=alt.X("yearmonthdate(start):O", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
             y=alt.Y("share:Q", title="Share of requests", axis=alt.Axis(format="%"), stack="normalize"),
-            color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=4, labelLimit=220)),
+            color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
+                            scale=alt.Scale(domain=labels, range=[GREY, *PALETTE][: len(labels)])),
             tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("label:N", title="Answer"),
                      alt.Tooltip("share:Q", title="Share", format=".1%")],
         )

@@ -535,7 +535,10 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
     if spec.task == "regression":
         per["estimate"] = np.nan
     per["estimate_low"], per["estimate_high"] = per["estimate"] - spread, per["estimate"] + spread
-    per["accuracy_low"], per["accuracy_high"] = band(accuracy, acc_se, per["known_acted"].to_numpy(float))
+    # normal variation for that many acted requests with an outcome (without outcomes: for all it
+    # acted on, which is what the estimate is judged against)
+    judged = np.where(per["known_acted"] > 0, per["known_acted"], per["acted"]).astype(float)
+    per["accuracy_low"], per["accuracy_high"] = band(accuracy, acc_se, judged)
     per["outcome_share"] = per["known"] / per["n"]
     per["test_act"], per["test_accuracy"], per["test_net"] = act_rate, k.accuracy_acted, k.net_per_case
 
