@@ -291,7 +291,7 @@ def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: Operat
     when = pd.to_datetime(frame[traffic.timestamp], errors="coerce", utc=True)
     keep = when.notna().to_numpy()
     frame, when = frame.loc[keep], when[keep]
-    day = when.dt.tz_localize(None).dt.floor("D").to_numpy("datetime64[D]")
+    day = when.dt.tz_localize(None).dt.floor("D").to_numpy("datetime64[ns]")  # one unit, kept through Parquet
     n = len(frame)
     proba, estimate = scores_of(bundle, frame)
     outcome = frame[traffic.outcome] if traffic.outcome in frame.columns else pd.Series([None] * n, index=frame.index)

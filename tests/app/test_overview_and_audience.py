@@ -19,6 +19,7 @@ PAGES = [
     "pages/whatif.py",
     "pages/explanations.py",
     "pages/compare.py",
+    "pages/since_launch.py",
     "pages/card.py",
     "pages/present.py",
 ]

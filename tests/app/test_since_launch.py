@@ -1,0 +1,43 @@
+"""The Since launch page with every demo bundle, and with a bundle that has no traffic."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.test_home import DEMOS
+from tests.core.test_traffic import CHANGES
+from tests.helpers import seen
+
+
+def texts(at) -> list[str]:
+    return [seen(e.value) for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.success)]
+
+
+@pytest.mark.parametrize("bundle_id", DEMOS)
+def test_the_page_tells_each_demo_what_changed_since_launch(app, demo_root, bundle_id):
+    at = app(demo_root, bundle=bundle_id).switch_page("pages/since_launch.py").run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.subheader] == [
+        "Is it still handling the work?",
+        "Is it still right?",
+        "What changed in what comes in",
+    ]
+    shown = texts(at)
+    assert any("18,000" in t and "from the week of 31 Aug to the week of 16 Nov, per week" in t for t in shown)
+    if bundle_id in CHANGES:
+        assert CHANGES[bundle_id] in shown
+    assert len(at.get("vega_lite_chart")) >= 3
+    assert at.dataframe  # drift per input
+    assert at.query_params["bundle"] in (bundle_id, [bundle_id])
+
+
+def test_the_estimate_is_labelled_as_one(app, demo_root):
+    at = app(demo_root, bundle="churn-gbm").switch_page("pages/since_launch.py").run()
+    assert any(t.startswith("Dashed: an estimate from the model's own confidence, for the 6 weeks") for t in texts(at))
+
+
+def test_a_bundle_without_traffic_says_how_to_add_it(app, make_bundle, tmp_path):
+    make_bundle("no-traffic")
+    at = app(tmp_path, bundle="no-traffic").switch_page("pages/since_launch.py").run()
+    assert not at.exception
+    assert at.info[0].value.startswith("This model has no traffic yet.")
