@@ -70,20 +70,22 @@ def slide(
     groups=(),
     case: story.CaseView | None = None,
     comparison=None,
+    since=None,
 ) -> Slide:
     """One slide's content. `result` holds the figures at `point` with their ranges, `data` the rows behind them; `index` and `best` draw the
     tradeoff chart; `explanation` the drivers; `groups` (unseen requests in their own words) the
     never-built-for slide; `case` the case slide; `comparison` (`core.compare.Judged`) the
-    comparison slide."""
+    comparison slide; `since` (`core.traffic.SinceLaunch`) a line on real traffic on the headline."""
     spec = bundle.spec
     kpis = result.kpis if result is not None else None
     if name == HEADLINE:
+        line = narrative.traffic_line(since, spec) if since is not None else None
         return Slide(
             name,
             narrative.headline_title(kpis, spec),
-            [narrative.value_sentence(kpis, spec)],
+            [narrative.value_sentence(kpis, spec), *([line.sentence] if line else [])],
             tiles=[tile[:3] for tile in narrative.tiles(result, spec)],
-            notes=[found["headline"], found.get("out_of_scope")],
+            notes=[found["headline"], found.get("out_of_scope"), line],
         )
     if name == TRADEOFF:
         if spec.task == "regression":

@@ -872,15 +872,17 @@ def case_title(case_frame, decision, spec: BundleSpec) -> Finding:
     return _title("case", f"A typical {spec.subject}: {did}{why}", {"estimate": decision.chance})
 
 
+def number_word(count: int) -> str:
+    """'One' to 'Nine' at the start of a sentence, digits from 10 on."""
+    words = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+    return words[count - 1] if 0 < count < 10 else fmt.count(count)
+
+
 def risks_title(risks_: list[Finding]) -> Finding:
     if not risks_:
         return _title("risks", "No risk stands out")
     count = len(risks_)
-    said = (
-        ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")[count - 1]
-        if count < 10
-        else fmt.count(count)
-    )
+    said = number_word(count)
     return _title(
         "risks",
         f"{said} {'thing' if count == 1 else 'things'} to weigh before saying yes",
@@ -1088,7 +1090,7 @@ def traffic_line(result, spec: BundleSpec) -> Finding:
     tail = (
         "Nothing has changed beyond normal variation."
         if not moved
-        else f"{_cap(fmt.count(moved))} {'thing has' if moved == 1 else 'things have'} changed beyond normal variation."
+        else f"{number_word(moved)} {'thing has' if moved == 1 else 'things have'} changed beyond normal variation."
     )
     return Finding(
         "traffic_line",

@@ -41,6 +41,7 @@ class Report:
     facts: list[tuple[str, str]] = field(default_factory=list)
     risks: list[str] = field(default_factory=list)
     decision: str = ""
+    since_launch: str = ""  # one line on real traffic since launch, when the bundle has some
 
 
 def build(
@@ -174,7 +175,9 @@ def to_html(report: Report) -> str:
         f"<title>{e(report.title)}</title>"
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{e(report.title)}</h1><div class='sub'>{e(report.subtitle)}</div>",
-        f"<p id='summary'>{e(report.summary)}</p><div class='tiles'>",
+        f"<p id='summary'>{e(report.summary)}</p>"
+        + (f"<p id='since-launch'>{e(report.since_launch)}</p>" if report.since_launch else "")
+        + "<div class='tiles'>",
     ]
     for i, (label, value, span) in enumerate(report.tiles):
         parts.append(
@@ -223,6 +226,9 @@ def to_pdf(report: Report) -> bytes:
     text(report.subtitle, 10)
     pdf.ln(2)
     text(report.summary)
+    if report.since_launch:
+        pdf.ln(1)
+        text(report.since_launch)
     pdf.ln(2)
     for label, value, span in report.tiles:
         text(f"{label}: {value}", 13, "B", 7)

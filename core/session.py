@@ -603,11 +603,17 @@ def since_launch(bundle: Bundle):
 
     if bundle.spec.traffic is None:
         return None
-    found = tuple((b.path.name, b.sha256) for b in traffic.batches(bundle))
+    found = tuple((b.path.name, b.sha256) for b in traffic.batches(bundle))  # oldest first
     if not found:
         return None
     point = bundle.spec.operating_point
-    return _since_launch(bundle.figures_key, found, point.threshold, point.min_confidence, bundle)
+    result = _since_launch(bundle.figures_key, found, point.threshold, point.min_confidence, bundle)
+    if result is not None:  # Home's cards read it from here without opening the bundle
+        from core import narrative
+
+        line = narrative.traffic_line(result, bundle.spec)
+        traffic.keep_line(scoring.cache_dir(), bundle.figures_key, [b for _, b in found], line)
+    return result
 
 
 @dataclass

@@ -727,3 +727,51 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --- one line for every summary ------------------------------------------------------------------
+
+
+def _line_path(cache: Path, figures_key: str) -> Path:
+    return cache / "traffic" / f"line-{figures_key}.json"
+
+
+def keep_line(cache: Path, figures_key: str, hashes: list[str], finding) -> None:
+    """Keep a bundle's since-launch line where Home can read it without opening the bundle
+    (written only when it changed)."""
+    entry = {"batches": list(hashes), "sentence": finding.sentence, "severity": finding.severity}
+    path = _line_path(cache, figures_key)
+    try:
+        if path.exists() and json.loads(path.read_text()) == entry:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(entry))
+    except (OSError, ValueError):
+        pass  # a read-only disk: the card says what the log says instead
+
+
+def card_line(spec, figures_key: str, cache: Path) -> tuple[str, int] | None:
+    """(sentence, severity) for a card, read without opening the bundle: the line kept when the
+    figures were last worked out for exactly these batches, else what the batch log says."""
+    if spec.traffic is None or not spec.traffic.path.is_dir():
+        return None
+    logged = _log(spec.traffic.path)
+    if not logged:
+        return None
+    try:
+        kept = json.loads(_line_path(cache, figures_key).read_text())
+        if kept.get("batches") == [entry["sha256"] for entry in sorted(logged, key=lambda e: e["file"])]:
+            return kept["sentence"], int(kept["severity"])
+    except (OSError, ValueError, KeyError):
+        pass
+    rows = sum(int(entry.get("rows", 0)) for entry in logged)
+    first = min(entry.get("first", "") for entry in logged)
+    last = max(entry.get("last", "") for entry in logged)
+    when = ""
+    if first and last:
+        a, b = pd.Timestamp(first), pd.Timestamp(last)
+        when = f" from {a.day} {a:%b} to {b.day} {b:%b %Y}"
+    return (
+        f"Since launch: {fmt.counted(rows, spec.subject, spec.subjects)}{when}. Open Since launch to see how it is doing.",
+        0,
+    )

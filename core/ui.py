@@ -76,6 +76,16 @@ def kpi_tiles(result: Headline, spec: BundleSpec) -> None:
             st.caption(fmt.literal(caption))
 
 
+def since_launch_line(spec: BundleSpec, figures_key: str) -> tuple[str, int] | None:
+    """A card's since-launch line, read without opening the bundle (a bad log leaves it out)."""
+    from core import scoring, traffic
+
+    try:
+        return traffic.card_line(spec, figures_key, scoring.cache_dir())
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def bundle_card(entry: Entry, selected: bool, wait: float = 0.0) -> None:
     """A bundle at a glance: what it is, its headline with ranges, and one plain sentence.
 
@@ -117,6 +127,9 @@ def bundle_card(entry: Entry, selected: bool, wait: float = 0.0) -> None:
                 (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
                     fmt.literal(finding.text(audience()))
                 )
+            since = since_launch_line(spec, shown.figures_key)
+            if since is not None:
+                (st.warning if since[1] >= narrative.WARNING else st.caption)(fmt.literal(since[0]))
         if selected:
             st.success("This is the selected model.", icon=":material/check_circle:")
         else:

@@ -41,6 +41,18 @@ with ui.section("The summary"):
     ui.findings([narrative.executive(k, spec, relies_on.value[3] if relies_on.value else None)])
     ui.kpi_tiles(result, spec)
 
+
+def since_launch() -> narrative.Finding | None:
+    found = session.since_launch(bundle)
+    return narrative.traffic_line(found, spec) if found is not None else None
+
+
+launched = ui.attempt(since_launch) if spec.traffic is not None else None
+if launched is not None and launched.show("Since launch") and launched.value is not None:
+    with ui.section("Since launch"):
+        ui.findings([launched.value])
+        st.page_link("pages/since_launch.py", label="See how it is doing since launch", icon=":material/monitoring:")
+
 st.subheader("The top three reasons behind its predictions")
 if not bundle.explainable:
     st.info(fmt.literal(bundle.unexplainable_reason), icon=":material/info:")
@@ -127,16 +139,22 @@ def _report():
     )
 
 
+def _with_traffic(built):
+    if launched is not None and launched.value is not None:
+        built.since_launch = launched.value.text(audience)
+    return built
+
+
 def _html() -> str:
     from core import report
 
-    return report.to_html(_report())
+    return report.to_html(_with_traffic(_report()))
 
 
 def _pdf() -> bytes:
     from core import report
 
-    return report.to_pdf(_report())
+    return report.to_pdf(_with_traffic(_report()))
 
 
 left, right = st.columns(2)

@@ -107,6 +107,8 @@ def context(name: str) -> dict:
         needs["groups"] = session.unseen_groups(bundle)
     if name == deck.COMPARISON:
         needs["comparison"] = session.judged(bundle, other, point)
+    if name == deck.HEADLINE and spec.traffic is not None:
+        needs["since"] = ui.attempt(session.since_launch, bundle).value  # no traffic line rather than no slide
     return needs
 
 

@@ -41,3 +41,27 @@ def test_a_bundle_without_traffic_says_how_to_add_it(app, make_bundle, tmp_path)
     at = app(tmp_path, bundle="no-traffic").switch_page("pages/since_launch.py").run()
     assert not at.exception
     assert at.info[0].value.startswith("This model has no traffic yet.")
+
+
+def test_every_summary_carries_one_since_launch_line(app, demo_root, tmp_path, monkeypatch):
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(demo_root / "support-router", root / "support-router")
+    monkeypatch.setenv("MODELBRIEF_CACHE", str(tmp_path / "cache"))
+    logged = "Since launch: 18,000 tickets from 31 Aug to 22 Nov 2026. Open Since launch to see how it is doing."
+    home = app(root)
+    assert not home.exception
+    assert logged in [seen(c.value) for c in home.caption]  # from the batch log: Home opens no bundle
+
+    overview = app(root, bundle="support-router").switch_page("pages/overview.py").run()
+    line = (
+        "Since launch: 18,000 tickets over 12 weeks, and it acts on 59% of them (66% in the tests). "
+        "One thing has changed beyond normal variation."
+    )
+    assert line in [seen(w.value) for w in overview.warning]
+    home = app(root)
+    assert line in [seen(w.value) for w in home.warning]  # the figures, once worked out, reach the card
+
+    slide = app(root, bundle="support-router", slide="1").switch_page("pages/present.py").run()
+    assert any(line in h.proto.body for h in slide.get("html"))

@@ -259,3 +259,36 @@ def test_the_estimate_from_confidence_lands_within_its_range_of_realised_accurac
     if shift:  # the change is real, and the estimate follows it down
         assert per["accuracy"].iloc[6:].mean() < per["accuracy"].iloc[:6].mean() - 0.03
         assert per["estimate"].iloc[6:].mean() < per["estimate"].iloc[:6].mean() - 0.03
+
+
+# --- every new sentence reads plainly ------------------------------------------------------------
+
+
+def test_every_since_launch_sentence_reads_plainly_and_quotes_only_computed_numbers(demo_root):
+    import re
+
+    import textstat
+
+    from core.glossary import JARGON
+    from tests.core.test_story import MAX_GRADE, numbers_in, renderings
+
+    checked = 0
+    for bundle_id in ["churn-gbm", "support-router", "delivery-eta"]:
+        bundle = load_bundle(demo_root / bundle_id)
+        for weeks in (CHANGE_WEEK - 1, None):
+            result = launched(bundle, demo_root / ".test-cache", weeks)
+            said = [*result.findings, narrative.traffic_line(result, bundle.spec)]
+            said.append(narrative.traffic_steady(result.requests, len(result.periods), result.period, bundle.spec))
+            starts = [traffic.period_words(s, result.period) for s in result.periods["start"]]
+            context = {"summary": None, "labels": [bundle.spec.label(f) for f in bundle.features] + starts}
+            for finding in said:
+                sentence = finding.sentence
+                assert textstat.flesch_kincaid_grade(sentence) <= MAX_GRADE, sentence
+                assert not [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", sentence.lower())], sentence
+                allowed = set()
+                for value in finding.numbers.values():
+                    allowed |= renderings(float(value), bundle.spec.business.currency)
+                for token in numbers_in(sentence, context):
+                    assert token in allowed or token.lstrip("$€£") in allowed, (token, sentence)
+                    checked += 1
+    assert checked > 20
