@@ -514,28 +514,37 @@ def sized(chart, height: int, width: int | None = None) -> Frozen:
 
 
 def traffic_band(
-    frame: pd.DataFrame, value: str, low: str, high: str, title: str, y_title: str, estimate: str | None = None
+    frame: pd.DataFrame,
+    value: str,
+    low: str,
+    high: str,
+    title: str,
+    y_title: str,
+    estimate: str | None = None,
+    money: bool = False,
 ) -> alt.LayerChart:
     """A figure per period against the range a period of that size shows when nothing has
-    changed (the shaded band); with `estimate`, the confidence-based estimate dashed beside it."""
+    changed (the shaded band); with `estimate`, the confidence-based estimate dashed beside it;
+    with `money`, an amount rather than a share."""
     frame = _checked(frame)
     base = alt.Chart(frame, title=alt.Title(title, anchor="start")).encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0))
     )
-    axis = percent_axis(frame[[value, low, high]].to_numpy().ravel())
+    axis = alt.Axis(format=",.0f") if money else percent_axis(frame[[value, low, high]].to_numpy().ravel())
+    shown = ",.0f" if money else ".1%"
     band = base.mark_area(color=GREEN, opacity=0.15).encode(
         y=alt.Y(f"{low}:Q", title=y_title, axis=axis, scale=alt.Scale(zero=False)),
         y2=f"{high}:Q",
         tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"),
-                 alt.Tooltip(f"{low}:Q", title="Normal from", format=".1%"),
-                 alt.Tooltip(f"{high}:Q", title="Normal to", format=".1%")],
+                 alt.Tooltip(f"{low}:Q", title="Normal from", format=shown),
+                 alt.Tooltip(f"{high}:Q", title="Normal to", format=shown)],
     )  # fmt: skip
     layers = [band]
     if estimate is not None:
         layers.append(
             base.mark_line(color=ORANGE, strokeDash=[5, 3], point=True).encode(
                 y=f"{estimate}:Q",
-                tooltip=[alt.Tooltip(f"{estimate}:Q", title="Estimated from confidence", format=".1%")],
+                tooltip=[alt.Tooltip(f"{estimate}:Q", title="Estimated from confidence", format=shown)],
             )
         )
     layers.append(
@@ -543,7 +552,7 @@ def traffic_band(
             y=f"{value}:Q",
             tooltip=[
                 alt.Tooltip("start:T", title="From", format="%d %b %Y"),
-                alt.Tooltip(f"{value}:Q", title=y_title, format=".1%"),
+                alt.Tooltip(f"{value}:Q", title=y_title, format=shown),
             ],  # fmt: skip
         )
     )

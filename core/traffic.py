@@ -540,6 +540,14 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
     judged = np.where(per["known_acted"] > 0, per["known_acted"], per["acted"]).astype(float)
     per["accuracy_low"], per["accuracy_high"] = band(accuracy, acc_se, judged)
     per["outcome_share"] = per["known"] / per["n"]
+    # net value per period against what the test figures say that many requests are worth
+    spread_case = float(metrics.outcomes(data, point).value.std()) if data.n > 1 else 0.0
+    net_se = (test.ranges.net_per_case.high - test.ranges.net_per_case.low) / (2 * Z)
+    if net_se != net_se:
+        net_se = 0.0
+    per["net"] = per["net_per_request"] * per["n"]
+    half = Z * np.sqrt(spread_case**2 / np.maximum(n, 1) + net_se**2) * n
+    per["net_low"], per["net_high"] = k.net_per_case * n - half, k.net_per_case * n + half
     per["test_act"], per["test_accuracy"], per["test_net"] = act_rate, k.accuracy_acted, k.net_per_case
 
     drift_rows = []

@@ -111,18 +111,25 @@ with ui.section("Right when it acts"):
                 )
             )
     if spec.business.is_set:
-        value = per["net_per_request"]
-        if value.notna().any():
+        valued = per[per["net"].notna()]
+        if len(valued):
+            latest_value = valued.iloc[-1]
+            money = lambda x: fmt.money(x, spec.business.currency)  # noqa: E731
             value_title = (
-                f"Net value per {spec.subject}: {fmt.money(value.dropna().iloc[-1], spec.business.currency)} in the latest "
-                f"{result.period} with a figure, against {fmt.money(per['test_net'].iloc[0], spec.business.currency)} in the tests"
+                f"Net value: {money(latest_value['net'])} in the latest {result.period} with a figure, against "
+                f"{money(latest_value['test_net'] * latest_value['n'])} that many {spec.subjects} were worth in the tests"
             )
-            st.markdown(f"**{fmt.literal(value_title)}**")
+            ui.chart(
+                charts.traffic_band(valued[["start", "net", "net_low", "net_high"]], "net", "net_low", "net_high",
+                                    value_title, f"Net value ({spec.business.currency})", money=True),
+                value_title,
+            )  # fmt: skip
             st.caption(
                 "Realised where outcomes have arrived; where they have not, expected from the model's chances."
                 if spec.task != "regression"
                 else "Only where outcomes have arrived: an estimate's worth is known once its outcome is."
             )
+
 
 st.subheader("What changed in what comes in")
 with ui.section("What changed in the inputs"):
