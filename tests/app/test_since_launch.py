@@ -65,3 +65,24 @@ def test_every_summary_carries_one_since_launch_line(app, demo_root, tmp_path, m
 
     slide = app(root, bundle="support-router", slide="1").switch_page("pages/present.py").run()
     assert any(line in h.proto.body for h in slide.get("html"))
+
+
+def test_a_bad_batch_gets_one_sentence_and_the_rest_of_the_app_keeps_working(app, demo_root, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from core import traffic
+
+    root = tmp_path / "root"
+    shutil.copytree(demo_root / "delivery-eta", root / "delivery-eta")
+    bad = tmp_path / "bad.parquet"
+    pd.DataFrame({"seen_at": ["2026-11-23 10:00"] * 3, "carrier": ["Own fleet"] * 3}).to_parquet(bad)
+    traffic.add(root / "delivery-eta", bad)
+    at = app(root, bundle="delivery-eta").switch_page("pages/since_launch.py").run()
+    assert not at.exception
+    said = [seen(e.value) for e in at.error]
+    assert len(said) == 1 and "A traffic batch lacks columns the model reads: warehouse, weekday, rain" in said[0]
+    overview = app(root, bundle="delivery-eta").switch_page("pages/overview.py").run()
+    assert not overview.exception
+    assert [s.value for s in overview.subheader][0] == "The top three reasons behind its predictions"
