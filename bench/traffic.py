@@ -84,7 +84,7 @@ def measure(rows: int, weeks: int, repeats: int) -> dict:
     started = time.perf_counter()
     traffic.summary(bundle, cache)
     result["summarise all"] = f"{time.perf_counter() - started:.0f}"
-    add_weeks(folder, rows, 1, first=weeks + 1)  # one more week, of a weekly batch's size
+    add_weeks(folder, rows // weeks, 1, first=weeks + 1)  # one more week, of a weekly batch's size
     before = traffic.computed
     started = time.perf_counter()
     traffic.summary(load_bundle(folder), cache)
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         body = (
             f"Measured by `python -m bench.traffic --rows {args.rows} --weeks {args.weeks} --repeats {args.repeats}` "
             f"on {machine}: times in seconds (medians of {args.repeats}, with min and max), the server's peak "
-            "memory in MB. Each batch is scored and summarised once; the page reads the summaries.\n\n" + text
+            "memory in MB. Each batch is scored and summarised once; the page reads the summaries.\n\n" + text + "\n"
         )
         return write_section(body, START, END)
     return 0

@@ -1059,6 +1059,19 @@ def traffic_level(label: str, level: str, share: float, test: float, when: str, 
 PSI_WORDS = "0.2"
 
 
+def traffic_value(net: float, test: float, when: str, period: str, spec: BundleSpec) -> Finding:
+    """Net value per period left the range of what that many requests were worth in the tests."""
+    way = "less" if net < test else "more"
+    return Finding(
+        "traffic_value",
+        WARNING if net < test else NOTE,
+        f"Since {when}, it is worth {way}: about {_money(net, spec)} a {period}, against "
+        f"{_money(test, spec)} for that many {spec.subjects} in the tests.",
+        {"net": net, "test": test},
+        "Realised value where outcomes arrived, expected from the model's chances where not; outside its 95% range.",
+    )
+
+
 def traffic_answers(what: str, share: float, test: float, when: str, spec: BundleSpec) -> Finding:
     """What the model says moved: the answer that grew most since the change."""
     return Finding(

@@ -273,6 +273,19 @@ def scores_of(bundle: Bundle, frame: pd.DataFrame) -> tuple[np.ndarray | None, n
     return np.concatenate([bundle.model.predict_proba(c) for c in chunks]).astype(float), None
 
 
+def expected_values(task: str, chance: np.ndarray, answer: np.ndarray, acted: np.ndarray, values: dict) -> np.ndarray:
+    """What each request is worth if the model's chances are right (binary: `chance` of the
+    positive class; multiclass: its confidence), before any outcome is known."""
+    abstain = float(values.get("abstain", 0.0))
+    if task == "binary":
+        flagged = chance * values.get("true_positive", 0.0) + (1 - chance) * values.get("false_positive", 0.0)
+        passed = chance * values.get("false_negative", 0.0) + (1 - chance) * values.get("true_negative", 0.0)
+        acted_value = np.where(answer == 1, flagged, passed)
+    else:
+        acted_value = chance * values.get("correct", 0.0) + (1 - chance) * values.get("wrong", 0.0)
+    return np.where(acted, acted_value, abstain)
+
+
 def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
     """One batch, per day, at the bundle's setting."""
     from core import metrics
@@ -314,17 +327,13 @@ def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: Operat
             answer = (p >= point.threshold).astype(int)
             truth = np.where(outcome.astype("string").fillna("") == str(bundle.positive_class), 1, 0)
             data = metrics.EvalSet.binary(truth, p, values)
-            flagged_value = p * values.get("true_positive", 0.0) + (1 - p) * values.get("false_positive", 0.0)
-            passed_value = p * values.get("false_negative", 0.0) + (1 - p) * values.get("true_negative", 0.0)
-            acted_value = np.where(answer == 1, flagged_value, passed_value)
         else:
             answer = proba.argmax(axis=1)
             confidence = proba[np.arange(n), answer]
             truth = class_index(outcome.astype(object).where(known, None), bundle.classes)
             data = metrics.EvalSet.multiclass(truth, proba, values)
-            acted_value = confidence * values.get("correct", 0.0) + (1 - confidence) * values.get("wrong", 0.0)
         acted = confidence >= point.min_confidence
-        expected = np.where(acted, acted_value, abstain)
+        expected = expected_values(spec.task, p if spec.task == "binary" else confidence, answer, acted, values)
     out = metrics.outcomes(data, point)
     right = out.correct & acted & known
     rows = pd.DataFrame(
@@ -545,6 +554,17 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
     net_se = (test.ranges.net_per_case.high - test.ranges.net_per_case.low) / (2 * Z)
     if net_se != net_se:
         net_se = 0.0
+    if spec.task != "regression":
+        # where outcomes have not arrived, the value expected from the model's chances, set right by
+        # how far that expectation was off in the tests (requests it was never built for, for one)
+        out = metrics.outcomes(data, point)
+        if data.task == "binary":
+            chance, answer = data.p_positive, (data.p_positive >= point.threshold).astype(int)
+        else:
+            chance, answer = data.confidence, data.answer
+        expected = expected_values(data.task, chance, answer, out.acted, data.values)
+        value_offset = k.net_per_case - float((expected - out.baseline).mean())
+        per["net_per_request"] += value_offset * (per["n"] - per["known"]) / per["n"]
     per["net"] = per["net_per_request"] * per["n"]
     half = Z * np.sqrt(spread_case**2 / np.maximum(n, 1) + net_se**2) * n
     per["net_low"], per["net_high"] = k.net_per_case * n - half, k.net_per_case * n + half
@@ -590,14 +610,16 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
 
 
 def _run_outside(values: np.ndarray, low: np.ndarray, high: np.ndarray, runs: int = 2) -> int | None:
-    """The first period of the latest run of at least `runs` periods outside their range, all
-    the way to the last period; None when the latest periods are within it."""
-    outside = (values < low) | (values > high)
-    outside &= ~np.isnan(values)
-    if len(outside) < runs or not outside[-runs:].all():
+    """The first period of the latest run of at least `runs` periods outside their range on the
+    same side (all below, or all above), all the way to the last period; None when the latest
+    periods are within it."""
+    below = (values < low) & ~np.isnan(values)
+    above = (values > high) & ~np.isnan(values)
+    side = below if len(below) and below[-1] else above
+    if len(side) < runs or not side[-runs:].all():
         return None
-    first = len(outside) - 1
-    while first > 0 and outside[first - 1]:
+    first = len(side) - 1
+    while first > 0 and side[first - 1]:
         first -= 1
     return first
 
@@ -623,6 +645,14 @@ def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summ
         share = float(latest["acted"].sum() / latest["n"].sum())
         test = float(per["test_act"].iloc[0])
         said.append(narrative.traffic_acts(share, test, when(first), spec))
+    if spec.business.is_set and per["net"].notna().all():
+        first = _run_outside(
+            per["net"].to_numpy(float), per["net_low"].to_numpy(float), per["net_high"].to_numpy(float)
+        )
+        if first is not None:
+            latest = per.iloc[first:]
+            said.append(narrative.traffic_value(float(latest["net"].mean()), float((latest["test_net"] * latest["n"]).mean()),
+                                                when(first), result.period, spec))  # fmt: skip
     known = per["known_acted"].to_numpy(float) > 0
     if known.any():
         rows = per[known]

@@ -57,7 +57,7 @@ def test_every_summary_carries_one_since_launch_line(app, demo_root, tmp_path, m
     overview = app(root, bundle="support-router").switch_page("pages/overview.py").run()
     line = (
         "Since launch: 18,000 tickets over 12 weeks, and it acts on 59% of them (66% in the tests). "
-        "One thing has changed beyond normal variation."
+        "Two things have changed beyond normal variation."
     )
     assert line in [seen(w.value) for w in overview.warning]
     home = app(root)

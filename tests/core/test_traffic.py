@@ -292,3 +292,13 @@ def test_every_since_launch_sentence_reads_plainly_and_quotes_only_computed_numb
                     assert token in allowed or token.lstrip("$€£") in allowed, (token, sentence)
                     checked += 1
     assert checked > 20
+
+
+def test_a_change_is_a_run_on_one_side_of_the_range_to_the_latest_period():
+    low, high = np.full(6, 0.4), np.full(6, 0.6)
+    assert (
+        traffic._run_outside(np.array([0.5, 0.5, 0.7, 0.3, 0.3, 0.2]), low, high) == 3
+    )  # the spike above is not the change
+    assert traffic._run_outside(np.array([0.5, 0.3, 0.3, 0.5, 0.3, 0.5]), low, high) is None  # back within it
+    assert traffic._run_outside(np.array([0.5, 0.5, 0.5, 0.5, 0.5, 0.3]), low, high) is None  # one period is noise
+    assert traffic._run_outside(np.array([0.7, 0.7, 0.7, 0.7, 0.7, 0.7]), low, high) == 0
