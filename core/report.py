@@ -42,6 +42,7 @@ class Report:
     risks: list[str] = field(default_factory=list)
     decision: str = ""
     since_launch: str = ""  # one line on real traffic since launch, when the bundle has some
+    decisions: list[str] = field(default_factory=list)  # the decision log, newest first, one line each
 
 
 def build(
@@ -165,6 +166,22 @@ def _table_html(table: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def decision_lines(entries, bundle) -> list[str]:
+    """The decision log as the report lists it: verdict, signer, time, setting and comment; an
+    entry made on other files says so."""
+    from core import narrative
+
+    lines = []
+    for entry in entries:
+        older = "" if entry.on_these_files(bundle) else " (made on an older version of the files)"
+        comment = f": {entry.comment}" if entry.comment else ""
+        lines.append(
+            f"{entry.verdict_words} by {entry.signer}, {entry.signed_at:%d %b %Y %H:%M} UTC, at the setting where the "
+            f"model {narrative.describe_point(entry.point, bundle.spec)}{older}{comment}"
+        )
+    return lines
+
+
 def to_html(report: Report) -> str:
     """The report as one HTML file. Every piece of text is escaped and written so that the file
     holds no address at all: charts are inline images, and nothing is fetched when it opens."""
@@ -193,7 +210,12 @@ def to_html(report: Report) -> str:
         parts.append(f"<h2>{e(title)}</h2>{_table_html(table)}")
     if report.risks:
         parts.append("<h2>Risks and caveats</h2>" + "".join(f"<div class='risk'>{e(r)}</div>" for r in report.risks))
-    parts.append(f"<h2>The decision</h2><p id='decision'>{e(report.decision)}</p><h2>Model card</h2>")
+    parts.append(f"<h2>The decision</h2><p id='decision'>{e(report.decision)}</p>")
+    if report.decisions:
+        parts.append(
+            "<h3>Decisions signed</h3>" + "".join(f"<div class='signed'>{e(line)}</div>" for line in report.decisions)
+        )
+    parts.append("<h2>Model card</h2>")
     for title, text in report.card:
         parts.append(
             f"<h3>{e(title)}</h3>"
@@ -249,6 +271,10 @@ def to_pdf(report: Report) -> bytes:
     pdf.ln(3)
     text("The decision", 12, "B", 6)
     text(report.decision)
+    if report.decisions:
+        text("Decisions signed", 11, "B", 6)
+        for line in report.decisions:
+            text(f"- {line}", 9, "", 5)
     pdf.ln(3)
     text("Model card", 12, "B", 6)
     for title, body in report.card:

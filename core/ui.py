@@ -416,3 +416,74 @@ def message_words(explainer, row: pd.DataFrame, label: str, spec: BundleSpec, ou
     frame = explain.waterfall(steps, start, shown, "Without its words", f"This {spec.subject}", bounded=bounded)
     unit = "Predicted chance" if bounded else f"Estimate ({narrative.target_unit(spec)})"
     chart(charts.waterfall(frame, unit, bounded, title), title)
+
+
+def signer() -> str:
+    """Who is signing: the signed-in user's e-mail (or name), else the local user when sign-in is off."""
+    from core import decisions
+
+    try:
+        if st.user.get("is_logged_in"):
+            return str(st.user.get("email") or st.user.get("name") or st.user.get("sub") or decisions.LOCAL_USER)
+    except Exception:  # noqa: BLE001 - no sign-in configured: the app runs open on one machine
+        pass
+    return decisions.LOCAL_USER
+
+
+def sign_off(bundle, point, result, key: str) -> None:
+    """The decision's sign-off: a verdict and a comment, kept in the decision log with the files,
+    the setting and the figures of this moment."""
+    from core import decisions
+
+    with st.form(f"sign-off-{key}", clear_on_submit=True, border=True):
+        st.markdown(f"**Sign off** as {fmt.literal(signer())}")
+        verdict = st.radio(
+            "Your decision",
+            list(decisions.VERDICTS),
+            format_func=decisions.VERDICTS.get,
+            horizontal=True,
+            key=f"verdict-{key}",
+        )
+        comment = st.text_area(
+            "Comment",
+            key=f"comment-{key}",
+            max_chars=decisions.COMMENT_LIMIT,
+            placeholder="The conditions, or what more work is needed.",
+        )
+        signed = st.form_submit_button("Sign", icon=":material/draw:", key=f"sign-{key}")
+    if signed:
+        kept = attempt(decisions.record, bundle, point, result, verdict, comment, signer())
+        if kept.show("The sign-off"):
+            entry = kept.value
+            st.success(
+                fmt.literal(
+                    f"Kept in the decision log: {entry.verdict_words}, by {entry.signer}, "
+                    f"{entry.signed_at:%d %b %Y %H:%M} UTC."
+                ),
+                icon=":material/verified:",
+            )
+
+
+def decision_history(bundle) -> None:
+    """The decision log for a bundle, newest first; entries on other files are marked."""
+    from core import decisions
+
+    found = attempt(decisions.history, bundle.spec.id)
+    if not found.show("The decision log"):
+        return
+    if not found.value:
+        st.caption("No decision has been signed for this model yet.")
+        return
+    for entry in found.value:
+        older = "" if entry.on_these_files(bundle) else " · made on an older version of the files"
+        st.markdown(
+            f"**{fmt.literal(entry.verdict_words)}** · {fmt.literal(entry.signer)} · "
+            + fmt.literal(f"{entry.signed_at:%d %b %Y %H:%M} UTC{older}")
+        )
+        figures = entry.figures
+        said = (
+            f"At the setting where the model {narrative.describe_point(entry.point, bundle.spec)}: right "
+            f"{fmt.percent(figures['accuracy_acted']['value'])} when it acts, coverage "
+            f"{fmt.percent(figures['coverage']['value'])}."
+        )
+        st.caption(fmt.literal(said + (f" “{entry.comment}”" if entry.comment else "")))

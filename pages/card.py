@@ -59,4 +59,8 @@ with right:
         for name, value in facts.value:
             st.markdown(f"**{fmt.literal(name)}**  \n{fmt.literal(value)}")
 
+st.subheader("Decisions signed")
+with ui.section("The decision log"):
+    ui.decision_history(bundle)
+
 session.view_link()

@@ -116,6 +116,7 @@ if risks.show("The risks"):
 st.subheader("The decision")
 with ui.section("The decision"):
     ui.findings([narrative.decision(k, spec, point, len(risks.value or []))])
+    ui.sign_off(bundle, point, result, "overview")
 st.page_link("pages/performance.py", label="Try another setting on the Performance page", icon=":material/tune:")
 
 st.subheader("A report to leave behind")
@@ -140,8 +141,14 @@ def _report():
 
 
 def _with_traffic(built):
+    """The report with what lives beside the bundle: its traffic line and its decision log."""
+    from core import decisions, report
+
     if launched is not None and launched.value is not None:
         built.since_launch = launched.value.text(audience)
+    logged = ui.attempt(decisions.history, bundle.spec.id)
+    if logged.value:
+        built.decisions = report.decision_lines(logged.value, bundle)
     return built
 
 

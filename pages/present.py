@@ -239,6 +239,9 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     )
     st.button("Slides only" if presenter else "Presenter view", on_click=switch_view,
               icon=":material/co_present:", key="switch_view")  # fmt: skip
+    if name == deck.DECISION:
+        with st.popover("Sign off", icon=":material/draw:"):
+            ui.sign_off(bundle, point, result, "slide")
     if story_so_far.value is not None:
         with st.popover("Slides to keep", icon=":material/download:"):
             st.download_button(

@@ -1,0 +1,55 @@
+"""The decision log on the Model card and in the report, with entries on older files marked; the
+sign-off offered on the Overview and on the decision slide."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.helpers import seen
+
+
+def root_with(demo_root, tmp_path, bundle_id="churn-gbm"):
+    root = tmp_path / "root"
+    shutil.copytree(demo_root / bundle_id, root / bundle_id)
+    return root
+
+
+def test_an_entry_on_older_files_is_marked_and_the_report_lists_the_log(app, demo_root, tmp_path, monkeypatch):
+    from core import decisions, metrics, report, scoring
+    from core.bundle import load_bundle
+
+    root = root_with(demo_root, tmp_path)
+    monkeypatch.setenv("MODELBRIEF_ARTIFACTS", str(root))
+    bundle = load_bundle(root / "churn-gbm")
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, tmp_path / "cache"))
+    headline = metrics.headline(data, bundle.spec.operating_point)
+    older = type(bundle)(**{**bundle.__dict__, "model_sha256": "1" * 64})
+    decisions.record(older, bundle.spec.operating_point, headline, "reject", "Too few cases.", "ana@example.com")
+    decisions.record(bundle, bundle.spec.operating_point, headline, "approve", "", "ben@example.com")
+    card = app(root, bundle="churn-gbm").switch_page("pages/card.py").run()
+    shown = [seen(m.value) for m in card.markdown]
+    assert any(m.startswith("**Approved** · ben@example.com · ") and "older" not in m for m in shown), shown
+    assert any(
+        m.startswith("**Rejected** · ana@example.com · ") and m.endswith("made on an older version of the files")
+        for m in shown
+    )
+    lines = report.decision_lines(decisions.history("churn-gbm"), bundle)
+    assert lines[0].startswith("Approved by ben@example.com, ")
+    assert lines[1].endswith("(made on an older version of the files): Too few cases.")
+    built = report.build(bundle, data, None, bundle.spec.operating_point)
+    built.decisions = lines
+    html = report.to_html(built)
+    assert "Decisions signed" in html and "ana@example.com" in html
+
+
+def test_the_decision_slide_and_the_overview_offer_a_sign_off(app, demo_root, tmp_path):
+    """(Signing itself is clicked in a real browser: tests/browser/test_decision_browser.py.)"""
+    root = root_with(demo_root, tmp_path)
+    at = app(root, bundle="churn-gbm", slide="6").switch_page("pages/present.py").run()
+    assert not at.exception
+    assert "Sign off" in [seen(p.proto.popover.label) for p in at.get("popover")]
+    overview = app(root, bundle="churn-gbm").switch_page("pages/overview.py").run()
+    assert overview.button(key="sign-overview").proto.label == "Sign"
+    assert [o for o in overview.radio(key="verdict-overview").options] == [
+        "Approved", "Approved with conditions", "Rejected", "Needs more work"
+    ]  # fmt: skip

@@ -1,0 +1,49 @@
+"""Signing the decision in a real browser: on the Overview, then on the decision slide; both kept,
+and listed on the Model card."""
+
+from __future__ import annotations
+
+import shutil
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import run_server, screenshot, wait_for_app
+
+
+def test_a_decision_signed_on_the_overview_and_on_the_slide_is_kept_and_listed(browser, demo_root, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(demo_root / "churn-gbm", root / "churn-gbm")
+    served = run_server(root, tmp_path / "streamlit.log")
+    url = next(served)
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/overview?bundle=churn-gbm")
+        wait_for_app(page)
+        page.get_by_text("Approved with conditions", exact=True).click()
+        page.get_by_label("Comment").fill("Only for month-to-month customers.")
+        page.get_by_role("button", name="Sign", exact=True).click()
+        expect(page.get_by_text("Kept in the decision log: Approved with conditions, by local user")).to_be_visible(
+            timeout=30_000
+        )
+        screenshot(page, "decision-signed")
+
+        page.goto(f"{url}/?bundle=churn-gbm&present=1&slide=6")
+        wait_for_app(page, ".slide-title")
+        page.get_by_role("button", name="Sign off").click()
+        page.get_by_text("Needs more work", exact=True).click()
+        page.get_by_role("button", name="Sign", exact=True).click()
+        expect(page.get_by_text("Kept in the decision log: Needs more work, by local user")).to_be_visible(
+            timeout=30_000
+        )
+
+        page.goto(f"{url}/card?bundle=churn-gbm")
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Decisions signed")).to_be_visible(timeout=30_000)
+        entries = page.locator('[data-testid="stMarkdownContainer"] strong').all_inner_texts()
+        assert entries.index("Needs more work") < entries.index("Approved with conditions")  # newest first
+        expect(page.get_by_text("“Only for month-to-month customers.”", exact=False)).to_be_visible()
+    finally:
+        context.close()
+        next(served, None)
+    assert (root / ".modelbrief.db").exists()
