@@ -71,6 +71,7 @@ page = st.navigation(
     ]
 )
 session.ensure_demos()  # after the navigation, so the sidebar lists pages, never file names
+session.sign_in_panel()  # with sign-in on, nothing below is drawn for someone not signed in
 entries = session.catalogue()
 session.select_bundle(entries)
 session.select_audience()

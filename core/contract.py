@@ -211,6 +211,7 @@ class BundleSpec:
     calibration: str | None = None  # how the publisher calibrated a model, in words (model card)
     decides_only: bool = False  # set on opening: a classifier with a decision but no probabilities
     traffic: TrafficSpec | None = None  # real requests after launch
+    access: tuple[str, ...] = ()  # who may open it when sign-in is on: e-mails, @domains, group:names
 
     @property
     def predictions_only(self) -> bool:
@@ -528,6 +529,43 @@ def _traffic(raw: dict, folder: Path, task: str, target: str) -> TrafficSpec | N
     )
 
 
+ACCESS_HINT = (
+    "List e-mail addresses (ana@example.com), domains (@example.com) or groups from the sign-in "
+    "provider (group:reviewers), e.g. `access: [ana@example.com, group:reviewers]`."
+)
+
+
+def _access(raw: dict) -> tuple[str, ...]:
+    """access: who may open the bundle when sign-in is on; empty means everyone signed in."""
+    listed = raw.get("access")
+    if listed is None:
+        return ()
+    if isinstance(listed, str):
+        listed = [listed]
+    if not isinstance(listed, list):
+        raise _fail("access", "`access` must be a list of e-mail addresses, domains or groups.", ACCESS_HINT)
+    rules = []
+    for item in listed:
+        rule = _bounded_text(item, "access").strip().lower()
+        kind = "group" if rule.startswith("group:") else "domain" if rule.startswith("@") else "email"
+        body = rule.split(":", 1)[1] if kind == "group" else rule.lstrip("@")
+        looks_right = (
+            bool(body) and " " not in body
+            if kind == "group"
+            else "@" not in body and "." in body
+            if kind == "domain"
+            else rule.count("@") == 1 and "." in rule.split("@")[1] and rule.split("@")[0] != ""
+        )
+        if not looks_right:
+            raise _fail(
+                "access",
+                f"`access` lists '{_short(str(item))}', which is not an e-mail address, @domain or group:name.",
+                ACCESS_HINT,
+            )
+        rules.append(rule)
+    return tuple(rules)
+
+
 def _class_names(raw: dict) -> dict[str, str]:
     """classes: names people read for labels written as codes, e.g. {0: billing, 1: shipping}."""
     entry = raw.get("classes")
@@ -705,4 +743,5 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         class_names=_class_names(raw),
         calibration=_text(raw, "calibration"),
         traffic=_traffic(raw, folder, task, target),
+        access=_access(raw),
     )

@@ -98,7 +98,19 @@ class Entry:
 
 
 def catalogue() -> list[Entry]:
-    """Every bundle under the artifacts root, with its manifest (or the problem reading it)."""
+    """The bundles the person looking may see (every one when sign-in is off), with their
+    manifests (or the problem reading them)."""
+    from core import access
+
+    entries = every_bundle()
+    if not access.sign_in_on():
+        return entries
+    who = access.viewer()
+    return [e for e in entries if e.spec is not None and access.allows(e.spec.access, who, True)]
+
+
+def every_bundle() -> list[Entry]:
+    """Every bundle under the artifacts root, whoever is looking."""
     entries = []
     for folder in discover():
         try:
@@ -204,6 +216,28 @@ def headline(bundle: Bundle, point: OperatingPoint | None = None) -> metrics.Hea
     return _headline(bundle.figures_key, point.threshold, point.min_confidence, bundle)
 
 
+def sign_in_panel() -> None:
+    """Who is signed in, with a sign-out, in the sidebar; with sign-in on and nobody signed in, a
+    sign-in button and nothing else. With sign-in off, the sidebar says the app is open."""
+    from core import access
+
+    if not access.sign_in_on():
+        st.sidebar.caption(
+            "Sign-in is off: this app runs open on one machine, and anyone who can reach it sees every model."
+        )
+        return
+    providers = [name for name, value in st.secrets["auth"].items() if isinstance(value, dict)]
+    provider = providers[0] if providers else None
+    if not st.user.get("is_logged_in"):
+        st.title("Modelbrief")
+        st.markdown("Sign in to see the models you may open.")
+        st.button("Sign in", on_click=st.login, args=(provider,) if provider else (), icon=":material/login:")
+        st.stop()
+    who = access.viewer()
+    st.sidebar.caption(fmt.literal(f"Signed in as {who.email or st.user.get('name') or 'you'}"))
+    st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-out")
+
+
 def select_bundle(entries: list[Entry]) -> Entry | None:
     """The sidebar's bundle picker, kept in the URL as ?bundle=ID so a copied link opens it."""
     if not entries:
@@ -212,6 +246,13 @@ def select_bundle(entries: list[Entry]) -> Entry | None:
     by_id = {e.id: e for e in entries}
     if st.session_state.get(BUNDLE_KEY) not in ids:
         wanted = st.query_params.get(BUNDLE_KEY)
+        from core import access
+
+        if wanted and wanted not in ids and access.sign_in_on():
+            # nothing of a model this person may not see: not its title, not even whether it exists
+            st.error(access.NO_ACCESS, icon=":material/lock:")
+            st.query_params.pop(BUNDLE_KEY, None)
+            st.stop()
         if wanted and wanted not in ids:
             st.session_state["bundle_notice"] = (
                 ids[0],
