@@ -127,6 +127,11 @@ def test_each_user_sees_only_their_models_and_a_forbidden_link_shows_nothing(bro
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert {b for b, title in TITLES.items() if title in main} == SEES[user]
         screenshot(page, f"signed-in-{user}")
+        page.goto(f"{signed_app}/overview?bundle=support-router")  # a model both may open
+        wait_for_app(page)
+        page.get_by_role("button", name="Sign", exact=True).click()
+        signed = re.compile(f"Kept in the decision log: Approved, by {email}")
+        expect(page.get_by_text(signed)).to_be_visible(timeout=60_000)  # signed as themselves
         forbidden = {"ana": "no-such-model", "ben": "churn-gbm"}[user]
         page.goto(f"{signed_app}/overview?bundle={forbidden}")
         wait_for_app(page, '[data-testid="stAlertContentError"]')
