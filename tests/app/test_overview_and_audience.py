@@ -47,7 +47,9 @@ def test_overview_renders_in_both_audiences(app, demo_root, bundle_id, audience)
     assert paragraph.startswith(load_bundle(demo_root / bundle_id).spec.summary)
     assert "more than having people handle every" in paragraph
     assert ("Accuracy on the cases it acts on" in paragraph) == (audience == "technical")
-    assert sum(m.value.startswith("**") for m in at.main.markdown) == 3  # the three reasons
+    reasons = [m for m in at.main.markdown if m.value.startswith("**") and not m.value.startswith("**Sign off**")]
+    assert len(reasons) == 3  # the three reasons
+    assert any(seen(m.value) == "**Sign off** as local user" for m in at.main.markdown)  # the decision's sign-off
     decision = [
         m.value for m in [*at.main.markdown, *at.info, *at.warning] if seen(m.value).startswith("The decision:")
     ]

@@ -34,7 +34,7 @@ def test_model_card_for_every_demo_bundle(app, demo_root):
     for bundle_id in DEMOS:
         at = open_page(app, demo_root, "pages/card.py", bundle=bundle_id)
         assert not at.exception
-        assert [h.value for h in at.subheader] == ["In the team's words", "What the app measured"]
+        assert [h.value for h in at.subheader] == ["In the team's words", "What the app measured", "Decisions signed"]
         facts = [seen(m.value.split("**")[1]) for m in at.main.markdown if m.value.startswith("**") and "\n" in m.value]
         assert facts[:3] == ["Evaluated on", "Version and date", "Owner"]
     at = open_page(app, demo_root, "pages/card.py", bundle="churn-logreg")
