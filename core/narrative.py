@@ -43,6 +43,16 @@ def _unit(spec: BundleSpec, amount: float) -> str:
     return unit[:-1] if amount == 1 and unit.endswith("s") else unit
 
 
+def _within(spec: BundleSpec) -> str:
+    """What counts as right for an estimate: 'within 1 hour', 'within 10% of the truth'."""
+    tolerance = spec.tolerance
+    if tolerance.absolute is not None:
+        return f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
+    if tolerance.relative is not None:
+        return f"within {fmt.percent(tolerance.relative)} of the truth"
+    return "exactly right"
+
+
 def target_unit(spec: BundleSpec, amount: float = 2.0) -> str:
     return _unit(spec, amount)
 
@@ -137,13 +147,7 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
     if spec.task == "regression":
         tolerance = spec.tolerance
         numbers_["tolerance"] = tolerance.absolute if tolerance.absolute is not None else tolerance.relative
-        within = (
-            f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
-            if tolerance.absolute is not None
-            else f"within {fmt.percent(tolerance.relative)} of the truth"
-            if tolerance.relative is not None
-            else "exactly right"
-        )
+        within = _within(spec)
         sentence = f"The estimate is {within} for {fmt.frequency(k.accuracy_acted)} {subjects} ({fmt.percent(k.accuracy_acted)})."
         if k.coverage < 0.995:
             sentence += f" It covers {fmt.frequency(k.coverage)} {subjects} ({fmt.percent(k.coverage)})."
@@ -772,13 +776,7 @@ def headline_title(k: Kpis, spec: BundleSpec) -> Finding:
         return _title("headline", f"At this setting it acts on none of the {_n(k.n, spec)}", numbers_)
     if spec.task == "regression":
         tolerance = spec.tolerance
-        within = (
-            f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
-            if tolerance.absolute is not None
-            else f"within {fmt.percent(tolerance.relative)} of the truth"
-            if tolerance.relative is not None
-            else "exactly right"
-        )
+        within = _within(spec)
         numbers_["tolerance"] = tolerance.absolute if tolerance.absolute is not None else tolerance.relative or 0
         return _title(
             "headline", f"Its estimate is {within} for {fmt.frequency(k.accuracy_acted)} {spec.subjects}", numbers_
