@@ -4,12 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import session
+from core.app import session
 
 ICON = Path(__file__).parent / "static" / "icon.png"  # shipped with the app: no request to any other host
 st.set_page_config(page_title="Modelbrief", page_icon=str(ICON), layout="wide")
 
-st.session_state["_routed"] = True  # pages check it: see core.ui._through_the_router
+st.session_state["_routed"] = True  # pages check it: see core.app.ui._through_the_router
 
 page = st.navigation(
     [

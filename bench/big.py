@@ -31,8 +31,9 @@ OPEN = """
 import sys, time
 from pathlib import Path
 started = time.perf_counter()
-from core import metrics, scoring, tradeoff
-from core.bundle import load_bundle
+from core.bundles import scoring
+from core.evaluation import metrics, tradeoff
+from core.bundles.bundle import load_bundle
 bundle = load_bundle(Path(sys.argv[1]))
 scores = scoring.scores(bundle, Path(sys.argv[2]))
 data = metrics.from_bundle(bundle, scores)
@@ -65,7 +66,7 @@ def write_eval(path: Path, rows: int) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from core.demo import churn_data
+    from core.publishing.demo_data import churn_data
 
     writer = None
     for number, start in enumerate(range(0, rows, SLICE)):
@@ -88,13 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.pipeline import Pipeline
 
-    from core.demo import CHURN_CATEGORICAL, CHURN_NUMERIC, _encoder, churn_data
+    from core.publishing.demo_data import CHURN_CATEGORICAL, CHURN_NUMERIC, churn_data, encoder
 
     work = Path(tempfile.mkdtemp(prefix="modelbrief-big-"))
     train = churn_data(n=6000, seed=11)
     model = Pipeline(
         [
-            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+            ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
             ("model", GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0)),
         ]
     ).fit(train[CHURN_CATEGORICAL + CHURN_NUMERIC], train["churned"])

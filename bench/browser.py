@@ -50,14 +50,15 @@ def publish_churn(root: Path, rows: int) -> str:
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.pipeline import Pipeline
 
-    from core.demo import CHURN_CATEGORICAL, CHURN_COMMON, CHURN_NUMERIC, _encoder, churn_data
-    from core.publish import publish
+    from core.publishing.demo_data import CHURN_CATEGORICAL, CHURN_NUMERIC, churn_data, encoder
+    from core.publishing.demos import CHURN_COMMON
+    from core.publishing.publish import publish
 
     data = churn_data(n=6000 + rows, seed=11)
     train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
     model = Pipeline(
         [
-            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+            ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
             ("model", GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0)),
         ]
     ).fit(train[CHURN_CATEGORICAL + CHURN_NUMERIC], train["churned"])

@@ -73,8 +73,10 @@ ExplainerDashboard(explainer)
 MODELBRIEF = """
 import sys
 from pathlib import Path
-from core import explain, metrics, scoring, tradeoff
-from core.bundle import load_bundle
+from core.bundles import scoring
+from core.evaluation import metrics, tradeoff
+from core.explaining import explain
+from core.bundles.bundle import load_bundle
 bundle = load_bundle(Path(sys.argv[1]))
 data = metrics.from_bundle(bundle, scoring.scores(bundle, Path(sys.argv[2])))
 metrics.headline(data, bundle.spec.operating_point)
@@ -114,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.pipeline import Pipeline
 
-    from core.demo import CHURN_CATEGORICAL, CHURN_COMMON, CHURN_NUMERIC, _encoder, churn_data
-    from core.publish import publish
+    from core.publishing.demo_data import CHURN_CATEGORICAL, CHURN_NUMERIC, churn_data, encoder
+    from core.publishing.demos import CHURN_COMMON
+    from core.publishing.publish import publish
 
     python = peers_python(args.venv)
     work = Path(tempfile.mkdtemp(prefix="modelbrief-peers-"))
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
         model = Pipeline(
             [
-                ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+                ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
                 ("model", GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0)),
             ]
         ).fit(train[CHURN_CATEGORICAL + CHURN_NUMERIC], train["churned"])

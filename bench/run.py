@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from core.contract import OperatingPoint
-from core.metrics import EvalSet, bootstrap, headline, kpis, outcomes
-from core.session import BLOCK_SECONDS
-from core.tradeoff import CONFIDENCE_GRID, Index, best_point, curve
+from core.app.session import BLOCK_SECONDS
+from core.bundles.contract import OperatingPoint
+from core.evaluation.metrics import EvalSet, bootstrap, headline, kpis, outcomes
+from core.evaluation.tradeoff import CONFIDENCE_GRID, Index, best_point, curve
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -86,7 +86,7 @@ def naive_curve(data: EvalSet, point: OperatingPoint) -> None:
 
 
 def measure(label: str, data: EvalSet, repeats: int, baseline_repeats: int) -> list[dict]:
-    from core import metrics
+    from core.evaluation import metrics
 
     metrics.RECENT = 0  # every timed call is a move to a new setting: nothing kept from the last call
     point = OperatingPoint(0.5, 0.7)
@@ -134,7 +134,7 @@ def plain_shap(model, X) -> None:
     """Plain shap the usual way: the matching explainer on every row, no sampling, no grouping, no cache."""
     import shap
 
-    from core.explain import explainer_kind, split_pipeline
+    from core.explaining.explain import explainer_kind, split_pipeline
 
     preprocessing, estimator = split_pipeline(model)
     transformed = preprocessing.transform(X) if preprocessing is not None else X.to_numpy(float)
@@ -148,10 +148,10 @@ def explanation_rows(root: Path) -> list[dict]:
     """Seconds to explain each demo bundle (and a 100k-row one) against plain shap on all rows."""
     import tempfile
 
-    from core import explain
-    from core.bundle import load_bundle
-    from core.demo import build_demos
-    from core.publish import publish
+    from core.bundles.bundle import load_bundle
+    from core.explaining import explain
+    from core.publishing.demos import build_demos
+    from core.publishing.publish import publish
 
     build_demos(root)
     bundles = [load_bundle(folder) for folder in sorted(root.iterdir()) if (folder / "bundle.yaml").is_file()]
@@ -182,7 +182,7 @@ def explanation_rows(root: Path) -> list[dict]:
 def model_kind_rows(root: Path, repeats: int = 3) -> list[dict]:
     """Seconds to the first explanation of each kind in the supported-model matrix, and how long a
     page waits for it before showing progress instead."""
-    from core import explain
+    from core.explaining import explain
     from tests.model_kinds import publish_all
 
     rows = []
@@ -232,13 +232,14 @@ def _big_churn_bundle(root: Path, publish):
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.pipeline import Pipeline
 
-    from core.demo import CHURN_CATEGORICAL, CHURN_COMMON, CHURN_NUMERIC, _encoder, churn_data
+    from core.publishing.demo_data import CHURN_CATEGORICAL, CHURN_NUMERIC, churn_data, encoder
+    from core.publishing.demos import CHURN_COMMON
 
     data = churn_data(n=106_000, seed=11)
     train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
     model = Pipeline(
         [
-            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+            ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
             ("model", GradientBoostingClassifier(n_estimators=150, max_depth=3, random_state=0)),
         ]
     )
@@ -251,9 +252,10 @@ def whatif_rows(root: Path, edits: int = 200, cases: int = 30) -> list[dict]:
     time to find the smallest flip, for each demo bundle."""
     import pandas as pd
 
-    from core import narrative, whatif
-    from core.bundle import load_bundle
-    from core.explain import RowExplainer
+    from core.bundles.bundle import load_bundle
+    from core.explaining import whatif
+    from core.explaining.explain import RowExplainer
+    from core.words import narrative
 
     rows = []
     for folder in sorted(root.iterdir()):
@@ -319,8 +321,8 @@ FIRST_WORDS = """
 import sys, time
 started = time.perf_counter()
 from pathlib import Path
-from core.bundle import load_bundle
-from core.text import word_explainers
+from core.bundles.bundle import load_bundle
+from core.explaining.text import word_explainers
 bundle = load_bundle(Path(sys.argv[1]))
 column = bundle.spec.text_features[0]
 explainer = word_explainers(bundle.model, bundle.X)[column]
@@ -347,10 +349,11 @@ def text_rows(roots: list[Path], edits: int = 200) -> list[dict]:
 
     import pandas as pd
 
-    from core import narrative, whatif
-    from core.bundle import load_bundle
-    from core.explain import RowExplainer
-    from core.text import case_words, highlighted, word_explainers, word_shares, word_steps
+    from core.bundles.bundle import load_bundle
+    from core.explaining import whatif
+    from core.explaining.explain import RowExplainer
+    from core.explaining.text import case_words, highlighted, word_explainers, word_shares, word_steps
+    from core.words import narrative
 
     rows = []
     for folder in roots:
@@ -380,7 +383,7 @@ def text_rows(roots: list[Path], edits: int = 200) -> list[dict]:
             whatif.decision_sentence(result.decision, spec, spec.task)
             row = whatif.frame_for([case], X, controls)
             output = explainer.outputs[result.output] if spec.task == "multiclass" else None
-            from core.text import output_index
+            from core.explaining.text import output_index
 
             k = output_index(words, output) if spec.task == "multiclass" else 0
             reasons = words.explain(row)
@@ -440,9 +443,9 @@ def scenario_rows(folder: Path, repeats: int = 3) -> list[dict]:
     """A What-if rule applied to every row of a large bundle: from the cached scores, predicting
     only the rows it changes and deciding all rows at once, against predicting every row twice
     and deciding row by row (how the section worked before)."""
-    from core import whatif
-    from core.bundle import load_bundle
-    from core.explain import RowExplainer
+    from core.bundles.bundle import load_bundle
+    from core.explaining import whatif
+    from core.explaining.explain import RowExplainer
 
     bundle = load_bundle(folder)
     spec, X, point = bundle.spec, bundle.X, bundle.spec.operating_point

@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args(argv)
 
-    from core.demo import build_demos
+    from core.publishing.demos import build_demos
 
     with tempfile.TemporaryDirectory() as folder:
         artifacts = Path(folder) / "artifacts"

@@ -35,9 +35,9 @@ def add_weeks(folder: Path, rows: int, weeks: int, first: int = 1) -> None:
     import numpy as np
     import pandas as pd
 
-    from core import traffic
-    from core.demo import churn_data
-    from core.demo_traffic import FIRST_MONDAY, TIMESTAMP
+    from core.after_launch import traffic
+    from core.publishing.demo_data import churn_data
+    from core.publishing.demo_traffic import FIRST_MONDAY, TIMESTAMP
 
     per_week = rows // weeks
     change, known = int(weeks * 0.75), int(weeks * 0.75)
@@ -68,8 +68,8 @@ def measure(rows: int, weeks: int, repeats: int) -> dict:
 
     from playwright.sync_api import sync_playwright
 
-    from core import traffic
-    from core.bundle import load_bundle
+    from core.after_launch import traffic
+    from core.bundles.bundle import load_bundle
 
     root = Path(tempfile.mkdtemp(prefix="modelbrief-traffic-bench-"))
     artifacts = root / "artifacts"

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from core import breakdown, card, explain, narrative, session, ui
 from core import format as fmt
+from core.app import session, ui
+from core.evaluation import breakdown
+from core.explaining import explain
+from core.words import card, narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec

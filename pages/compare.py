@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import compare, metrics, session, ui
 from core import format as fmt
-from core.bundle import Bundle
+from core.app import session, ui
+from core.bundles.bundle import Bundle
+from core.evaluation import compare, metrics
 
 bundle = ui.usable_bundle()
 spec = bundle.spec

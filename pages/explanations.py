@@ -3,8 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, explain, links, narrative, session, story, ui
 from core import format as fmt
+from core.app import links, session, ui
+from core.explaining import explain
+from core.outputs import charts, story
+from core.words import narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -78,7 +81,7 @@ st.subheader("What the model relies on")
 with ui.section("What the model relies on"):
     table = explain.importance(result, labels, output)
     directions = {f: explain.direction(result, X, f, output) for f in table["feature"].head(3)}
-    from core.text import words_for
+    from core.explaining.text import words_for
 
     words = words_for(session.word_explainers(bundle), X.iloc[result.rows], output)
     finding = narrative.drivers(table, directions, spec, output_name, words=words)
@@ -89,7 +92,7 @@ with ui.section("What the model relies on"):
         finding.sentence,
     )
     if spec.task != "regression":
-        from core.text import class_words
+        from core.explaining.text import class_words
 
         for column, explainer in session.word_explainers(bundle).items():
             listens = class_words(explainer, X.iloc[result.rows])
@@ -178,7 +181,7 @@ with ui.section("One case"):
         st.query_params["case"] = view.key
     ui.findings([view.reasons])
     ui.chart(story.waterfall_chart(spec, view), view.reasons.sentence)
-    from core.text import output_index
+    from core.explaining.text import output_index
 
     for column, words in session.word_explainers(bundle).items():
         index = output_index(words, case_output) if spec.task == "multiclass" else 0

@@ -5,7 +5,7 @@ import time
 import streamlit as st
 
 from core import format as fmt
-from core import session, ui
+from core.app import session, ui
 
 st.title("Modelbrief")
 st.markdown(
@@ -19,7 +19,7 @@ entries = session.catalogue()
 if not entries:
     st.warning(
         "There are no model bundles in the artifacts folder yet. Publish one with "
-        "`python -m core.publish`, or build the demos with `python -m core.demo`."
+        "`python -m core.publish`, or build the demos with `python -m core.publishing.demos`."
     )
     st.stop()
 

@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from core import breakdown, explain, narrative, session, story, ui
 from core import format as fmt
+from core.app import session, ui
+from core.evaluation import breakdown
+from core.explaining import explain
+from core.outputs import story
+from core.words import narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -30,7 +34,7 @@ def reasons():
         return None
     table = explain.importance(explained, labels)
     directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
-    from core.text import words_for
+    from core.explaining.text import words_for
 
     words = words_for(session.word_explainers(bundle), bundle.X.iloc[explained.rows])
     return explained, table, directions, narrative.drivers(table, directions, spec, words=words), words
@@ -127,7 +131,7 @@ st.caption(
 
 
 def _report():
-    from core import report
+    from core.outputs import report
 
     return report.build(
         bundle,
@@ -142,7 +146,8 @@ def _report():
 
 def _with_traffic(built):
     """The report with what lives beside the bundle: its traffic line and its decision log."""
-    from core import decisions, report
+    from core.outputs import report
+    from core.team import decisions
 
     if launched is not None and launched.value is not None:
         built.since_launch = launched.value.text(audience)
@@ -153,13 +158,13 @@ def _with_traffic(built):
 
 
 def _html() -> str:
-    from core import report
+    from core.outputs import report
 
     return report.to_html(_with_traffic(_report()))
 
 
 def _pdf() -> bytes:
-    from core import report
+    from core.outputs import report
 
     return report.to_pdf(_with_traffic(_report()))
 

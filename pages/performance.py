@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from core import breakdown, charts, narrative, session, story, ui
 from core import format as fmt
-from core.contract import OperatingPoint
+from core.app import session, ui
+from core.bundles.contract import OperatingPoint
+from core.evaluation import breakdown
+from core.outputs import charts, story
+from core.words import narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec

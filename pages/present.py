@@ -11,8 +11,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from core import charts, deck, explain, links, narrative, session, story, ui
 from core import format as fmt
+from core.app import links, session, ui
+from core.explaining import explain
+from core.outputs import charts, deck, story
+from core.words import narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec

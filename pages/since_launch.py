@@ -3,8 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, narrative, session, traffic, ui
 from core import format as fmt
+from core.after_launch import traffic
+from core.app import session, ui
+from core.outputs import charts
+from core.words import narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec

@@ -4,8 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import charts, explain, links, narrative, session, ui, whatif
 from core import format as fmt
+from core.app import links, session, ui
+from core.explaining import explain, whatif
+from core.outputs import charts
+from core.words import narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -115,7 +118,7 @@ def find_flip(edited: dict, decision, signature: str) -> None:
     words = session.word_explainers(bundle)
     for c in controls:  # a text feature: the fewest words to take out or put in
         if c.text and c.name in words and str(edited.get(c.name) or "").strip():
-            from core.text import fewest_words, word_flip_sentence
+            from core.explaining.text import fewest_words, word_flip_sentence
 
             def decide(frame):
                 return whatif.decide(explainer.shown(frame), spec.task, point, bundle.classes, positive)[0]
@@ -269,7 +272,7 @@ def edited_case() -> None:
         if spec.task != "regression"
         else float(now.shown[0])
     )
-    from core.text import case_words
+    from core.explaining.text import case_words
 
     row_frame = whatif.frame_for([edited], X, controls)
     said = case_words(session.word_explainers(bundle), row_frame, output)
@@ -278,7 +281,7 @@ def edited_case() -> None:
     for c in controls:
         if c.text and c.name in session.word_explainers(bundle) and str(edited.get(c.name) or "").strip():
             with ui.section(f"The words of the {c.label.lower()}"):
-                from core.text import output_index
+                from core.explaining.text import output_index
 
                 words = session.word_explainers(bundle)[c.name]
                 k = output_index(words, output) if spec.task == "multiclass" else 0
@@ -368,7 +371,7 @@ def scenario() -> None:
     action = st.radio("Change", actions, horizontal=True, key="scenario_action")
     if control.text:
         if "scenario_word" not in st.session_state:  # start from the word the model leans on most
-            from core.text import top_words
+            from core.explaining.text import top_words
 
             reader = session.word_explainers(bundle).get(control.name)
             found = top_words(reader, X.iloc[: min(len(X), 300)]) if reader is not None else []

@@ -9,8 +9,9 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from core.demo import CHURN_CATEGORICAL, CHURN_NUMERIC, _encoder, build_demos, churn_data
-from core.publish import publish
+from core.publishing.demo_data import CHURN_CATEGORICAL, CHURN_NUMERIC, churn_data, encoder
+from core.publishing.demos import build_demos
+from core.publishing.publish import publish
 
 OUTPUT = Path(__file__).parent / "output"
 
@@ -30,7 +31,7 @@ def small_churn():
     features = CHURN_CATEGORICAL + CHURN_NUMERIC
     model = Pipeline(
         [
-            ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
+            ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
             ("model", LogisticRegression(max_iter=500)),
         ]
     ).fit(data[features][:400], data["churned"][:400])

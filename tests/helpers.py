@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from core.contract import BundleSpec
+from core.bundles.contract import BundleSpec
 
 
 def make_spec(**fields) -> BundleSpec:

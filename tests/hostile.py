@@ -14,8 +14,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from core.demo import CHURN_CATEGORICAL, CHURN_NUMERIC, _encoder, churn_data
-from core.publish import publish
+from core.publishing.demo_data import CHURN_CATEGORICAL, CHURN_NUMERIC, churn_data, encoder
+from core.publishing.publish import publish
 
 IMG = "<img src=x onerror=alert('img')>"
 SCRIPT = "<script>alert('script')</script>"
@@ -70,11 +70,11 @@ def publish_hostile(root: Path) -> list[Path]:
     features = CHURN_CATEGORICAL + CHURN_NUMERIC
     models = {
         "hostile": Pipeline(
-            [("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)), ("model", LogisticRegression())]
+            [("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)), ("model", LogisticRegression())]
         ),
         "hostile-challenger": Pipeline(
             [
-                ("encode", _encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+                ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
                 ("model", HistGradientBoostingClassifier(max_iter=30, random_state=0)),
             ]
         ),

@@ -21,8 +21,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import SVC, LinearSVC
 
-from core.bundle import Bundle
-from core.publish import publish
+from core.bundles.bundle import Bundle
+from core.publishing.publish import publish
 
 CATEGORICAL = ["contract", "plan", "region"]
 NUMERIC = ["tenure", "monthly", "tickets"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from core import explain, jobs, session
-from core.publish import publish
+from core.app import jobs, session
+from core.explaining import explain
+from core.publishing.publish import publish
 from tests.helpers import seen
 
 

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from core.bundle import load_bundle
-from core.contract import BundleError
-from core.publish import publish
+from core.bundles.bundle import load_bundle
+from core.bundles.contract import BundleError
+from core.publishing.publish import publish
 from tests.helpers import seen
 
 VALUES = {"true_positive": 100, "false_positive": -20, "false_negative": -50, "abstain": -5}

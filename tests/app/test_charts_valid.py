@@ -14,16 +14,16 @@ DEMOS = ["churn-gbm", "delivery-eta", "support-router"]
 
 @pytest.mark.parametrize("bundle_id", DEMOS)
 def test_every_chart_on_every_page_passes_the_vega_lite_schema(app, demo_root, bundle_id, monkeypatch):
-    import core.ui
+    import core.app.ui
 
     drawn = []
-    real = core.ui.chart
+    real = core.app.ui.chart
 
     def recording(built, finding_text, **options):
         drawn.append((built, finding_text))
         real(built, finding_text, **options)
 
-    monkeypatch.setattr(core.ui, "chart", recording)
+    monkeypatch.setattr(core.app.ui, "chart", recording)
     for page in PAGES:
         at = app(demo_root, bundle=bundle_id)
         if page != "pages/home.py":

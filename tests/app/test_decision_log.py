@@ -15,8 +15,11 @@ def root_with(demo_root, tmp_path, bundle_id="churn-gbm"):
 
 
 def test_an_entry_on_older_files_is_marked_and_the_report_lists_the_log(app, demo_root, tmp_path, monkeypatch):
-    from core import decisions, metrics, report, scoring
-    from core.bundle import load_bundle
+    from core.bundles import scoring
+    from core.bundles.bundle import load_bundle
+    from core.evaluation import metrics
+    from core.outputs import report
+    from core.team import decisions
 
     root = root_with(demo_root, tmp_path)
     monkeypatch.setenv("MODELBRIEF_ARTIFACTS", str(root))

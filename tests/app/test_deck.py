@@ -6,8 +6,11 @@ import io
 
 import pytest
 
-from core import deck, explain, metrics, scoring
-from core.bundle import load_bundle
+from core.bundles import scoring
+from core.bundles.bundle import load_bundle
+from core.evaluation import metrics
+from core.explaining import explain
+from core.outputs import deck
 from tests.app.test_model_kinds_app import settle
 from tests.core.test_deck_titles import build_deck
 from tests.helpers import seen
@@ -112,7 +115,7 @@ def test_a_slide_shows_its_chart_without_app_controls(app, demo_root, slide):
 
 
 def test_the_case_picked_is_kept_in_the_link(app, demo_root):
-    from core import story
+    from core.outputs import story
 
     bundle = load_bundle(demo_root / "churn-gbm")
     explained = explain.for_bundle(bundle, demo_root / ".cache")

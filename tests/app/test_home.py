@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import scoring
-from core.bundle import load_bundle
+from core.bundles import scoring
+from core.bundles.bundle import load_bundle
 from tests.helpers import seen
 
 DEMOS = ["churn-gbm", "churn-logreg", "delivery-eta", "support-router"]
@@ -99,19 +99,19 @@ def test_an_empty_artifacts_root_builds_the_demos(app, tmp_path):
 def test_an_unexpected_error_in_one_card_is_one_sentence_and_the_rest_work(app, demo_root, tmp_path, monkeypatch):
     import shutil
 
-    import core.session
+    import core.app.session
 
     root = tmp_path / "odd"
     shutil.copytree(demo_root, root)
     (root / "delivery-eta" / "summary.json").unlink()  # so its card measures it, and meets the error
-    real = core.session.headline
+    real = core.app.session.headline
 
     def failing(bundle, point=None):
         if bundle.id == "delivery-eta":
             raise ZeroDivisionError("a model that scores oddly")
         return real(bundle, point)
 
-    monkeypatch.setattr(core.session, "headline", failing)
+    monkeypatch.setattr(core.app.session, "headline", failing)
     at = app(root, bundle="churn-gbm")
     assert not at.exception
     assert seen(at.error[0].value) == (
@@ -137,7 +137,7 @@ def test_a_start_finishes_the_demos_an_interrupted_start_left_unbuilt(app, tmp_p
 def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_root, tmp_path, monkeypatch):
     import shutil
 
-    import core.session
+    import core.app.session
 
     root = tmp_path / "odd"
     shutil.copytree(demo_root, root)
@@ -146,7 +146,7 @@ def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_ro
     def failing(bundle, point=None):
         raise OSError(2, "No such file or directory", "/srv/secret/artifacts/churn-gbm/model.joblib")
 
-    monkeypatch.setattr(core.session, "headline", failing)
+    monkeypatch.setattr(core.app.session, "headline", failing)
     at = app(root, bundle="churn-gbm")
     details = [c.value for c in at.code if "Error" in c.value]
     assert details and all("Traceback" not in d and "/srv" not in d for d in details)
@@ -156,7 +156,7 @@ def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_ro
 def test_home_draws_every_card_without_opening_a_bundle(app, demo_root, tmp_path, monkeypatch):
     import shutil
 
-    import core.session
+    import core.app.session
 
     root = tmp_path / "copy"
     shutil.copytree(demo_root, root)  # folders this process has never opened
@@ -164,7 +164,7 @@ def test_home_draws_every_card_without_opening_a_bundle(app, demo_root, tmp_path
     def never(folder):
         raise AssertionError(f"Home opened {folder}")
 
-    monkeypatch.setattr(core.session, "load_bundle", never)
+    monkeypatch.setattr(core.app.session, "load_bundle", never)
     at = app(root)
     assert not at.exception and not at.error
     assert len(at.metric) == 3 * len(DEMOS)
@@ -191,8 +191,8 @@ print(sorted(m for m in ("shap", "numba", "sklearn", "lightgbm", "xgboost", "cat
 def test_a_bundle_published_without_a_summary_is_measured_once_and_kept(app, demo_root, tmp_path, monkeypatch):
     import shutil
 
-    import core.session
-    from core import summary
+    import core.app.session
+    from core.publishing import summary
 
     root = tmp_path / "plain"
     root.mkdir()
@@ -205,8 +205,8 @@ def test_a_bundle_published_without_a_summary_is_measured_once_and_kept(app, dem
     assert kept is not None and kept.figures_key == load_bundle(root / "churn-gbm").figures_key
     shown = [seen(m.value) for m in at.metric]
     opened = []
-    monkeypatch.setattr(core.session, "load_bundle", lambda folder: opened.append(folder))
-    core.session._read.clear()  # as after a restart: the manifest and summary read again from disk
+    monkeypatch.setattr(core.app.session, "load_bundle", lambda folder: opened.append(folder))
+    core.app.session._read.clear()  # as after a restart: the manifest and summary read again from disk
     again = app(root)
     assert [seen(m.value) for m in again.metric] == shown
     assert opened == []
@@ -217,7 +217,7 @@ def test_a_slow_measurement_shows_progress_on_its_card_and_the_figures_when_done
     import threading
     import time
 
-    import core.session
+    import core.app.session
 
     root = tmp_path / "slow"
     root.mkdir()
@@ -225,14 +225,14 @@ def test_a_slow_measurement_shows_progress_on_its_card_and_the_figures_when_done
         shutil.copytree(demo_root / name, root / name)
     (root / "delivery-eta" / "summary.json").unlink()
     release = threading.Event()
-    real = core.session.headline
+    real = core.app.session.headline
 
     def slow(bundle, point=None):
         release.wait(30)
         return real(bundle, point)
 
-    monkeypatch.setattr(core.session, "headline", slow)
-    monkeypatch.setattr(core.session, "CARD_WAIT", 0.2)
+    monkeypatch.setattr(core.app.session, "headline", slow)
+    monkeypatch.setattr(core.app.session, "CARD_WAIT", 0.2)
     at = app(root)
     assert not at.exception
     assert len(at.metric) == 3  # the other card is drawn at once

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import jobs
+from core.app import jobs
 from tests.app.test_overview_and_audience import PAGES
 from tests.helpers import seen
 from tests.model_kinds import KINDS
@@ -104,7 +104,10 @@ def test_every_slide_and_both_files_with_each_family_of_model(app, kinds_root, k
     from pptx import Presentation
     from pypdf import PdfReader
 
-    from core import deck, explain, metrics, scoring
+    from core.bundles import scoring
+    from core.evaluation import metrics
+    from core.explaining import explain
+    from core.outputs import deck
     from tests.core.test_deck_titles import build_deck
 
     root, bundles = kinds_root

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from core.bundle import load_bundle
-from core.glossary import JARGON
+from core.bundles.bundle import load_bundle
+from core.words.glossary import JARGON
 from tests.app.test_home import DEMOS
 from tests.helpers import seen
 

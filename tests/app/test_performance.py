@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import metrics, scoring
-from core.bundle import load_bundle
-from core.contract import OperatingPoint
+from core.bundles import scoring
+from core.bundles.bundle import load_bundle
+from core.bundles.contract import OperatingPoint
+from core.evaluation import metrics
 from tests.app.test_home import DEMOS
 from tests.helpers import seen
 
@@ -95,7 +96,7 @@ def test_an_invalid_link_value_falls_back_with_a_notice(app, demo_root):
 
 def test_one_click_moves_to_the_best_value_setting(app, demo_root):
     at = open_performance(app, demo_root, bundle="churn-gbm")
-    from core.tradeoff import Index, best_point
+    from core.evaluation.tradeoff import Index, best_point
 
     bundle = load_bundle(demo_root / "churn-gbm")
     best = best_point(Index(metrics.from_bundle(bundle, scoring.scores(bundle)))).point

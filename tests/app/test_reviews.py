@@ -50,8 +50,8 @@ def test_a_broken_bundle_is_never_offered_to_compare(app, mixed_root, small_chur
     import numpy as np
     import yaml
 
-    from core.bundle import file_sha256
-    from core.publish import publish
+    from core.bundles.bundle import file_sha256
+    from core.publishing.publish import publish
 
     model, evaluation = small_churn
     publish(model, evaluation, target="churned", task="binary", out=mixed_root / "healthy", positive_class="yes")

@@ -13,9 +13,12 @@ import re
 
 import pytest
 
-from core import metrics, narrative, report, scoring, tradeoff
-from core.bundle import load_bundle
-from core.publish import publish
+from core.bundles import scoring
+from core.bundles.bundle import load_bundle
+from core.evaluation import metrics, tradeoff
+from core.outputs import report
+from core.publishing.publish import publish
+from core.words import narrative
 from tests.helpers import seen
 
 NUMBER = r"-?[$€£]?-?[\d,]+(?:\.\d+)?[kM]?"

@@ -11,22 +11,22 @@ import pytest
 from tests.helpers import seen
 
 CASES = [
-    ("pages/overview.py", "core.explain.importance", "The reasons", ["Risks and caveats", "The decision"]),
-    ("pages/overview.py", "core.breakdown.reliability", "The risks", ["The decision", "A report to leave behind"]),
-    ("pages/overview.py", "core.narrative.decision", "The decision", ["Risks and caveats", "A report to leave behind"]),
-    ("pages/performance.py", "core.story.tradeoff_chart", "The best-value setting", ["Can its confidence be trusted?"]),
-    ("pages/performance.py", "core.breakdown.outcome_counts", "What it decided", ["Where it works and where it does not"]),
-    ("pages/performance.py", "core.breakdown.segment_table", "The breakdown by region", ["Can its confidence be trusted?"]),
-    ("pages/performance.py", "core.breakdown.reliability", "Whether its confidence can be trusted", ["Where it works and where it does not"]),
-    ("pages/explanations.py", "core.explain.beeswarm", "What the model relies on", ["One feature up close", "One case"]),
-    ("pages/explanations.py", "core.explain.dependence", "One feature up close", ["One case"]),
-    ("pages/explanations.py", "core.explain.case", "One case", ["What the model relies on"]),
-    ("pages/compare.py", "core.compare.disagreements", "The disagreements", ["The verdict"]),
-    ("pages/compare.py", "core.compare.segment_winners", "Where each one wins", ["The verdict", "Where they disagree most"]),
-    ("pages/card.py", "core.card.facts", "The measured facts", ["In the team's words"]),
-    ("pages/whatif.py", "core.whatif.assess", "The edited case", ["What if it applied to many customers?"]),
-    ("pages/whatif.py", "core.whatif.scenario", "The rule applied to many cases", ["The smallest change that flips the decision"]),
-    ("pages/present.py", "core.story.findings", "This slide", []),
+    ("pages/overview.py", "core.explaining.explain.importance", "The reasons", ["Risks and caveats", "The decision"]),
+    ("pages/overview.py", "core.evaluation.breakdown.reliability", "The risks", ["The decision", "A report to leave behind"]),
+    ("pages/overview.py", "core.words.narrative.decision", "The decision", ["Risks and caveats", "A report to leave behind"]),
+    ("pages/performance.py", "core.outputs.story.tradeoff_chart", "The best-value setting", ["Can its confidence be trusted?"]),
+    ("pages/performance.py", "core.evaluation.breakdown.outcome_counts", "What it decided", ["Where it works and where it does not"]),
+    ("pages/performance.py", "core.evaluation.breakdown.segment_table", "The breakdown by region", ["Can its confidence be trusted?"]),
+    ("pages/performance.py", "core.evaluation.breakdown.reliability", "Whether its confidence can be trusted", ["Where it works and where it does not"]),
+    ("pages/explanations.py", "core.explaining.explain.beeswarm", "What the model relies on", ["One feature up close", "One case"]),
+    ("pages/explanations.py", "core.explaining.explain.dependence", "One feature up close", ["One case"]),
+    ("pages/explanations.py", "core.explaining.explain.case", "One case", ["What the model relies on"]),
+    ("pages/compare.py", "core.evaluation.compare.disagreements", "The disagreements", ["The verdict"]),
+    ("pages/compare.py", "core.evaluation.compare.segment_winners", "Where each one wins", ["The verdict", "Where they disagree most"]),
+    ("pages/card.py", "core.words.card.facts", "The measured facts", ["In the team's words"]),
+    ("pages/whatif.py", "core.explaining.whatif.assess", "The edited case", ["What if it applied to many customers?"]),
+    ("pages/whatif.py", "core.explaining.whatif.scenario", "The rule applied to many cases", ["The smallest change that flips the decision"]),
+    ("pages/present.py", "core.outputs.story.findings", "This slide", []),
 ]  # fmt: skip
 
 
@@ -43,7 +43,7 @@ def test_a_failing_section_is_one_sentence_and_the_rest_of_the_page_renders(
 
     monkeypatch.setattr(importlib.import_module(module), name, broken)
     at = app(demo_root, bundle="churn-gbm").switch_page(page).run()
-    if target == "core.whatif.scenario":  # the rule is applied when asked
+    if target == "core.explaining.whatif.scenario":  # the rule is applied when asked
         at.button(key="scenario_apply").click().run()
     assert not at.exception
     errors = [seen(e.value) for e in at.error]

@@ -72,7 +72,7 @@ def test_a_bad_batch_gets_one_sentence_and_the_rest_of_the_app_keeps_working(app
 
     import pandas as pd
 
-    from core import traffic
+    from core.after_launch import traffic
 
     root = tmp_path / "root"
     shutil.copytree(demo_root / "delivery-eta", root / "delivery-eta")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from core.publish import publish
+from core.publishing.publish import publish
 from tests.core.test_text import pipeline, tickets
 from tests.helpers import seen
 
@@ -79,8 +79,8 @@ def test_a_word_rule_removes_a_word_from_every_message_and_counts_what_changes(a
 
     import numpy as np
 
-    from core.bundle import load_bundle
-    from core.whatif import decide
+    from core.bundles.bundle import load_bundle
+    from core.explaining.whatif import decide
 
     publish_router(tmp_path)
     at = app(tmp_path, bundle="router").switch_page("pages/whatif.py").run()
@@ -124,8 +124,8 @@ def test_a_boosted_text_model_is_explained_word_by_word_by_hiding_words(app, kin
         assert len([m for m in at.markdown if "-background[" in m.value]) == 1, page
     at.text_area(key="edit_message").input("I was charged twice, refund the invoice").run()
     assert not at.exception and not at.error
-    from core.bundle import load_bundle
-    from core.whatif import decide, decision_label
+    from core.bundles.bundle import load_bundle
+    from core.explaining.whatif import decide, decision_label
 
     bundle = load_bundle(root / "text-boosted")
     row = bundle.X.iloc[[0]].assign(message="I was charged twice, refund the invoice")
@@ -139,8 +139,10 @@ def test_a_boosted_text_model_is_explained_word_by_word_by_hiding_words(app, kin
 def test_the_requests_never_trained_on_are_counted_the_same_on_page_report_and_slide(app, demo_root):
     import re
 
-    from core import metrics, report, scoring
-    from core.bundle import load_bundle
+    from core.bundles import scoring
+    from core.bundles.bundle import load_bundle
+    from core.evaluation import metrics
+    from core.outputs import report
 
     at = app(demo_root, bundle="support-router").switch_page("pages/performance.py").run()
     page = {m.group(1): int(m.group(2).replace(",", "")) for e in at.expander

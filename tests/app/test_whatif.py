@@ -80,7 +80,7 @@ def test_numbers_beyond_any_sense_are_refused_and_never_reach_the_model_or_the_l
 
 
 def test_the_rule_runs_only_when_asked_and_starts_from_the_cached_scores(app, demo_root, monkeypatch):
-    from core import whatif
+    from core.explaining import whatif
 
     calls = []
     real = whatif.scenario
@@ -102,7 +102,7 @@ def test_the_rule_runs_only_when_asked_and_starts_from_the_cached_scores(app, de
 
 
 def test_beyond_the_picker_limit_an_id_is_typed_and_a_wrong_one_says_so(app, demo_root, monkeypatch):
-    from core.whatif import CaseIds
+    from core.explaining.whatif import CaseIds
 
     monkeypatch.setattr(CaseIds, "PICKER_LIMIT", 10)  # the demo's 2,000-odd customers count as many
     at = open_whatif(app, demo_root, bundle="churn-gbm", case="C-106134")

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score
 
-from core import explain, metrics, scoring
-from core.bundle import load_bundle
+from core.bundles import scoring
+from core.bundles.bundle import load_bundle
+from core.evaluation import metrics
+from core.explaining import explain
 from tests.model_kinds import KINDS
 
 DECIDES_ONLY = {"svc-no-probabilities", "linear-svc", "sgd-hinge", "ridge-classifier-codes"}

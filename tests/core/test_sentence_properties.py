@@ -17,8 +17,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import metrics, report, scoring, story
-from core.publish import publish
+from core.bundles import scoring
+from core.evaluation import metrics
+from core.outputs import report, story
+from core.publishing.publish import publish
 from tests.core.test_story import numbers_in, renderings
 
 SUBJECTS = [("customer", "customers"), ("ticket", "tickets"), ("order", "orders"), ("case", "cases")]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core import format as fmt
-from core import narrative, whatif
-from core.contract import FeatureInfo
+from core.bundles.contract import FeatureInfo
+from core.explaining import whatif
+from core.words import narrative
 from tests.helpers import make_spec
 
 
@@ -38,7 +39,7 @@ def test_a_digit_class_reads_as_a_class_never_as_a_bare_number():
 def test_a_scenario_reports_the_predicted_outcome_apart_from_the_value_of_decisions():
     import pandas as pd
 
-    from core.contract import Business
+    from core.bundles.contract import Business
 
     spec = make_spec(
         event="cancelled",
@@ -68,7 +69,7 @@ def test_a_scenario_reports_the_predicted_outcome_apart_from_the_value_of_decisi
 
 
 def test_small_percent_axes_show_a_decimal():
-    from core.charts import percent_format
+    from core.outputs.charts import percent_format
 
     assert percent_format([0.003, 0.012, 0.004]) == ".1%"
     assert percent_format([0.2, 0.05]) == ".0%"
@@ -81,7 +82,7 @@ def test_a_missing_value_reads_unknown():
 
 
 def test_the_glossary_defines_each_word_of_the_vocabulary_once():
-    from core.glossary import TERMS
+    from core.words.glossary import TERMS
 
     for term in ("Acts on", "Covers (coverage)", "Hands to a person", "Best-value setting"):
         assert term in TERMS

@@ -1,0 +1,33 @@
+"""Who is looking: whether the deployment signs people in, and who is signed in, from Streamlit.
+
+The rules themselves (who may open which bundle) are plain Python in `core.team.access`.
+"""
+
+from __future__ import annotations
+
+from core.team.access import Viewer
+
+
+def sign_in_on() -> bool:
+    """Whether the deployment configured OpenID Connect sign-in (`[auth]` in secrets.toml)."""
+    import streamlit as st
+
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all: sign-in is off
+        return False
+
+
+def viewer() -> Viewer:
+    """Who is looking, from `st.user` (the identity token's claims)."""
+    import streamlit as st
+
+    try:
+        if not st.user.get("is_logged_in"):
+            return Viewer(False)
+        groups = st.user.get("groups") or ()
+        if isinstance(groups, str):
+            groups = (groups,)
+        return Viewer(True, st.user.get("email"), tuple(str(g) for g in groups))
+    except Exception:  # noqa: BLE001 - sign-in not configured
+        return Viewer(False)

@@ -1,0 +1,792 @@
+"""SHAP explanations in the units people see, grouped back to the columns they know.
+
+`explain(model, X, ...)` picks the explainer for the model (tree ensembles: TreeExplainer; linear
+models: LinearExplainer; anything else: a permutation explainer on a small background, within a
+time budget), explains the final estimator of a Pipeline on its transformed data, adds encoded
+columns back up to the original ones, and returns contributions in probability points
+(classifiers) or target units (regression) that add up to the prediction the app shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+
+SAMPLE_SIZE = 2000
+BACKGROUND_SIZE = 100
+AGNOSTIC_BACKGROUND = 30
+TIME_BUDGET_SECONDS = 60.0
+ADDITIVITY_TOLERANCE = 1e-6
+
+METHOD_NOTES = {
+    "tree": "exact contributions computed from the model's own trees",
+    "linear": "each feature's weight times how far its value is from the average",
+    "permutation": "contributions estimated by swapping each feature for typical values and watching the "
+    "prediction move (an estimate)",
+}
+METHOD_NAMES = {"tree": "Tree SHAP", "linear": "Linear SHAP", "permutation": "Permutation SHAP"}
+TREE_MODULES = ("lightgbm", "xgboost", "catboost")
+TREE_CLASSES = (
+    "DecisionTree",
+    "ExtraTree",
+    "RandomForest",
+    "ExtraTrees",
+    "GradientBoosting",
+    "HistGradientBoosting",
+    "IsolationForest",
+)
+LINEAR_CLASSES = (
+    "LogisticRegression",
+    "LinearRegression",
+    "Ridge",
+    "RidgeClassifier",
+    "Lasso",
+    "ElasticNet",
+    "SGDClassifier",
+    "SGDRegressor",
+    "LinearSVC",
+    "LinearSVR",
+    "BayesianRidge",
+    "HuberRegressor",
+)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Contributions for a sample of evaluation rows.
+
+    `values[i, j, k]`: how much original feature j moved output k for sampled row i, in
+    probability points (classifiers) or target units (regression); `base[k] + values[i, :, k].sum()`
+    equals `predicted[i, k]`, the prediction the app shows.
+    """
+
+    method: str
+    features: list[str]
+    outputs: list[str]  # class names (binary: the positive class only), or ["prediction"]
+    rows: np.ndarray  # positions of the sampled rows in the evaluation frame
+    values: np.ndarray
+    base: np.ndarray
+    predicted: np.ndarray
+    seconds: float
+    planned: int | None = None  # rows chosen for the sample; more than len(rows) when the time budget ran out
+    budget: float | None = None  # the time budget, in seconds
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the time budget stopped the explainer before every sampled row was explained."""
+        return self.planned is not None and self.planned > len(self.rows)
+
+    @property
+    def note(self) -> str:
+        """What the method does, in words."""
+        return METHOD_NOTES[self.method]
+
+    @property
+    def method_name(self) -> str:
+        return METHOD_NAMES[self.method]
+
+    def additivity_error(self) -> float:
+        return float(np.abs(self.base + self.values.sum(axis=1) - self.predicted).max())
+
+
+def explainer_kind(estimator) -> str:
+    """Which explainer suits a fitted estimator: 'tree', 'linear' or 'permutation'."""
+    name = type(estimator).__name__
+    module = type(estimator).__module__.split(".")[0]
+    if module in TREE_MODULES or any(name.startswith(c) for c in TREE_CLASSES):
+        return "tree"
+    if name in LINEAR_CLASSES and hasattr(estimator, "coef_"):
+        return "linear"
+    return "permutation"
+
+
+def split_pipeline(model) -> tuple[object | None, object]:
+    """(preprocessing, final estimator); preprocessing is None for a bare estimator."""
+    if isinstance(model, Pipeline) and len(model.steps) > 1:
+        return model[:-1], model[-1]
+    return None, model
+
+
+def _transformer_outputs(transformer, columns: list[str]) -> list[str] | None:
+    try:
+        return [str(n) for n in transformer.get_feature_names_out(columns)]
+    except Exception:
+        return None
+
+
+def column_groups(preprocessing, features: list[str], n_transformed: int) -> np.ndarray:
+    """For each transformed column, the position of the original column it came from.
+
+    Works through ColumnTransformers (1:1 transformers by position; one-hot encoders by their
+    category names) and any 1:1 preprocessing; -1 marks a column that cannot be traced.
+    """
+    ct = None
+    if isinstance(preprocessing, ColumnTransformer):
+        ct = preprocessing
+    elif isinstance(preprocessing, Pipeline):
+        ct = next((step for _, step in preprocessing.steps if isinstance(step, ColumnTransformer)), None)
+    if ct is None:
+        return np.arange(n_transformed) if n_transformed == len(features) else np.full(n_transformed, -1)
+    groups: list[int] = []
+    for _name, transformer, columns in ct.transformers_:
+        if transformer == "drop" or (hasattr(columns, "__len__") and len(columns) == 0):
+            continue
+        columns = [features[c] if isinstance(c, (int, np.integer)) else str(c) for c in np.atleast_1d(columns)]
+        if transformer == "passthrough":
+            outputs = columns
+        else:
+            outputs = _transformer_outputs(transformer, columns) or []
+        if len(outputs) == len(columns):
+            groups += [features.index(c) for c in columns]
+        elif len(columns) == 1:
+            groups += [features.index(columns[0])] * len(outputs)
+        else:
+            for output in outputs:  # one-hot style: "contract_month-to-month" belongs to "contract"
+                owners = [c for c in columns if output == c or output.startswith(f"{c}_")]
+                groups.append(features.index(max(owners, key=len)) if owners else -1)
+    return np.array(groups) if len(groups) == n_transformed else np.full(n_transformed, -1)
+
+
+def sample_rows(labels: np.ndarray, size: int = SAMPLE_SIZE, seed: int = 0) -> np.ndarray:
+    """A stratified sample of row positions (by label), sorted; all rows when there are few."""
+    n = len(labels)
+    if n <= size:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    # each label as a code, the codes in the sorted order of the labels as text: factorized once,
+    # then only the distinct labels written as text (no string per row)
+    codes, distinct = pd.factorize(pd.Series(labels), sort=False)
+    as_text, uniques = pd.factorize(pd.Index([str(u) for u in distinct], dtype=object), sort=True)
+    codes = np.where(codes >= 0, np.append(as_text, -1)[codes], -1)
+    chosen = []
+    for code in range(len(uniques)):
+        members = np.flatnonzero(codes == code)
+        take = max(1, round(size * len(members) / n))
+        chosen.append(rng.choice(members, min(take, len(members)), replace=False))
+    picked = np.concatenate(chosen)
+    if len(picked) > size:
+        picked = rng.choice(picked, size, replace=False)
+    return np.sort(picked)
+
+
+def _to_array(values) -> np.ndarray:
+    return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
+
+
+def through_link(margin: np.ndarray, task: str) -> np.ndarray:
+    """Margins (log-odds) as the chances a classifier shows: the sigmoid of a binary model's one
+    margin, the softmax of a multiclass model's margins (along the last axis)."""
+    if task == "binary":
+        return 1 / (1 + np.exp(-margin))
+    exp = np.exp(margin - margin.max(axis=-1, keepdims=True))
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def _margin_matches(values, base, shown: np.ndarray, task: str, tolerance: float = 1e-4) -> bool:
+    """Whether margin contributions, through the model's link, give the prediction it shows."""
+    raw = base + values.sum(axis=1)
+    if task == "regression":
+        return raw.shape == shown.shape and bool(np.allclose(raw, shown, rtol=tolerance, atol=tolerance))
+    if task == "binary" and raw.shape[1] == 1:
+        shown = shown[:, 1:]
+    elif raw.shape != shown.shape:
+        return False
+    linked = through_link(raw, "binary" if raw.shape[1] == 1 else "multiclass")
+    return bool(np.allclose(linked, shown, atol=tolerance) or np.allclose(raw, shown, atol=tolerance))
+
+
+def to_output_units(values, base, shown: np.ndarray, task: str):
+    """Turn margin (log-odds) contributions into probability points that add up to `shown`.
+
+    Where the explainer already answers in the shown units, nothing changes. Otherwise each row's
+    contributions are scaled by (shown - shown base) / (margin - margin base), which keeps their
+    proportions and makes them add up exactly to the probability shown.
+    """
+    raw = base + values.sum(axis=1)
+    if raw.shape == shown.shape and np.allclose(raw, shown, atol=1e-6):
+        return values, base
+    if task in ("binary", "multiclass"):
+        shown_base = through_link(base, task)
+    else:  # regression: the model's own float32 arithmetic can leave a rounding error to spread
+        shown_base = base
+    change, margin = shown - shown_base, raw - base
+    slope = (
+        np.ones_like(shown) if task == "regression" else shown * (1 - shown)
+    )  # the limit of the ratio when the margin barely moves
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(np.abs(margin) > 1e-9, change / np.where(np.abs(margin) > 1e-9, margin, 1), slope)
+    return values * factor[:, None, :], shown_base
+
+
+class RowExplainer:
+    """A fitted model's explainer, built once, that explains any rows: the sample, or one edited case.
+
+    Tree ensembles get TreeExplainer and linear models LinearExplainer, on the final estimator of a
+    Pipeline with encoded columns added back up; anything else (or a model shap cannot read) gets
+    a permutation explainer over the original columns.
+    """
+
+    def __init__(self, model, X: pd.DataFrame, task: str, classes: tuple | None = None, positive=None):
+        self.model, self.task, self.classes, self.positive = model, task, classes, positive
+        self.features = [str(c) for c in X.columns]
+        self.outputs = ["prediction"] if task == "regression" else [str(c) for c in classes]
+        self.preprocessing, estimator = split_pipeline(model)
+        self.kind = explainer_kind(estimator)
+        self.native, self.reads_frames = None, False
+        if self.kind != "permutation":
+            self._margin_explainer(estimator, X)
+        if self.kind == "permutation":
+            self._permutation_explainer(X)
+
+    def _input(self, frame: pd.DataFrame):
+        """What the final estimator reads: the rows after the Pipeline's preprocessing."""
+        return frame if self.preprocessing is None else self.preprocessing.transform(frame)
+
+    def _transform(self, frame: pd.DataFrame):
+        """What the margin explainer reads: the model's own codes for a HistGradientBoosting model on
+        categories, the frame itself for LightGBM, XGBoost and CatBoost (which read categories
+        natively), numbers otherwise."""
+        data = self._input(frame)
+        if self.native is not None:
+            return self.native.transform(data)
+        if isinstance(data, pd.DataFrame):
+            return data if self.reads_frames else data.to_numpy(float)
+        return _to_array(data)
+
+    def _margin_explainer(self, estimator, X: pd.DataFrame) -> None:
+        import shap
+
+        from core.explaining.treeshap import HistGradientBoostingShap, is_categorical_hgb
+
+        self.native = None
+        self.reads_frames = type(estimator).__module__.split(".")[0] in TREE_MODULES
+        probe = X.iloc[:2]
+        try:
+            if self.kind == "tree" and is_categorical_hgb(estimator):
+                self.native = HistGradientBoostingShap(estimator)
+            width = self._transform(probe).shape[1]
+            self.groups = self._groups(width)
+            if (self.groups < 0).any():
+                raise ValueError("encoded columns that cannot be traced back to the original ones")
+            if self.native is not None:
+                self.shap = self.native
+            elif self.kind == "tree":
+                self.shap = shap.TreeExplainer(estimator)
+            else:
+                background = self._transform(X.iloc[sample_rows(np.zeros(len(X)), BACKGROUND_SIZE, seed=1)])
+                self.shap = shap.LinearExplainer(estimator, background)
+            values, base = self._raw(self._transform(probe))
+            if not _margin_matches(values, base, self.shown(probe), self.task):
+                raise ValueError("the explainer's contributions do not add up to the model's prediction")
+        except Exception:  # a model shap cannot read (multiclass GradientBoosting, a link it does not know)
+            self.kind = "permutation"
+
+    def _groups(self, width: int) -> np.ndarray:
+        """For each column the margin explainer reads, the original feature it belongs to."""
+        if self.preprocessing is None:
+            names = self.native.columns if self.native is not None else self.features
+            return np.array([self.features.index(n) if n in self.features else -1 for n in names])
+        if self.native is None:
+            return column_groups(self.preprocessing, self.features, width)
+        outputs = _transformer_outputs(self.preprocessing, self.features) or []
+        groups = column_groups(self.preprocessing, self.features, len(outputs))
+        return np.array([groups[outputs.index(n)] if n in outputs else -1 for n in self.native.columns])
+
+    def _raw(self, transformed):
+        if self.native is not None:
+            return self.native.shap_values(transformed), np.asarray(self.native.expected_value, dtype=float)
+        if self.kind == "tree":
+            values = self.shap.shap_values(transformed, check_additivity=False)
+        else:
+            values = self.shap.shap_values(transformed)
+        values = np.asarray(values, dtype=float)
+        if values.ndim == 2:
+            values = values[:, :, None]
+        elif values.ndim == 3 and values.shape[0] != len(transformed):  # older shap: (outputs, rows, columns)
+            values = np.moveaxis(values, 0, 2)
+        return values, np.atleast_1d(np.asarray(self.shap.expected_value, dtype=float))
+
+    def _permutation_explainer(self, X: pd.DataFrame) -> None:
+        import shap
+
+        self.codes = _Codes(X)
+        background = self.codes.encode(X.iloc[sample_rows(np.zeros(len(X)), AGNOSTIC_BACKGROUND, seed=2)])
+
+        def predict(array):
+            frame = self.codes.decode(array)
+            return self.model.predict(frame)[:, None] if self.task == "regression" else self.model.predict_proba(frame)
+
+        masker = shap.maskers.Independent(background, max_samples=AGNOSTIC_BACKGROUND)
+        self.shap = shap.PermutationExplainer(predict, masker, seed=0)
+
+    def shown(self, frame: pd.DataFrame) -> np.ndarray:
+        """The predictions the app shows: class probabilities, or the estimate as one column."""
+        if self.task == "regression":
+            return np.asarray(self.model.predict(frame), dtype=float)[:, None]
+        return np.asarray(self.model.predict_proba(frame), dtype=float)
+
+    def explain(self, frame: pd.DataFrame, time_budget: float = float("inf"), progress=None):
+        """(values, base, shown, outputs) for the rows of `frame`; a permutation explainer may stop
+        early at the time budget, explaining the first rows only (len(values) says how many).
+
+        `self.last_shown` keeps every class's prediction from the same call, so a caller needs no
+        second prediction."""
+        started = time.perf_counter()
+        shown = self.shown(frame)
+        self.last_shown = shown
+        if self.kind == "permutation":
+            done, chunks, base = 0, [], None
+            for start in range(0, len(frame), 50):
+                chunk = self.codes.encode(frame.iloc[start : start + 50])
+                result = self.shap(chunk, max_evals=2 * len(self.features) + 1, silent=True)
+                chunks.append(np.asarray(result.values, dtype=float).reshape(len(chunk), len(self.features), -1))
+                base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(chunk), -1)[0])
+                done += len(chunk)
+                if progress:
+                    progress(done / len(frame))
+                if time.perf_counter() - started > time_budget:
+                    break
+            values, shown = np.concatenate(chunks), shown[:done]
+        else:
+            raw, base = self._raw(self._transform(frame))
+            values = np.zeros((raw.shape[0], len(self.features), raw.shape[2]))
+            np.add.at(values, (slice(None), self.groups, slice(None)), raw)
+            values, base = to_output_units(
+                values, base, shown if raw.shape[2] == shown.shape[1] else shown[:, 1:], self.task
+            )
+        outputs = self.outputs
+        if self.task == "binary":
+            values, base, shown, outputs = _positive_only(values, base, shown, self.classes, self.positive)
+        return values, base, shown, outputs
+
+
+def explain(
+    model,
+    X: pd.DataFrame,
+    task: str,
+    classes: tuple | None = None,
+    positive=None,
+    labels: np.ndarray | None = None,
+    size: int = SAMPLE_SIZE,
+    time_budget: float = TIME_BUDGET_SECONDS,
+    progress=None,
+    explainer: RowExplainer | None = None,
+) -> Explanation:
+    """Explain a stratified sample of the evaluation rows of a fitted model or Pipeline."""
+    started = time.perf_counter()
+    rows = sample_rows(labels if labels is not None else np.zeros(len(X)), size)
+    explainer = explainer or RowExplainer(model, X, task, classes, positive)
+    remaining = time_budget - (time.perf_counter() - started)
+    from core.bundles import cluster
+
+    if cluster.active() and len(rows) > CLUSTER_PART:  # each part on a worker, every row explained
+        parts = [X.iloc[rows[i : i + CLUSTER_PART]] for i in range(0, len(rows), CLUSTER_PART)]
+        done = cluster.run_all(functools.partial(_explain_part, explainer), parts)
+        values, shown = np.concatenate([d[0] for d in done]), np.concatenate([d[2] for d in done])
+        base, outputs = done[0][1], done[0][3]
+    else:
+        values, base, shown, outputs = explainer.explain(X.iloc[rows], remaining, progress)
+    return Explanation(
+        method=explainer.kind,
+        features=explainer.features,
+        outputs=outputs,
+        rows=rows[: len(values)],
+        values=values,
+        base=base,
+        predicted=shown,
+        seconds=time.perf_counter() - started,
+        planned=len(rows),
+        budget=time_budget,
+    )
+
+
+CLUSTER_PART = 200  # rows of the explanation sample sent to one worker at a time
+
+
+def _explain_part(explainer: RowExplainer, frame: pd.DataFrame):
+    return explainer.explain(frame)
+
+
+def _positive_only(values, base, shown, classes, positive):
+    """Binary models are explained as the chance of the positive class."""
+    index = list(classes).index(positive) if positive in classes else 1
+    if values.shape[2] == 2:
+        values, base = values[:, :, index : index + 1], base[index : index + 1]
+    elif index == 0:  # a single margin output speaks for classes[1]
+        values, base = -values, 1 - base
+    return values, base, shown[:, index : index + 1], [str(classes[index])]
+
+
+class _Codes:
+    """Original columns as numbers for shap's masker: categories become integer codes."""
+
+    def __init__(self, X: pd.DataFrame):
+        self.columns = list(X.columns)
+        self.dtypes = X.dtypes
+        self.categories = {
+            c: list(pd.unique(X[c].dropna())) for c in self.columns if not pd.api.types.is_numeric_dtype(X[c])
+        }
+
+    def encode(self, frame: pd.DataFrame) -> np.ndarray:
+        out = np.empty(frame.shape, dtype=float)
+        for j, c in enumerate(self.columns):
+            if c in self.categories:
+                lookup = {v: i for i, v in enumerate(self.categories[c])}
+                out[:, j] = frame[c].map(lookup).fillna(-1).to_numpy(dtype=float)
+            else:
+                out[:, j] = frame[c].to_numpy(dtype=float)
+        return out
+
+    def decode(self, array: np.ndarray) -> pd.DataFrame:
+        data = {}
+        for j, c in enumerate(self.columns):
+            if c in self.categories:
+                values = np.array([*self.categories[c], None], dtype=object)
+                codes = np.asarray(array[:, j], dtype=int)
+                data[c] = pd.Series(values[np.where(codes < 0, len(values) - 1, codes)], dtype=self.dtypes[c])
+            else:
+                data[c] = array[:, j]
+        return pd.DataFrame(data, columns=self.columns)
+
+
+# --- summaries the page draws from ----------------------------------------------------------
+
+
+def output_index(explanation: Explanation, output: str | None) -> int:
+    return explanation.outputs.index(output) if output in explanation.outputs else 0
+
+
+def importance(explanation: Explanation, labels: dict[str, str], output: int | None = None) -> pd.DataFrame:
+    """Mean absolute contribution per original feature, largest first.
+
+    With `output=None` on a multiclass model, each row counts its predicted class.
+    """
+    values = _per_row(explanation, output)
+    frame = pd.DataFrame(
+        {
+            "feature": explanation.features,
+            "label": [labels.get(f, f) for f in explanation.features],
+            "importance": np.abs(values).mean(axis=0),
+            "mean_effect": values.mean(axis=0),
+        }
+    )
+    return frame.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _per_row(explanation: Explanation, output: int | None) -> np.ndarray:
+    if output is not None or explanation.values.shape[2] == 1:
+        return explanation.values[:, :, output or 0]
+    predicted = explanation.predicted.argmax(axis=1)
+    return explanation.values[np.arange(len(predicted)), :, predicted]
+
+
+def beeswarm(
+    explanation: Explanation,
+    X: pd.DataFrame,
+    labels: dict[str, str],
+    top: int = 8,
+    per_feature: int = 300,
+    output: int | None = None,
+) -> pd.DataFrame:
+    """Contributions of the top features for up to `per_feature` rows each, with how high each value is."""
+    values = _per_row(explanation, output)
+    order = importance(explanation, labels, output)["feature"].head(top)
+    rng = np.random.default_rng(0)
+    keep = np.sort(rng.choice(len(values), min(per_feature, len(values)), replace=False))
+    sample = X.iloc[explanation.rows[keep]]
+    parts = []
+    for feature in order:
+        j = explanation.features.index(feature)
+        raw = sample[feature]
+        numeric = pd.api.types.is_numeric_dtype(raw)
+        # categories have no "high" or "low": they sit in the neutral middle of the colour scale
+        level = raw.rank(pct=True).fillna(0.5).to_numpy() if numeric else np.full(len(raw), 0.5)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "feature": feature,
+                    "label": labels.get(feature, feature),
+                    "contribution": values[keep, j],
+                    "level": level,
+                    "value": raw.astype(str).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def dependence(
+    explanation: Explanation, X: pd.DataFrame, feature: str, output: int | None = None, limit: int = 1500
+) -> pd.DataFrame:
+    """A feature's value against its contribution, for up to `limit` sampled rows."""
+    values = _per_row(explanation, output)
+    j = explanation.features.index(feature)
+    rng = np.random.default_rng(1)
+    keep = np.sort(rng.choice(len(values), min(limit, len(values)), replace=False))
+    raw = X.iloc[explanation.rows[keep]][feature]
+    return pd.DataFrame({"value": raw.to_numpy(), "contribution": values[keep, j]})
+
+
+def case(
+    explanation: Explanation,
+    position: int,
+    X: pd.DataFrame,
+    labels: dict[str, str],
+    output: int | None = None,
+    top: int = 8,
+) -> pd.DataFrame:
+    """One sampled row's contributions, largest first, the rest gathered as "Other features"."""
+    k = (
+        output
+        if output is not None
+        else (int(explanation.predicted[position].argmax()) if explanation.values.shape[2] > 1 else 0)
+    )
+    contributions = explanation.values[position, :, k]
+    row = X.iloc[explanation.rows[position]]
+    frame = pd.DataFrame(
+        {
+            "feature": explanation.features,
+            "label": [labels.get(f, f) for f in explanation.features],
+            "value": [row[f] for f in explanation.features],
+            "contribution": contributions,
+        }
+    )
+    frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False, kind="stable").index)
+    head, tail = frame.head(top), frame.iloc[top:]
+    if len(tail):
+        head = pd.concat(
+            [
+                head,
+                pd.DataFrame(
+                    [
+                        {
+                            "feature": "",
+                            "label": f"{len(tail)} other features",
+                            "value": "",
+                            "contribution": tail["contribution"].sum(),
+                        }
+                    ]
+                ),
+            ]
+        )
+    return head.reset_index(drop=True)
+
+
+def pick_case(explanation: Explanation, kind: str, truth_index: np.ndarray | None = None) -> int:
+    """A sampled row position: 'typical', 'most confident' or 'most surprising error'."""
+    predicted = explanation.predicted
+    if kind == "most confident":
+        confidence = np.maximum(predicted, 1 - predicted).max(axis=1) if predicted.shape[1] == 1 else predicted.max(1)
+        return int(confidence.argmax())
+    if kind == "most surprising error" and truth_index is not None:
+        if predicted.shape[1] == 1:  # binary (positive chance) or regression
+            miss = np.abs(predicted[:, 0] - truth_index)
+        else:
+            safe = np.clip(truth_index, 0, None)
+            miss = np.where(truth_index >= 0, 1 - predicted[np.arange(len(safe)), safe], predicted.max(axis=1))
+        return int(miss.argmax())
+    level = predicted[:, 0] if predicted.shape[1] == 1 else predicted.max(axis=1)  # multiclass: its confidence
+    return int(np.abs(level - np.median(level)).argmin())
+
+
+# --- computed once: stored beside the bundle or in the cache, keyed by content -------------
+
+STORE_VERSION = 1
+BUNDLE_FILE = "explanations.npz"  # written by the publisher, travels with the bundle
+
+
+def store(explanation: Explanation, path, content_hash: str) -> None:
+    from core.bundles.stored import write_arrays
+
+    write_arrays(
+        path,
+        version=STORE_VERSION,
+        content_hash=content_hash,
+        method=explanation.method,
+        features=np.array(explanation.features),
+        outputs=np.array(explanation.outputs),
+        rows=explanation.rows,
+        values=explanation.values,
+        base=explanation.base,
+        predicted=explanation.predicted,
+        seconds=explanation.seconds,
+        planned=explanation.planned if explanation.planned is not None else len(explanation.rows),
+        budget=explanation.budget if explanation.budget is not None and np.isfinite(explanation.budget) else -1.0,
+    )
+
+
+def restore(path, content_hash: str, features: list[str] | None = None, n_rows: int | None = None):
+    """A stored explanation, or None when absent, damaged, or not made for this model and data.
+
+    With the bundle's `features` and row count, the arrays must also fit them: one row of
+    contributions per sampled row and feature, every sampled row inside the evaluation file, and
+    real numbers throughout. A file that fails any check is ignored (and recomputed).
+    """
+    from core.bundles.stored import MAX_BYTES, read_arrays
+
+    limit = MAX_BYTES
+    if features is not None and n_rows is not None:  # room for every sampled row, every feature, every class
+        rows = min(n_rows, SAMPLE_SIZE)
+        limit = 8 * rows * (len(features) + 1) * 64 + (1 << 20)
+    stored = read_arrays(path, limit=limit)
+    if stored is None:
+        return None
+    try:
+        if int(stored["version"]) != STORE_VERSION or str(stored["content_hash"]) != content_hash:
+            return None
+        found = Explanation(
+            method=str(stored["method"]),
+            features=[str(f) for f in stored["features"]],
+            outputs=[str(o) for o in stored["outputs"]],
+            rows=np.asarray(stored["rows"]),
+            values=np.asarray(stored["values"], dtype=np.float64),
+            base=np.asarray(stored["base"], dtype=np.float64),
+            predicted=np.asarray(stored["predicted"], dtype=np.float64),
+            seconds=float(stored["seconds"]),
+            planned=int(stored["planned"]) if "planned" in stored else None,
+            budget=float(stored["budget"]) if "budget" in stored and float(stored["budget"]) > 0 else None,
+        )
+    except (KeyError, ValueError, TypeError):
+        return None
+    return found if _fits(found, features, n_rows) else None
+
+
+def _fits(found: Explanation, features: list[str] | None, n_rows: int | None) -> bool:
+    rows, values, base, predicted = found.rows, found.values, found.base, found.predicted
+    outputs = len(found.outputs)
+    if found.method not in METHOD_NOTES or rows.ndim != 1 or rows.dtype.kind not in "iu" or outputs == 0:
+        return False
+    if values.shape != (len(rows), len(found.features), outputs) or base.shape != (outputs,):
+        return False
+    if predicted.shape != (len(rows), outputs):
+        return False
+    if features is not None and found.features != list(features):
+        return False
+    if n_rows is not None and len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
+        return False
+    return bool(np.isfinite(values).all() and np.isfinite(base).all() and np.isfinite(predicted).all())
+
+
+# How many explanations were computed (not read back); tests and the bench read it.
+compute_count = 0
+
+
+def outputs_for(bundle) -> list[str]:
+    """What a bundle's explanation explains: the positive class, every class, or the estimate."""
+    if bundle.spec.task == "regression":
+        return ["prediction"]
+    if bundle.spec.task == "binary":
+        return [str(bundle.positive_class)]
+    return [str(c) for c in bundle.classes]
+
+
+def _cached(bundle, cache_directory):
+    return cache_directory / f"{bundle.content_hash}.explanations.npz"
+
+
+def explain_bundle(bundle, **options) -> Explanation:
+    """`explain` for an opened bundle: its model, rows, classes and labels (`options`: size, budget...)."""
+    return explain(
+        bundle.model,
+        bundle.X,
+        bundle.spec.task,
+        bundle.classes,
+        bundle.positive_class,
+        labels=bundle.y,
+        **options,
+    )
+
+
+def stored_for_bundle(bundle, cache_directory) -> Explanation | None:
+    """The bundle's explanation if it was computed before (shipped with it, or in the cache) for
+    the classes bundle.yaml names now: an edited positive class or class name is explained afresh."""
+    shape = {"features": list(bundle.features), "n_rows": len(bundle.eval)}
+    wanted = outputs_for(bundle)
+    for path in (bundle.spec.folder / BUNDLE_FILE, _cached(bundle, cache_directory)):
+        found = restore(path, bundle.content_hash, **shape)
+        if found is not None and found.outputs == wanted:
+            return found
+    return None
+
+
+def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
+    """The bundle's explanation: shipped with it, cached, or computed now (and cached)."""
+    global compute_count
+    found = stored_for_bundle(bundle, cache_directory)
+    if found is not None:
+        return found
+    compute_count += 1
+    result = explain_bundle(bundle, progress=progress)
+    try:
+        store(result, _cached(bundle, cache_directory), bundle.content_hash)
+    except OSError:
+        pass
+    return result
+
+
+def waterfall(
+    case_frame: pd.DataFrame,
+    base: float,
+    predicted: float,
+    start_label: str,
+    end_label: str,
+    show=None,
+    bounded: bool = False,
+) -> pd.DataFrame:
+    """Bars from the starting point, through each contribution, to this case's prediction.
+
+    `show(value, feature)` formats a feature's value for its label (default: as it is). With
+    `bounded` (a chance), the pushes up are drawn before the pushes down, or the other way round,
+    whichever keeps every step between 0% and 100%.
+    """
+    show = show or (lambda value, feature: str(value))
+    steps = case_frame.iloc[::-1].reset_index(drop=True)  # smallest first, so the largest land last
+    if bounded:
+        up, down = steps[steps["contribution"] >= 0], steps[steps["contribution"] < 0]
+        if base + up["contribution"].sum() <= 1:
+            steps = pd.concat([up, down], ignore_index=True)
+        elif base + down["contribution"].sum() >= 0:
+            steps = pd.concat([down, up], ignore_index=True)
+    ends = base + steps["contribution"].cumsum()
+    frame = pd.DataFrame(
+        {
+            "step": [
+                start_label,
+                *[
+                    f"{label} = {show(value, feature)}" if feature else label
+                    for label, value, feature in zip(steps["label"], steps["value"], steps["feature"], strict=True)
+                ],
+                end_label,
+            ],
+            "start": [0.0, *(ends - steps["contribution"]).tolist(), 0.0],
+            "end": [base, *ends.tolist(), predicted],
+            "contribution": [base, *steps["contribution"].tolist(), predicted],
+            "kind": ["total", *np.where(steps["contribution"] >= 0, "raises", "lowers").tolist(), "total"],
+        }
+    )
+    frame["order"] = np.arange(len(frame))
+    return frame
+
+
+def direction(explanation: Explanation, X: pd.DataFrame, feature: str, output: int | None = None) -> tuple[str, str]:
+    """('raises' | 'lowers' | 'mixed', detail): how a feature's value moves the prediction.
+
+    Numeric: the sign of the rank correlation between value and contribution. Categorical: the
+    category that raises the prediction most (detail).
+    """
+    values = _per_row(explanation, output)[:, explanation.features.index(feature)]
+    raw = X.iloc[explanation.rows][feature]
+    if pd.api.types.is_numeric_dtype(raw):
+        mask = raw.notna().to_numpy()
+        if mask.sum() < 3 or raw[mask].nunique() < 2:
+            return "mixed", ""
+        rho = pd.Series(values[mask]).corr(pd.Series(raw[mask].to_numpy(dtype=float)), method="spearman")
+        return ("raises" if rho > 0.3 else "lowers" if rho < -0.3 else "mixed"), ""
+    means = pd.Series(values).groupby(raw.astype(str).to_numpy()).mean().sort_values()
+    return "category", str(means.index[-1])

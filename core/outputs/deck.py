@@ -1,0 +1,304 @@
+"""The review deck: the slides Present shows, as data, and the same slides as PowerPoint and PDF.
+
+`slide` decides what each slide says (its finding as the title, sentences, one chart or table,
+speaker notes) from the story's findings; the Present page draws them, and `pptx_bytes` and
+`pdf_bytes` write them, so the deck a reviewer takes away says exactly what was on the screen.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from core import format as fmt
+from core.explaining import explain
+from core.outputs import charts, story
+from core.words import narrative
+
+HEADLINE = "The headline"
+TRADEOFF = "Accuracy, coverage and value"
+NEVER_BUILT_FOR = "What it was never built for"
+RELIES = "What it relies on"
+CASE = "One case"
+COMPARISON = "Against another model"
+RISKS = "Risks"
+DECISION = "The decision"
+NAMES = [HEADLINE, TRADEOFF, RELIES, CASE, RISKS, DECISION]
+RISKS_SHOWN = 5  # the rest are in the notes: a slide shows what a room can read
+NO_RISK = "No risk stands out: the figures are steady, and no group does much worse than the rest."
+
+
+@dataclass
+class Slide:
+    name: str
+    heading: narrative.Finding  # the slide's finding, its title
+    sentences: list[str] = field(default_factory=list)
+    chart: tuple[str, object] | None = None  # (its finding, the chart)
+    tiles: list[tuple[str, str, str]] = field(default_factory=list)  # (figure, value, its range)
+    facts: list[str] = field(default_factory=list)  # a short line above the sentences (a case's id)
+    table: list[list[str]] | None = None  # a small table, its header first
+    notes: list = field(default_factory=list)  # findings, read in technical words
+
+    @property
+    def title(self) -> str:
+        return self.heading.sentence
+
+    def note_lines(self) -> list[str]:
+        return [fmt.clean(f.text(narrative.TECHNICAL)) for f in self.notes if f is not None]
+
+
+def names(found: dict, comparable: bool = False, explainable: bool = True) -> list[str]:
+    """The slides, in order: six, one more when real requests it was never built for can be
+    quoted, one more when a model published on the same rows can be set against it, and one
+    fewer when the model's reasons cannot be shown (no case to explain)."""
+    shown = [name for name in NAMES if explainable or name != CASE]
+    if "unseen_words" in found:
+        shown.insert(shown.index(RELIES), NEVER_BUILT_FOR)
+    if comparable:
+        shown.insert(shown.index(RISKS), COMPARISON)
+    return shown
+
+
+def slide(
+    name: str,
+    found: dict,
+    bundle,
+    result=None,
+    point=None,
+    data=None,
+    index=None,
+    best=None,
+    explanation=None,
+    groups=(),
+    case: story.CaseView | None = None,
+    comparison=None,
+    since=None,
+) -> Slide:
+    """One slide's content. `result` holds the figures at `point` with their ranges, `data` the rows behind them; `index` and `best` draw the
+    tradeoff chart; `explanation` the drivers; `groups` (unseen requests in their own words) the
+    never-built-for slide; `case` the case slide; `comparison` (`core.evaluation.compare.Judged`) the
+    comparison slide; `since` (`core.after_launch.traffic.SinceLaunch`) a line on real traffic on the headline."""
+    spec = bundle.spec
+    kpis = result.kpis if result is not None else None
+    if name == HEADLINE:
+        line = narrative.traffic_line(since, spec) if since is not None else None
+        return Slide(
+            name,
+            narrative.headline_title(kpis, spec),
+            [narrative.value_sentence(kpis, spec), *([line.sentence] if line else [])],
+            tiles=[tile[:3] for tile in narrative.tiles(result, spec)],
+            notes=[found["headline"], found.get("out_of_scope"), line],
+        )
+    if name == TRADEOFF:
+        if spec.task == "regression":
+            from core.evaluation import breakdown
+
+            errors = found["errors"]
+            summary = breakdown.error_summary(data)
+            heading = narrative.errors_title(summary, spec)
+            rest = [part for part in errors.sentence.split(". ") if part.rstrip(".") != heading.sentence]
+            title = narrative.histogram_title(summary, spec)
+            unit = narrative.target_unit(spec)
+            built = charts.error_histogram(breakdown.error_histogram(data), spec.tolerance.absolute, unit, title)
+            return Slide(
+                name,
+                heading,
+                [". ".join(part.rstrip(".") for part in rest) + "."],
+                chart=(title, built),
+                notes=[errors, found.get("large_errors")],
+            )
+        if bundle.decides_only:
+            return Slide(name, narrative.people_title(kpis, spec), [found["people"].sentence], notes=[found["people"]])
+        title, chart = story.tradeoff_chart(spec, index, point, best)
+        return Slide(
+            name,
+            narrative.tradeoff_title(best, kpis, spec),
+            [found["best_point"].sentence] if found.get("best_point") is not None else [],
+            chart=(title, chart),
+            notes=[found["people"], found.get("best_point")],
+        )
+    if name == NEVER_BUILT_FOR:
+        lines = []
+        if "out_of_scope" in found:
+            lines.append(found["out_of_scope"].sentence.split(". ")[1])
+        for group in list(groups)[:3]:
+            examples = ", ".join(f"“{fmt.clean(e, limit=70)}”" for e in group.quoted[:2])
+            lines.append(f"• {group.label} ({fmt.counted(group.n, spec.subject, spec.subjects)}): {examples}")
+        return Slide(
+            name,
+            narrative.unseen_title(kpis, spec),
+            lines,
+            notes=[found.get("out_of_scope"), found.get("unseen_requests"), found["unseen_words"]],
+        )
+    if name in (RELIES, CASE) and not bundle.explainable:
+        return Slide(
+            name, narrative._title("unexplained", "Its reasons cannot be shown"), [bundle.unexplainable_reason]
+        )
+    if name == RELIES:
+        labels = {feature: spec.label(feature) for feature in bundle.features}
+        table = explain.importance(explanation, labels)
+        heading = narrative.importance_title(table, spec)
+        built = charts.importance_bars(table.head(8), "Average shift", spec.task != "regression", heading)
+        return Slide(
+            name,
+            narrative.relies_title(table, spec),
+            [found["drivers"].sentence.split(". ", 1)[1]] if ". " in found["drivers"].sentence else [],
+            chart=(heading, built),
+            notes=[found["drivers"]],
+        )
+    if name == CASE:
+        facts = [f"{case.identifier} · what actually happened: {case.happened}"]
+        chart = story.waterfall_chart(spec, case, f"From the starting point to this {spec.subject}, reason by reason")
+        return Slide(
+            name,
+            narrative.case_title(case.frame, case.decision, spec),
+            [case.reasons.sentence],
+            chart=(case.reasons.sentence, chart),
+            facts=facts,
+            notes=[case.reasons],
+        )
+    if name == COMPARISON:
+        net = comparison.figure("net_per_case")
+        scale = spec.business.volume or 1
+        value_label = f"Net value {fmt.per(spec.business.per)}" if spec.business.volume else "Net value per case"
+        rows = [["", "This model", comparison.other_title, "Beyond the noise?"]]
+        shown = {
+            "accuracy_acted": ("Right when it acts", fmt.percent),
+            "coverage": ("Coverage", fmt.percent),
+            "net_per_case": (value_label, lambda x: fmt.money(x * scale, spec.business.currency)),
+        }
+        for d in comparison.differences:
+            label, show = shown[d.figure]
+            rows.append([label, show(d.a), show(d.b), "yes" if d.beyond_noise else "no"])
+        rest = comparison.verdict.split(". ", 1)[1] if ". " in comparison.verdict else ""
+        return Slide(
+            name,
+            narrative.comparison_title(net, comparison.other_title, spec),
+            [rest] if rest else [],
+            table=rows,
+            notes=[narrative.Finding("comparison", narrative.INFO, comparison.verdict, {},
+                                     "Paired bootstrap over the same rows, 1,000 resamples; each model at its own setting.")],
+        )  # fmt: skip
+    if name == RISKS:
+        risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
+        return Slide(
+            name,
+            narrative.risks_title(risks),
+            [f"• {risk.sentence}" for risk in risks[:RISKS_SHOWN]]
+            + ([f"• {len(risks) - RISKS_SHOWN} more in the notes."] if len(risks) > RISKS_SHOWN else [])
+            or [NO_RISK],
+            notes=risks,
+        )
+    risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
+    approval = narrative.approval(kpis, spec, point, len(risks))
+    return Slide(name, narrative.decision_title(spec), [approval.sentence], notes=[found["decision"], approval])
+
+
+# --- the deck as files ----------------------------------------------------------------------
+
+
+def tile_lines(shown: Slide) -> list[str]:
+    """The headline figures as lines of text: "Coverage: 58% (95% range 57% to 59% · n = 4,000)"."""
+    return [f"{label}: {value} ({span})" for label, value, span in shown.tiles]
+
+
+def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=None) -> bytes:
+    """The slides as a PowerPoint file: the finding as the title, the sentences as text, each
+    chart as an image, a table as a table, the speaker notes as the slide's notes, and a last
+    slide with `colophon` (version, file hashes)."""
+    from pptx import Presentation
+    from pptx.util import Emu, Pt
+
+    if chart_png is None:
+        from core.outputs.report import chart_png
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+    layout = deck.slide_layouts[5]  # title only
+    width, margin = deck.slide_width, Emu(600000)
+
+    def text_box(page, top, height, lines, size):
+        frame = page.shapes.add_textbox(margin, top, width - 2 * margin, height).text_frame
+        frame.word_wrap = True
+        for number, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+            paragraph.text = fmt.clean(line)
+            paragraph.font.size = Pt(size)
+
+    for shown in slides:
+        page = deck.slides.add_slide(layout)
+        page.shapes.title.text = fmt.clean(shown.title)
+        page.shapes.title.text_frame.paragraphs[0].font.size = Pt(32)
+        top = Emu(1450000)
+        lines = [*shown.facts, *shown.sentences, *tile_lines(shown)]
+        if lines:
+            height = Emu(1300000) if shown.chart is not None or shown.table else Emu(4800000)
+            text_box(page, top, height, lines, 18)
+            top = top + height + Emu(100000)
+        if shown.table:
+            rows, columns = len(shown.table), len(shown.table[0])
+            grid = page.shapes.add_table(rows, columns, margin, top, width - 2 * margin, Emu(400000) * rows).table
+            for r, row in enumerate(shown.table):
+                for c, value in enumerate(row):
+                    grid.cell(r, c).text = fmt.clean(value)
+        if shown.chart is not None:
+            image = io.BytesIO(chart_png(shown.chart[1]))
+            page.shapes.add_picture(image, margin, top, height=deck.slide_height - top - Emu(250000))
+        page.notes_slide.notes_text_frame.text = "\n".join(shown.note_lines())
+    last = deck.slides.add_slide(layout)
+    last.shapes.title.text = title
+    text_box(last, Emu(1500000), Emu(4000000), colophon, 14)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=None) -> bytes:
+    """The slides as a PDF, one 16:9 page each (the same content as the PowerPoint file, the
+    speaker notes under a rule at the foot of each page), and the colophon last."""
+    from fpdf import FPDF
+
+    from core.outputs.report import _latin
+
+    if chart_png is None:
+        from core.outputs.report import chart_png
+    pdf = FPDF(orientation="landscape", unit="mm", format=(190.5, 338.67))
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(16, 12, 16)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def write(body: str, size: float, style: str = "", height: float | None = None) -> None:
+        pdf.set_font("helvetica", style, size)
+        pdf.multi_cell(width, height or size * 0.5, _latin(fmt.clean(body)), align="L", new_x="LMARGIN", new_y="NEXT")
+
+    for shown in slides:
+        pdf.add_page()
+        write(shown.title, 26, "B", 12)
+        pdf.ln(3)
+        for line in [*shown.facts, *shown.sentences, *tile_lines(shown)]:
+            write(line, 15, height=7.5)
+            pdf.ln(1)
+        if shown.table:
+            pdf.ln(2)
+            pdf.set_font("helvetica", "", 13)
+            with pdf.table(text_align="LEFT") as grid:
+                for row in shown.table:
+                    cells = grid.row()
+                    for value in row:
+                        cells.cell(_latin(fmt.clean(value)))
+        if shown.chart is not None:
+            pdf.ln(2)
+            room = pdf.h - pdf.get_y() - 22
+            pdf.image(io.BytesIO(chart_png(shown.chart[1])), h=max(room, 40), keep_aspect_ratio=True, w=width)
+        notes = shown.note_lines()
+        if notes:
+            pdf.set_y(pdf.h - 20)
+            pdf.set_draw_color(200, 200, 200)
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+            pdf.set_font("helvetica", "", 7)
+            pdf.multi_cell(width, 3.2, _latin(" ".join(notes))[:600], new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    write(title, 26, "B", 12)
+    pdf.ln(4)
+    for line in colophon:
+        write(line, 12, height=6)
+    return bytes(pdf.output())

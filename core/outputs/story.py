@@ -1,0 +1,270 @@
+"""Every finding the app can tell about one bundle at one operating point, in one list.
+
+Pages pick the findings they need; this gathers them all so that tests can hold every generated
+sentence to the same bars (readability, no jargon, every number traceable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import format as fmt
+from core.bundles.bundle import Bundle, class_index
+from core.bundles.contract import OperatingPoint
+from core.evaluation import breakdown, metrics, tradeoff
+from core.explaining import explain
+from core.words import narrative
+
+
+def class_names(bundle: Bundle) -> list[str]:
+    """Class names in the engine's order: binary [negative, positive], else the model's classes."""
+    if bundle.spec.task == "binary":
+        negative = next(c for c in bundle.classes if c != bundle.positive_class)
+        return [str(negative), str(bundle.positive_class)]
+    return [str(c) for c in bundle.classes]
+
+
+MANY_CLASSES = 20  # from this many classes on, pickers list them by how often they occur
+
+
+def class_choices(bundle: Bundle, outputs: list[str]) -> tuple[list[str], dict[str, str]]:
+    """(classes in picker order, how each reads): with many classes, the most frequent first and
+    each with its count, so the ones that matter are at the top of a searchable list."""
+    if len(outputs) < MANY_CLASSES:
+        return list(outputs), {o: o for o in outputs}
+    counts = bundle.y.astype(str).value_counts()
+    ordered = sorted(outputs, key=lambda o: -int(counts.get(o, 0)))  # stable: ties keep the model's order
+    words = {o: f"{o} ({fmt.count(int(counts.get(o, 0)))} {bundle.spec.subjects})" for o in ordered}
+    return ordered, words
+
+
+def calibration_finding(data: metrics.EvalSet):
+    """Whether its stated confidence holds, beyond the noise of the number of cases behind it."""
+    frame = breakdown.reliability(data)
+    return narrative.calibration(
+        breakdown.reliability_example(frame),
+        breakdown.calibration_gap(frame),
+        breakdown.calibration_excess(frame),
+        int(frame["n"].sum()),
+    )
+
+
+def truth_for_cases(bundle: Bundle, rows: np.ndarray) -> np.ndarray:
+    """What "right" means for picking cases: the value, the event (0/1), or the class position."""
+    if bundle.spec.task == "regression":
+        return bundle.y.to_numpy(float)[rows]
+    if bundle.spec.task == "binary":
+        return (bundle.y.iloc[rows] == bundle.positive_class).to_numpy(float)
+    return class_index(bundle.y.iloc[rows], bundle.classes)
+
+
+def findings(
+    bundle: Bundle,
+    data: metrics.EvalSet,
+    explained: explain.Explanation | None,
+    point: OperatingPoint | None = None,
+    word_reasons: dict | None = None,
+    unseen: list | None = None,
+) -> list[narrative.Finding]:
+    """All findings for a bundle (those that apply), in the order the pages show them; without an
+    explanation (a bundle of scores only), those about the model's reasons are left out.
+
+    `word_reasons`: the bundle's word explainers (`core.explaining.text.word_explainers`), and `unseen`: its
+    `unseen_groups`, when the caller has them cached; built here otherwise."""
+    spec = bundle.spec
+    point = point or spec.operating_point
+    result = metrics.headline(data, point)
+    k = result.kpis
+    own = metrics.kpis(data, spec.operating_point)
+    labels = {name: spec.label(name) for name in bundle.features}
+    drivers = None
+    explainers = {}
+    if explained is not None:
+        table = explain.importance(explained, labels)
+        directions = {f: explain.direction(explained, bundle.X, f) for f in table["feature"].head(3)}
+        from core.explaining.text import word_explainers, words_for
+
+        explainers = word_explainers(bundle.model, bundle.X) if word_reasons is None else word_reasons
+        words = words_for(explainers, bundle.X.iloc[explained.rows])
+        drivers = narrative.drivers(table, directions, spec, words=words)
+    found = [
+        narrative.executive(k, spec, drivers),
+        *narrative.summary(k, spec, result.ranges),
+        narrative.people(k, spec),
+        narrative.point_change(own, k, spec),
+        narrative.small_sample(result.ranges, spec),
+        drivers,
+    ]
+    if spec.task == "regression":
+        summary = breakdown.error_summary(data)
+        found.append(narrative.regression_errors(summary, spec))
+        for column in spec.segments:
+            large = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
+            found.append(narrative.large_errors(large, spec.label(column), spec, summary.large_threshold))
+    else:
+        if not spec.decides_only:  # a decision with no probabilities has no setting to choose, no chances to check
+            found.append(narrative.best_point(tradeoff.best_point(tradeoff.Index(data)), k, point, spec))
+        if spec.task == "binary":
+            found.append(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec))
+        if not spec.decides_only:
+            found.append(calibration_finding(data))
+        for column in spec.segments:
+            segments = breakdown.segment_table(data, point, bundle.eval[column])
+            found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
+        if spec.task == "multiclass":
+            found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
+            found.append(narrative.unseen_words(unseen_groups(bundle, data) if unseen is None else unseen, spec))
+    truth = truth_for_cases(bundle, explained.rows) if explained is not None else None
+    for pick in ("typical", "most confident", "most surprising error") if explained is not None else ():
+        position = explain.pick_case(explained, pick, truth)
+        k_out = int(explained.predicted[position].argmax()) if explained.values.shape[2] > 1 else 0
+        case = explain.case(explained, position, bundle.X, labels, k_out)
+        output = explained.outputs[k_out] if spec.task == "multiclass" else None
+        from core.explaining.text import case_words
+
+        said = case_words(explainers, bundle.X.iloc[[explained.rows[position]]], output) if explainers else None
+        found.append(
+            narrative.case_reasons(
+                case,
+                float(explained.base[k_out]),
+                float(explained.predicted[position, k_out]),
+                spec,
+                output,
+                words=said,
+            )
+        )
+    risks = narrative.risks([f for f in found if f is not None and f.code not in ("executive", "headline")])
+    found.append(narrative.decision(k, spec, point, len(risks)))
+    return [f for f in found if f is not None]
+
+
+def unseen_groups(bundle: Bundle, data: metrics.EvalSet) -> list:
+    """What people asked that the model was never trained on, in the words of its first text
+    feature (`core.explaining.text.unseen_groups`); none without a text feature."""
+    from core.explaining.text import unseen_groups as groups
+
+    column = next((name for name in bundle.spec.text_features if name in bundle.eval), None)
+    if column is None or data.in_scope.all():
+        return []
+    return groups(bundle.eval[column], bundle.y.to_numpy(), ~data.in_scope)
+
+
+CONTROL_LABELS = {"threshold": "Chance needed to flag", "min_confidence": "Confidence needed to act"}
+
+
+def tradeoff_chart(
+    spec, index: tradeoff.Index, point: OperatingPoint, best: tradeoff.Best, control: str = "min_confidence"
+):
+    """(title, chart): accuracy, coverage and net value along one control, titled with its finding."""
+    from core import format as fmt
+    from core.outputs import charts
+
+    curve = tradeoff.curve(index, point, control)
+    current, best_at = getattr(point, control), getattr(best.point, control)
+    other = {"threshold": "min_confidence", "min_confidence": "threshold"}[control]
+    held = getattr(point, other) if spec.task == "binary" else None
+    title = narrative.curve_title(curve, control, current, spec, held)
+    per_period = spec.business.volume is not None
+    column = "net_per_period" if per_period else "net_per_case"
+    value_label = f"Net value {fmt.per(spec.business.per)}" if per_period else "Net value per case"
+    # built once; each move puts the marker, the title and the curve (the other control may have
+    # moved it) into a copy of the built spec
+    key = (control, best_at, column, value_label, spec.business.currency)
+    built = getattr(index, "_charts", None)
+    if built is None:
+        built = index._charts = {}
+    drawn = charts.tradeoff_data(curve, control)
+    if key not in built:
+        if len(built) >= 16:
+            built.pop(next(iter(built)))
+        chart = charts.tradeoff(
+            curve, control, CONTROL_LABELS[control], charts.Marked.PLACE, best_at, column, value_label,
+            spec.business.currency, "",
+        )  # fmt: skip
+        built[key] = charts.Marked(chart, control, drawn)
+    return title, built[key].at(current, title, drawn)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One explained case as the Explanations page and the case slide show it."""
+
+    position: int  # in the explained sample
+    key: str  # what a link names it by: its id, or its row number without an id column
+    identifier: str  # "Customer C-00042", or "Row 12"
+    happened: str  # what actually happened, in the bundle's words
+    decision: object  # whatif.Decision at the setting
+    frame: object  # its contributions, largest first
+    reasons: narrative.Finding
+    output: str | None  # the class explained (multiclass)
+    k: int  # the explained output's position
+    steps: object  # the waterfall's bars
+
+
+def case_keys(bundle: Bundle, explained: explain.Explanation) -> list[str]:
+    """How each explained case is named in a link: its id, or its row number (from 1)."""
+    if bundle.spec.id_column:
+        return bundle.eval[bundle.spec.id_column].iloc[explained.rows].astype(str).tolist()
+    return [str(int(row) + 1) for row in explained.rows]
+
+
+def case_view(
+    bundle: Bundle,
+    explained: explain.Explanation,
+    position: int,
+    point: OperatingPoint,
+    explainers: dict | None = None,
+    output: int | None = None,
+) -> CaseView:
+    """A sampled case: who it is, what the model decides at `point`, and why, in words and bars."""
+    from core.explaining import whatif
+    from core.explaining.text import case_words
+
+    spec = bundle.spec
+    labels = {name: spec.label(name) for name in bundle.features}
+    k = (
+        output
+        if output is not None
+        else (int(explained.predicted[position].argmax()) if explained.values.shape[2] > 1 else 0)
+    )
+    frame = explain.case(explained, position, bundle.X, labels, k)
+    case_output = explained.outputs[k] if spec.task == "multiclass" else None
+    row = int(explained.rows[position])
+    said = case_words(explainers, bundle.X.iloc[[row]], case_output) if explainers else None
+    reasons = narrative.case_reasons(
+        frame, float(explained.base[k]), float(explained.predicted[position, k]), spec, case_output, words=said
+    )
+    predicted = explained.predicted[position]
+    if spec.task == "binary":
+        shown, classes = np.array([1 - predicted[0], predicted[0]]), None
+    else:
+        shown, classes = predicted, tuple(explained.outputs)
+    decision = whatif.decide(shown, spec.task, point, classes)[0]
+    key = case_keys(bundle, explained)[position]
+    identifier = f"{spec.subject.capitalize()} {key}" if spec.id_column else f"Row {key}"
+    steps = explain.waterfall(
+        frame,
+        float(explained.base[k]),
+        float(explained.predicted[position, k]),
+        "Starting point",
+        f"This {spec.subject}",
+        show=lambda value, name: narrative.shown_value(value, name, spec),
+        bounded=spec.task != "regression",
+    )
+    happened = narrative.outcome_words(bundle.y.iloc[row], spec)
+    return CaseView(position, key, identifier, happened, decision, frame, reasons, case_output, k, steps)
+
+
+def waterfall_chart(spec, view: CaseView, title: str | None = None):
+    from core.outputs import charts
+
+    percent = spec.task != "regression"
+    prediction_title = "Predicted chance" if percent else f"Estimate ({narrative.target_unit(spec)})"
+    return charts.waterfall(
+        view.steps,
+        prediction_title,
+        percent,
+        title or f"From the starting point to this {spec.subject}, reason by reason",
+    )

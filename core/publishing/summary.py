@@ -1,0 +1,151 @@
+"""A bundle at a glance in a few hundred bytes: its row count and headline figures at its own setting.
+
+Home shows a card per bundle. Opening a bundle means unpickling its model and reading every
+evaluation row, which at a million rows takes seconds, so the card reads a summary instead:
+
+- the publisher writes `summary.json` into the bundle;
+- for a bundle published without one (or whose manifest was edited since), the app computes it
+  once, in the background, and keeps it in its cache.
+
+A summary is marked with the bundle's figures key (model, evaluation file and manifest hashes)
+and is used only while all three files are the ones it was computed from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.bundles.bundle import MANIFEST, Bundle, figures_key_of, file_sha256, predictions_digest, read_spec
+from core.bundles.contract import BundleSpec, OperatingPoint
+from core.evaluation.metrics import Estimate, Headline, Kpis, Ranges
+
+BUNDLE_FILE = "summary.json"  # written by the publisher, travels with the bundle
+FORMAT = 2  # 2: notices hold all of the opened bundle's
+MAX_BYTES = 64 * 1024  # a summary is well under a kilobyte; anything larger is not one
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a card shows of a bundle without opening it."""
+
+    figures_key: str
+    rows: int
+    headline: Headline
+    positive_class: Any = None  # as the opened bundle resolves it (binary)
+    decides_only: bool = False
+    notices: tuple[str, ...] = ()  # every notice of the opened bundle (the manifest's and what opening adds)
+
+    def spec_for(self, spec: BundleSpec) -> BundleSpec:
+        """The manifest's spec as the opened bundle reads it: what the card's sentences depend on."""
+        return dataclasses.replace(
+            spec,
+            decides_only=self.decides_only,
+            positive_class=self.positive_class if spec.task == "binary" else spec.positive_class,
+            notices=self.notices,  # the manifest they came from is the one the figures key names
+        )
+
+
+def of(bundle: Bundle, headline: Headline) -> Summary:
+    """The summary of an opened bundle, given its headline at its own setting."""
+    positive = bundle.positive_class
+    return Summary(
+        figures_key=bundle.figures_key,
+        rows=len(bundle.eval),
+        headline=headline,
+        positive_class=positive.item() if hasattr(positive, "item") else positive,
+        decides_only=bundle.decides_only,
+        notices=tuple(bundle.spec.notices),
+    )
+
+
+def figures_key(spec: BundleSpec) -> str:
+    """The figures key the bundle will have once opened, from its files' hashes alone."""
+    model_sha = predictions_digest(spec) if spec.predictions_only else file_sha256(spec.model_path)
+    return figures_key_of(model_sha, file_sha256(spec.eval_path), file_sha256(spec.folder / MANIFEST))
+
+
+def _number(value: float) -> Any:
+    """A float JSON cannot hold ('nan', 'inf') as text; float() reads it back as itself."""
+    return value if isinstance(value, bool) or not isinstance(value, float) or math.isfinite(value) else str(value)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return _number(value)
+
+
+def to_json(summary: Summary) -> str:
+    data = _plain(summary)
+    data["notices"] = list(summary.notices)
+    return json.dumps({"format": FORMAT, **data}, sort_keys=True)
+
+
+def _estimate(data: dict | None) -> Estimate | None:
+    return None if data is None else Estimate(**{k: float(v) if k != "n" else int(v) for k, v in data.items()})
+
+
+def from_json(text: str) -> Summary:
+    """Read a summary; raises ValueError (or KeyError/TypeError) on anything that is not one."""
+    data = json.loads(text)
+    if data.get("format") != FORMAT:
+        raise ValueError("unknown summary format")
+    kpi_fields = {f.name: f.type for f in dataclasses.fields(Kpis)}
+    kpis = Kpis(
+        **{
+            k: None if v is None else int(v) if kpi_fields[k].startswith("int") else float(v)
+            for k, v in data["headline"]["kpis"].items()
+        }
+    )
+    ranges = Ranges(**{k: _estimate(v) for k, v in data["headline"]["ranges"].items()})
+    point = OperatingPoint(**{k: float(v) for k, v in data["headline"]["point"].items()})
+    return Summary(
+        figures_key=str(data["figures_key"]),
+        rows=int(data["rows"]),
+        headline=Headline(point=point, kpis=kpis, ranges=ranges),
+        positive_class=data.get("positive_class"),
+        decides_only=bool(data.get("decides_only", False)),
+        notices=tuple(str(n) for n in data.get("notices", ())),
+    )
+
+
+def write(summary: Summary, path: Path) -> None:
+    """Keep a summary at path, replacing any earlier one in one step."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(to_json(summary), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read(path: Path, key: str) -> Summary | None:
+    """The summary at path when it answers for exactly these files (`key`), else None."""
+    path = Path(path)
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_BYTES:
+            return None
+        found = from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a damaged or foreign file is simply not used
+    return found if found.figures_key == key else None
+
+
+def cached_path(cache: Path, key: str) -> Path:
+    return Path(cache) / f"{key}.summary.json"
+
+
+def find(folder: Path, cache: Path, spec: BundleSpec | None = None) -> Summary | None:
+    """The bundle's summary, shipped in its folder or kept in the cache, that answers its files now."""
+    spec = spec or read_spec(folder)
+    key = figures_key(spec)
+    for path in (Path(folder) / BUNDLE_FILE, cached_path(cache, key)):
+        found = read(path, key)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,308 @@
+"""After launch: batches added append-only, summarised once each, drift measured against hand
+values and scipy, the confidence-based estimate against realised accuracy, and findings that fire
+for the demos' week-8 change and not before it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.spatial.distance import jensenshannon
+
+from core.after_launch import traffic
+from core.bundles import scoring
+from core.bundles.bundle import load_bundle
+from core.bundles.contract import BundleError, parse_manifest
+from core.evaluation import metrics
+from core.outputs import story
+from core.publishing.demo_traffic import CHANGE_WEEK
+from core.publishing.publish import publish
+from core.words import narrative
+
+BASE = "schema: modelbrief/v1\ntitle: T\ntask: binary\ntarget: y\nmodel: {path: m.skops}\neval: {path: e.csv}\n"
+
+
+# --- measures -------------------------------------------------------------------------------
+
+
+def test_psi_matches_the_hand_computed_value():
+    expected, actual = np.array([0.5, 0.5]), np.array([0.7, 0.3])
+    by_hand = (0.7 - 0.5) * np.log(0.7 / 0.5) + (0.3 - 0.5) * np.log(0.3 / 0.5)  # 0.16946
+    assert traffic.psi(expected, actual) == pytest.approx(by_hand, abs=1e-12)
+    assert by_hand == pytest.approx(0.169459, abs=1e-6)
+    assert traffic.psi(expected, expected) == 0.0
+
+
+def test_jensen_shannon_distance_matches_scipy_and_its_bounds():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        a, b = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
+        assert traffic.js_distance(a, b) == pytest.approx(jensenshannon(a, b, base=2), abs=1e-12)
+    assert traffic.js_distance([1, 0], [0, 1]) == pytest.approx(1.0)
+    assert traffic.js_distance([0.2, 0.8], [0.2, 0.8]) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_median_read_back_from_fine_bins_is_within_one_percentile():
+    values = pd.Series(np.random.default_rng(1).gamma(2.0, 30.0, 20_000))
+    ref = traffic.Reference()
+    ref.edges["x"] = np.unique(np.percentile(values, np.linspace(0, 100, traffic.FINE_BINS + 1)[1:-1]))
+    shifted = values * 1.3
+    counts = np.bincount(ref.codes("x", shifted), minlength=ref.size("x")).astype(float)
+    true = float(np.median(shifted))
+    assert abs(traffic.median_from(ref, "x", counts) - true) <= 0.02 * true
+
+
+def test_the_period_suits_the_time_the_data_spans():
+    days = lambda n: pd.Series(pd.date_range("2026-01-01", periods=n, freq="D"))  # noqa: E731
+    assert traffic.choose_period(days(10)) == "day"
+    assert traffic.choose_period(days(84)) == "week"
+    assert traffic.choose_period(days(500)) == "month"
+    assert traffic.choose_period(days(10), "month") == "month"
+    starts = traffic.period_start(pd.Series(pd.to_datetime(["2026-11-26", "2026-11-30"])), "week")
+    assert [d.strftime("%a %d %b") for d in starts] == ["Mon 23 Nov", "Mon 30 Nov"]
+    assert traffic.period_words(pd.Timestamp("2026-10-19"), "week") == "the week of 19 Oct"
+
+
+# --- the contract -----------------------------------------------------------------------------
+
+
+def test_traffic_reads_from_bundle_yaml_and_bundles_without_it_are_unchanged(tmp_path):
+    assert parse_manifest(BASE, tmp_path).traffic is None
+    spec = parse_manifest(BASE + "traffic: {path: traffic/, timestamp: seen_at, period: week}\n", tmp_path)
+    assert spec.traffic.path == (tmp_path / "traffic").resolve()
+    assert (spec.traffic.timestamp, spec.traffic.outcome, spec.traffic.period) == ("seen_at", "y", "week")
+    scored = parse_manifest(BASE + "traffic: {path: t.csv, timestamp: at, scores: {column: p}}\n", tmp_path)
+    assert scored.traffic.score_column == "p"
+
+
+@pytest.mark.parametrize(
+    ("block", "said"),
+    [
+        ("traffic: {timestamp: at}", "bundle.yaml: `traffic.path` is missing: name the file or folder of requests."),
+        ("traffic: {path: t/}", "bundle.yaml: `traffic.timestamp` is missing: name the column that says when."),
+        ("traffic: {path: t/, timestamp: at, period: year}", "bundle.yaml: `traffic.period` must be day, week or month, not 'year'."),
+        ("traffic: {path: ../t/, timestamp: at}", "bundle.yaml: `traffic.path` must point to a file inside the bundle folder, not '../t/'."),
+        ("traffic: {path: t/, timestamp: at, scores: {columns: {a: p}}}", "bundle.yaml: a binary bundle's `traffic.scores.column` must name one score column."),
+        ("traffic: {path: t/, timestamp: at, when: x}", "bundle.yaml: `traffic` has fields it does not use: when."),
+    ],
+)  # fmt: skip
+def test_a_wrong_traffic_section_gets_one_plain_sentence(tmp_path, block, said):
+    with pytest.raises(BundleError) as caught:
+        parse_manifest(BASE + block + "\n", tmp_path)
+    assert caught.value.message == said
+
+
+# --- batches: append-only, each summarised once --------------------------------------------------
+
+
+@pytest.fixture
+def router(demo_root, tmp_path) -> Path:
+    """A copy of the demo router whose traffic can be changed."""
+    folder = tmp_path / "support-router"
+    shutil.copytree(demo_root / "support-router", folder)
+    return folder
+
+
+def test_a_batch_is_added_once_and_a_changed_batch_is_refused(router, tmp_path):
+    from core.publishing.demo_traffic import router_week
+
+    log = router / "traffic" / traffic.LOG
+    before = log.read_text().splitlines()
+    extra = tmp_path / "week-13.parquet"
+    router_week(13).to_parquet(extra, index=False)
+    written = traffic.add(router, extra)
+    assert written.name == "batch-00013.parquet"
+    assert log.read_text().splitlines()[:-1] == before  # appended, nothing rewritten
+    with pytest.raises(BundleError) as again:
+        traffic.add(router, extra)
+    assert again.value.message == "This batch (week-13.parquet) was already added."
+    frame = pd.read_parquet(written)
+    frame.iloc[:10].to_parquet(written, index=False)
+    with pytest.raises(BundleError) as changed:
+        traffic.batches(load_bundle(router))
+    assert changed.value.message == "The traffic batch batch-00013.parquet changed after it was added."
+
+
+def test_the_command_line_adds_a_batch_or_says_why_not(router, tmp_path, capsys):
+    from core.publishing.demo_traffic import router_week
+
+    extra = tmp_path / "late.csv"
+    router_week(14).to_csv(extra, index=False)
+    assert traffic.main(["add", str(router), str(extra)]) == 0
+    assert capsys.readouterr().out == "Added batch-00013.csv to support-router.\n"
+    assert traffic.main(["add", str(router), str(extra)]) == 1
+    assert capsys.readouterr().err == "This batch (late.csv) was already added. Nothing was changed.\n"
+    wrong = tmp_path / "wrong.parquet"
+    pd.DataFrame({"message": ["hi"]}).to_parquet(wrong)
+    assert traffic.main(["add", str(router), str(wrong)]) == 1
+    assert capsys.readouterr().err == "The batch has no 'seen_at' column, which `traffic.timestamp` names.\n"
+
+
+def test_each_batch_is_summarised_once_and_adding_a_week_costs_only_that_week(router, tmp_path):
+    from core.publishing.demo_traffic import router_week
+
+    bundle = load_bundle(router)
+    cache = tmp_path / "cache"
+    before = traffic.computed
+    first = traffic.summary(bundle, cache)
+    assert traffic.computed - before == 12
+    again = traffic.summary(bundle, cache)
+    assert traffic.computed - before == 12
+    pd.testing.assert_frame_equal(first.days, again.days)
+    extra = tmp_path / "week-13.parquet"
+    router_week(13).to_parquet(extra, index=False)
+    traffic.add(router, extra)
+    grown = traffic.summary(load_bundle(router), cache)
+    assert traffic.computed - before == 13  # only the new week
+    assert int(grown.days["n"].sum()) == int(first.days["n"].sum()) + 1500
+
+
+def test_summaries_add_up_to_the_summary_of_all_rows(demo_root):
+    bundle = load_bundle(demo_root / "churn-gbm")
+    ref = traffic.reference(bundle)
+    point = bundle.spec.operating_point
+    files = traffic.batches(bundle)[:3]
+    parts = [traffic.summarise(bundle, pd.read_parquet(b.path), ref, point) for b in files]
+    whole = traffic.summarise(bundle, pd.concat([pd.read_parquet(b.path) for b in files]), ref, point)
+    combined = traffic.Summary.combine(parts)
+    pd.testing.assert_frame_equal(combined.days, whole.days, check_dtype=False)
+    key = ["day", "feature", "bin"]
+    pd.testing.assert_frame_equal(
+        combined.inputs.sort_values(key).reset_index(drop=True),
+        whole.inputs.groupby(key, as_index=False)["count"].sum().sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
+
+
+# --- findings: the week-8 change and nothing before it ------------------------------------------------
+
+
+def launched(bundle, cache: Path, weeks: int | None = None):
+    """since_launch over the first `weeks` batches (all without)."""
+    ref = traffic.reference(bundle)
+    point = bundle.spec.operating_point
+    chosen = traffic.batches(bundle)[:weeks]
+    combined = traffic.Summary.combine([traffic.batch_summary(bundle, b, ref, point, cache) for b in chosen])
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, cache))
+    said = story.calibration_finding(data) if bundle.spec.task != "regression" else None
+    trusted = said is not None and said.severity == 0 and "face value" in said.sentence
+    return traffic.since_launch(bundle, combined, ref, metrics.headline(data, point), data, point, trusted)
+
+
+CHANGES = {
+    "support-router": "Since the week of 19 Oct, the model acts on fewer tickets itself: 50%, against 66% in the tests.",
+    "delivery-eta": "Since the week of 19 Oct, more orders have rain forecast 'yes': 65%, against 23% in the test data.",
+    "churn-gbm": "Since the week of 19 Oct, the monthly bill is higher: half are above 76.01 USD, against 63.52 USD in the test data.",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("bundle_id", list(CHANGES))
+def test_findings_fire_for_the_week_8_change_and_not_before_it(demo_root, bundle_id):
+    bundle = load_bundle(demo_root / bundle_id)
+    cache = demo_root / ".test-cache"
+    before = launched(bundle, cache, CHANGE_WEEK - 1)
+    assert before.findings == []
+    assert narrative.traffic_steady(before.requests, len(before.periods), before.period, bundle.spec).sentence == (
+        f"Nothing has changed beyond normal variation since launch: {before.requests:,} "
+        f"{bundle.spec.subjects} over 7 weeks."
+    )
+    after = launched(bundle, cache)
+    said = [f.sentence for f in after.findings]
+    assert CHANGES[bundle_id] in said, said
+    assert all("the week of" in s for s in said)
+    assert not any(w in s for s in said for w in ("31 Aug", "7 Sep", "14 Sep", "21 Sep", "28 Sep", "5 Oct", "12 Oct"))
+
+
+def test_outcomes_have_arrived_for_the_first_six_weeks_only(demo_root):
+    result = launched(load_bundle(demo_root / "churn-gbm"), demo_root / ".test-cache")
+    assert result.periods["outcome_share"].round(6).tolist() == [1.0] * 6 + [0.0] * 6
+    assert result.trusted_confidence  # the champion's confidence held in the tests
+
+
+# --- the estimate from confidence against realised accuracy --------------------------------------------
+
+
+def simulated(tmp_path: Path, shift: bool) -> Path:
+    """A predictions-only bundle whose chances are honest, with 12 weeks of traffic and every
+    outcome known; with `shift`, chances crowd toward 50% from week 7 (the model is less sure)."""
+    rng = np.random.default_rng(42)
+    n = 4000
+    p = rng.beta(2, 2, n)
+    evaluation = pd.DataFrame({"x": rng.normal(size=n), "p": p, "y": np.where(rng.random(n) < p, "yes", "no")})
+    folder = tmp_path / ("shifted" if shift else "steady")
+    publish(None, evaluation, target="y", task="binary", out=folder, predictions="p", positive_class="yes",
+            operating_point={"threshold": 0.5, "min_confidence": 0.6},
+            traffic={"path": "traffic", "timestamp": "at", "scores": {"column": "p"}})  # fmt: skip
+    for week in range(12):
+        chances = rng.beta(5, 5, 2000) if shift and week >= 6 else rng.beta(2, 2, 2000)
+        frame = pd.DataFrame(
+            {
+                "at": pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, 7 * 86400, 2000) + week * 7 * 86400, unit="s"),
+                "x": rng.normal(size=2000),
+                "p": chances,
+                "y": np.where(rng.random(2000) < chances, "yes", "no"),
+            }
+        )  # fmt: skip
+        path = tmp_path / f"w{week}.parquet"
+        frame.to_parquet(path, index=False)
+        traffic.add(folder, path)
+    return folder
+
+
+@pytest.mark.parametrize("shift", [False, True])
+def test_the_estimate_from_confidence_lands_within_its_range_of_realised_accuracy(tmp_path, shift):
+    bundle = load_bundle(simulated(tmp_path, shift))
+    result = launched(bundle, tmp_path / "cache")
+    per = result.periods
+    assert result.trusted_confidence
+    inside = (per["accuracy"] >= per["estimate_low"]) & (per["accuracy"] <= per["estimate_high"])
+    assert inside.sum() >= 11, per[["start", "accuracy", "estimate", "estimate_low", "estimate_high"]]
+    if shift:  # the change is real, and the estimate follows it down
+        assert per["accuracy"].iloc[6:].mean() < per["accuracy"].iloc[:6].mean() - 0.03
+        assert per["estimate"].iloc[6:].mean() < per["estimate"].iloc[:6].mean() - 0.03
+
+
+# --- every new sentence reads plainly ------------------------------------------------------------
+
+
+def test_every_since_launch_sentence_reads_plainly_and_quotes_only_computed_numbers(demo_root):
+    import re
+
+    import textstat
+
+    from core.words.glossary import JARGON
+    from tests.core.test_story import MAX_GRADE, numbers_in, renderings
+
+    checked = 0
+    for bundle_id in ["churn-gbm", "support-router", "delivery-eta"]:
+        bundle = load_bundle(demo_root / bundle_id)
+        for weeks in (CHANGE_WEEK - 1, None):
+            result = launched(bundle, demo_root / ".test-cache", weeks)
+            said = [*result.findings, narrative.traffic_line(result, bundle.spec)]
+            said.append(narrative.traffic_steady(result.requests, len(result.periods), result.period, bundle.spec))
+            starts = [traffic.period_words(s, result.period) for s in result.periods["start"]]
+            context = {"summary": None, "labels": [bundle.spec.label(f) for f in bundle.features] + starts}
+            for finding in said:
+                sentence = finding.sentence
+                assert textstat.flesch_kincaid_grade(sentence) <= MAX_GRADE, sentence
+                assert not [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", sentence.lower())], sentence
+                allowed = set()
+                for value in finding.numbers.values():
+                    allowed |= renderings(float(value), bundle.spec.business.currency)
+                for token in numbers_in(sentence, context):
+                    assert token in allowed or token.lstrip("$€£") in allowed, (token, sentence)
+                    checked += 1
+    assert checked > 20
+
+
+def test_a_change_is_a_run_on_one_side_of_the_range_to_the_latest_period():
+    low, high = np.full(6, 0.4), np.full(6, 0.6)
+    assert (
+        traffic._run_outside(np.array([0.5, 0.5, 0.7, 0.3, 0.3, 0.2]), low, high) == 3
+    )  # the spike above is not the change
+    assert traffic._run_outside(np.array([0.5, 0.3, 0.3, 0.5, 0.3, 0.5]), low, high) is None  # back within it
+    assert traffic._run_outside(np.array([0.5, 0.5, 0.5, 0.5, 0.5, 0.3]), low, high) is None  # one period is noise
+    assert traffic._run_outside(np.array([0.7, 0.7, 0.7, 0.7, 0.7, 0.7]), low, high) == 0

@@ -1,0 +1,298 @@
+"""Explanations for every kind of model: the right explainer, exact additivity, grouped columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shap
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.svm import SVC
+
+from core.explaining import explain
+from core.outputs import charts
+from core.publishing.demo_data import CHURN_CATEGORICAL, CHURN_NUMERIC, churn_data, encoder
+
+FEATURES = CHURN_CATEGORICAL + CHURN_NUMERIC
+LABELS = {f: f.replace("_", " ").capitalize() for f in FEATURES}
+
+
+@pytest.fixture(scope="module")
+def churn():
+    data = churn_data(n=1600, seed=5)
+    return data[FEATURES], data["churned"], data
+
+
+def numeric_only(X: pd.DataFrame) -> pd.DataFrame:
+    return X[CHURN_NUMERIC].fillna(X[CHURN_NUMERIC].median())
+
+
+MODELS = {
+    "pipeline + gradient boosting": (
+        lambda: Pipeline(
+            [
+                ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+                ("model", GradientBoostingClassifier(n_estimators=60)),
+            ]
+        ),
+        "tree",
+        False,
+    ),
+    "hist gradient boosting": (lambda: HistGradientBoostingClassifier(max_iter=60), "tree", True),
+    "pipeline + random forest": (
+        lambda: Pipeline(
+            [
+                ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+                ("model", RandomForestClassifier(60, max_depth=6, random_state=0)),
+            ]
+        ),
+        "tree",
+        False,
+    ),
+    "pipeline + lightgbm": (
+        lambda: Pipeline(
+            [
+                ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+                ("model", __import__("lightgbm").LGBMClassifier(n_estimators=60, verbose=-1, random_state=0)),
+            ]
+        ),
+        "tree",
+        False,
+    ),
+    "pipeline + logistic regression": (
+        lambda: Pipeline(
+            [
+                ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
+                ("model", LogisticRegression(max_iter=500)),
+            ]
+        ),
+        "linear",
+        False,
+    ),
+    "pipeline + SVC with probabilities": (
+        lambda: Pipeline(
+            [
+                ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
+                ("model", SVC(probability=True, random_state=0)),
+            ]
+        ),
+        "permutation",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_each_model_type_gets_its_explainer_and_adds_up(name, churn):
+    build, kind, numeric = MODELS[name]
+    X, y, _ = churn
+    X = numeric_only(X) if numeric else X
+    model = build().fit(X[:1200], y[:1200])
+    held_out = X[1200:].reset_index(drop=True)
+    size = 60 if kind == "permutation" else 300
+    result = explain.explain(
+        model, held_out, "binary", tuple(model.classes_), "yes", labels=y[1200:].to_numpy(), size=size
+    )
+    assert result.method == kind
+    assert result.features == list(held_out.columns)  # original columns, not encoded ones
+    assert result.values.shape == (len(result.rows), len(held_out.columns), 1)
+    shown = model.predict_proba(held_out.iloc[result.rows])[:, list(model.classes_).index("yes")]
+    np.testing.assert_allclose(result.predicted[:, 0], shown)
+    # base + contributions = the probability the app shows
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def test_grouped_contributions_equal_the_sum_of_their_encoded_columns(churn):
+    X, y, _ = churn
+    model = Pipeline(
+        [
+            ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC)),
+            ("model", RandomForestClassifier(40, max_depth=5, random_state=0)),
+        ]
+    ).fit(X, y)
+    result = explain.explain(model, X, "binary", tuple(model.classes_), "yes", labels=y.to_numpy(), size=200)
+    transformed = model[:-1].transform(X.iloc[result.rows])
+    raw = np.asarray(shap.TreeExplainer(model[-1]).shap_values(transformed))[:, :, 1]  # P(yes), per encoded column
+    names = list(model[:-1].get_feature_names_out())
+    contract = [i for i, n in enumerate(names) if n.startswith("contract_")]
+    assert len(contract) == 3
+    np.testing.assert_allclose(result.values[:, FEATURES.index("contract"), 0], raw[:, contract].sum(axis=1))
+    tenure = names.index("tenure_months")
+    np.testing.assert_allclose(result.values[:, FEATURES.index("tenure_months"), 0], raw[:, tenure])
+
+
+def test_column_groups_follow_the_column_transformer(churn):
+    X, y, _ = churn
+    pipeline = Pipeline(
+        [("encode", encoder(["contract", "plan"], ["tenure_months"])), ("model", LogisticRegression())]
+    ).fit(X[["contract", "plan", "tenure_months"]], y)
+    groups = explain.column_groups(pipeline[:-1], ["contract", "plan", "tenure_months"], 7)
+    assert groups.tolist() == [0, 0, 0, 1, 1, 1, 2]  # three contracts, three plans, one number
+
+
+def test_multiclass_explains_every_class(demo_root):
+    from core.bundles.bundle import load_bundle
+
+    bundle = load_bundle(demo_root / "support-router")
+    result = explain.explain(bundle.model, bundle.X, "multiclass", bundle.classes, labels=bundle.y.to_numpy(), size=300)
+    assert result.method == "linear"  # TF-IDF into logistic regression: exact, and the message counts as one feature
+    assert result.values.shape == (300, len(bundle.features), len(bundle.classes))
+    np.testing.assert_allclose(result.predicted, bundle.model.predict_proba(bundle.X.iloc[result.rows]))
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def test_a_model_shap_cannot_read_falls_back_to_permutation(churn):
+    X, _, data = churn
+    X = numeric_only(X)
+    y = data["contract"]  # three classes: multiclass GradientBoosting is not readable by TreeExplainer
+    model = GradientBoostingClassifier(n_estimators=20).fit(X, y)
+    result = explain.explain(model, X, "multiclass", tuple(model.classes_), labels=y.to_numpy(), size=40)
+    assert result.method == "permutation"
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def test_regression_contributions_are_in_target_units(demo_root):
+    from core.bundles.bundle import load_bundle
+
+    bundle = load_bundle(demo_root / "delivery-eta")
+    result = explain.explain(bundle.model, bundle.X, "regression", labels=bundle.y.to_numpy(), size=300)
+    assert result.method == "tree" and result.outputs == ["prediction"]
+    np.testing.assert_allclose(result.predicted[:, 0], bundle.model.predict(bundle.X.iloc[result.rows]))
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def test_the_permutation_explainer_keeps_to_its_time_budget(churn):
+    X, y, _ = churn
+    model = Pipeline(
+        [
+            ("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)),
+            ("model", SVC(probability=True, random_state=0)),
+        ]
+    ).fit(X[:600], y[:600])
+    result = explain.explain(
+        model, X, "binary", tuple(model.classes_), "yes", labels=y.to_numpy(), size=2000, time_budget=0.0
+    )
+    assert len(result.rows) == 50  # stopped after the first chunk, and says how many it explained
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def test_stratified_sample_keeps_the_label_mix():
+    labels = np.array(["yes"] * 300 + ["no"] * 9700)
+    rows = explain.sample_rows(labels, 1000)
+    assert len(rows) == 1000
+    assert (labels[rows] == "yes").sum() == 30
+    assert np.array_equal(explain.sample_rows(labels[:500], 1000), np.arange(500))
+
+
+def test_charts_never_receive_more_than_the_stated_marks(demo_root):
+    from core.bundles.bundle import load_bundle
+
+    bundle = load_bundle(demo_root / "churn-gbm")
+    result = explain.explain_bundle(bundle)
+    labels = {f: bundle.spec.label(f) for f in bundle.features}
+    table = explain.importance(result, labels)
+    swarm = explain.beeswarm(result, bundle.X, labels)
+    built = [
+        charts.importance_bars(table, "Average shift", True, "t"),
+        charts.beeswarm(swarm, table["label"].head(8).tolist(), "Shift", True, "t"),
+        charts.dependence(explain.dependence(result, bundle.X, "tenure_months"), "Tenure", "Shift", True, "t"),
+        charts.waterfall(
+            explain.waterfall(
+                explain.case(result, 0, bundle.X, labels),
+                float(result.base[0]),
+                float(result.predicted[0, 0]),
+                "Start",
+                "This",
+            ),
+            "Chance",
+            True,
+            "t",
+        ),
+    ]
+    counts = [charts.mark_count(chart) for chart in built]
+    assert counts[1] == 8 * 300 and counts[2] == 1500
+    assert max(counts) <= 2400 < charts.MAX_MARKS
+    with pytest.raises(ValueError, match="aggregate to at most 5,000 first"):
+        charts.dependence(pd.DataFrame({"value": np.arange(6000.0), "contribution": 0.0}), "x", "y", True, "t")
+
+
+def test_stored_explanations_are_read_back_only_for_the_same_content(tmp_path, make_bundle):
+    from core.bundles.bundle import load_bundle
+
+    bundle = load_bundle(make_bundle())
+    before = explain.compute_count
+    first = explain.for_bundle(bundle, tmp_path)
+    again = explain.for_bundle(load_bundle(bundle.spec.folder), tmp_path)
+    assert explain.compute_count == before + 1
+    np.testing.assert_array_equal(first.values, again.values)
+    assert explain.restore(tmp_path / f"{bundle.content_hash}.explanations.npz", "another-hash") is None
+
+
+def test_the_publisher_can_ship_explanations(tmp_path, small_churn):
+    from core.publishing.publish import publish
+
+    model, evaluation = small_churn
+    bundle = publish(
+        model,
+        evaluation,
+        target="churned",
+        task="binary",
+        out=tmp_path / "shipped",
+        positive_class="yes",
+        precompute_explanations=True,
+    )
+    assert (tmp_path / "shipped" / explain.BUNDLE_FILE).is_file()
+    before = explain.compute_count
+    result = explain.for_bundle(bundle, tmp_path / "empty-cache")
+    assert explain.compute_count == before
+    assert result.method == "linear"
+
+
+def test_a_waterfall_of_a_chance_never_leaves_zero_to_one():
+    # drawn largest-last, this case would dip to -9% before the last push up brings it to 9%
+    case = pd.DataFrame(
+        {
+            "feature": ["tenure", "contract", "calls"],
+            "label": ["Tenure", "Contract", "Calls"],
+            "value": [6, "two-year", 0],
+            "contribution": [0.18, -0.16, -0.13],
+        }
+    )
+    plain = explain.waterfall(case, 0.20, 0.09, "Start", "This")
+    assert plain["end"].min() < 0
+    bounded = explain.waterfall(case, 0.20, 0.09, "Start", "This", bounded=True)
+    assert bounded["end"].between(0, 1).all() and bounded["start"].between(0, 1).all()
+    assert bounded["end"].iloc[-2] == pytest.approx(0.09)  # the last push lands on the prediction
+    assert list(bounded["kind"]) == ["total", "raises", "lowers", "lowers", "total"]
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array(["yes", "no", "no", "maybe"] * 2500, dtype=object),
+        np.arange(9000) % 7 - 1,
+        pd.Series([True, False, False] * 3000),
+    ],
+)
+def test_the_stratified_sample_is_the_one_drawn_label_by_label(labels):
+    """Labels coded once (no string per row) draw exactly the rows the per-label definition does."""
+    rng = np.random.default_rng(0)
+    text = pd.Series(labels).astype(str).to_numpy()
+    chosen = [
+        rng.choice(
+            np.flatnonzero(text == v),
+            min(max(1, round(500 * (text == v).sum() / len(text))), (text == v).sum()),
+            replace=False,
+        )
+        for v in np.unique(text)
+    ]
+    picked = np.concatenate(chosen)
+    if len(picked) > 500:
+        picked = rng.choice(picked, 500, replace=False)
+    assert np.array_equal(explain.sample_rows(labels, 500), np.sort(picked))
