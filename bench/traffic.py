@@ -85,11 +85,11 @@ def measure(rows: int, weeks: int, repeats: int) -> dict:
     traffic.summary(bundle, cache)
     result["summarise all"] = f"{time.perf_counter() - started:.0f}"
     add_weeks(folder, rows // weeks, 1, first=weeks + 1)  # one more week, of a weekly batch's size
-    before = traffic.computed
+    before = traffic.summaries.computed
     started = time.perf_counter()
     traffic.summary(load_bundle(folder), cache)
     result["add a week, summarise"] = f"{time.perf_counter() - started:.2f}"
-    assert traffic.computed - before == 1
+    assert traffic.summaries.computed - before == 1
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         fresh = []

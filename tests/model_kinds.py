@@ -328,7 +328,7 @@ def text_pipeline(root: Path) -> Bundle:
     """TF-IDF on a free-text message (with the channel) into logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from tests.core.test_text import pipeline, tickets
+    from tests.core.explaining.test_text import pipeline, tickets
 
     frame = tickets(600, seed=3)
     model = pipeline(TfidfVectorizer(ngram_range=(1, 2))).fit(
@@ -346,7 +346,7 @@ def text_pipeline(root: Path) -> Bundle:
 
 def text_boosted(root: Path) -> Bundle:
     """TF-IDF on a message into gradient boosting (binary): word reasons by SHAP's text masker."""
-    from tests.core.test_text import boosted, tickets
+    from tests.core.explaining.test_text import boosted, tickets
 
     frame = tickets(600, seed=5)
     frame["billing"] = np.where(frame["intent"] == "billing", "yes", "no")

@@ -12,7 +12,7 @@ from core.evaluation import metrics
 from core.explaining import explain
 from core.outputs import deck
 from tests.app.test_model_kinds_app import settle
-from tests.core.test_deck_titles import build_deck
+from tests.core.outputs.test_deck_titles import build_deck
 from tests.helpers import seen
 
 COMPARED = {"churn-gbm": "churn-logreg"}

@@ -108,7 +108,7 @@ def test_every_slide_and_both_files_with_each_family_of_model(app, kinds_root, k
     from core.evaluation import metrics
     from core.explaining import explain
     from core.outputs import deck
-    from tests.core.test_deck_titles import build_deck
+    from tests.core.outputs.test_deck_titles import build_deck
 
     root, bundles = kinds_root
     bundle = bundles[kind]

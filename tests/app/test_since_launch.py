@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.test_home import DEMOS
-from tests.core.test_traffic import CHANGES
+from tests.core.after_launch.test_traffic import CHANGES
 from tests.helpers import seen
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.publishing.publish import publish
-from tests.core.test_text import pipeline, tickets
+from tests.core.explaining.test_text import pipeline, tickets
 from tests.helpers import seen
 
 

@@ -21,7 +21,7 @@ from core.bundles import scoring
 from core.evaluation import metrics
 from core.outputs import report, story
 from core.publishing.publish import publish
-from tests.core.test_story import numbers_in, renderings
+from tests.core.outputs.test_story import numbers_in, renderings
 
 SUBJECTS = [("customer", "customers"), ("ticket", "tickets"), ("order", "orders"), ("case", "cases")]
 
@@ -86,7 +86,7 @@ def test_every_sentence_reads_right_whatever_the_numbers(generated):
     data = metrics.from_bundle(bundle, scoring.scores(bundle, root / "cache"))
     found = story.findings(bundle, data, None, bundle.spec.operating_point)
     built = report.build(bundle, data, None, bundle.spec.operating_point)
-    from tests.core.test_deck_titles import build_deck
+    from tests.core.outputs.test_deck_titles import build_deck
 
     slides = build_deck(bundle, data, None, bundle.spec.operating_point)  # the review deck's slides
     found = found + [s.heading for s in slides] + [f for s in slides for f in s.notes if f is not None]

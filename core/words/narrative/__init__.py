@@ -6,7 +6,7 @@ so a test can check "given these numbers, this sentence" and that every number i
 them. Pages show the findings that apply, most important first.
 
 - `findings`: the `Finding` itself and the word helpers every sentence uses (units, money, ranges);
-- `headline`: the headline, its value sentence and the figure tiles pages, report and slides share;
+- `figures`: the headline, its value sentence and the figure tiles pages, report and slides share;
 - `setting`: the operating point (who goes to a person, the best setting, a change of setting);
 - `failures`: where it works and where it fails (outcomes, calibration, segments, unseen requests, errors);
 - `reasons`: what drives the model overall and for one case;
@@ -26,6 +26,7 @@ from core.words.narrative.failures import (
     unseen_words,
     weakest_segment,
 )
+from core.words.narrative.figures import NO_VALUES, headline, out_of_scope, summary, tiles, value_sentence
 from core.words.narrative.findings import (
     INFO,
     NOTE,
@@ -38,7 +39,6 @@ from core.words.narrative.findings import (
     shown_value,
     target_unit,
 )
-from core.words.narrative.headline import NO_VALUES, headline, out_of_scope, summary, tiles, value_sentence
 from core.words.narrative.overview import approval, decision, executive, risks
 from core.words.narrative.reasons import _amount, _what, case_reasons, drivers
 from core.words.narrative.setting import best_point, describe_point, outcome_words, people, point_change, small_sample

@@ -5,8 +5,8 @@ from __future__ import annotations
 from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
+from core.words.narrative.figures import headline, out_of_scope
 from core.words.narrative.findings import INFO, NOTE, Finding, _money, _n, _when, _worth
-from core.words.narrative.headline import headline, out_of_scope
 from core.words.narrative.setting import describe_point
 
 

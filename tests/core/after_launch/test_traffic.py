@@ -146,17 +146,17 @@ def test_each_batch_is_summarised_once_and_adding_a_week_costs_only_that_week(ro
 
     bundle = load_bundle(router)
     cache = tmp_path / "cache"
-    before = traffic.computed
+    before = traffic.summaries.computed
     first = traffic.summary(bundle, cache)
-    assert traffic.computed - before == 12
+    assert traffic.summaries.computed - before == 12
     again = traffic.summary(bundle, cache)
-    assert traffic.computed - before == 12
+    assert traffic.summaries.computed - before == 12
     pd.testing.assert_frame_equal(first.days, again.days)
     extra = tmp_path / "week-13.parquet"
     router_week(13).to_parquet(extra, index=False)
     traffic.add(router, extra)
     grown = traffic.summary(load_bundle(router), cache)
-    assert traffic.computed - before == 13  # only the new week
+    assert traffic.summaries.computed - before == 13  # only the new week
     assert int(grown.days["n"].sum()) == int(first.days["n"].sum()) + 1500
 
 
@@ -274,7 +274,7 @@ def test_every_since_launch_sentence_reads_plainly_and_quotes_only_computed_numb
     import textstat
 
     from core.words.glossary import JARGON
-    from tests.core.test_story import MAX_GRADE, numbers_in, renderings
+    from tests.core.outputs.test_story import MAX_GRADE, numbers_in, renderings
 
     checked = 0
     for bundle_id in ["churn-gbm", "support-router", "delivery-eta"]:

@@ -262,7 +262,7 @@ def test_edit_control_figures_are_kept_on_disk_and_read_back(demo_root, tmp_path
     def never(*args, **kwargs):
         raise AssertionError("computed again")
 
-    monkeypatch.setattr(whatif, "column_facts", never)
+    monkeypatch.setattr(whatif.form, "column_facts", never)
     assert whatif.kept_facts(bundle, tmp_path) == first  # a restart reads them back
     (kept,) = tmp_path.glob("*.controls.json")
     kept.write_text("{damaged")

@@ -18,7 +18,7 @@ from core.outputs import deck, story
 from core.words import narrative
 from core.words.glossary import JARGON
 from tests.app.test_home import DEMOS
-from tests.core.test_story import MAX_GRADE, SETTINGS, numbers_in, renderings
+from tests.core.outputs.test_story import MAX_GRADE, SETTINGS, numbers_in, renderings
 from tests.helpers import make_spec
 
 

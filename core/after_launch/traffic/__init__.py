@@ -1,0 +1,96 @@
+"""After launch: real requests, batch by batch, set against the test figures.
+
+A bundle's `traffic:` names a file, or a folder of batch files, of real requests: when each came in,
+the model's input columns, optionally the live model's scores, and the outcome once it is known.
+
+    python -m core.traffic add BUNDLE FILE
+
+copies a new batch into the folder and appends its sha256 to `batches.jsonl`; nothing already there
+is rewritten, and a batch whose file changed after it was added is refused when read.
+
+Each batch is summarised once, cached by its hash and the bundle's figures key: per day, how many
+requests came in, what the model did with them at the bundle's setting (the one in use), the
+outcomes that have arrived and what they were worth, what the model's confidence expects, and how
+each input is spread over bins fixed by the test data. Summaries add up, so a new week costs only
+that week; `since_launch` turns them into figures per period with the range a period of that size
+shows when nothing has changed, drift per feature, and findings in plain words.
+
+- `log`: the append-only batch log and the command that adds to it;
+- `summaries`: what the test data looks like, and one batch summarised (cached by hash);
+- `periods`: periods, drift measures (PSI, Jensen-Shannon) and medians from fine bins;
+- `changes`: `since_launch` (each period against its normal range), what changed in words, and the
+  one line every summary carries.
+"""
+
+from core.after_launch.traffic.changes import _run_outside, card_line, findings, keep_line, since_launch
+from core.after_launch.traffic.log import FORMATS, LOG, Batch, add, batches, main
+from core.after_launch.traffic.periods import (
+    ANSWERS,
+    MIN_ROWS,
+    PSI_MOVED,
+    SinceLaunch,
+    Z,
+    choose_period,
+    coarse,
+    js_distance,
+    median_from,
+    period_start,
+    period_words,
+    psi,
+    test_answers,
+)
+from core.after_launch.traffic.summaries import (
+    FINE_BINS,
+    LEVELS,
+    MISSING,
+    OTHER,
+    SUMMARY_VERSION,
+    Reference,
+    Summary,
+    batch_summary,
+    expected_values,
+    reference,
+    scores_of,
+    summarise,
+    summary,
+)
+
+__all__ = [
+    "LOG",
+    "FORMATS",
+    "Batch",
+    "batches",
+    "add",
+    "main",
+    "SUMMARY_VERSION",
+    "FINE_BINS",
+    "LEVELS",
+    "MISSING",
+    "OTHER",
+    "Reference",
+    "reference",
+    "Summary",
+    "scores_of",
+    "expected_values",
+    "summarise",
+    "batch_summary",
+    "summary",
+    "PSI_MOVED",
+    "MIN_ROWS",
+    "Z",
+    "ANSWERS",
+    "choose_period",
+    "period_start",
+    "period_words",
+    "psi",
+    "js_distance",
+    "coarse",
+    "median_from",
+    "SinceLaunch",
+    "test_answers",
+    "since_launch",
+    "_run_outside",
+    "findings",
+    "keep_line",
+    "card_line",
+]

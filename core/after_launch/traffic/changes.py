@@ -1,0 +1,314 @@
+"""Since launch put together: each period against its normal range, what changed in words, and the one line every summary carries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core import format as fmt
+from core.after_launch.traffic.log import _log
+from core.after_launch.traffic.periods import (
+    ANSWERS,
+    MIN_ROWS,
+    PSI_MOVED,
+    SinceLaunch,
+    Z,
+    choose_period,
+    coarse,
+    js_distance,
+    median_from,
+    period_start,
+    period_words,
+    psi,
+    test_answers,
+)
+from core.after_launch.traffic.summaries import Reference, Summary, expected_values
+from core.bundles.bundle import Bundle
+from core.bundles.contract import OperatingPoint
+
+
+def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, point: OperatingPoint,
+                 calibrated: bool) -> SinceLaunch:  # fmt: skip
+    """Per period: requests, the share the model acts on, accuracy where outcomes arrived and its
+    estimate from confidence (only when `calibrated`), net value per request, drift per input and
+    (classifiers) in its answers, each against the range a period of that size shows when nothing
+    has changed. `test` is the bundle's `metrics.Headline` and `data` its `metrics.EvalSet`, at
+    `point`, the setting the traffic was summarised at."""
+    from core.evaluation import metrics
+
+    spec = bundle.spec
+    days = combined.days.copy()
+    period = choose_period(days["day"], spec.traffic.period)
+    days["start"] = period_start(days["day"], period)
+    per = days.drop(columns="day").groupby("start", as_index=False, sort=True).sum()
+    k = test.kpis
+    act_rate = k.acted / k.n
+
+    def band(rate: float, test_se: float, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        spread = Z * np.sqrt(rate * (1 - rate) / np.maximum(n, 1) + test_se**2)
+        return np.clip(rate - spread, 0, 1), np.clip(rate + spread, 0, 1)
+
+    n = per["n"].to_numpy(float)
+    per["act_share"] = per["acted"] / per["n"]
+    per["act_low"], per["act_high"] = band(act_rate, np.sqrt(act_rate * (1 - act_rate) / k.n), n)
+    accuracy = k.accuracy_acted if k.accuracy_acted == k.accuracy_acted else 0.0
+    acc_se = np.sqrt(accuracy * (1 - accuracy) / max(k.acted, 1))
+    # the confidence-based estimate, set right by how far the model's confidence was off in the tests
+    offset = 0.0
+    if spec.task != "regression" and k.acted:
+        acted = metrics.outcomes(data, point).acted
+        offset = accuracy - float(data.confidence[acted].mean())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per["accuracy"] = np.where(per["known_acted"] > 0, per["right"] / per["known_acted"], np.nan)
+        per["estimate"] = np.where(per["acted"] > 0, per["expected_right"] / per["acted"] + offset, np.nan)
+        spread = Z * np.sqrt(per["expected_var"] / per["acted"] ** 2 + acc_se**2)
+        if spec.task == "regression":  # an estimate's worth is known only once its outcome is
+            per["net_per_request"] = np.where(per["known"] > 0, per["value_known"] / per["known"], np.nan)
+        else:
+            per["net_per_request"] = (per["value_known"] + per["value_expected"]) / per["n"]
+    if spec.task == "regression":
+        per["estimate"] = np.nan
+    per["estimate_low"], per["estimate_high"] = per["estimate"] - spread, per["estimate"] + spread
+    # normal variation for that many acted requests with an outcome (without outcomes: for all it
+    # acted on, which is what the estimate is judged against)
+    judged = np.where(per["known_acted"] > 0, per["known_acted"], per["acted"]).astype(float)
+    per["accuracy_low"], per["accuracy_high"] = band(accuracy, acc_se, judged)
+    per["outcome_share"] = per["known"] / per["n"]
+    # net value per period against what the test figures say that many requests are worth
+    spread_case = float(metrics.outcomes(data, point).value.std()) if data.n > 1 else 0.0
+    net_se = (test.ranges.net_per_case.high - test.ranges.net_per_case.low) / (2 * Z)
+    if net_se != net_se:
+        net_se = 0.0
+    if spec.task != "regression":
+        # where outcomes have not arrived, the value expected from the model's chances, set right by
+        # how far that expectation was off in the tests (requests it was never built for, for one)
+        out = metrics.outcomes(data, point)
+        if data.task == "binary":
+            chance, answer = data.p_positive, (data.p_positive >= point.threshold).astype(int)
+        else:
+            chance, answer = data.confidence, data.answer
+        expected = expected_values(data.task, chance, answer, out.acted, data.values)
+        value_offset = k.net_per_case - float((expected - out.baseline).mean())
+        per["net_per_request"] += value_offset * (per["n"] - per["known"]) / per["n"]
+    per["net"] = per["net_per_request"] * per["n"]
+    half = Z * np.sqrt(spread_case**2 / np.maximum(n, 1) + net_se**2) * n
+    per["net_low"], per["net_high"] = k.net_per_case * n - half, k.net_per_case * n + half
+    per["test_act"], per["test_accuracy"], per["test_net"] = act_rate, k.accuracy_acted, k.net_per_case
+
+    drift_rows = []
+    inputs = combined.inputs.copy()
+    if len(inputs):
+        inputs["start"] = period_start(inputs["day"], period)
+        grouped = inputs.groupby(["start", "feature", "bin"], as_index=False)["count"].sum()
+        for (start, feature), part in grouped.groupby(["start", "feature"], sort=True):
+            counts = np.bincount(
+                part["bin"].to_numpy(int), weights=part["count"].to_numpy(float), minlength=ref.size(feature)
+            )
+            if counts.sum() < MIN_ROWS:
+                continue
+            expected = coarse(ref, feature, ref.shares[feature])
+            actual = coarse(ref, feature, counts / counts.sum())
+            drift_rows.append({"start": start, "feature": feature, "psi": psi(expected, actual),
+                               "js": js_distance(expected, actual), "n": counts.sum()})  # fmt: skip
+    drift = pd.DataFrame(drift_rows, columns=["start", "feature", "psi", "js", "n"])
+
+    answers = pd.DataFrame(columns=["start", "answer", "share"])
+    if len(combined.answers):
+        shown = combined.answers.copy()
+        shown["start"] = period_start(shown["day"], period)
+        shown = shown.groupby(["start", "answer"], as_index=False)["count"].sum()
+        shown["share"] = shown["count"] / shown.groupby("start")["count"].transform("sum")
+        answers = shown
+        expected = test_answers(data, point)
+        for start, part in shown.groupby("start", sort=True):
+            counts = np.bincount(part["answer"].to_numpy(int) + 1, weights=part["count"].to_numpy(float),
+                                 minlength=len(expected))  # fmt: skip
+            if counts.sum() >= MIN_ROWS:
+                drift_rows.append({"start": start, "feature": ANSWERS, "psi": psi(expected, counts / counts.sum()),
+                                   "js": js_distance(expected, counts / counts.sum()), "n": counts.sum()})  # fmt: skip
+        drift = pd.DataFrame(drift_rows, columns=["start", "feature", "psi", "js", "n"])
+    result = SinceLaunch(period, per, drift, answers, trusted_confidence=calibrated, requests=int(per["n"].sum()))
+    result.findings = findings(
+        bundle, result, ref, combined, test_answers(data, point) if spec.task != "regression" else None
+    )
+    return result
+
+
+def _run_outside(values: np.ndarray, low: np.ndarray, high: np.ndarray, runs: int = 2) -> int | None:
+    """The first period of the latest run of at least `runs` periods outside their range on the
+    same side (all below, or all above), all the way to the last period; None when the latest
+    periods are within it."""
+    below = (values < low) & ~np.isnan(values)
+    above = (values > high) & ~np.isnan(values)
+    side = below if len(below) and below[-1] else above
+    if len(side) < runs or not side[-runs:].all():
+        return None
+    first = len(side) - 1
+    while first > 0 and side[first - 1]:
+        first -= 1
+    return first
+
+
+def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summary, expected_answers=None) -> list:
+    """What left its normal range, in plain words: the share it acts on, accuracy (or its estimate),
+    the inputs that moved most, and (classifiers) the mix of answers."""
+    from core.words import narrative
+
+    spec = bundle.spec
+    per = result.periods
+    said = []
+    starts = per["start"].tolist()
+
+    def when(i: int) -> str:
+        return period_words(starts[i], result.period)
+
+    first = _run_outside(
+        per["act_share"].to_numpy(float), per["act_low"].to_numpy(float), per["act_high"].to_numpy(float)
+    )
+    if first is not None:
+        latest = per.iloc[first:]
+        share = float(latest["acted"].sum() / latest["n"].sum())
+        test = float(per["test_act"].iloc[0])
+        said.append(narrative.traffic_acts(share, test, when(first), spec))
+    if spec.business.is_set and per["net"].notna().all():
+        first = _run_outside(
+            per["net"].to_numpy(float), per["net_low"].to_numpy(float), per["net_high"].to_numpy(float)
+        )
+        if first is not None:
+            latest = per.iloc[first:]
+            said.append(narrative.traffic_value(float(latest["net"].mean()), float((latest["test_net"] * latest["n"]).mean()),
+                                                when(first), result.period, spec))  # fmt: skip
+    known = per["known_acted"].to_numpy(float) > 0
+    if known.any():
+        rows = per[known]
+        first = _run_outside(
+            rows["accuracy"].to_numpy(float),
+            rows["accuracy_low"].to_numpy(float),
+            rows["accuracy_high"].to_numpy(float),
+        )
+        if first is not None:
+            latest = rows.iloc[first:]
+            said.append(narrative.traffic_accuracy(float(latest["right"].sum() / latest["known_acted"].sum()),
+                                                   float(per["test_accuracy"].iloc[0]), period_words(latest["start"].iloc[0], result.period), spec, False))  # fmt: skip
+    if result.trusted_confidence:
+        unknown = per["known"] < per["n"] * 0.5
+        if unknown.any():
+            rows = per[unknown]
+            test = float(per["test_accuracy"].iloc[0])
+            outside = (rows["estimate_high"].to_numpy(float) < test) | (rows["estimate_low"].to_numpy(float) > test)
+            if len(rows) >= 2 and outside[-2:].all():
+                latest = rows.iloc[-2:]
+                estimate = float(latest["expected_right"].sum() / latest["acted"].sum())
+                said.append(
+                    narrative.traffic_accuracy(
+                        estimate, test, period_words(latest["start"].iloc[0], result.period), spec, True
+                    )
+                )
+    drift = result.drift
+    if len(drift):
+        moved = []
+        for feature, part in drift.groupby("feature"):
+            part = part.sort_values("start")
+            if len(part) >= 2 and (part["psi"].iloc[-2:] >= PSI_MOVED).all():
+                first = len(part) - 1
+                while first > 0 and part["psi"].iloc[first - 1] >= PSI_MOVED:
+                    first -= 1
+                moved.append((float(part["psi"].iloc[-1]), feature, part["start"].iloc[first]))
+        for _, feature, start in sorted(moved, reverse=True)[:3]:
+            if feature == ANSWERS:
+                said.append(_answers_moved(bundle, combined, expected_answers, start, result.period))
+            else:
+                said.append(_moved(bundle, ref, combined, feature, start, result.period))
+    return [f for f in said if f is not None]
+
+
+def _moved(bundle: Bundle, ref: Reference, combined: Summary, feature: str, start, period: str):
+    """One input that moved, in words: its median for numbers, the level that grew most for categories."""
+    from core.words import narrative
+
+    inputs = combined.inputs
+    days = pd.to_datetime(inputs["day"])
+    part = inputs[(inputs["feature"] == feature) & (period_start(days, period) >= start)]
+    counts = np.bincount(part["bin"].to_numpy(int), weights=part["count"].to_numpy(float), minlength=ref.size(feature))
+    label = bundle.spec.label(feature)
+    if feature in ref.edges:
+        now = median_from(ref, feature, counts)
+        return narrative.traffic_median(
+            label, feature, now, ref.medians[feature], period_words(start, period), bundle.spec
+        )
+    shares = counts / counts.sum()
+    growth = shares - ref.shares[feature]
+    k = int(np.argmax(growth))
+    levels = [*ref.levels[feature], "something new", "missing"]
+    return narrative.traffic_level(label, levels[k], float(shares[k]), float(ref.shares[feature][k]),
+                                   period_words(start, period), bundle.spec)  # fmt: skip
+
+
+def _answers_moved(bundle: Bundle, combined: Summary, expected: np.ndarray, start, period: str):
+    """What the model says changed: the answer that grew most (a person, a flag, a class)."""
+    from core.words import narrative
+
+    shown = combined.answers
+    part = shown[period_start(pd.to_datetime(shown["day"]), period) >= start]
+    counts = np.bincount(
+        part["answer"].to_numpy(int) + 1, weights=part["count"].to_numpy(float), minlength=len(expected)
+    )
+    shares = counts / counts.sum()
+    k = int(np.argmax(shares - expected))
+    if k == 0:
+        what = "hands to a person"
+    elif bundle.spec.task == "binary":
+        what = "flags" if k == 2 else "lets pass without a flag"
+    else:
+        what = f"sends to {fmt.class_label(bundle.spec.class_name(bundle.classes[k - 1]))}"
+    return narrative.traffic_answers(
+        what, float(shares[k]), float(expected[k]), period_words(start, period), bundle.spec
+    )
+
+
+def _line_path(cache: Path, figures_key: str) -> Path:
+    return cache / "traffic" / f"line-{figures_key}.json"
+
+
+def keep_line(cache: Path, figures_key: str, hashes: list[str], finding) -> None:
+    """Keep a bundle's since-launch line where Home can read it without opening the bundle
+    (written only when it changed)."""
+    entry = {"batches": list(hashes), "sentence": finding.sentence, "severity": finding.severity}
+    path = _line_path(cache, figures_key)
+    try:
+        if path.exists() and json.loads(path.read_text()) == entry:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(entry))
+    except (OSError, ValueError):
+        pass  # a read-only disk: the card says what the log says instead
+
+
+def card_line(spec, figures_key: str, cache: Path) -> tuple[str, int] | None:
+    """(sentence, severity) for a card, read without opening the bundle: the line kept when the
+    figures were last worked out for exactly these batches, else what the batch log says."""
+    if spec.traffic is None or not spec.traffic.path.is_dir():
+        return None
+    logged = _log(spec.traffic.path)
+    if not logged:
+        return None
+    try:
+        kept = json.loads(_line_path(cache, figures_key).read_text())
+        if kept.get("batches") == [entry["sha256"] for entry in sorted(logged, key=lambda e: e["file"])]:
+            return kept["sentence"], int(kept["severity"])
+    except (OSError, ValueError, KeyError):
+        pass
+    rows = sum(int(entry.get("rows", 0)) for entry in logged)
+    first = min(entry.get("first", "") for entry in logged)
+    last = max(entry.get("last", "") for entry in logged)
+    when = ""
+    if first and last:
+        a, b = pd.Timestamp(first), pd.Timestamp(last)
+        when = f" from {a.day} {a:%b} to {b.day} {b:%b %Y}"
+    return (
+        f"Since launch: {fmt.counted(rows, spec.subject, spec.subjects)}{when}. Open Since launch to see how it is doing.",
+        0,
+    )

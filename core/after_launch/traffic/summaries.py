@@ -1,0 +1,273 @@
+"""What the test data looks like, and one batch summarised per day: computed once, cached by hash."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.after_launch.traffic.log import Batch, batches
+from core.bundles.bundle import Bundle, _align_categories, class_index, read_rows
+from core.bundles.contract import BundleError, OperatingPoint
+
+SUMMARY_VERSION = 1
+FINE_BINS = 100  # numeric inputs: percentiles of the test data, so medians are quoted to within 1%
+LEVELS = 30  # categories: the most common in the test data; the rest are "other"
+MISSING, OTHER = "(missing)", "(other)"
+
+
+@dataclass
+class Reference:
+    """Bins fixed by the test data: fine percentile edges for numbers, the common levels for
+    categories, and the test data's share in each."""
+
+    edges: dict[str, np.ndarray] = field(default_factory=dict)
+    levels: dict[str, list[str]] = field(default_factory=dict)
+    shares: dict[str, np.ndarray] = field(default_factory=dict)
+    medians: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def features(self) -> list[str]:
+        return [*self.edges, *self.levels]
+
+    def codes(self, feature: str, values: pd.Series) -> np.ndarray:
+        """Each value's bin: numbers by edge (missing last), categories by level (other, then missing)."""
+        if feature in self.edges:
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(float)
+            edges = self.edges[feature]
+            code = np.searchsorted(edges, numbers, side="right")
+            code[np.isnan(numbers)] = len(edges) + 1
+            return code
+        levels = self.levels[feature]
+        text = values.astype("string")
+        code = pd.Categorical(text, categories=levels).codes.astype(np.int64)
+        code[code < 0] = len(levels)
+        code[text.isna().to_numpy()] = len(levels) + 1
+        return code
+
+    def size(self, feature: str) -> int:
+        return len(self.edges[feature]) + 2 if feature in self.edges else len(self.levels[feature]) + 2
+
+
+def reference(bundle: Bundle) -> Reference:
+    """The test data's spread of every input the model reads (text inputs are left out)."""
+    ref = Reference()
+    text = set(bundle.spec.text_features)
+    for feature in bundle.features:
+        if feature in text:
+            continue
+        values = bundle.X[feature]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            numbers = values.to_numpy(float)
+            present = numbers[~np.isnan(numbers)]
+            if len(present) == 0:
+                continue
+            ref.edges[feature] = np.unique(np.percentile(present, np.linspace(0, 100, FINE_BINS + 1)[1:-1]))
+            ref.medians[feature] = float(np.median(present))
+        else:
+            counts = values.astype("string").value_counts()
+            ref.levels[feature] = [str(level) for level in counts.index[:LEVELS]]
+        codes = ref.codes(feature, values)
+        ref.shares[feature] = np.bincount(codes, minlength=ref.size(feature)) / len(values)
+    return ref
+
+
+@dataclass
+class Summary:
+    """One or more batches, per day: `days` holds the counts and sums, `inputs` the requests per
+    input bin, `answers` (classifiers) the requests per answer."""
+
+    days: pd.DataFrame
+    inputs: pd.DataFrame  # day, feature, bin, count
+    answers: pd.DataFrame  # day, answer, count
+
+    @staticmethod
+    def combine(parts: list[Summary]) -> Summary:
+        """Batches added up, day by day (a day split across batches is one day)."""
+
+        def added(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+            kept = [f for f in frames if len(f)]
+            if not kept:
+                return frames[0]
+            return pd.concat(kept, ignore_index=True).groupby(keys, as_index=False, sort=True).sum()
+
+        return Summary(
+            added([p.days for p in parts], ["day"]),
+            added([p.inputs for p in parts], ["day", "feature", "bin"]),
+            added([p.answers for p in parts], ["day", "answer"]),
+        )
+
+
+def scores_of(bundle: Bundle, frame: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(probabilities in the bundle's class order, or None; estimates, or None) for a batch: the
+    live model's scores when the traffic carries them, else the model asked now."""
+    spec, traffic = bundle.spec, bundle.spec.traffic
+    if traffic.score_column or traffic.score_columns:
+        if spec.task == "regression":
+            return None, frame[traffic.score_column].to_numpy(float)
+        if spec.task == "binary":
+            chance = frame[traffic.score_column].to_numpy(float)
+            proba = np.zeros((len(frame), 2))
+            index = bundle.classes.index(bundle.positive_class)
+            proba[:, index], proba[:, 1 - index] = chance, 1 - chance
+            return proba, None
+        by_class = dict(traffic.score_columns)
+        proba = frame[[by_class[str(c)] for c in bundle.classes]].to_numpy(float)
+        return proba / proba.sum(axis=1, keepdims=True), None
+    if bundle.model is None:
+        raise BundleError(
+            "This bundle has no model file, so the traffic must carry the live model's scores.",
+            "Name them under `traffic.scores` in bundle.yaml.",
+            field="traffic.scores",
+        )
+    X = frame[bundle.features].copy()
+    _align_categories(bundle.model, X, bundle.features)
+    from core.bundles.scoring import CHUNK_ROWS
+
+    chunks = [X.iloc[i : i + CHUNK_ROWS] for i in range(0, len(X), CHUNK_ROWS)]
+    if spec.task == "regression":
+        return None, np.concatenate([bundle.model.predict(c) for c in chunks]).astype(float)
+    if bundle.decides_only:
+        decided = class_index(
+            pd.Series(np.concatenate([bundle.model.predict(c) for c in chunks])), bundle.model_classes
+        )
+        proba = np.zeros((len(X), len(bundle.model_classes)))
+        proba[np.arange(len(X)), decided] = 1.0
+        return proba, None
+    return np.concatenate([bundle.model.predict_proba(c) for c in chunks]).astype(float), None
+
+
+def expected_values(task: str, chance: np.ndarray, answer: np.ndarray, acted: np.ndarray, values: dict) -> np.ndarray:
+    """What each request is worth if the model's chances are right (binary: `chance` of the
+    positive class; multiclass: its confidence), before any outcome is known."""
+    abstain = float(values.get("abstain", 0.0))
+    if task == "binary":
+        flagged = chance * values.get("true_positive", 0.0) + (1 - chance) * values.get("false_positive", 0.0)
+        passed = chance * values.get("false_negative", 0.0) + (1 - chance) * values.get("true_negative", 0.0)
+        acted_value = np.where(answer == 1, flagged, passed)
+    else:
+        acted_value = chance * values.get("correct", 0.0) + (1 - chance) * values.get("wrong", 0.0)
+    return np.where(acted, acted_value, abstain)
+
+
+def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
+    """One batch, per day, at the bundle's setting."""
+    from core.evaluation import metrics
+
+    spec = bundle.spec
+    traffic = spec.traffic
+    missing = [c for c in [traffic.timestamp, *bundle.features] if c not in frame.columns]
+    if traffic.score_column or traffic.score_columns:
+        missing = [c for c in missing if c == traffic.timestamp or c in ref.features]
+    if missing:
+        raise BundleError(
+            f"A traffic batch lacks columns the model reads: {', '.join(missing[:5])}.",
+            "Each batch needs the timestamp and the model's input columns, as in the evaluation file.",
+            field="traffic.path",
+        )
+    when = pd.to_datetime(frame[traffic.timestamp], errors="coerce", utc=True)
+    keep = when.notna().to_numpy()
+    frame, when = frame.loc[keep], when[keep]
+    day = when.dt.tz_localize(None).dt.floor("D").to_numpy("datetime64[ns]")  # one unit, kept through Parquet
+    n = len(frame)
+    proba, estimate = scores_of(bundle, frame)
+    outcome = frame[traffic.outcome] if traffic.outcome in frame.columns else pd.Series([None] * n, index=frame.index)
+    known = outcome.notna().to_numpy()
+    values = spec.business.values
+    abstain = float(values.get("abstain", 0.0))
+    if spec.task == "regression":
+        acted = np.ones(n, bool)
+        confidence = np.ones(n)
+        answer = np.zeros(n, int)
+        data = metrics.EvalSet.regression(
+            pd.to_numeric(outcome, errors="coerce").fillna(0).to_numpy(float), estimate, spec.tolerance, values
+        )
+        expected = np.full(n, np.nan)
+    else:
+        if spec.task == "binary":
+            positive = bundle.classes.index(bundle.positive_class)
+            p = proba[:, positive]
+            confidence = np.maximum(p, 1 - p)
+            answer = (p >= point.threshold).astype(int)
+            truth = np.where(outcome.astype("string").fillna("") == str(bundle.positive_class), 1, 0)
+            data = metrics.EvalSet.binary(truth, p, values)
+        else:
+            answer = proba.argmax(axis=1)
+            confidence = proba[np.arange(n), answer]
+            truth = class_index(outcome.astype(object).where(known, None), bundle.classes)
+            data = metrics.EvalSet.multiclass(truth, proba, values)
+        acted = confidence >= point.min_confidence
+        expected = expected_values(spec.task, p if spec.task == "binary" else confidence, answer, acted, values)
+    out = metrics.outcomes(data, point)
+    right = out.correct & acted & known
+    rows = pd.DataFrame(
+        {
+            "day": day,
+            "n": 1,
+            "acted": acted.astype(int),
+            "expected_right": np.where(acted, confidence, 0.0),
+            "expected_var": np.where(acted, confidence * (1 - confidence), 0.0),
+            "known": known.astype(int),
+            "known_acted": (known & acted).astype(int),
+            "right": right.astype(int),
+            "value_known": np.where(known, out.value - abstain, 0.0),
+            "value_expected": np.where(known, 0.0, np.nan_to_num(expected - abstain)),
+        }
+    )
+    days = rows.groupby("day", as_index=False, sort=True).sum()
+    parts = []
+    for feature in ref.features:
+        if feature not in frame.columns:
+            continue
+        codes = ref.codes(feature, frame[feature])
+        counted = pd.DataFrame({"day": day, "bin": codes}).value_counts().reset_index(name="count")
+        counted["feature"] = feature
+        parts.append(counted)
+    inputs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["day", "bin", "count", "feature"])
+    answers = pd.DataFrame(columns=["day", "answer", "count"])
+    if spec.task != "regression":
+        shown = np.where(acted, answer, -1)  # -1: handed to a person
+        answers = pd.DataFrame({"day": day, "answer": shown}).value_counts().reset_index(name="count")
+    return Summary(days, inputs[["day", "feature", "bin", "count"]], answers)
+
+
+def _cache_key(bundle: Bundle, batch: Batch, point: OperatingPoint) -> str:
+    text = f"{SUMMARY_VERSION}|{bundle.figures_key}|{batch.sha256}|{point.threshold}|{point.min_confidence}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def batch_summary(bundle: Bundle, batch: Batch, ref: Reference, point: OperatingPoint, cache: Path) -> Summary:
+    """A batch's summary: read from the cache, or computed once and kept there."""
+    folder = cache / "traffic" / _cache_key(bundle, batch, point)
+    names = ("days", "inputs", "answers")
+    if all((folder / f"{name}.parquet").exists() for name in names):
+        return Summary(*(pd.read_parquet(folder / f"{name}.parquet") for name in names))
+    summary = summarise(bundle, read_rows(batch.path), ref, point)
+    partial = folder.with_name(folder.name + ".partial")
+    partial.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        getattr(summary, name).to_parquet(partial / f"{name}.parquet", index=False)
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return summary
+
+
+computed = 0  # batches summarised (not read from the cache): tests count it
+
+
+def summary(bundle: Bundle, cache: Path, point: OperatingPoint | None = None, ref: Reference | None = None) -> Summary:
+    """Every batch of a bundle's traffic, added up (each batch summarised once)."""
+    global computed
+    point = point or bundle.spec.operating_point
+    ref = ref or reference(bundle)
+    parts = []
+    for batch in batches(bundle):
+        key = cache / "traffic" / _cache_key(bundle, batch, point)
+        if not key.exists():
+            computed += 1
+        parts.append(batch_summary(bundle, batch, ref, point, cache))
+    return Summary.combine(parts) if parts else None
