@@ -55,7 +55,7 @@ def test_the_scheduler_comes_from_the_option_else_the_environment(monkeypatch):
 def test_a_cluster_publish_is_identical_to_one_on_this_machine(scheduler, churn_model, tmp_path, monkeypatch):
     model, evaluation = churn_model
     monkeypatch.setattr(scoring, "CHUNK_ROWS", 300)  # several chunks, so both workers score some
-    monkeypatch.setattr(explain, "CLUSTER_PART", 120)
+    monkeypatch.setattr(explain.shapley, "CLUSTER_PART", 120)
     common = dict(target="churned", task="binary", positive_class="yes", precompute_explanations=True)
     here = publish(model, evaluation, out=tmp_path / "here", **common)
     there = publish(model, evaluation, out=tmp_path / "there", dask=scheduler, **common)

@@ -311,7 +311,7 @@ def test_many_messages_are_read_from_a_sample_but_every_one_is_counted(monkeypat
     messages = pd.Series(gift + ship + rare)
     labels = ["gift"] * 300 + ["ship"] * 700 + ["warranty"]
     unseen = [True] * 300 + [False] * 700 + [True]
-    monkeypatch.setattr(text, "SAMPLE_MESSAGES", 100)
+    monkeypatch.setattr(text.unseen, "SAMPLE_MESSAGES", 100)
     groups = text.unseen_groups(messages, labels, unseen)
     assert [(g.label, g.n) for g in groups] == [("gift", 300), ("warranty", 1)]  # counted on every row
     assert groups[0].words[0] in ("gift", "card", "buy", "gift card", "dollars") and groups[0].examples
