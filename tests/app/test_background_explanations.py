@@ -16,7 +16,7 @@ def test_a_slow_first_explanation_shows_progress_then_the_result(app, small_chur
     model, evaluation = small_churn
     publish(model, evaluation, target="churned", task="binary", out=tmp_path / "slow", positive_class="yes")
     monkeypatch.setattr(jobs, "_jobs", OrderedDict())
-    monkeypatch.setattr(session, "BLOCK_SECONDS", 0.5)
+    monkeypatch.setattr(session.caches, "BLOCK_SECONDS", 0.5)
     real = explain.for_bundle
 
     def slow(bundle, cache_directory, progress=None):
@@ -48,7 +48,7 @@ def test_other_sections_of_a_page_render_while_explanations_are_pending(app, sma
     model, evaluation = small_churn
     publish(model, evaluation, target="churned", task="binary", out=tmp_path / "slow", positive_class="yes")
     monkeypatch.setattr(jobs, "_jobs", OrderedDict())
-    monkeypatch.setattr(session, "BLOCK_SECONDS", 0.2)
+    monkeypatch.setattr(session.caches, "BLOCK_SECONDS", 0.2)
     release = __import__("threading").Event()
     real = explain.for_bundle
 

@@ -111,7 +111,7 @@ def test_an_unexpected_error_in_one_card_is_one_sentence_and_the_rest_work(app, 
             raise ZeroDivisionError("a model that scores oddly")
         return real(bundle, point)
 
-    monkeypatch.setattr(core.app.session, "headline", failing)
+    monkeypatch.setattr(core.app.session.catalogue, "headline", failing)
     at = app(root, bundle="churn-gbm")
     assert not at.exception
     assert seen(at.error[0].value) == (
@@ -146,7 +146,7 @@ def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_ro
     def failing(bundle, point=None):
         raise OSError(2, "No such file or directory", "/srv/secret/artifacts/churn-gbm/model.joblib")
 
-    monkeypatch.setattr(core.app.session, "headline", failing)
+    monkeypatch.setattr(core.app.session.catalogue, "headline", failing)
     at = app(root, bundle="churn-gbm")
     details = [c.value for c in at.code if "Error" in c.value]
     assert details and all("Traceback" not in d and "/srv" not in d for d in details)
@@ -164,7 +164,7 @@ def test_home_draws_every_card_without_opening_a_bundle(app, demo_root, tmp_path
     def never(folder):
         raise AssertionError(f"Home opened {folder}")
 
-    monkeypatch.setattr(core.app.session, "load_bundle", never)
+    monkeypatch.setattr(core.app.session.caches, "load_bundle", never)
     at = app(root)
     assert not at.exception and not at.error
     assert len(at.metric) == 3 * len(DEMOS)
@@ -205,7 +205,7 @@ def test_a_bundle_published_without_a_summary_is_measured_once_and_kept(app, dem
     assert kept is not None and kept.figures_key == load_bundle(root / "churn-gbm").figures_key
     shown = [seen(m.value) for m in at.metric]
     opened = []
-    monkeypatch.setattr(core.app.session, "load_bundle", lambda folder: opened.append(folder))
+    monkeypatch.setattr(core.app.session.caches, "load_bundle", lambda folder: opened.append(folder))
     core.app.session._read.clear()  # as after a restart: the manifest and summary read again from disk
     again = app(root)
     assert [seen(m.value) for m in again.metric] == shown
@@ -231,7 +231,7 @@ def test_a_slow_measurement_shows_progress_on_its_card_and_the_figures_when_done
         release.wait(30)
         return real(bundle, point)
 
-    monkeypatch.setattr(core.app.session, "headline", slow)
+    monkeypatch.setattr(core.app.session.catalogue, "headline", slow)
     monkeypatch.setattr(core.app.session, "CARD_WAIT", 0.2)
     at = app(root)
     assert not at.exception

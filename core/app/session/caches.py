@@ -1,0 +1,329 @@
+"""The caches every session shares, bounded and keyed by content: bundles, scores, figures, explanations."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from core import format as fmt
+from core.bundles import memory, scoring
+from core.bundles.bundle import Bundle, fingerprint, load_bundle, read_spec
+from core.bundles.contract import BundleError, BundleSpec, OperatingPoint, describe
+from core.evaluation import metrics, tradeoff
+from core.publishing import summary
+from core.publishing.summary import Summary
+
+memory.return_large_blocks()  # before any large array is built
+log = logging.getLogger("modelbrief")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _open(folder: str, stamp: tuple) -> Bundle | BundleError:
+    try:
+        return load_bundle(Path(folder))
+    except BundleError as problem:
+        return problem
+    except Exception as exc:  # never let a surprise reach the page as a traceback
+        log.error("Unexpected error while opening the bundle %s", Path(folder).name, exc_info=exc)
+        return BundleError(
+            "This bundle could not be opened because of an unexpected error.",
+            "Check the bundle's files, or publish it again with `python -m core.publish`.",
+            detail=describe(exc),
+        )
+
+
+def open_bundle(folder: Path) -> Bundle | BundleError:
+    """The opened bundle, or the problem that stops it opening (both cached)."""
+    return _open(str(folder), fingerprint(folder))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _read(folder: str, stamp: tuple) -> tuple[BundleSpec | None, BundleError | None, Summary | None]:
+    """A bundle's manifest and, when one answers its files, its summary: all a card needs."""
+    try:
+        spec = read_spec(Path(folder))
+    except BundleError as problem:
+        return None, problem, None
+    except Exception as exc:
+        return None, BundleError("bundle.yaml could not be read.", detail=describe(exc), field="bundle.yaml"), None
+    try:
+        found = summary.find(Path(folder), scoring.cache_dir(), spec)
+    except OSError:
+        found = None  # a file went missing between the listing and the hashing: opening says what
+    return spec, None, found
+
+
+@st.cache_resource(max_entries=32, show_spinner="Scoring the evaluation rows (once per model)...")
+def _eval_set(key: str, _bundle: Bundle) -> metrics.EvalSet:
+    return metrics.from_bundle(_bundle, scores(_bundle))  # the one cached copy of the scores
+
+
+def eval_set(bundle: Bundle) -> metrics.EvalSet:
+    """The engine's per-row arrays for a bundle: scored once, shared by every session."""
+    return _eval_set(bundle.figures_key, bundle)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _headline(key: str, threshold: float, min_confidence: float, _bundle: Bundle) -> metrics.Headline:
+    return metrics.headline(eval_set(_bundle), OperatingPoint(threshold, min_confidence))
+
+
+def headline(bundle: Bundle, point: OperatingPoint | None = None) -> metrics.Headline:
+    """Accuracy, coverage and value with ranges, at the given point or the bundle's own."""
+    point = point or bundle.spec.operating_point
+    return _headline(bundle.figures_key, point.threshold, point.min_confidence, bundle)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _index(key: str, _bundle: Bundle) -> tradeoff.Index:
+    return tradeoff.Index(eval_set(_bundle))
+
+
+def index(bundle: Bundle) -> tradeoff.Index:
+    """The bundle's rows sorted by score, answering any operating point at once (shared, cached)."""
+    return _index(bundle.figures_key, bundle)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _best(key: str, _bundle: Bundle) -> tradeoff.Best:
+    return tradeoff.best_point(index(_bundle))
+
+
+def best(bundle: Bundle) -> tradeoff.Best:
+    """The best-value setting of a classifier bundle (cached)."""
+    return _best(bundle.figures_key, bundle)
+
+
+BLOCK_SECONDS = 8.0  # a page waits this long for a first explanation, then shows its progress instead
+
+
+class Pending(Exception):
+    """Slow work still running in the background: the page shows its progress, not an error."""
+
+    def __init__(self, job, what: str):
+        super().__init__(what)
+        self.job, self.what = job, what
+
+
+def _explain_job(bundle: Bundle):
+    from core.app import jobs
+    from core.explaining import explain
+
+    return jobs.start(
+        f"explain:{bundle.figures_key}",
+        lambda progress: explain.for_bundle(bundle, scoring.cache_dir(), progress=progress),
+        budget=explain.TIME_BUDGET_SECONDS,
+    )
+
+
+def explanation(bundle: Bundle, wait_for_all: bool = False):
+    """SHAP contributions for a sample of the bundle's rows: computed once, shared by all sessions.
+
+    None for a bundle whose predictions cannot be explained (`bundle.unexplainable_reason` says
+    why). A first explanation runs in the background: this waits up to BLOCK_SECONDS (or, with
+    `wait_for_all`, until it is done) with a progress bar, then raises `Pending`, which the page
+    shows as progress while the work goes on.
+    """
+    if not bundle.explainable:
+        return None
+    block = None if wait_for_all else BLOCK_SECONDS
+    job = _explain_job(bundle)
+    waited = st.session_state.setdefault("_waited", {})
+    run = st.session_state.get("_run_number")
+    if waited.get(job.key) == run:  # this run already waited for it once: the page is not held up twice
+        block = 0.0 if block is not None else None
+    if not job.done:
+        bar = None
+
+        def tick(job) -> None:  # drawn only when the wait is long enough to notice
+            nonlocal bar
+            if job.elapsed() > 0.5:
+                bar = bar or st.empty()
+                bar.progress(job.fraction, text=waiting_words(job))
+
+        finished = job.wait(block, tick)
+        if bar is not None:
+            bar.empty()
+        if not finished:
+            waited[job.key] = run
+            raise Pending(job, "the explanations")
+    if job.error is not None:
+        from core.app import jobs
+
+        jobs.forget(job.key)  # the next visit tries again
+        raise job.error
+    return job.result
+
+
+def waiting_words(job) -> str:
+    """What is happening and how long it will take, in words."""
+    left = job.seconds_left()
+    if left is None:
+        when = "estimating how long this takes"
+    elif left < 60:
+        when = f"about {max(5, round(left / 5) * 5):.0f} seconds left"
+    else:
+        when = f"about {fmt.counted(left / 60, 'minute', 'minutes')} left"
+    return (
+        f"Explaining the model on a sample of cases (once per model): {job.fraction:.0%} done, {when}. "
+        "This page updates itself when it is done; the other pages keep working."
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing to explain single cases (once per model)...")
+def _row_explainer(key: str, _bundle: Bundle):
+    from core.explaining.explain import RowExplainer
+
+    return RowExplainer(_bundle.model, _bundle.X, _bundle.spec.task, _bundle.classes, _bundle.positive_class)
+
+
+def row_explainer(bundle: Bundle):
+    """The bundle's explainer, built once and shared: explains one edited case at a time."""
+    return _row_explainer(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _word_explainers(key: str, _bundle: Bundle) -> dict:
+    from core.explaining.text import word_explainers
+
+    found = word_explainers(_bundle.model, _bundle.X)
+    for explainer in found.values():
+        if not explainer.exact and len(_bundle.X):  # SHAP compiles its masking code on first use: start now
+            first = _bundle.X.iloc[[0]]
+            threading.Thread(target=lambda e=explainer, row=first: _quietly(e.explain, row), daemon=True).start()
+    return found
+
+
+def _quietly(work, *args) -> None:
+    """Run work in the background; a failure here shows up again, with its message, where it is used."""
+    try:
+        work(*args)
+    except Exception:  # noqa: BLE001 - the page that needs the result reports the error itself
+        logging.getLogger(__name__).debug("background warm-up failed", exc_info=True)
+
+
+def word_explainers(bundle: Bundle) -> dict:
+    """{text column: its exact word-level explainer}, for linear models over a text vectorizer (cached)."""
+    return _word_explainers(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _unseen_groups(key: str, _bundle: Bundle) -> list:
+    from core.outputs import story
+
+    return story.unseen_groups(_bundle, eval_set(_bundle))
+
+
+def unseen_groups(bundle: Bundle) -> list:
+    """What people asked that the model was never trained on, in their own words (cached)."""
+    return _unseen_groups(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _controls(key: str, _bundle: Bundle):
+    from core.explaining.whatif import controls, kept_facts
+
+    return controls(_bundle.X, _bundle.spec, _bundle.model, facts=kept_facts(_bundle, scoring.cache_dir()))
+
+
+def controls(bundle: Bundle):
+    """How each feature is edited on the What-if page (ranges and values seen): cached, and the
+    figures from the rows kept on disk, so a restart does not read every row again."""
+    return _controls(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _case_ids(key: str, _bundle: Bundle):
+    from core.explaining.whatif import CaseIds
+
+    return CaseIds(_bundle.eval, _bundle.spec.id_column)
+
+
+def case_ids(bundle: Bundle):
+    """The bundle's case ids, to find a row by id and name a row (cached)."""
+    return _case_ids(bundle.figures_key, bundle)
+
+
+def positive_index(bundle: Bundle) -> int:
+    return bundle.classes.index(bundle.positive_class) if bundle.spec.task == "binary" else 1
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _scores(key: str, _bundle: Bundle):
+    return scoring.scores(_bundle)
+
+
+def scores(bundle: Bundle):
+    """The model's answers for every evaluation row (cached)."""
+    return _scores(bundle.figures_key, bundle)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _segments(key: str, column: str, _bundle: Bundle):
+    from core.evaluation import breakdown
+
+    return breakdown.Segments.of(eval_set(_bundle), _bundle.eval[column])
+
+
+def segments(bundle: Bundle, column: str):
+    """A classifier's segment column coded and indexed once per bundle, so a table at a new
+    setting is a few binary searches per segment (cached)."""
+    return _segments(bundle.figures_key, column, bundle)
+
+
+def shown_scores(bundle: Bundle):
+    """The cached scores in the form What if predicts (class chances, or the estimate as one
+    column), or None when they do not match what the model says now (checked on a few rows)."""
+    import numpy as np
+
+    cached = scores(bundle)
+    values = cached.predicted[:, None] if cached.predicted is not None else cached.proba
+    explainer = row_explainer(bundle)
+    if values is None or explainer is None or len(values) != len(bundle.X):
+        return None
+    rows = np.linspace(0, len(bundle.X) - 1, min(len(bundle.X), 5)).astype(int)
+    again = explainer.shown(bundle.X.iloc[rows])
+    if again.shape != values[rows].shape or not np.allclose(again, values[rows], atol=1e-9):
+        return None
+    return values
+
+
+@st.cache_resource(max_entries=16, show_spinner="Reading the requests since launch (each batch once)...")
+def _since_launch(key: str, batches: tuple, threshold: float, min_confidence: float, _bundle: Bundle):
+    from core.after_launch import traffic
+    from core.outputs import story
+
+    point = OperatingPoint(threshold, min_confidence)
+    ref = traffic.reference(_bundle)
+    combined = traffic.summary(_bundle, scoring.cache_dir(), point, ref)
+    if combined is None or not len(combined.days):
+        return None
+    data = eval_set(_bundle)
+    trusted = False
+    if _bundle.spec.task != "regression" and not _bundle.decides_only:
+        said = story.calibration_finding(data)
+        trusted = said is not None and said.severity == 0 and "face value" in said.sentence
+    return traffic.since_launch(_bundle, combined, ref, headline(_bundle, point), data, point, trusted)
+
+
+def since_launch(bundle: Bundle):
+    """The bundle's traffic per period against its test figures, at the setting in bundle.yaml
+    (the one in use); None without traffic. Recomputed only when a batch is added."""
+    from core.after_launch import traffic
+
+    if bundle.spec.traffic is None:
+        return None
+    found = tuple((b.path.name, b.sha256) for b in traffic.batches(bundle))  # oldest first
+    if not found:
+        return None
+    point = bundle.spec.operating_point
+    result = _since_launch(bundle.figures_key, found, point.threshold, point.min_confidence, bundle)
+    if result is not None:  # Home's cards read it from here without opening the bundle
+        from core.words import narrative
+
+        line = narrative.traffic_line(result, bundle.spec)
+        traffic.keep_line(scoring.cache_dir(), bundle.figures_key, [b for _, b in found], line)
+    return result
