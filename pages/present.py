@@ -5,16 +5,13 @@ slide small, the next one, the technical notes); `&case=ID` keeps the case chose
 slide. Both downloads (PowerPoint and PDF) hold the same slides.
 """
 
-import html
-import secrets
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from core import format as fmt
 from core.app import links, session, ui
-from core.explaining import explain
-from core.outputs import charts, deck, story
+from core.outputs import charts, deck, slide_html, story
 from core.words import narrative
 
 bundle = ui.usable_bundle()
@@ -46,12 +43,10 @@ if "slide" not in st.session_state:
     if notice:
         st.info(fmt.literal(notice), icon=":material/link_off:")
 # a presenter's view leads every audience window opened from it (a "room" named in the link)
-room_name = st.query_params.get("room")
-if room_name is not None and not links.is_token(room_name):
-    room_name = None
+room_name = links.room_name(st.query_params.get("room"), presenter)
+if room_name is None:
     st.query_params.pop("room", None)
-if presenter and room_name is None:
-    room_name = secrets.token_urlsafe(9)
+else:
     st.query_params["room"] = room_name
 shared = session.room(room_name) if room_name else None
 if "room_case" in st.session_state:  # the presenter picked another case: shown here before the picker is drawn
@@ -64,36 +59,14 @@ st.query_params["present"] = "1"
 if other is not None:
     st.query_params["compare"] = other.id
 
-st.html("""<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header {display: none !important;}
-.block-container {max-width: 1360px; padding-top: 1.4rem; padding-bottom: 0.5rem;}
-.slide-title {font-size: 2.6rem; font-weight: 700; line-height: 1.15; margin: 0 0 0.6rem 0;}
-.slide-fact {font-size: 1.1rem; color: #5B6475; margin-bottom: 0.3rem;}
-.slide-text {font-size: 1.45rem; line-height: 1.4; margin-bottom: 0.35rem;}
-.slide-tiles {display: flex; gap: 1.2rem; margin: 1.2rem 0 0.4rem 0;}
-.slide-tile {flex: 1; border: 1px solid #E3E6EE; border-radius: 10px; padding: 0.9rem 1.1rem;}
-.slide-tile .label {font-size: 1.1rem; color: #5B6475;}
-.slide-tile .value {font-size: 3.2rem; font-weight: 700; line-height: 1.2;}
-.slide-tile .span {font-size: 0.95rem; color: #5B6475;}
-.slide-table {font-size: 1.3rem; border-collapse: collapse; margin: 0.8rem 0;}
-.slide-table td, .slide-table th {padding: 0.35rem 1.2rem 0.35rem 0; text-align: left; border-bottom: 1px solid #E3E6EE;}
-.slide-method {font-size: 0.95rem; color: #5B6475; margin-top: 0.3rem;}
-.small .slide-title {font-size: 1.5rem;} .small .slide-text {font-size: 1rem;}
-.small .slide-tile .value {font-size: 1.8rem;} .small .slide-table {font-size: 1rem;}
-.next .slide-title {font-size: 1.2rem; color: #5B6475;} .next .slide-text {font-size: 0.95rem; color: #5B6475;}
-.notes li {font-size: 1.15rem; line-height: 1.45; margin-bottom: 0.4rem;}
-</style>""")
+st.html(slide_html.STYLE)
 
 
 def case_shown():
     """The case slide's case: the one the link or the picker names, else a typical one."""
     explained = session.explanation(bundle)
     keys = story.case_keys(bundle, explained)
-    wanted = st.session_state.get("deck_case", st.query_params.get("case"))
-    if wanted in keys:
-        position = keys.index(wanted)
-    else:
-        position = explain.pick_case(explained, "typical")
+    position = story.case_position(keys, st.session_state.get("deck_case", st.query_params.get("case")), explained)
     return story.case_view(bundle, explained, position, point, session.word_explainers(bundle)), keys
 
 
@@ -117,29 +90,9 @@ def context(name: str) -> dict:
 
 def draw(shown: deck.Slide, chart_height: int, css: str = "", chart_width: int | None = None) -> None:
     """One slide: its finding as the title, then its facts, sentences, figures, table and chart."""
-    parts = [f"<div class='slide-title'>{html.escape(fmt.clean(shown.title))}</div>"]
-    parts += [f"<div class='slide-fact'>{html.escape(fmt.clean(line))}</div>" for line in shown.facts]
-    parts += [f"<div class='slide-text'>{html.escape(fmt.clean(line))}</div>" for line in shown.sentences]
-    if shown.tiles:
-        technical = ui.audience() == narrative.TECHNICAL
-        labels = [tile[0] for tile in narrative.tiles(result, spec, technical)]
-        parts.append("<div class='slide-tiles'>")
-        for label, (_, value, span) in zip(labels, shown.tiles, strict=True):
-            parts.append(
-                f"<div class='slide-tile'><div class='label'>{html.escape(label)}</div>"
-                f"<div class='value'>{html.escape(value)}</div><div class='span'>{html.escape(span)}</div></div>"
-            )
-        parts.append("</div>")
-    if shown.table:
-        head, *rows = shown.table
-        cells = "".join(f"<th>{html.escape(fmt.clean(c))}</th>" for c in head)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(fmt.clean(c))}</td>" for c in row) + "</tr>" for row in rows)
-        parts.append(f"<table class='slide-table'><tr>{cells}</tr>{body}</table>")
-    if ui.audience() == narrative.TECHNICAL:
-        method = " ".join(f.technical for f in shown.notes if f is not None and f.technical)
-        if method:
-            parts.append(f"<div class='slide-method'>{html.escape(fmt.clean(method, limit=320))}</div>")
-    st.html(f"<div class='{css}'>{''.join(parts)}</div>")
+    technical = ui.audience() == narrative.TECHNICAL
+    labels = [tile[0] for tile in narrative.tiles(result, spec, technical)] if shown.tiles else []
+    st.html(slide_html.slide(shown, labels, technical, css))
     if shown.chart is not None:
         sized = charts.sized(shown.chart[1], chart_height, chart_width)
         ui.chart(sized, shown.chart[0], downloads=False)  # no app controls
@@ -162,31 +115,18 @@ if story_so_far.show("This slide"):
             with coming:
                 st.caption("Next")
                 with st.container(border=True):
-                    if slide + 1 < len(SLIDES):
-                        upcoming = build(SLIDES[slide + 1])
-                        st.html(
-                            "<div class='next'><div class='slide-title'>"
-                            f"{html.escape(fmt.clean(upcoming.title))}</div></div>"
-                        )
-                    else:
-                        st.html("<div class='next'><div class='slide-title'>The end of the slides</div></div>")
+                    upcoming = build(SLIDES[slide + 1]) if slide + 1 < len(SLIDES) else None
+                    st.html(slide_html.next_title(upcoming))
                 st.caption("Notes")
-                lines = shown.note_lines() or ["No notes for this slide."]
-                st.html("<ul class='notes'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>")
+                st.html(slide_html.notes(shown))
         else:
             draw(shown, 280, chart_width=1040)
 
 
 def files() -> tuple[list[deck.Slide], str, list[str]]:
     """Every slide, and the last page's version, file hashes and setting."""
-    colophon = [
-        f"{spec.title}{f', version {spec.version}' if spec.version else ''}",
-        f"Model file sha256 {bundle.model_sha256}",
-        f"Evaluation file sha256 {bundle.eval_sha256}",
-        f"bundle.yaml sha256 {bundle.manifest_sha256}",
-        f"At the setting where the model {narrative.describe_point(point, spec)}.",
-    ]
-    return [build(n) for n in SLIDES], "About these slides", colophon
+    hashes = (bundle.model_sha256, bundle.eval_sha256, bundle.manifest_sha256)
+    return [build(n) for n in SLIDES], deck.COLOPHON_TITLE, deck.colophon(spec, hashes, point)
 
 
 def go(step: int) -> None:

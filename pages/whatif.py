@@ -1,7 +1,5 @@
 """What if: change a case and see the prediction and its reasons at once; find what flips it; try a rule on everyone."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core import format as fmt
@@ -76,22 +74,13 @@ if pick == "by id":
         row = whatif.pick_row(data, point, "typical")
 else:
     row = whatif.pick_row(data, point, pick)
-original = {name: X.iloc[row][name] for name in X.columns}
-original = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in original.items()}
+original = whatif.views.case_values(X, row)
 case_key = f"{bundle.id}:{row}"
-if st.session_state.get("_whatif_case") != case_key:
-    notices = []
-    for c in controls:  # a new case: the form starts from its values (plus any edits from the link)
-        value = st.session_state.get("_whatif_edits", {}).get(c.name, original[c.name])
-        if c.numeric and value is not None:
-            value = whatif.number(value, c)
-            if value is None:
-                asked = fmt.clean(st.session_state["_whatif_edits"][c.name], limit=40)
-                notices.append(
-                    f"The link set {c.label} to '{asked}', which is not a usable number, so the case's own value is shown."
-                )
-                value = whatif.number(original[c.name], c) if original[c.name] is not None else None
-        st.session_state[f"edit_{c.name}"] = value
+if (
+    st.session_state.get("_whatif_case") != case_key
+):  # a new case: the form starts from its values (and the link's edits)
+    values, notices = whatif.views.starting_values(controls, original, st.session_state.get("_whatif_edits", {}))
+    st.session_state.update({f"edit_{name}": value for name, value in values.items()})
     st.session_state["_whatif_notices"] = notices
     st.session_state["_whatif_edits"] = {}
     st.session_state["_whatif_case"] = case_key
@@ -105,34 +94,15 @@ st.markdown(
 
 
 def reset() -> None:
-    for c in controls:
-        value = original[c.name]
-        st.session_state[f"edit_{c.name}"] = whatif._float(value) if c.numeric and value is not None else value
+    st.session_state.update({f"edit_{n}": v for n, v in whatif.views.reset_values(controls, original).items()})
 
 
 def find_flip(edited: dict, decision, signature: str) -> None:
-    flip = whatif.smallest_flip(
-        explainer.shown, edited, X, controls, decision, spec.task, point, bundle.classes, positive
-    )
-    sentences, found = [whatif.flip_sentence(flip, controls, decision, spec, spec.task)], flip is not None
     words = session.word_explainers(bundle)
-    for c in controls:  # a text feature: the fewest words to take out or put in
-        if c.text and c.name in words and str(edited.get(c.name) or "").strip():
-            from core.explaining.text import fewest_words, word_flip_sentence
-
-            def decide(frame):
-                return whatif.decide(explainer.shown(frame), spec.task, point, bundle.classes, positive)[0]
-
-            row = whatif.frame_for([edited], X, controls)
-            k = int(np.argmax(explainer.shown(row)[0])) if spec.task == "multiclass" else 0
-            sign = 1.0
-            if spec.task == "binary":  # the weights speak for classes[1]: toward the answer given, which way?
-                sign = (1.0 if decision.answer == "flag" else -1.0) * (1.0 if positive == 1 else -1.0)
-            change = fewest_words(words[c.name], row, decide, k, sign=sign)
-            outcome = whatif._decision_words(change.decision, spec, spec.task) if change else ""
-            sentences.append(word_flip_sentence(change, c.label, outcome))
-            found = found or change is not None
-    st.session_state["_flip"] = (signature, " ".join(sentences), found)
+    said, found = whatif.views.flip_answer(
+        explainer, words, edited, X, controls, decision, spec, point, bundle.classes, positive
+    )
+    st.session_state["_flip"] = (signature, said, found)
 
 
 @st.fragment
@@ -150,13 +120,7 @@ def edit_controls(shown) -> None:
     for i, c in enumerate(shown):
         with columns[i % 3]:
             key = f"edit_{c.name}"
-            hint = (
-                f"Seen from {c.low:g} to {c.high:g}{' ' + c.unit if c.unit else ''}."
-                if c.numeric
-                else f"Seen: {', '.join(c.options[:8])}{'...' if len(c.options) > 8 else ''}."
-            )
-            if not c.actionable:
-                hint += " Not something that can be changed in practice: the search below leaves it alone."
+            hint = whatif.views.control_hint(c)
             if c.text:
                 st.text_area(
                     fmt.literal(c.label),
@@ -180,13 +144,7 @@ def edit_controls(shown) -> None:
 
 
 def edited_case() -> None:
-    before_key = (case_key, point)
-    if st.session_state.get("_whatif_before", (None,))[0] != before_key:  # the original is assessed once
-        st.session_state["_whatif_before"] = (
-            before_key,
-            whatif.assess(explainer, original, X, point, controls, positive),
-        )
-    before = st.session_state["_whatif_before"][1]
+    before = session.original_case(bundle, row, point)
     ranked = whatif.most_important_first(controls, list(X.columns), before.values)
     with st.container(border=True):
         st.markdown("**Change the case**")
@@ -213,24 +171,10 @@ def edited_case() -> None:
     now = whatif.assess(explainer, edited, X, point, controls, positive)
     for note in now.warnings:
         st.warning(fmt.literal(note), icon=":material/explore:")
-    tiles = st.columns(3)
-    if spec.task == "regression":
-        tiles[0].metric(
-            "Estimate",
-            f"{now.decision.chance:.2f}",
-            f"{now.decision.chance - before.decision.chance:+.2f}",
-            delta_color="off",
-        )
-    else:
-        label = "Chance" if spec.task == "binary" else f"Sure it is {now.decision.answer}"
-        tiles[0].metric(
-            fmt.literal(label),
-            fmt.percent(now.decision.chance),
-            f"{(now.decision.chance - before.decision.chance) * 100:+.0f} points" if changed else None,
-            delta_color="off",
-        )
-    tiles[1].metric("Decision", fmt.literal(whatif.decision_label(now.decision, spec.task)))
-    tiles[2].metric("Changes from the original", str(len(changed)))
+    for column, tile in zip(
+        st.columns(3), whatif.views.tiles(now, before, spec.task, bundle.classes, len(changed)), strict=True
+    ):
+        column.metric(fmt.literal(tile.label), fmt.literal(tile.value), tile.delta, delta_color="off")
     ui.say(whatif.decision_sentence(now.decision, spec, spec.task))
     if changed:
         st.markdown("**What changed:** " + fmt.literal("; ".join(changed) + "."))
@@ -241,42 +185,13 @@ def edited_case() -> None:
             )
 
     output = explainer.outputs[now.output] if spec.task == "multiclass" else None
-    frame = pd.DataFrame(
-        {
-            "feature": list(X.columns),
-            "label": [labels[n] for n in X.columns],
-            "value": [edited[n] for n in X.columns],
-            "contribution": now.values,
-        }
-    )
-    frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False, kind="stable").index)
-    top = frame.head(8)
-    if len(frame) > 8:
-        top = pd.concat(
-            [
-                top,
-                pd.DataFrame(
-                    [
-                        {
-                            "feature": "",
-                            "label": f"{len(frame) - 8} other features",
-                            "value": "",
-                            "contribution": frame["contribution"].iloc[8:].sum(),
-                        }
-                    ]
-                ),
-            ]
-        )
-    predicted = (
-        float(now.shown[now.output if spec.task != "binary" else positive])
-        if spec.task != "regression"
-        else float(now.shown[0])
-    )
+    top = whatif.views.reason_rows(list(X.columns), labels, edited, now.values)
+    predicted = whatif.views.predicted(now, spec.task, positive)
     from core.explaining.text import case_words
 
     row_frame = whatif.frame_for([edited], X, controls)
     said = case_words(session.word_explainers(bundle), row_frame, output)
-    reasons = narrative.case_reasons(top.reset_index(drop=True), now.base, predicted, spec, output, words=said)
+    reasons = narrative.case_reasons(top, now.base, predicted, spec, output, words=said)
     ui.findings([reasons])
     for c in controls:
         if c.text and c.name in session.word_explainers(bundle) and str(edited.get(c.name) or "").strip():
@@ -288,7 +203,7 @@ def edited_case() -> None:
                 flip = spec.task == "binary" and positive == 0  # the word reasons speak for the other class
                 ui.message_words(words, row_frame, c.label, spec, k, output, flip)
     steps = explain.waterfall(
-        top.reset_index(drop=True),
+        top,
         now.base,
         predicted,
         "Starting point",
@@ -332,15 +247,6 @@ def edited_case() -> None:
 edit_loop()
 
 
-RULE_ACTIONS = {  # the words on the page -> the rule's action
-    "set to": "set",
-    "shift by": "shift",
-    "scale by": "scale",
-    "remove the word": "remove word",
-    "add the word": "add word",
-}
-
-
 @st.fragment
 def scenario_section() -> None:
     with ui.section("The rule applied to many cases"):
@@ -353,19 +259,12 @@ def scenario() -> None:
         "A rule applied to every test case (or one group). The results are the model's own predictions "
         "under the rule, not outcomes anyone has observed."
     )
-    groups = ["All test cases"] + [
-        f"{spec.label(col)} = {value}"
-        for col in spec.segments
-        for value in bundle.eval[col].dropna().astype(str).value_counts().index
-    ]
+    groups = whatif.views.scenario_groups(bundle.eval, spec)
     group = st.selectbox("Apply to", groups, key="scenario_group")
     names = [c.name for c in controls]
     feature = st.selectbox("Feature", names, format_func=labels.get, key="scenario_feature")
     control = next(c for c in controls if c.name == feature)
-    if control.text:  # a word rule: never one message for everyone
-        actions = ["remove the word", "add the word"]
-    else:
-        actions = ["set to", "shift by", "scale by"] if control.numeric else ["set to"]
+    actions = whatif.views.rule_actions(control)
     if st.session_state.get("scenario_action") not in actions:
         st.session_state["scenario_action"] = actions[0]
     action = st.radio("Change", actions, horizontal=True, key="scenario_action")
@@ -394,11 +293,8 @@ def scenario() -> None:
         )
     else:
         value = st.selectbox("Value", list(control.options), key="scenario_category", accept_new_options=True)
-    mask = np.ones(len(X), bool)
-    if group != groups[0]:
-        column = next(col for col in spec.segments if group.startswith(spec.label(col) + " = "))
-        mask = bundle.eval[column].astype(str).to_numpy() == group.split(" = ", 1)[1]
-    rule = whatif.Rule(feature, RULE_ACTIONS[action], value)
+    mask = whatif.views.group_mask(bundle.eval, spec, group)
+    rule = whatif.Rule(feature, whatif.views.RULE_ACTIONS[action], value)
     signature = (bundle.figures_key, group, feature, action, str(value), point)
     saved = st.session_state.get("_scenario")
     if saved is not None and saved[0] != signature:  # a different rule: its answer is not this one

@@ -5,6 +5,7 @@ Plain Python (no Streamlit), so a test can say "this query gives this setting an
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 
 from core import format as fmt
@@ -115,3 +116,11 @@ def is_token(raw) -> bool:
     """
     text = str(raw)
     return 6 <= len(text) <= 32 and text.isascii() and all(c.isalnum() or c in "-_" for c in text)
+
+
+def room_name(asked, presenter: bool) -> str | None:
+    """The shared presentation this window belongs to: the one the link names (when it can name
+    one), a new one for a presenter's view without one, else none."""
+    if asked is not None and is_token(asked):
+        return str(asked)
+    return secrets.token_urlsafe(9) if presenter else None

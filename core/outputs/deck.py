@@ -202,6 +202,22 @@ def tile_lines(shown: Slide) -> list[str]:
     return [f"{label}: {value} ({span})" for label, value, span in shown.tiles]
 
 
+COLOPHON_TITLE = "About these slides"
+
+
+def colophon(spec, hashes: tuple[str, str, str], point) -> list[str]:
+    """The last slide of both files: the model and its version, the sha256 of its model,
+    evaluation and manifest files, and the setting the slides speak of."""
+    model, evaluation, manifest = hashes
+    return [
+        f"{spec.title}{f', version {spec.version}' if spec.version else ''}",
+        f"Model file sha256 {model}",
+        f"Evaluation file sha256 {evaluation}",
+        f"bundle.yaml sha256 {manifest}",
+        f"At the setting where the model {narrative.describe_point(point, spec)}.",
+    ]
+
+
 def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=None) -> bytes:
     """The slides as a PowerPoint file: the finding as the title, the sentences as text, each
     chart as an image, a table as a table, the speaker notes as the slide's notes, and a last

@@ -210,6 +210,11 @@ def case_keys(bundle: Bundle, explained: explain.Explanation) -> list[str]:
     return [str(int(row) + 1) for row in explained.rows]
 
 
+def case_position(keys: list[str], wanted: str | None, explained: explain.Explanation) -> int:
+    """Which explained case to show: the one a link or a picker names, else a typical one."""
+    return keys.index(wanted) if wanted in keys else explain.pick_case(explained, "typical")
+
+
 def case_view(
     bundle: Bundle,
     explained: explain.Explanation,

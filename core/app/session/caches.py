@@ -251,6 +251,21 @@ def positive_index(bundle: Bundle) -> int:
     return bundle.classes.index(bundle.positive_class) if bundle.spec.task == "binary" else 1
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _original_case(key: str, row: int, threshold: float, min_confidence: float, _bundle: Bundle):
+    from core.explaining import whatif
+
+    original = whatif.views.case_values(_bundle.X, row)
+    point = OperatingPoint(threshold, min_confidence)
+    return whatif.assess(row_explainer(_bundle), original, _bundle.X, point, controls(_bundle), positive_index(_bundle))
+
+
+def original_case(bundle: Bundle, row: int, point: OperatingPoint):
+    """A test case as it is, assessed once per bundle, row and setting: What if's starting point,
+    which every edit is measured against."""
+    return _original_case(bundle.figures_key, row, point.threshold, point.min_confidence, bundle)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _scores(key: str, _bundle: Bundle):
     return scoring.scores(_bundle)

@@ -10,9 +10,11 @@ unseen categories and out-of-range numbers are accepted and reported as extrapol
 - `case`: one case's prediction, decision and contributions, and which case to open;
 - `flips`: the smallest realistic change that flips a decision;
 - `scenarios`: one rule applied to many rows, and what flips;
-- `sentences`: all of the above in plain words.
+- `sentences`: all of the above in plain words;
+- `views`: what the What-if page draws, as data (the starting case, tiles, reasons, what flips it, rule groups).
 """
 
+from core.explaining.whatif import views
 from core.explaining.whatif.case import NO_ID, Assessment, CaseIds, Decision, assess, decide, pick_row
 from core.explaining.whatif.flips import PAIR_POOL, SEARCH_SECONDS, Flip, smallest_flip
 from core.explaining.whatif.form import (
@@ -41,6 +43,7 @@ from core.explaining.whatif.sentences import (
 )
 
 __all__ = [
+    "views",
     "GRID",
     "Control",
     "MAX_VALUE",
