@@ -32,7 +32,7 @@ labels = {name: spec.label(name) for name in bundle.features}
 X = bundle.X
 percent = spec.task != "regression"
 unit_title = (
-    ("Shift in " + narrative._what(spec).replace("the ", "", 1))
+    ("Shift in " + narrative.what_it_predicts(spec).replace("the ", "", 1))
     if percent
     else f"Shift in the estimate ({narrative.target_unit(spec)})"
 )
@@ -127,9 +127,9 @@ with ui.section("One feature up close"):
         del st.query_params["explain"]
     way, detail = explain.direction(result, X, feature, output)
     dependence_title = {
-        "raises": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} up",
-        "lowers": f"Higher {labels[feature].lower()} pushes {narrative._what(spec, output_name)} down",
-        "category": f"{labels[feature]} '{detail}' pushes {narrative._what(spec, output_name)} up the most",
+        "raises": f"Higher {labels[feature].lower()} pushes {narrative.what_it_predicts(spec, output_name)} up",
+        "lowers": f"Higher {labels[feature].lower()} pushes {narrative.what_it_predicts(spec, output_name)} down",
+        "category": f"{labels[feature]} '{detail}' pushes {narrative.what_it_predicts(spec, output_name)} up the most",
     }.get(way, f"{labels[feature]} pushes predictions both ways")
     ui.chart(
         charts.dependence(

@@ -75,7 +75,7 @@ elif relies_on.show("The reasons"):
             st.markdown(
                 f"**{fmt.literal(row.label)}**"
                 + fmt.literal(
-                    f": moves {narrative._what(spec)} by {narrative._amount(row.importance, spec)[1:]} on average; {push}."
+                    f": moves {narrative.what_it_predicts(spec)} by {narrative.contribution_words(row.importance, spec)[1:]} on average; {push}."
                 )
             )
 
@@ -94,13 +94,13 @@ def risk_findings() -> list:
         for column in spec.segments:
             segments = breakdown.segment_table(data, point, session.segments(bundle, column))
             found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
-    if narrative._worth(k) < 0:
+    if narrative.net_worth(k) < 0:
         found.append(
             narrative.Finding(
                 "losing_money",
                 narrative.WARNING,
                 narrative.value_sentence(k, spec),
-                {"worth": abs(narrative._worth(k))},
+                {"worth": abs(narrative.net_worth(k))},
             )
         )
     return narrative.risks([f for f in found if f is not None])

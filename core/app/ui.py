@@ -401,7 +401,7 @@ def message_words(explainer, row: pd.DataFrame, label: str, spec: BundleSpec, ou
     message = str(row[explainer.column].iloc[0])
     sign = -1.0 if flip else 1.0
     shares = [(token, sign * share) for token, share in word_shares(reasons, message, output)]
-    what = narrative._what(spec, name)
+    what = narrative.what_it_predicts(spec, name)
     how = "exact" if explainer.exact else "estimated by hiding words and predicting again"
     st.markdown(f"**{fmt.literal(label)}, word by word**")
     st.caption(

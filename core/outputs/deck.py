@@ -132,7 +132,7 @@ def slide(
         )
     if name in (RELIES, CASE) and not bundle.explainable:
         return Slide(
-            name, narrative._title("unexplained", "Its reasons cannot be shown"), [bundle.unexplainable_reason]
+            name, narrative.slide_title("unexplained", "Its reasons cannot be shown"), [bundle.unexplainable_reason]
         )
     if name == RELIES:
         labels = {feature: spec.label(feature) for feature in bundle.features}

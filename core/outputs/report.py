@@ -259,7 +259,7 @@ def to_pdf(report: Report) -> bytes:
     for label, value, span in report.tiles:
         text(f"{label}: {value}", 13, "B", 7)
         text(span, 9, "", 5)
-    for _title, png in report.charts:
+    for _finding, png in report.charts:
         pdf.ln(3)
         pdf.image(io.BytesIO(png), w=width)  # the chart carries its own title
     for title, table in report.tables:

@@ -54,7 +54,7 @@ def reference(bundle) -> dict[str, float]:
         "accuracy": k.accuracy_acted * 100,
         "coverage": k.coverage * 100,
         "acts": k.acted * scale,
-        "net": narrative._worth(k),
+        "net": narrative.net_worth(k),
     }
     if bundle.spec.task != "regression":
         best = tradeoff.best_point(tradeoff.Index(data))

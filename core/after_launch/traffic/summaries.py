@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.after_launch.traffic.log import Batch, batches
-from core.bundles.bundle import Bundle, _align_categories, class_index, read_rows
+from core.bundles.bundle import Bundle, align_categories, class_index, read_rows
 from core.bundles.contract import BundleError, OperatingPoint
 
 SUMMARY_VERSION = 1
@@ -125,7 +125,7 @@ def scores_of(bundle: Bundle, frame: pd.DataFrame) -> tuple[np.ndarray | None, n
             field="traffic.scores",
         )
     X = frame[bundle.features].copy()
-    _align_categories(bundle.model, X, bundle.features)
+    align_categories(bundle.model, X, bundle.features)
     from core.bundles.scoring import CHUNK_ROWS
 
     chunks = [X.iloc[i : i + CHUNK_ROWS] for i in range(0, len(X), CHUNK_ROWS)]

@@ -13,7 +13,7 @@ nothing is unpickled before its sha256 has been checked.
 
 from core.bundles.bundle.checks import (
     SCREEN_ROWS,
-    _align_categories,
+    align_categories,
     check_eval,
     class_index,
     model_features,
@@ -58,7 +58,7 @@ __all__ = [
     "model_features",
     "other_columns",
     "SCREEN_ROWS",
-    "_align_categories",
+    "align_categories",
     "check_eval",
     "class_index",
     "load_bundle",

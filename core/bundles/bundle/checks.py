@@ -151,7 +151,7 @@ def _check_rows(spec: BundleSpec, frame: pd.DataFrame, file_name: str) -> None:
         _check_finite(frame, [spec.target], file_name)
 
 
-def _align_categories(model: Any, frame: pd.DataFrame, features: list[str]) -> None:
+def align_categories(model: Any, frame: pd.DataFrame, features: list[str]) -> None:
     """Text columns as pandas categories for LightGBM and XGBoost, which read categories only from
     that type (a CSV file loses it); each model maps the categories back to its own codes."""
     estimator = final_estimator(model)
@@ -223,7 +223,7 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             )
         positive = _resolve_positive(spec, classes, labels) if spec.task == "binary" else None
 
-    _align_categories(model, frame, features)
+    align_categories(model, frame, features)
     try:
         model.predict_proba(frame[features].head(SMOKE_ROWS)) if has_proba else model.predict(
             frame[features].head(SMOKE_ROWS)

@@ -35,12 +35,12 @@ from core.words.narrative.findings import (
     TECHNICAL,
     WARNING,
     Finding,
-    _worth,
+    net_worth,
     shown_value,
     target_unit,
 )
 from core.words.narrative.overview import approval, decision, executive, risks
-from core.words.narrative.reasons import _amount, _what, case_reasons, drivers
+from core.words.narrative.reasons import case_reasons, contribution_words, drivers, what_it_predicts
 from core.words.narrative.setting import best_point, describe_point, outcome_words, people, point_change, small_sample
 from core.words.narrative.since_launch import (
     PSI_WORDS,
@@ -54,7 +54,6 @@ from core.words.narrative.since_launch import (
     traffic_value,
 )
 from core.words.narrative.titles import (
-    _title,
     calibration_title,
     case_title,
     comparison_title,
@@ -69,6 +68,7 @@ from core.words.narrative.titles import (
     relies_title,
     risks_title,
     segment_title,
+    slide_title,
     tradeoff_title,
     unseen_title,
 )
@@ -82,7 +82,7 @@ __all__ = [
     "SMALL_N",
     "Finding",
     "target_unit",
-    "_worth",
+    "net_worth",
     "shown_value",
     "NO_VALUES",
     "value_sentence",
@@ -108,7 +108,7 @@ __all__ = [
     "calibration_title",
     "histogram_title",
     "importance_title",
-    "_title",
+    "slide_title",
     "headline_title",
     "tradeoff_title",
     "errors_title",
@@ -120,8 +120,8 @@ __all__ = [
     "risks_title",
     "decision_title",
     "comparison_title",
-    "_amount",
-    "_what",
+    "contribution_words",
+    "what_it_predicts",
     "drivers",
     "case_reasons",
     "risks",

@@ -5,7 +5,19 @@ from __future__ import annotations
 from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
-from core.words.narrative.findings import INFO, NOTE, WARNING, Finding, _cap, _money, _n, _range, _when, _within, _worth
+from core.words.narrative.findings import (
+    INFO,
+    NOTE,
+    WARNING,
+    Finding,
+    _cap,
+    _money,
+    _n,
+    _range,
+    _when,
+    _within,
+    net_worth,
+)
 
 NO_VALUES = (
     "No business values are set for this model, so there is no net value to show: add the value of each "
@@ -17,7 +29,7 @@ def value_sentence(k: Kpis, spec: BundleSpec) -> str:
     """'That is worth about $44,580 a month more than having people handle every customer.'"""
     if not spec.business.is_set:
         return NO_VALUES
-    amount = _worth(k)
+    amount = net_worth(k)
     people = f"having people handle every {spec.subject}"
     shown = _money(abs(amount), spec)
     if shown.strip("$€£¥₹ ").rstrip(spec.business.currency).strip() in ("0", "0.00"):
@@ -30,7 +42,7 @@ def value_sentence(k: Kpis, spec: BundleSpec) -> str:
 def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
     """Accuracy, coverage and value together, never accuracy alone."""
     subjects = spec.subjects
-    numbers_ = {"coverage": k.coverage, "accuracy_acted": k.accuracy_acted, "worth": _worth(k), "n": k.n}
+    numbers_ = {"coverage": k.coverage, "accuracy_acted": k.accuracy_acted, "worth": net_worth(k), "n": k.n}
     technical = (
         f"Accuracy on the cases it acts on {fmt.percent(k.accuracy_acted, 1)}"
         f"{' (' + _range(ranges.accuracy_acted, lambda x: fmt.percent(x, 1)) + ')' if ranges else ''}; "
@@ -74,7 +86,7 @@ def headline(k: Kpis, spec: BundleSpec, ranges=None) -> Finding:
             )
         sentence += f"It is {right} when it acts ({fmt.percent(k.accuracy_acted)})."
     sentence += " " + value_sentence(k, spec)
-    losing = spec.business.is_set and _worth(k) < 0
+    losing = spec.business.is_set and net_worth(k) < 0
     return Finding("headline", WARNING if losing else INFO, sentence, numbers_, technical)
 
 

@@ -70,7 +70,7 @@ def _when(spec: BundleSpec) -> str:
     return fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
 
 
-def _worth(k: Kpis) -> float:
+def net_worth(k: Kpis) -> float:
     return k.net_per_period if k.net_per_period is not None else k.net_per_case
 
 

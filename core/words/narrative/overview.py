@@ -6,7 +6,7 @@ from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
 from core.words.narrative.figures import headline, out_of_scope
-from core.words.narrative.findings import INFO, NOTE, Finding, _money, _n, _when, _worth
+from core.words.narrative.findings import INFO, NOTE, Finding, _money, _n, _when, net_worth
 from core.words.narrative.setting import describe_point
 
 
@@ -23,7 +23,7 @@ def decision(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
         question = f"The decision: use the model to {spec.action or 'make the estimates'}?"
     else:
         question = f"The decision: let the model {spec.action or 'act'} at this setting?"
-    worth = _worth(k)
+    worth = net_worth(k)
     if k.acted == 0:
         consequence = "At this setting it would act on nothing, so there is nothing to decide yet."
     elif not spec.business.is_set:
@@ -69,7 +69,7 @@ def approval(k: Kpis, spec: BundleSpec, point, risk_count: int) -> Finding:
     scale = (spec.business.volume / k.n) if spec.business.volume is not None else 1.0
     when = fmt.per(spec.business.per) if spec.business.volume is not None else "in the test set"
     acts, person = k.acted * scale, (k.n - k.acted) * scale
-    worth = _worth(k)
+    worth = net_worth(k)
     sentences = [f"The setting: the model {describe_point(point, spec)}."]
     if k.acted == 0:
         sentences.append("At this setting it would act on nothing, so there is nothing to decide yet.")

@@ -10,7 +10,7 @@ from core.words.narrative.failures import _listed
 from core.words.narrative.findings import INFO, Finding, _cap, _lower, _unit, shown_value
 
 
-def _amount(x: float, spec: BundleSpec) -> str:
+def contribution_words(x: float, spec: BundleSpec) -> str:
     """A contribution as people read it: '+12 points' of chance, or '+0.40 hours'."""
     sign = "+" if x >= 0 else "−"
     if spec.task == "regression":
@@ -22,7 +22,7 @@ def _amount(x: float, spec: BundleSpec) -> str:
     return f"{sign}{shown} {'point' if shown == '1' else 'points'}"
 
 
-def _what(spec: BundleSpec, output: str | None = None) -> str:
+def what_it_predicts(spec: BundleSpec, output: str | None = None) -> str:
     if spec.task == "regression":
         return "the estimate"
     if spec.task == "multiclass":
@@ -55,10 +55,12 @@ def drivers(
             if way in ("raises", "lowers"):
                 sentences.append(
                     f"The higher the {_lower(row.label)}, the {'higher' if way == 'raises' else 'lower'} "
-                    f"{_what(spec, output)}."
+                    f"{what_it_predicts(spec, output)}."
                 )
             elif way == "category" and detail and row.feature not in (words or {}):
-                sentences.append(f"{_cap(_lower(row.label))} '{detail}' raises {_what(spec, output)} the most.")
+                sentences.append(
+                    f"{_cap(_lower(row.label))} '{detail}' raises {what_it_predicts(spec, output)} the most."
+                )
     technical = "Ranked by mean absolute SHAP value on the explained sample, " + (
         "in probability points." if spec.task != "regression" else "in the target's units."
     )
@@ -86,7 +88,7 @@ def case_reasons(
         ]
     else:
         sentences = [
-            f"For this {spec.subject}, {_what(spec, output)} is {fmt.percent(predicted)}.",
+            f"For this {spec.subject}, {what_it_predicts(spec, output)} is {fmt.percent(predicted)}.",
             f"Before it looks at the details, the model starts from {fmt.percent(base)}.",
         ]
     named = case_frame[case_frame["feature"] != ""].head(reasons)
@@ -95,11 +97,11 @@ def case_reasons(
         if info is not None and info.kind == "text":
             said = [f"'{w}'" for w in (words or {}).get(row.feature, [])]
             most = f", most of all {_listed(said)}" if said else ""
-            sentences.append(f"The {_lower(row.label)}: {_amount(row.contribution, spec)}{most}.")
+            sentences.append(f"The {_lower(row.label)}: {contribution_words(row.contribution, spec)}{most}.")
             continue
         sentences.append(  # "Support calls (0 calls): −8 points." never "is 0 calls"
             f"{_cap(_lower(row.label))} ({shown_value(row.value, row.feature, spec)}): "
-            f"{_amount(row.contribution, spec)}."
+            f"{contribution_words(row.contribution, spec)}."
         )
     technical = "Contributions are SHAP values; the starting point is the model's expected output."
     quoted = {f"value_{i}": float(v) for i, v in enumerate(named["value"]) if isinstance(v, numbers.Real)}

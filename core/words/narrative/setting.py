@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
-from core.words.narrative.findings import INFO, NOTE, SMALL_N, WARNING, Finding, _money, _n, _when, _worth
+from core.words.narrative.findings import INFO, NOTE, SMALL_N, WARNING, Finding, _money, _n, _when, net_worth
 
 
 def people(k: Kpis, spec: BundleSpec) -> Finding:
@@ -56,7 +56,7 @@ def best_point(best, current: Kpis, current_point, spec: BundleSpec) -> Finding 
         return None
     per_period = best.net_per_period is not None
     best_value = best.net_per_period if per_period else best.net_per_case
-    gap = best_value - _worth(current)
+    gap = best_value - net_worth(current)
     numbers_ = {
         "best_value": best_value,
         "gap": gap,
@@ -83,7 +83,7 @@ def point_change(before: Kpis, after: Kpis, spec: BundleSpec) -> Finding | None:
     scale = (spec.business.volume / after.n) if spec.business.volume is not None else 1.0
     acted = (after.acted - before.acted) * scale
     right = (after.accuracy_acted - before.accuracy_acted) * 100
-    worth = _worth(after) - _worth(before)
+    worth = net_worth(after) - net_worth(before)
     if abs(acted) < 0.5 and abs(worth) < 0.005:
         return None
     when = fmt.per(spec.business.per) if spec.business.volume is not None else ""

@@ -6,8 +6,8 @@ from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
 from core.words.narrative.failures import _listed
-from core.words.narrative.findings import INFO, Finding, _cap, _lower, _money, _n, _unit, _when, _within, _worth
-from core.words.narrative.reasons import _amount
+from core.words.narrative.findings import INFO, Finding, _cap, _lower, _money, _n, _unit, _when, _within, net_worth
+from core.words.narrative.reasons import contribution_words
 
 
 def curve_title(curve, control: str, current: float, spec: BundleSpec, held: float | None = None) -> str:
@@ -59,10 +59,10 @@ def histogram_title(summary_, spec: BundleSpec) -> str:
 
 def importance_title(table, spec: BundleSpec) -> str:
     top = table.iloc[0]
-    return f"{top['label']} moves predictions most: by {_amount(top['importance'], spec).lstrip('+')} on average"
+    return f"{top['label']} moves predictions most: by {contribution_words(top['importance'], spec).lstrip('+')} on average"
 
 
-def _title(code: str, sentence: str, numbers_: dict | None = None) -> Finding:
+def slide_title(code: str, sentence: str, numbers_: dict | None = None) -> Finding:
     return Finding(f"title_{code}", INFO, sentence, numbers_ or {})
 
 
@@ -70,16 +70,16 @@ def headline_title(k: Kpis, spec: BundleSpec) -> Finding:
     """ "It handles 6 in 10 tickets, and is right on 9 in 10 of those" """
     numbers_ = {"coverage": k.coverage, "accuracy_acted": k.accuracy_acted, "n": k.n}
     if k.acted == 0:
-        return _title("headline", f"At this setting it acts on none of the {_n(k.n, spec)}", numbers_)
+        return slide_title("headline", f"At this setting it acts on none of the {_n(k.n, spec)}", numbers_)
     if spec.task == "regression":
         tolerance = spec.tolerance
         within = _within(spec)
         numbers_["tolerance"] = tolerance.absolute if tolerance.absolute is not None else tolerance.relative or 0
-        return _title(
+        return slide_title(
             "headline", f"Its estimate is {within} for {fmt.frequency(k.accuracy_acted)} {spec.subjects}", numbers_
         )
     if k.coverage <= 0 or k.accuracy_acted != k.accuracy_acted:
-        return _title("headline", f"It handles none of the {spec.subjects} it was built for", numbers_)
+        return slide_title("headline", f"It handles none of the {spec.subjects} it was built for", numbers_)
     right = (
         "always right"
         if k.accuracy_acted >= 1
@@ -87,25 +87,25 @@ def headline_title(k: Kpis, spec: BundleSpec) -> Finding:
         if k.accuracy_acted >= 0.995
         else f"right on {fmt.frequency(k.accuracy_acted)} of those"
     )
-    return _title("headline", f"It handles {fmt.frequency(k.coverage)} {spec.subjects}, and is {right}", numbers_)
+    return slide_title("headline", f"It handles {fmt.frequency(k.coverage)} {spec.subjects}, and is {right}", numbers_)
 
 
 def tradeoff_title(best, current: Kpis, spec: BundleSpec) -> Finding:
     """Where value peaks against where it stands, or (no values set) what the setting trades."""
     if best is None or not spec.business.is_set:
-        return _title(
+        return slide_title(
             "tradeoff",
             f"Asking it to be surer means it acts on fewer {spec.subjects}, and people handle the rest",
         )
     best_value = best.net_per_period if best.net_per_period is not None else best.net_per_case
-    now = _worth(current)
+    now = net_worth(current)
     gap = best_value - now
     numbers_ = {"best_value": best_value, "now": now, "gap": gap}
     if gap <= max(abs(best_value) * 0.005, 0.005):
-        return _title(
+        return slide_title(
             "tradeoff", f"This setting already earns the most: about {_money(now, spec)} {_when(spec)}", numbers_
         )
-    return _title(
+    return slide_title(
         "tradeoff",
         f"A different setting adds {_money(gap, spec)} {_when(spec)} to its net value",
         numbers_,
@@ -114,21 +114,23 @@ def tradeoff_title(best, current: Kpis, spec: BundleSpec) -> Finding:
 
 def errors_title(summary_, spec: BundleSpec) -> Finding:
     typical = round(summary_.median_abs_error, 2)
-    return _title("errors", f"A typical estimate is off by {typical:.2f} {_unit(spec, typical)}", {"median": typical})
+    return slide_title(
+        "errors", f"A typical estimate is off by {typical:.2f} {_unit(spec, typical)}", {"median": typical}
+    )
 
 
 def people_title(k: Kpis, spec: BundleSpec) -> Finding:
     scale = spec.business.volume / k.n if spec.business.volume is not None else 1.0
     acts = k.acted * scale
     when = fmt.per(spec.business.per) if spec.business.volume is not None else "in the test set"
-    return _title("people", f"It acts on {_n(acts, spec)} {when} itself", {"acts": acts})
+    return slide_title("people", f"It acts on {_n(acts, spec)} {when} itself", {"acts": acts})
 
 
 def unseen_title(k: Kpis, spec: BundleSpec) -> Finding:
     unseen = 1 - k.scope_coverage
     if unseen < 0.005:
-        return _title("unseen", f"Some {spec.subjects} ask for things it was never trained on")
-    return _title(
+        return slide_title("unseen", f"Some {spec.subjects} ask for things it was never trained on")
+    return slide_title(
         "unseen",
         f"{_cap(fmt.frequency(unseen))} {spec.subjects} ask for something it was never trained on",
         {"out_of_scope": unseen},
@@ -137,7 +139,7 @@ def unseen_title(k: Kpis, spec: BundleSpec) -> Finding:
 
 def relies_title(table, spec: BundleSpec) -> Finding:
     names = [_lower(str(label)) for label in table["label"].head(3)]
-    return _title("relies", f"It relies most on {_listed(names)}", {})
+    return slide_title("relies", f"It relies most on {_listed(names)}", {})
 
 
 def case_title(case_frame, decision, spec: BundleSpec) -> Finding:
@@ -164,7 +166,7 @@ def case_title(case_frame, decision, spec: BundleSpec) -> Finding:
         why = f"; the {_lower(str(named.iloc[0]['label']))} weighs most"
     else:
         why = ""
-    return _title("case", f"A typical {spec.subject}: {did}{why}", {"estimate": decision.chance})
+    return slide_title("case", f"A typical {spec.subject}: {did}{why}", {"estimate": decision.chance})
 
 
 def number_word(count: int) -> str:
@@ -175,10 +177,10 @@ def number_word(count: int) -> str:
 
 def risks_title(risks_: list[Finding]) -> Finding:
     if not risks_:
-        return _title("risks", "No risk stands out")
+        return slide_title("risks", "No risk stands out")
     count = len(risks_)
     said = number_word(count)
-    return _title(
+    return slide_title(
         "risks",
         f"{said} {'thing' if count == 1 else 'things'} to weigh before saying yes",
         {"count": count},
@@ -188,8 +190,8 @@ def risks_title(risks_: list[Finding]) -> Finding:
 def decision_title(spec: BundleSpec) -> Finding:
     """The question the review decides."""
     if spec.task == "regression":
-        return _title("decision", f"Should the model {spec.action or 'make the estimates'}?")
-    return _title("decision", f"Should the model {spec.action or 'act on its own'}, set as it is now?")
+        return slide_title("decision", f"Should the model {spec.action or 'make the estimates'}?")
+    return slide_title("decision", f"Should the model {spec.action or 'act on its own'}, set as it is now?")
 
 
 def comparison_title(net, other_title: str, spec: BundleSpec) -> Finding:
@@ -199,11 +201,11 @@ def comparison_title(net, other_title: str, spec: BundleSpec) -> Finding:
     when = _when(spec)
     numbers_ = {"worth": abs(worth)}
     if not spec.business.is_set:
-        return _title("comparison", f"How it compares with {other_title} on the same {spec.subjects}")
+        return slide_title("comparison", f"How it compares with {other_title} on the same {spec.subjects}")
     if not net.beyond_noise:
-        return _title("comparison", f"It is worth the same as {other_title}, within the noise", numbers_)
+        return slide_title("comparison", f"It is worth the same as {other_title}, within the noise", numbers_)
     if worth > 0:  # the difference is the other's figure minus this one's
-        return _title("comparison", f"{other_title} adds {_money(worth, spec)} {when} more in net value", numbers_)
-    return _title(
+        return slide_title("comparison", f"{other_title} adds {_money(worth, spec)} {when} more in net value", numbers_)
+    return slide_title(
         "comparison", f"It adds {_money(abs(worth), spec)} {when} more in net value than {other_title}", numbers_
     )
