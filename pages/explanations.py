@@ -21,21 +21,11 @@ if not explained.show("The explanations"):
     st.stop()
 result = explained.value
 if result.cut_short:
-    st.caption(
-        fmt.literal(
-            f"The sample is smaller than planned: {fmt.count(len(result.rows))} of {fmt.count(result.planned)} "
-            f"{spec.subjects} were explained before the {result.budget:.0f}-second time budget ran out. This "
-            f"model is explained by trying many variations of each {spec.subject}, which is slow for it."
-        )
-    )
+    st.caption(fmt.literal(narrative.cut_short(result, spec)))
 labels = {name: spec.label(name) for name in bundle.features}
 X = bundle.X
 percent = spec.task != "regression"
-unit_title = (
-    ("Shift in " + narrative.what_it_predicts(spec).replace("the ", "", 1))
-    if percent
-    else f"Shift in the estimate ({narrative.target_unit(spec)})"
-)
+unit_title = narrative.shift_label(spec)
 st.caption(
     fmt.literal(
         f"{spec.title} · explained on {fmt.count(len(result.rows))} of {fmt.count(len(bundle.eval))} test "
@@ -126,11 +116,7 @@ with ui.section("One feature up close"):
     elif "explain" in st.query_params:
         del st.query_params["explain"]
     way, detail = explain.direction(result, X, feature, output)
-    dependence_title = {
-        "raises": f"Higher {labels[feature].lower()} pushes {narrative.what_it_predicts(spec, output_name)} up",
-        "lowers": f"Higher {labels[feature].lower()} pushes {narrative.what_it_predicts(spec, output_name)} down",
-        "category": f"{labels[feature]} '{detail}' pushes {narrative.what_it_predicts(spec, output_name)} up the most",
-    }.get(way, f"{labels[feature]} pushes predictions both ways")
+    dependence_title = narrative.dependence_title(labels[feature], way, detail, spec, output_name)
     ui.chart(
         charts.dependence(
             explain.dependence(result, X, feature, output), labels[feature], unit_title, percent, dependence_title

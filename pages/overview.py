@@ -4,7 +4,6 @@ import streamlit as st
 
 from core import format as fmt
 from core.app import session, ui
-from core.evaluation import breakdown
 from core.explaining import explain
 from core.outputs import story
 from core.words import narrative
@@ -63,47 +62,13 @@ if not bundle.explainable:
 elif relies_on.show("The reasons"):
     explained, table, directions, _, words = relies_on.value
     with ui.section("The reasons"):
-        for row in table.head(3).itertuples():
-            way, detail = directions[row.feature]
-            push = {
-                "raises": "higher values raise it",
-                "lowers": "higher values lower it",
-                "category": f"'{detail}' raises it most",
-            }.get(way, "it pushes both ways")
-            if row.feature in words:
-                push = "the words that matter most are " + ", ".join(f"'{w}'" for w in words[row.feature])
-            st.markdown(
-                f"**{fmt.literal(row.label)}**"
-                + fmt.literal(
-                    f": moves {narrative.what_it_predicts(spec)} by {narrative.contribution_words(row.importance, spec)[1:]} on average; {push}."
-                )
-            )
+        for label, sentence in narrative.reason_lines(table, directions, words, spec):
+            st.markdown(f"**{fmt.literal(label)}**" + fmt.literal(sentence))
 
 
 def risk_findings() -> list:
-    found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
-    if spec.task == "multiclass":  # what they asked for, in their own words
-        found.append(narrative.unseen_words(session.unseen_groups(bundle), spec))
-    if spec.task == "regression":
-        summary = breakdown.error_summary(data)
-        for column in spec.segments:
-            table_ = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
-            found.append(narrative.large_errors(table_, spec.label(column), spec, summary.large_threshold))
-    else:
-        found.append(story.calibration_finding(data))
-        for column in spec.segments:
-            segments = breakdown.segment_table(data, point, session.segments(bundle, column))
-            found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
-    if narrative.net_worth(k) < 0:
-        found.append(
-            narrative.Finding(
-                "losing_money",
-                narrative.WARNING,
-                narrative.value_sentence(k, spec),
-                {"worth": abs(narrative.net_worth(k))},
-            )
-        )
-    return narrative.risks([f for f in found if f is not None])
+    unseen = session.unseen_groups(bundle) if spec.task == "multiclass" else []
+    return story.overview_risks(bundle, data, point, result, unseen, lambda column: session.segments(bundle, column))
 
 
 st.subheader("Risks and caveats")
@@ -113,9 +78,7 @@ if risks.show("The risks"):
         if risks.value:
             ui.findings(risks.value)
         else:
-            st.markdown(
-                "No risk stands out: the figures are steady, and no group of cases does much worse than the rest."
-            )
+            st.markdown(narrative.NO_RISKS)
 
 st.subheader("The decision")
 with ui.section("The decision"):

@@ -1,7 +1,13 @@
-"""Shared fixtures: the demo bundles built once per test run, and a small bundle to break."""
+"""Shared fixtures: the demo bundles built once per test run, and a small bundle to break.
+
+The suite runs in parallel (pytest-xdist): what takes long to build (the demo bundles, every model
+kind published) is built once per run by whichever worker asks first, and read by all of them.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -16,12 +22,31 @@ from core.publishing.publish import publish
 OUTPUT = Path(__file__).parent / "output"
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder `build(folder)` fills, built once per test run and shared by every worker.
+
+    The first worker to ask builds it under a lock; the others wait for it, then read it. A build
+    that failed half-way is built again by the next to ask."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above every worker's own
+    folder, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory) -> Path:
     """The built-in demo bundles, built exactly as a first start builds them."""
-    root = tmp_path_factory.mktemp("artifacts")
-    build_demos(root)
-    return root
+    return built_once(tmp_path_factory, "artifacts", build_demos)
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +93,13 @@ def mixed_root(tmp_path, demo_root, make_bundle) -> Path:
 @pytest.fixture(scope="session")
 def kinds_root(tmp_path_factory):
     """Every model kind of the supported-model matrix, published once per test run."""
-    from tests.model_kinds import publish_all
+    from core.bundles.bundle import load_bundle
+    from tests.model_kinds import KINDS, publish_all
 
-    root = tmp_path_factory.mktemp("kinds")
-    return root, publish_all(root)
+    published = {}
+
+    def build(root: Path) -> None:
+        published.update(publish_all(root))
+
+    root = built_once(tmp_path_factory, "kinds", build)
+    return root, published or {name: load_bundle(root / name) for name in KINDS}

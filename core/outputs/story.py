@@ -140,6 +140,35 @@ def findings(
     return [f for f in found if f is not None]
 
 
+def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, result, unseen=(), segments_of=None):
+    """The Overview's risks at a setting, most important first: requests it was never built for,
+    a small sample, what people asked for in their words, large errors or untrustworthy
+    confidence, the weakest segment of each segment column, and a model that loses money.
+    `segments_of(column)` gives a column's segments (cached by the caller); `unseen` the groups of
+    never-built-for requests."""
+    spec, k = bundle.spec, result.kpis
+    found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
+    if spec.task == "multiclass":
+        found.append(narrative.unseen_words(unseen, spec))
+    if spec.task == "regression":
+        summary = breakdown.error_summary(data)
+        for column in spec.segments:
+            table = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
+            found.append(narrative.large_errors(table, spec.label(column), spec, summary.large_threshold))
+    else:
+        found.append(calibration_finding(data))
+        for column in spec.segments:
+            coded = segments_of(column) if segments_of else breakdown.Segments.of(data, bundle.eval[column])
+            segments = breakdown.segment_table(data, point, coded)
+            found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
+    if narrative.net_worth(k) < 0:
+        worth = abs(narrative.net_worth(k))
+        found.append(
+            narrative.Finding("losing_money", narrative.WARNING, narrative.value_sentence(k, spec), {"worth": worth})
+        )
+    return narrative.risks([f for f in found if f is not None])
+
+
 def unseen_groups(bundle: Bundle, data: metrics.EvalSet) -> list:
     """What people asked that the model was never trained on, in the words of its first text
     feature (`core.explaining.text.unseen_groups`); none without a text feature."""

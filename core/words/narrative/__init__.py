@@ -39,8 +39,16 @@ from core.words.narrative.findings import (
     shown_value,
     target_unit,
 )
-from core.words.narrative.overview import approval, decision, executive, risks
-from core.words.narrative.reasons import case_reasons, contribution_words, drivers, what_it_predicts
+from core.words.narrative.overview import NO_RISKS, approval, decision, executive, risks
+from core.words.narrative.reasons import (
+    case_reasons,
+    contribution_words,
+    cut_short,
+    drivers,
+    reason_lines,
+    shift_label,
+    what_it_predicts,
+)
 from core.words.narrative.setting import best_point, describe_point, outcome_words, people, point_change, small_sample
 from core.words.narrative.since_launch import (
     PSI_WORDS,
@@ -59,6 +67,7 @@ from core.words.narrative.titles import (
     comparison_title,
     curve_title,
     decision_title,
+    dependence_title,
     errors_title,
     headline_title,
     histogram_title,
@@ -74,6 +83,11 @@ from core.words.narrative.titles import (
 )
 
 __all__ = [
+    "NO_RISKS",
+    "cut_short",
+    "reason_lines",
+    "shift_label",
+    "dependence_title",
     "INFO",
     "NOTE",
     "WARNING",

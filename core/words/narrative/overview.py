@@ -9,6 +9,8 @@ from core.words.narrative.figures import headline, out_of_scope
 from core.words.narrative.findings import INFO, NOTE, Finding, _money, _n, _when, net_worth
 from core.words.narrative.setting import describe_point
 
+NO_RISKS = "No risk stands out: the figures are steady, and no group of cases does much worse than the rest."
+
 
 def risks(found: list[Finding]) -> list[Finding]:
     """The cautions among the findings, worst first."""

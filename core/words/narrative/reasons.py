@@ -7,7 +7,7 @@ import numbers
 from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.words.narrative.failures import _listed
-from core.words.narrative.findings import INFO, Finding, _cap, _lower, _unit, shown_value
+from core.words.narrative.findings import INFO, Finding, _cap, _lower, _unit, shown_value, target_unit
 
 
 def contribution_words(x: float, spec: BundleSpec) -> str:
@@ -117,3 +117,39 @@ def case_reasons(
         },
         technical,
     )
+
+
+PUSHES = {"raises": "higher values raise it", "lowers": "higher values lower it"}
+
+
+def reason_lines(table, directions: dict, words: dict, spec: BundleSpec, top: int = 3) -> list[tuple[str, str]]:
+    """The Overview's top reasons: each feature's label, and how it moves the prediction
+    ("moves the predicted chance by 12 points on average; higher values raise it")."""
+    lines = []
+    for row in table.head(top).itertuples():
+        way, detail = directions[row.feature]
+        push = PUSHES.get(way, f"'{detail}' raises it most" if way == "category" else "it pushes both ways")
+        if row.feature in words:
+            push = "the words that matter most are " + ", ".join(f"'{w}'" for w in words[row.feature])
+        moves = contribution_words(row.importance, spec).lstrip("+−")
+        if moves == "almost no change":
+            lines.append((row.label, f": barely moves {what_it_predicts(spec)}; {push}."))
+        else:
+            lines.append((row.label, f": moves {what_it_predicts(spec)} by {moves} on average; {push}."))
+    return lines
+
+
+def cut_short(explained, spec: BundleSpec) -> str:
+    """Why an explanation sample is smaller than planned (a slow model and its time budget)."""
+    return (
+        f"The sample is smaller than planned: {fmt.count(len(explained.rows))} of {fmt.count(explained.planned)} "
+        f"{spec.subjects} were explained before the {explained.budget:.0f}-second time budget ran out. This "
+        f"model is explained by trying many variations of each {spec.subject}, which is slow for it."
+    )
+
+
+def shift_label(spec: BundleSpec) -> str:
+    """The axis of a contribution: 'Shift in predicted chance', or the estimate with its unit."""
+    if spec.task == "regression":
+        return f"Shift in the estimate ({target_unit(spec)})"
+    return "Shift in " + what_it_predicts(spec).replace("the ", "", 1)

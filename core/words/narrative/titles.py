@@ -7,7 +7,7 @@ from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
 from core.words.narrative.failures import _listed
 from core.words.narrative.findings import INFO, Finding, _cap, _lower, _money, _n, _unit, _when, _within, net_worth
-from core.words.narrative.reasons import contribution_words
+from core.words.narrative.reasons import contribution_words, what_it_predicts
 
 
 def curve_title(curve, control: str, current: float, spec: BundleSpec, held: float | None = None) -> str:
@@ -209,3 +209,14 @@ def comparison_title(net, other_title: str, spec: BundleSpec) -> Finding:
     return slide_title(
         "comparison", f"It adds {_money(abs(worth), spec)} {when} more in net value than {other_title}", numbers_
     )
+
+
+def dependence_title(label: str, way: str, detail, spec: BundleSpec, output: str | None = None) -> str:
+    """One feature up close: which way it pushes the prediction ("Higher monthly bill pushes the
+    predicted chance up")."""
+    what = what_it_predicts(spec, output)
+    return {
+        "raises": f"Higher {label.lower()} pushes {what} up",
+        "lowers": f"Higher {label.lower()} pushes {what} down",
+        "category": f"{label} '{detail}' pushes {what} up the most",
+    }.get(way, f"{label} pushes predictions both ways")
