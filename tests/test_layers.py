@@ -61,3 +61,20 @@ def test_streamlit_below_the_app_fails(copy):
     run = lint_imports(copy)
     assert run.returncode == 1
     assert "core.evaluation.metrics -> streamlit" in run.stdout
+
+
+def test_no_face_hides_one_of_its_rooms():
+    """A package's `__init__` re-exports names from its modules; a name equal to a module's own
+    would hide that module from `package.module` (and from a test patching it)."""
+    import importlib
+    import pkgutil
+
+    import core
+
+    for found in pkgutil.walk_packages(core.__path__, "core."):
+        if not found.ispkg:
+            continue
+        package = importlib.import_module(found.name)
+        for room in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{found.name}.{room.name}")
+            assert getattr(package, room.name) is module, f"{found.name}.{room.name} is hidden by a name in its face"

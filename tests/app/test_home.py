@@ -111,7 +111,7 @@ def test_an_unexpected_error_in_one_card_is_one_sentence_and_the_rest_work(app, 
             raise ZeroDivisionError("a model that scores oddly")
         return real(bundle, point)
 
-    monkeypatch.setattr(core.app.session.catalogue, "headline", failing)
+    monkeypatch.setattr(core.app.session.entries, "headline", failing)
     at = app(root, bundle="churn-gbm")
     assert not at.exception
     assert seen(at.error[0].value) == (
@@ -146,7 +146,7 @@ def test_details_name_the_kind_of_error_never_a_traceback_or_a_path(app, demo_ro
     def failing(bundle, point=None):
         raise OSError(2, "No such file or directory", "/srv/secret/artifacts/churn-gbm/model.joblib")
 
-    monkeypatch.setattr(core.app.session.catalogue, "headline", failing)
+    monkeypatch.setattr(core.app.session.entries, "headline", failing)
     at = app(root, bundle="churn-gbm")
     details = [c.value for c in at.code if "Error" in c.value]
     assert details and all("Traceback" not in d and "/srv" not in d for d in details)
@@ -231,7 +231,7 @@ def test_a_slow_measurement_shows_progress_on_its_card_and_the_figures_when_done
         release.wait(30)
         return real(bundle, point)
 
-    monkeypatch.setattr(core.app.session.catalogue, "headline", slow)
+    monkeypatch.setattr(core.app.session.entries, "headline", slow)
     monkeypatch.setattr(core.app.session, "CARD_WAIT", 0.2)
     at = app(root)
     assert not at.exception

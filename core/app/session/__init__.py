@@ -5,7 +5,7 @@ file stamps; scores and headline figures by the bundle's content hash, so they a
 once per model and evaluation file, whoever asks first.
 
 - `caches`: the shared, bounded caches (bundles, scores, figures, explanations, comparisons, traffic);
-- `catalogue`: every bundle Home lists, its card measured in the background, the demos on first start;
+- `entries`: every bundle Home lists (`catalogue`), its card measured in the background, the demos on first start;
 - `sidebar`: the sign-in panel, the bundle picker, the audience switch, the glossary, the link to this view;
 - `comparing`: the model set against this one, judged case by case;
 - `setting`: the operating point this session looks at, kept in the page address;
@@ -36,8 +36,8 @@ from core.app.session.caches import (
     waiting_words,
     word_explainers,
 )
-from core.app.session.catalogue import CARD_WAIT, Entry, card_summary, catalogue, ensure_demos, every_bundle
 from core.app.session.comparing import comparable, judged
+from core.app.session.entries import CARD_WAIT, Entry, card_summary, catalogue, ensure_demos, every_bundle
 from core.app.session.rooms import ROOMS, Room, room
 from core.app.session.setting import current_point, init_point, move_to, write_point
 from core.app.session.sidebar import (

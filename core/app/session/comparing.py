@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.app.session.caches import eval_set
-from core.app.session.catalogue import catalogue
+from core.app.session.entries import catalogue
 from core.bundles.bundle import Bundle
 from core.bundles.contract import OperatingPoint
 

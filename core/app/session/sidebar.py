@@ -7,7 +7,7 @@ from collections import Counter
 import streamlit as st
 
 from core import format as fmt
-from core.app.session.catalogue import Entry, catalogue
+from core.app.session.entries import Entry, catalogue
 
 BUNDLE_KEY = "bundle"
 
