@@ -103,3 +103,25 @@ def kinds_root(tmp_path_factory):
 
     root = built_once(tmp_path_factory, "kinds", build)
     return root, published or {name: load_bundle(root / name) for name in KINDS}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the markers into groups
+def pytest_collection_modifyitems(items):
+    """Tests that share a module-scoped fixture (a server of their own, a cluster, a provider, a
+    model fitted for the module) run on one worker, so the fixture is built once, not once per
+    worker (`--dist loadgroup`); every other test goes wherever a worker is free."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        if any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def pytest_sessionfinish(session):
+    """The run has ended: the controller stops the server its workers shared (none without workers)."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return
+    from tests.browser.conftest import stop_shared_server
+
+    stop_shared_server(session.config._tmp_path_factory.getbasetemp())

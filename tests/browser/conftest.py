@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -33,10 +36,39 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SHARED_SERVER = "shared-server.json"  # url and pid of the one server every worker's browser tests use
+
+
 @pytest.fixture(scope="session")
 def server(demo_root, tmp_path_factory):
-    """`streamlit run Home.py` on the demo bundles; yields the base URL."""
-    yield from run_server(demo_root, tmp_path_factory.mktemp("server") / "streamlit.log")
+    """`streamlit run Home.py` on the demo bundles; yields the base URL.
+
+    Run in parallel, the workers share one server (started by the first to ask, stopped when the
+    whole run ends: `stop_shared_server`), so the demo bundles' figures are worked out once."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield from run_server(demo_root, tmp_path_factory.mktemp("server") / "streamlit.log")
+        return
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "server.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = shared / SHARED_SERVER
+        if record.exists():
+            url = json.loads(record.read_text())["url"]
+        else:
+            url, process = start_server(demo_root, shared / "shared-streamlit.log")
+            record.write_text(json.dumps({"url": url, "pid": process.pid}))
+    yield url
+
+
+def stop_shared_server(base: Path) -> None:
+    """Stop the server the workers shared (called once the whole run has ended)."""
+    record = base / SHARED_SERVER
+    if record.exists():
+        try:
+            os.kill(json.loads(record.read_text())["pid"], signal.SIGTERM)
+        except (OSError, ValueError, KeyError):
+            pass
+        record.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +78,14 @@ def fresh_server(demo_root, tmp_path_factory):
 
 
 def run_server(demo_root: Path, log: Path):
+    url, process = start_server(demo_root, log)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def start_server(demo_root: Path, log: Path) -> tuple[str, subprocess.Popen]:
+    """A Streamlit server on the demo bundles, answering its health check; (its URL, its process)."""
     port = _free_port()
     env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(demo_root)}
     with open(log, "w") as out:
@@ -79,9 +119,7 @@ def run_server(demo_root: Path, log: Path):
     else:
         process.terminate()
         pytest.fail(f"Streamlit did not start within 60 s:\n{log.read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    return url, process
 
 
 @pytest.fixture(scope="session")

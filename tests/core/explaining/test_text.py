@@ -177,15 +177,25 @@ def test_top_words_are_the_ones_each_class_listens_to():
 # --- any other model: SHAP's text masker -------------------------------------------------
 
 
+_FITTED: dict[tuple[int, int], Pipeline] = {}
+
+
 def boosted(frame: pd.DataFrame, target) -> Pipeline:
+    """A gradient-boosted model over TF-IDF words, fitted once per data and target (several tests
+    read the same one; none changes it)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    encode = ColumnTransformer(
-        [("text", TfidfVectorizer(), "message"), ("channel", OneHotEncoder(), ["channel"])], sparse_threshold=0
+    key = (
+        int(pd.util.hash_pandas_object(frame, index=False).sum()),
+        int(pd.util.hash_pandas_object(pd.Series(target), index=False).sum()),
     )
-    return Pipeline([("encode", encode), ("model", HistGradientBoostingClassifier(max_iter=30, random_state=0))]).fit(
-        frame[["message", "channel"]], target
-    )
+    if key not in _FITTED:
+        encode = ColumnTransformer(
+            [("text", TfidfVectorizer(), "message"), ("channel", OneHotEncoder(), ["channel"])], sparse_threshold=0
+        )
+        model = Pipeline([("encode", encode), ("model", HistGradientBoostingClassifier(max_iter=30, random_state=0))])
+        _FITTED[key] = model.fit(frame[["message", "channel"]], target)
+    return _FITTED[key]
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass"])
