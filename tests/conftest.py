@@ -116,12 +116,3 @@ def pytest_collection_modifyitems(items):
             continue
         if any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
-def pytest_sessionfinish(session):
-    """The run has ended: the controller stops the server its workers shared (none without workers)."""
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        return
-    from tests.browser.conftest import stop_shared_server
-
-    stop_shared_server(session.config._tmp_path_factory.getbasetemp())

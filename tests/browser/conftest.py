@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -36,39 +33,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-SHARED_SERVER = "shared-server.json"  # url and pid of the one server every worker's browser tests use
-
-
 @pytest.fixture(scope="session")
 def server(demo_root, tmp_path_factory):
     """`streamlit run Home.py` on the demo bundles; yields the base URL.
 
-    Run in parallel, the workers share one server (started by the first to ask, stopped when the
-    whole run ends: `stop_shared_server`), so the demo bundles' figures are worked out once."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        yield from run_server(demo_root, tmp_path_factory.mktemp("server") / "streamlit.log")
-        return
-    shared = tmp_path_factory.getbasetemp().parent
-    with open(shared / "server.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        record = shared / SHARED_SERVER
-        if record.exists():
-            url = json.loads(record.read_text())["url"]
-        else:
-            url, process = start_server(demo_root, shared / "shared-streamlit.log")
-            record.write_text(json.dumps({"url": url, "pid": process.pid}))
-    yield url
-
-
-def stop_shared_server(base: Path) -> None:
-    """Stop the server the workers shared (called once the whole run has ended)."""
-    record = base / SHARED_SERVER
-    if record.exists():
-        try:
-            os.kill(json.loads(record.read_text())["pid"], signal.SIGTERM)
-        except (OSError, ValueError, KeyError):
-            pass
-        record.unlink(missing_ok=True)
+    One per worker: a Streamlit server works out a page in one process, so workers sharing one
+    would queue behind it; the figures they compute are kept on disk, shared by all."""
+    yield from run_server(demo_root, tmp_path_factory.mktemp("server") / "streamlit.log")
 
 
 @pytest.fixture(scope="module")

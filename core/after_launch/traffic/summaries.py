@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,12 +248,18 @@ def batch_summary(bundle: Bundle, batch: Batch, ref: Reference, point: Operating
     if all((folder / f"{name}.parquet").exists() for name in names):
         return Summary(*(pd.read_parquet(folder / f"{name}.parquet") for name in names))
     summary = summarise(bundle, read_rows(batch.path), ref, point)
-    partial = folder.with_name(folder.name + ".partial")
-    partial.mkdir(parents=True, exist_ok=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # written under a name of its own, then moved into place: processes sharing the cache (several
+    # servers, or workers) may summarise the same batch at once, and the first to finish keeps it
+    partial = Path(tempfile.mkdtemp(prefix=f"{folder.name}.partial-", dir=folder.parent))
     for name in names:
         getattr(summary, name).to_parquet(partial / f"{name}.parquet", index=False)
-    shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)
+    if folder.exists() and not all((folder / f"{name}.parquet").exists() for name in names):
+        shutil.rmtree(folder, ignore_errors=True)  # left half-written by a process that was stopped
+    try:
+        partial.rename(folder)
+    except OSError:  # another process kept the same summary first
+        shutil.rmtree(partial, ignore_errors=True)
     return summary
 
 
