@@ -306,3 +306,31 @@ def test_a_change_is_a_run_on_one_side_of_the_range_to_the_latest_period():
     assert traffic._run_outside(np.array([0.5, 0.3, 0.3, 0.5, 0.3, 0.5]), low, high) is None  # back within it
     assert traffic._run_outside(np.array([0.5, 0.5, 0.5, 0.5, 0.5, 0.3]), low, high) is None  # one period is noise
     assert traffic._run_outside(np.array([0.7, 0.7, 0.7, 0.7, 0.7, 0.7]), low, high) == 0
+
+
+def test_a_batch_summarised_by_two_processes_at_once_is_kept_once_and_read_back(demo_root, tmp_path, monkeypatch):
+    """Servers (or test workers) sharing a cache may summarise the same batch together: here the
+    other one runs from start to finish while this one writes its first file. Both succeed, the
+    summary is kept once, and nothing half-written is left behind."""
+    from core.after_launch.traffic import summaries
+
+    bundle = load_bundle(demo_root / "churn-gbm")
+    ref, batch, point = traffic.reference(bundle), traffic.batches(bundle)[0], bundle.spec.operating_point
+    cache = tmp_path / "shared"
+    folder = cache / "traffic" / summaries._cache_key(bundle, batch, point)
+    write, others = pd.DataFrame.to_parquet, []
+
+    def to_parquet(frame, path, *args, **kwargs):
+        if not others:
+            others.append(None)
+            others[0] = summaries.batch_summary(bundle, batch, ref, point, cache)  # the other process
+        return write(frame, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+    mine = summaries.batch_summary(bundle, batch, ref, point, cache)
+    monkeypatch.undo()
+    assert [p.name for p in folder.parent.iterdir()] == [folder.name]
+    again = summaries.batch_summary(bundle, batch, ref, point, cache)  # read back from the cache
+    for name in ("days", "inputs", "answers"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(others[0], name))
+        pd.testing.assert_frame_equal(getattr(mine, name), getattr(others[0], name))
