@@ -100,9 +100,7 @@ def findings(
     if spec.task == "regression":
         summary = breakdown.error_summary(data)
         found.append(narrative.regression_errors(summary, spec))
-        for column in spec.segments:
-            large = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
-            found.append(narrative.large_errors(large, spec.label(column), spec, summary.large_threshold))
+        found += segment_risks(bundle, data, point, k, summary=summary)
     else:
         if not spec.decides_only:  # a decision with no probabilities has no setting to choose, no chances to check
             found.append(narrative.best_point(tradeoff.best_point(tradeoff.Index(data)), k, point, spec))
@@ -110,9 +108,7 @@ def findings(
             found.append(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec))
         if not spec.decides_only:
             found.append(calibration_finding(data))
-        for column in spec.segments:
-            segments = breakdown.segment_table(data, point, bundle.eval[column])
-            found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
+        found += segment_risks(bundle, data, point, k)
         if spec.task == "multiclass":
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
             found.append(narrative.unseen_words(unseen_groups(bundle, data) if unseen is None else unseen, spec))
@@ -140,6 +136,36 @@ def findings(
     return [f for f in found if f is not None]
 
 
+def segment_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, k, segments_of=None, summary=None):
+    """For each segment column, where it does worst: its large errors (regression) or its weakest
+    segment at the setting (classifiers); None where nothing stands out. `segments_of(column)`
+    gives a column's coded segments when the caller keeps them cached; `summary` the error summary
+    when the caller has it."""
+    spec = bundle.spec
+    if spec.task == "regression":
+        summary = summary or breakdown.error_summary(data)
+        return [
+            narrative.large_errors(
+                breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold),
+                spec.label(column),
+                spec,
+                summary.large_threshold,
+            )
+            for column in spec.segments
+        ]
+    return [
+        narrative.weakest_segment(
+            breakdown.weakest_segment(
+                breakdown.segment_table(data, point, segments_of(column) if segments_of else bundle.eval[column])
+            ),
+            spec.label(column),
+            k,
+            spec,
+        )
+        for column in spec.segments
+    ]
+
+
 def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, result, unseen=(), segments_of=None):
     """The Overview's risks at a setting, most important first: requests it was never built for,
     a small sample, what people asked for in their words, large errors or untrustworthy
@@ -150,17 +176,9 @@ def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint,
     found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
     if spec.task == "multiclass":
         found.append(narrative.unseen_words(unseen, spec))
-    if spec.task == "regression":
-        summary = breakdown.error_summary(data)
-        for column in spec.segments:
-            table = breakdown.large_errors_by_segment(data, bundle.eval[column], summary.large_threshold)
-            found.append(narrative.large_errors(table, spec.label(column), spec, summary.large_threshold))
-    else:
+    if spec.task != "regression":
         found.append(calibration_finding(data))
-        for column in spec.segments:
-            coded = segments_of(column) if segments_of else breakdown.Segments.of(data, bundle.eval[column])
-            segments = breakdown.segment_table(data, point, coded)
-            found.append(narrative.weakest_segment(breakdown.weakest_segment(segments), spec.label(column), k, spec))
+    found += segment_risks(bundle, data, point, k, segments_of)
     if narrative.net_worth(k) < 0:
         worth = abs(narrative.net_worth(k))
         found.append(
