@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import logging
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,9 @@ from core.bundles.contract import (
     describe,
     humanise,
 )
+from core.publishing import choices
+
+_LOG = logging.getLogger("modelbrief.publish")
 
 _VALUE_COMMENT = {
     "binary": "true_positive, false_positive, false_negative, true_negative, abstain",
@@ -95,8 +100,10 @@ def manifest_text(fields: dict, task: str) -> str:
         ("action", "# what acting on a prediction means"),
         ("event", "# binary: the positive outcome in past-tense words, e.g. cancelled"),
     ]
+    chosen = fields.get("chosen") or {}  # field -> why the publisher chose its value
     for key, comment in optional:
         if fields.get(key) is not None:
+            comment = f"# {chosen[key]}" if key in chosen else comment
             parts.append((comment + "\n" if comment else "") + _dump({key: fields[key]}).rstrip())
     if fields.get("classes"):
         parts.append(
@@ -130,6 +137,8 @@ def manifest_text(fields: dict, task: str) -> str:
     ]:
         if fields.get(key) not in (None, {}, []):
             parts.append((comment + "\n" if comment else "") + _dump({key: fields[key]}).rstrip())
+        elif key in chosen:  # a default the app applies: said, and left for the team to set
+            parts.append(f"# {chosen[key]}")
     parts.append(
         f"# value of ONE case for each outcome ({_VALUE_COMMENT[task]}); negative = cost\n"
         + _dump({"business": fields["business"]}).rstrip()
@@ -157,6 +166,7 @@ def publish(
     predictions: str | dict[str, str] | None = None,
     calibrate: bool = False,
     dask: str | None = None,
+    say: Callable[[str], None] | None = None,
     **fields: Any,
 ) -> Bundle:
     """Write a bundle folder and return it opened.
@@ -174,7 +184,13 @@ def publish(
     `calibrate=True` gives a classifier without probabilities (or with poor ones) calibrated
     probabilities: a sigmoid calibrator is fitted on a held-out part of the evaluation rows
     (`CALIBRATION_SHARE`), the model itself left as it is, and the bundle is evaluated on the rest.
+
+    What the publisher chooses because it was not given (the positive class, a default tolerance,
+    the columns a model that names none is handed, columns read as text) is written into
+    `bundle.yaml` with the reason, and each choice is said as a sentence through `say` (the command
+    line prints them; from Python they go to the `modelbrief.publish` logger).
     """
+    say = say or _LOG.info
     if task not in TASKS:
         raise BundleError(f"The task must be binary, multiclass or regression, not '{task}'.")
     if (model is None) != (predictions is not None):
@@ -198,13 +214,15 @@ def publish(
     try:
         if model_features:
             fields["model_features"] = list(model_features)
-        _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields, dask)
+        said = _write(model, evaluation, folder, final.name, target, task, title, precompute_explanations, fields, dask)
         if final.exists():
             shutil.rmtree(final)
         os.replace(folder, final)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    for choice in said:
+        say(choice.sentence)
     return load_bundle(final)  # opened where it now lives, exactly as the app will open it
 
 
@@ -286,9 +304,17 @@ def calibrate_on_held_out(model: Any, evaluation: Any, target: str, fields: dict
 
 def _write(
     model, evaluation, folder: Path, name: str, target, task, title, precompute_explanations, fields, dask=None
-) -> Bundle:
+) -> list[choices.Choice]:
+    """Write the bundle's files into `folder` and open it once; what the publisher chose, said."""
     model_file = None if model is None else _copy_model(model, folder)
     eval_file = _copy_eval(evaluation, folder)
+    said: list[choices.Choice] = []
+    if task == "binary" and fields.get("positive_class") is None:
+        frame = evaluation if isinstance(evaluation, pd.DataFrame) else read_rows(eval_file)
+        if target in frame.columns:
+            score = (fields.get("predictions") or {}).get("column")
+            fields["positive_class"], choice = choices.positive_class(frame, target, model, score)
+            said.append(choice)
 
     business = dict(fields.pop("business", None) or {})
     business.setdefault("currency", "USD")
@@ -321,12 +347,25 @@ def _write(
         "business": business,
         "card": card,
         **fields,
+        "chosen": {c.field: c.comment for c in said},
     }
     (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     bundle = load_bundle(folder)
     from core.explaining.text import text_columns
 
-    texts = set(text_columns(bundle.model)) | set(fields.pop("text_features", None) or [])
+    asked = set(fields.pop("text_features", None) or [])
+    found = [c for c in text_columns(bundle.model) if c in bundle.features]
+    texts = set(found) | asked
+    for choice in (
+        choices.tolerance(bundle),
+        choices.features(bundle, named_by_team=bool(manifest["model"] and manifest["model"].get("features"))),
+        choices.text_columns(found, asked),
+    ):
+        if choice is not None:
+            said.append(choice)
+            if choice.comment:
+                manifest["chosen"][choice.field] = choice.comment
+    manifest.pop("text_features", None)
     features = dict(manifest.get("features") or {})
     if not features and bundle.features:  # label stubs for the team to edit
         features = {name: {"label": humanise(name)} for name in bundle.features}
@@ -336,7 +375,7 @@ def _write(
         entry.setdefault("label", humanise(name))
         entry["kind"] = "text"
         features[name] = entry
-    if features != (manifest.get("features") or {}):
+    if features != (manifest.get("features") or {}) or "tolerance" in manifest["chosen"]:
         manifest["features"] = features
         (folder / MANIFEST).write_text(manifest_text(manifest, task), encoding="utf-8")
     bundle = dataclasses.replace(bundle, manifest_sha256=file_sha256(folder / MANIFEST))
@@ -352,7 +391,7 @@ def _write(
         explained = _explained(bundle) if precompute_explanations else None
     if explained is not None:
         explain.store(explained, folder / explain.BUNDLE_FILE, bundle.content_hash)
-    return bundle
+    return said
 
 
 def _explained(bundle: Bundle):
@@ -400,6 +439,8 @@ def left_unset(spec) -> list[str]:
         unset.append("business.volume (cases per period), so value is per case, not per month")
     if not spec.summary:
         unset.append("summary (one sentence on what the model is for)")
+    if spec.task == "regression" and spec.tolerance.default:
+        unset.append("tolerance (how close counts as right), so every page says the default is used")
     if spec.task == "binary" and not spec.event:
         unset.append("event (the positive outcome in words, e.g. cancelled)")
     gaps = missing_fields(spec)
@@ -510,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         "calibrate": args.calibrate,
         "text_features": [t.strip() for t in args.text.split(",") if t.strip()] if args.text else None,
     }
+    chosen: list[str] = []
     try:
         bundle = publish(
             args.model if args.model else None,
@@ -521,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
             overwrite=args.force,
             precompute_explanations=args.explain,
             dask=args.dask,
+            say=chosen.append,
             **{k: v for k, v in extra.items() if v},
         )
     except BundleError as exc:
@@ -538,6 +581,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Published '{bundle.spec.title}' to {bundle.spec.folder} ({len(bundle.eval):,} evaluation rows, {source}).\n"
         f"Edit {bundle.spec.folder / MANIFEST} to add plain labels, business values and the model card."
     )
+    if chosen:
+        print("Chosen for you (written into bundle.yaml with the reason):\n" + "\n".join(f"  - {c}" for c in chosen))
     unset = left_unset(bundle.spec)
     if unset:
         print("Left unset, for you to fill in:\n" + "\n".join(f"  - {item}" for item in unset))

@@ -16,8 +16,10 @@ from core.bundles.bundle.checks import (
     align_categories,
     check_eval,
     class_index,
+    declared_width,
     model_features,
     other_columns,
+    own_names,
 )
 from core.bundles.bundle.files import TRUSTED_TYPES_ENV, load_eval, load_model, read_rows, trusted_types
 from core.bundles.bundle.folders import (
@@ -56,6 +58,8 @@ __all__ = [
     "read_rows",
     "load_eval",
     "model_features",
+    "own_names",
+    "declared_width",
     "other_columns",
     "SCREEN_ROWS",
     "align_categories",

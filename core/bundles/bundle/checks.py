@@ -9,31 +9,69 @@ import pandas as pd
 
 from core.bundles.bundle.folders import SMOKE_ROWS, final_estimator
 from core.bundles.contract import BundleError, BundleSpec, describe
+from core.bundles.native import NativeModel
 
 
-def model_features(model: Any, spec: BundleSpec, frame: pd.DataFrame) -> list[str]:
-    """The columns the model reads: as the model says (scikit-learn's feature_names_in_, CatBoost's
-    feature_names_), else as
-    `model.features` lists them, else the labelled features, else every column that is not the
-    target, the id, a segment or the in-scope mark."""
+def own_names(model: Any) -> list[str] | None:
+    """The columns a model names itself (scikit-learn's feature_names_in_, CatBoost's
+    feature_names_), or None for a model fitted on an array."""
     names = getattr(model, "feature_names_in_", None)
     if names is None and type(final_estimator(model)).__module__.split(".")[0] == "catboost":
         names = getattr(final_estimator(model), "feature_names_", None) or None  # CatBoost's own spelling
+    return None if names is None else [str(n) for n in names]
+
+
+def declared_width(model: Any) -> int | None:
+    """How many columns the model takes, when it says (scikit-learn's n_features_in_)."""
+    width = getattr(model, "n_features_in_", None)
+    return int(width) if isinstance(width, (int, np.integer)) else None
+
+
+def _listed(columns) -> str:
+    columns = [str(c) for c in columns]
+    return ", ".join(columns[:6]) + (f" and {len(columns) - 6} more" if len(columns) > 6 else "")
+
+
+def model_features(model: Any, spec: BundleSpec, frame: pd.DataFrame) -> list[str]:
+    """The columns the model reads, in the order it reads them.
+
+    As the model names them, else as `model.features` lists them. A model that takes columns by
+    position but names none (fitted on an array) is refused without `model.features`: handed the
+    evaluation file's columns in another order it would score the wrong numbers without an error.
+    A model that says neither names nor a count (a team's own class) is handed every column that
+    is not the target, the id, a segment or the in-scope mark, by name."""
+    names = own_names(model) if model is not None else None
     if names is not None:
-        names = [str(n) for n in names]
         if spec.model_features and list(spec.model_features) != names:
             raise BundleError(
-                "bundle.yaml: `model.features` does not match the columns the model was fitted on "
-                f"({', '.join(names[:6])}{' and more' if len(names) > 6 else ''}).",
+                f"bundle.yaml: `model.features` does not match the columns the model was fitted on ({_listed(names)}).",
                 "Remove model.features (the model names its own columns), or list exactly those.",
                 field="model.features",
             )
         return names
+    width = declared_width(model) if model is not None else None
     if spec.model_features:
+        if width is not None and width != len(spec.model_features):
+            raise BundleError(
+                f"The model takes {width} {'column' if width == 1 else 'columns'}, but `model.features` in "
+                f"bundle.yaml lists {len(spec.model_features)}.",
+                f"List in model.features exactly the {width} columns the model was fitted on, in that order.",
+                field="model.features",
+            )
         return list(spec.model_features)
+    others = other_columns(frame, spec.target, spec.id_column, spec.segments)
+    if width is not None and not (width == 1 and len(others) == 1):  # one column cannot be out of order
+        raise BundleError(
+            f"The model was fitted on {width} unnamed {'column' if width == 1 else 'columns'} and the evaluation "
+            f"file has {len(others)} other {'column' if len(others) == 1 else 'columns'} ({_listed(others)}), "
+            "so the app cannot tell which the model reads, or in what order.",
+            "Name the columns the model takes, in order, with --features when publishing "
+            "(or model.features in bundle.yaml).",
+            field="model.features",
+        )
     if spec.features:
         return list(spec.features)
-    return other_columns(frame, spec.target, spec.id_column, spec.segments)
+    return others
 
 
 def other_columns(frame: pd.DataFrame, target: str, id_column: str | None, segments, also=()) -> list[str]:
@@ -154,9 +192,11 @@ def _check_rows(spec: BundleSpec, frame: pd.DataFrame, file_name: str) -> None:
 def align_categories(model: Any, frame: pd.DataFrame, features: list[str]) -> None:
     """Text columns as pandas categories for LightGBM and XGBoost, which read categories only from
     that type (a CSV file loses it); each model maps the categories back to its own codes."""
-    estimator = final_estimator(model)
-    if type(estimator).__module__.split(".")[0] not in ("lightgbm", "xgboost") or estimator is not model:
+    estimator = model.booster if isinstance(model, NativeModel) else final_estimator(model)
+    if type(estimator).__module__.split(".")[0] not in ("lightgbm", "xgboost"):
         return
+    if estimator is not model and not isinstance(model, NativeModel):
+        return  # a Pipeline's last step reads what the steps before it give, not these columns
     for column in features:
         series = frame[column]
         if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
@@ -193,10 +233,11 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             field="model.path",
         )
     classes = getattr(model, "classes_", None)
+    name = _kind_name(model)
     if spec.task == "regression":
         if classes is not None:
             raise BundleError(
-                f"bundle.yaml says task: regression, but the model is a classifier with classes {list(classes)[:5]}.",
+                f"bundle.yaml says task: regression, but the model is a classifier with classes {_shown_labels(np.asarray(classes).tolist(), 5)}.",
                 "Set task to binary or multiclass.",
                 field="task",
             )
@@ -207,11 +248,19 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             )
         positive = None
     else:
+        if classes is None and has_proba:  # gives chances but does not say of which classes
+            raise BundleError(
+                f"bundle.yaml says task: {spec.task}, and {name} gives chances but does not say which classes "
+                "they are for (it has no classes_).",
+                "Save the fitted classifier itself (its classes_ name the columns of its chances), or publish "
+                "its scores as columns of the evaluation file with --predictions.",
+                field="model.path",
+            )
         if classes is None:
             raise BundleError(
-                f"bundle.yaml says task: {spec.task}, but {type(model).__name__} is not a classifier "
-                "(it has no classes).",
-                "Set task to regression, or save the fitted classifier.",
+                f"bundle.yaml says task: {spec.task}, but {name} estimates numbers and knows no classes.",
+                "If it estimates a number, set task to regression. If it is a classifier, save the fitted "
+                "classifier itself, or publish its scores as columns of the evaluation file with --predictions.",
                 field="task",
             )
         classes = tuple(classes.tolist())
@@ -236,6 +285,14 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             field="eval.path",
         ) from None
     return features, classes, positive
+
+
+def _kind_name(model: Any) -> str:
+    """The model's kind as a reader knows it: 'LightGBM Booster', 'Pipeline', 'RandomForestClassifier'."""
+    booster = getattr(model, "booster", None)
+    if booster is not None:
+        return f"{ {'lightgbm': 'LightGBM', 'xgboost': 'XGBoost', 'catboost': 'CatBoost'}.get(model.library, model.library) } {type(booster).__name__}"
+    return type(model).__name__
 
 
 def _shown_labels(values, limit: int = 6) -> str:

@@ -105,8 +105,8 @@ def load_model(spec: BundleSpec) -> tuple[Any, str]:
         raise
     except ModuleNotFoundError as exc:
         raise BundleError(
-            f"{path.name} needs the Python package '{exc.name}', which is not installed here.",
-            f"Install it (pip install {exc.name}) and reload.",
+            missing_module_sentence(path.name, exc.name),
+            MISSING_MODULE_HINT.format(module=exc.name),
             detail=describe(exc, path.name),
             field="model.path",
         ) from None
@@ -124,7 +124,19 @@ def load_model(spec: BundleSpec) -> tuple[Any, str]:
             detail=describe(exc, path.name),
             field="model.path",
         ) from None
-    return model, digest
+    from core.bundles import native
+
+    return native.adapt(model, path.name), digest
+
+
+MISSING_MODULE_HINT = (
+    "Make '{module}' importable where the app runs: install the package that provides it, or add the folder "
+    "that holds it to PYTHONPATH; then reload."
+)
+
+
+def missing_module_sentence(file_name: str, module: str | None) -> str:
+    return f"{file_name} needs the Python module '{module}', which cannot be imported here."
 
 
 def read_rows(path: Path, columns: list[str] | None = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from core.bundles.contract import MAX_MANIFEST_BYTES, BundleError, BundleSpec, parse_manifest
+from core.bundles.native import NativeModel
 
 MANIFEST = "bundle.yaml"
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
@@ -70,7 +71,11 @@ class Bundle:
     @property
     def model_name(self) -> str:
         """The kind of model, as its class is called (the last step of a Pipeline)."""
-        return type(final_estimator(self.model)).__name__ if self.model is not None else "scores only"
+        if self.model is None:
+            return "scores only"
+        if isinstance(self.model, NativeModel):  # a library's own model object, made to answer like scikit-learn
+            return self.model.kind_name
+        return type(final_estimator(self.model)).__name__
 
     @property
     def unexplainable_reason(self) -> str:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from core.bundles.bundle.checks import _check_labels, check_eval
+from core.bundles.bundle.checks import _check_labels, check_eval, declared_width, own_names
 from core.bundles.bundle.files import load_eval, load_model
-from core.bundles.bundle.folders import MANIFEST, Bundle, file_sha256, final_estimator, read_spec
+from core.bundles.bundle.folders import MANIFEST, Bundle, file_sha256, read_spec
 from core.bundles.bundle.scores_only import _named, check_predictions, predictions_digest
-from core.bundles.contract import BundleSpec
+from core.bundles.contract import BundleSpec, default_tolerance, tolerance_notice
 
 
 def load_bundle(folder: Path) -> Bundle:
@@ -32,6 +32,13 @@ def load_bundle(folder: Path) -> Bundle:
     if classes is not None and spec.class_names:
         classes, positive, frame = _named(spec, classes, positive, frame)
     # what the model turned out to be: sentences read the positive class and the kind of scores from the spec
+    if spec.task == "regression" and spec.tolerance.default:
+        chosen = default_tolerance(frame[spec.target])
+        if chosen != spec.tolerance:  # the truth reaches zero: the default moves into the target's units
+            notices_before = [
+                tolerance_notice(chosen) if n == tolerance_notice(spec.tolerance) else n for n in spec.notices
+            ]
+            spec = dataclasses.replace(spec, tolerance=chosen, notices=tuple(notices_before))
     spec = dataclasses.replace(
         spec,
         decides_only=decides_only,
@@ -60,10 +67,10 @@ def load_bundle(folder: Path) -> Bundle:
 def _used_columns(model: Any, spec: BundleSpec) -> list[str] | None:
     """The columns of the evaluation file a bundle uses, when the model or the manifest names its
     features (else every column: the features are then the columns left over)."""
-    named = getattr(model, "feature_names_in_", None)
-    if named is None and type(final_estimator(model)).__module__.split(".")[0] == "catboost":
-        named = getattr(final_estimator(model), "feature_names_", None) or None
-    features = [str(n) for n in named] if named is not None else list(spec.model_features or spec.features or [])
+    named = own_names(model)
+    if named is None and declared_width(model) is not None and not spec.model_features:
+        return None  # a model that takes unnamed columns: every column is read, to say which it may be
+    features = named if named is not None else list(spec.model_features or spec.features or [])
     if not features:
         return None
     return [*features, spec.target, *spec.segments, *([spec.id_column] if spec.id_column else []), "in_scope"]

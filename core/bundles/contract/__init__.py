@@ -35,7 +35,9 @@ from core.bundles.contract.spec import (
     Tolerance,
     TrafficSpec,
     control_point,
+    default_tolerance,
     humanise,
+    tolerance_notice,
 )
 from core.bundles.contract.yaml_text import load_yaml
 
@@ -60,6 +62,8 @@ __all__ = [
     "control_point",
     "Tolerance",
     "DEFAULT_TOLERANCE",
+    "default_tolerance",
+    "tolerance_notice",
     "Business",
     "humanise",
     "TrafficSpec",

@@ -27,6 +27,7 @@ from core.bundles.contract.spec import (
     Tolerance,
     TrafficSpec,
     control_point,
+    tolerance_notice,
 )
 from core.bundles.contract.yaml_text import _short, load_yaml
 
@@ -380,12 +381,10 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         relative=_number(tolerance["relative"], "tolerance.relative", low=0) if "relative" in tolerance else None,
     )
     if task == "regression" and allowed == Tolerance():
-        # with no tolerance only exact estimates would count as right, which no regression reaches
+        # with no tolerance only exact estimates would count as right, which no regression reaches;
+        # opening the bundle moves the default into the target's units when the truth reaches zero
         allowed = DEFAULT_TOLERANCE
-        notices.append(
-            f"bundle.yaml sets no tolerance, so an estimate within {DEFAULT_TOLERANCE.relative * 100:.0f}% of the "
-            "truth counts as right; set `tolerance:` to say what is close enough."
-        )
+        notices.append(tolerance_notice(allowed))
     return BundleSpec(
         id=folder.name,
         folder=folder,

@@ -71,9 +71,45 @@ def control_point(point: OperatingPoint, source: str = "The link asks for") -> t
 class Tolerance:
     absolute: float | None = None
     relative: float | None = None
+    default: bool = False  # chosen by the app because bundle.yaml sets none: every page says so
 
 
-DEFAULT_TOLERANCE = Tolerance(relative=0.1)
+DEFAULT_TOLERANCE = Tolerance(relative=0.1, default=True)
+DEFAULT_SPREAD_SHARE = 0.1  # a target that reaches zero: the default is this share of its middle half's width
+
+
+def default_tolerance(target) -> Tolerance:
+    """The tolerance a regression bundle that sets none is measured with.
+
+    10% of the truth, unless the target reaches zero or below: a share of a zero truth is zero, so
+    only exact estimates would count as right near it. Then a distance in the target's units: a
+    tenth of the width of its middle half (of its standard deviation when that width is zero),
+    to two significant figures."""
+    import numpy as np
+
+    values = np.asarray(target, dtype=float)
+    values = values[np.isfinite(values)]
+    if not len(values) or values.min() > 0:
+        return DEFAULT_TOLERANCE
+    low, high = np.percentile(values, [25, 75])
+    spread = float(high - low) or float(values.std())
+    if spread <= 0:
+        return DEFAULT_TOLERANCE
+    amount = DEFAULT_SPREAD_SHARE * spread
+    digits = 1 - int(np.floor(np.log10(amount)))
+    return Tolerance(absolute=float(round(amount, digits)), default=True)
+
+
+def tolerance_notice(tolerance: Tolerance) -> str:
+    """The sentence every page shows for a tolerance the app chose."""
+    if tolerance.absolute is not None:
+        close = (
+            f"an estimate within {tolerance.absolute:g} of the truth counts as right (a tenth of the spread of "
+            "the middle half of the true values, which reach zero)"
+        )
+    else:
+        close = f"an estimate within {tolerance.relative * 100:.0f}% of the truth counts as right"
+    return f"bundle.yaml sets no tolerance, so by default {close}; set `tolerance:` to say what is close enough."
 
 
 @dataclass(frozen=True)

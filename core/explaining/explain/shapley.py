@@ -11,6 +11,8 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
+from core.bundles.native import NativeModel
+
 SAMPLE_SIZE = 2000
 BACKGROUND_SIZE = 100
 AGNOSTIC_BACKGROUND = 30
@@ -103,6 +105,8 @@ def split_pipeline(model) -> tuple[object | None, object]:
     """(preprocessing, final estimator); preprocessing is None for a bare estimator."""
     if isinstance(model, Pipeline) and len(model.steps) > 1:
         return model[:-1], model[-1]
+    if isinstance(model, NativeModel):  # a native Booster: its trees explained exactly
+        return None, model.booster
     return None, model
 
 
@@ -217,6 +221,32 @@ def to_output_units(values, base, shown: np.ndarray, task: str):
     return values * factor[:, None, :], shown_base
 
 
+class _XGBoostBoosterShap:
+    """Tree SHAP for a native XGBoost Booster, which reads its rows (categories included) only
+    through a DMatrix; values in margin units, shaped (rows, columns, outputs)."""
+
+    def __init__(self, booster, columns: list[str]):
+        import shap
+
+        self.explainer = shap.TreeExplainer(booster)
+        self.columns = list(booster.feature_names or columns)
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
+
+    @property
+    def expected_value(self):
+        return np.atleast_1d(np.asarray(self.explainer.expected_value, dtype=float))
+
+    def shap_values(self, frame: pd.DataFrame) -> np.ndarray:
+        import xgboost
+
+        values = np.asarray(self.explainer.shap_values(xgboost.DMatrix(frame, enable_categorical=True)), dtype=float)
+        if values.ndim == 2:
+            values = values[:, :, None]
+        return values
+
+
 class RowExplainer:
     """A fitted model's explainer, built once, that explains any rows: the sample, or one edited case.
 
@@ -263,6 +293,12 @@ class RowExplainer:
         try:
             if self.kind == "tree" and is_categorical_hgb(estimator):
                 self.native = HistGradientBoostingShap(estimator)
+            elif (
+                self.kind == "tree"
+                and type(estimator).__module__.startswith("xgboost")
+                and type(estimator).__name__ == "Booster"
+            ):
+                self.native = _XGBoostBoosterShap(estimator, self.features)
             width = self._transform(probe).shape[1]
             self.groups = self._groups(width)
             if (self.groups < 0).any():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
-from core.words.narrative.findings import INFO, NOTE, WARNING, Finding, _cap, _lower, _money, _n, _unit, _when
+from core.words.narrative.findings import INFO, NOTE, WARNING, Finding, _cap, _lower, _money, _n, _unit, _when, _within
 
 
 def binary_outcomes(o, spec: BundleSpec) -> Finding:
@@ -175,7 +175,7 @@ def unseen_words(groups, spec: BundleSpec, top: int = 2) -> Finding | None:
 
 def regression_errors(summary_, spec: BundleSpec) -> Finding:
     tolerance = spec.tolerance.absolute
-    within = f"within {tolerance:g} {_unit(spec, tolerance)}" if tolerance is not None else "within tolerance"
+    within = _within(spec)
     typical = round(summary_.median_abs_error, 2)
     sentence = (
         f"{fmt.percent(summary_.within)} of estimates are {within}. A typical estimate is off by "

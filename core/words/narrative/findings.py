@@ -35,12 +35,14 @@ def _unit(spec: BundleSpec, amount: float) -> str:
 
 
 def _within(spec: BundleSpec) -> str:
-    """What counts as right for an estimate: 'within 1 hour', 'within 10% of the truth'."""
+    """What counts as right for an estimate: 'within 1 hour', 'within 10% of the truth', and 'the
+    default' when bundle.yaml sets none ('within the default 10% of the truth')."""
     tolerance = spec.tolerance
+    default = "the default " if tolerance.default else ""
     if tolerance.absolute is not None:
-        return f"within {tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
+        return f"within {default}{tolerance.absolute:g} {_unit(spec, tolerance.absolute)}"
     if tolerance.relative is not None:
-        return f"within {fmt.percent(tolerance.relative)} of the truth"
+        return f"within {default}{fmt.percent(tolerance.relative)} of the truth"
     return "exactly right"
 
 

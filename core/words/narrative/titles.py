@@ -50,11 +50,8 @@ def calibration_title(example) -> str:
 
 
 def histogram_title(summary_, spec: BundleSpec) -> str:
-    tolerance = spec.tolerance.absolute
     lean = f"{fmt.percent(summary_.over_share)} are too high"
-    if tolerance is None:
-        return f"{fmt.percent(summary_.over_share)} of estimates are too high"
-    return f"{fmt.percent(summary_.within)} of estimates land within {tolerance:g} {_unit(spec, tolerance)}; {lean}"
+    return f"{fmt.percent(summary_.within)} of estimates land {_within(spec)}; {lean}"
 
 
 def importance_title(table, spec: BundleSpec) -> str:

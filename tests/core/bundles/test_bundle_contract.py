@@ -158,7 +158,7 @@ BROKEN = {
     ),
     "classifier called regression": (
         classifier_as_regression,
-        "bundle.yaml says task: regression, but the model is a classifier with classes ['no', 'yes'].",
+        "bundle.yaml says task: regression, but the model is a classifier with classes no, yes.",
     ),
     "segment column absent": (
         missing_segment,
@@ -264,9 +264,9 @@ def test_a_regression_without_a_tolerance_gets_a_stated_default():
     from core.bundles.contract import parse_manifest
 
     spec = parse_manifest(text, Path("eta"))
-    assert (spec.tolerance.absolute, spec.tolerance.relative) == (None, 0.1)
+    assert (spec.tolerance.absolute, spec.tolerance.relative, spec.tolerance.default) == (None, 0.1, True)
     assert spec.notices == (
-        "bundle.yaml sets no tolerance, so an estimate within 10% of the truth counts as right; "
+        "bundle.yaml sets no tolerance, so by default an estimate within 10% of the truth counts as right; "
         "set `tolerance:` to say what is close enough.",
     )
     stated = parse_manifest(text + "tolerance: {absolute: 1.5}\n", Path("eta"))

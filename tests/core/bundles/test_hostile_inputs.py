@@ -222,7 +222,10 @@ def skops_bundle(tmp_path: Path, model, with_hash: bool) -> Path:
     source = tmp_path / "source.skops"
     sio.dump(model, source)
     folder = tmp_path / "skops-bundle"
-    publish(source, frame, target="label", task="binary", out=folder, positive_class="yes") if with_hash else None
+    if with_hash:  # a model fitted on an array names its columns in order
+        publish(
+            source, frame, target="label", task="binary", out=folder, positive_class="yes", model_features=["a", "b"]
+        )
     if not with_hash:
         folder.mkdir()
         sio.dump(model, folder / "model.skops")
@@ -230,7 +233,7 @@ def skops_bundle(tmp_path: Path, model, with_hash: bool) -> Path:
         write_manifest(
             folder,
             "schema: modelbrief/v1\ntitle: T\ntask: binary\ntarget: label\npositive_class: 'yes'\n"
-            "model: {path: model.skops}\neval: {path: eval.parquet}\n",
+            "model: {path: model.skops, features: [a, b]}\neval: {path: eval.parquet}\n",
         )
     return folder
 

@@ -203,9 +203,15 @@ def test_model_features_name_the_columns_a_bare_estimator_takes(tmp_path):
     from core.evaluation import metrics
 
     model, rows = array_model_and_rows()
-    with pytest.raises(BundleError) as caught:  # without the list, the date column is handed to the model
+    with pytest.raises(BundleError) as caught:  # without the list, which columns, in which order?
         publish(model, rows, target="label", task="binary", out=tmp_path / "bare", positive_class="yes")
-    assert caught.value.message == "The model could not score the rows of eval.parquet."
+    assert caught.value.message == (
+        "The model was fitted on 2 unnamed columns and the evaluation file has 3 other columns "
+        "(seen_on, tenure, spend), so the app cannot tell which the model reads, or in what order."
+    )
+    assert caught.value.hint == (
+        "Name the columns the model takes, in order, with --features when publishing (or model.features in bundle.yaml)."
+    )
     bundle = publish(
         model, rows, target="label", task="binary", out=tmp_path / "bare", positive_class="yes",
         model_features=["tenure", "spend"],
