@@ -31,6 +31,9 @@ def _score_columns(spec: BundleSpec) -> list[str]:
     return [spec.prediction_column] if spec.prediction_column else [c for _, c in spec.prediction_columns]
 
 
+ROW_SUM_SLACK = 0.01  # how far a row of class chances may be from 1 (rounding)
+
+
 def check_predictions(spec: BundleSpec, frame: pd.DataFrame) -> tuple[list[str], tuple | None, Any]:
     """Check a predictions-only bundle's evaluation rows: the target, and real scores in every row.
 
@@ -78,12 +81,15 @@ def check_predictions(spec: BundleSpec, frame: pd.DataFrame) -> tuple[list[str],
     if spec.task == "multiclass":
         classes = tuple(k for k, _ in spec.prediction_columns)
         rows = frame[scores].sum(axis=1).to_numpy()
-        off = np.abs(rows - 1) > 0.01
+        off = np.abs(rows - 1) > ROW_SUM_SLACK + 1e-9  # chances rounded to two decimals pass
         if off.any():
+            first = int(np.flatnonzero(off)[0])
             raise BundleError(
                 f"The class scores in {file_name} do not add up to 1 in {int(off.sum()):,} "
-                f"{'row' if int(off.sum()) == 1 else 'rows'} (the first is row {int(np.flatnonzero(off)[0]) + 1:,}).",
-                "Give one probability per class, so that each row's add up to 1.",
+                f"{'row' if int(off.sum()) == 1 else 'rows'} (the first is row {first + 1:,}, which adds up to "
+                f"{rows[first]:.4g}).",
+                "Give one chance per class for each row, adding up to 1: divide each row's scores by the row's "
+                "sum (a difference of up to 0.01 is allowed for rounding).",
                 field="predictions.columns",
             )
         return features, classes, None

@@ -79,7 +79,27 @@ def test_predictions_only_refusals_are_exact(tmp_path):
     uneven = HEAD.format(task="multiclass", target="code") + "predictions: {columns: {0: a, 1: b}}\n"
     assert (
         refusal(tmp_path, uneven, lopsided)
-        == "The class scores in eval.csv do not add up to 1 in 300 rows (the first is row 1)."
+        == "The class scores in eval.csv do not add up to 1 in 300 rows (the first is row 1, which adds up to 1.1)."
+    )
+
+
+def test_class_chances_rounded_to_two_decimals_are_accepted_and_beyond_that_the_hint_says_how_to_normalise(tmp_path):
+    frame = rows().assign(code=lambda f: (f["tenure"] > 30).astype(int))
+    manifest = HEAD.format(task="multiclass", target="code") + "predictions: {columns: {0: a, 1: b}}\n"
+    folder = tmp_path / "rounded"
+    folder.mkdir()
+    frame.assign(a=0.34, b=0.67).to_csv(folder / "eval.csv", index=False)  # 1.0100000000000002 as floats
+    (folder / "bundle.yaml").write_text(manifest, encoding="utf-8")
+    assert load_bundle(folder).classes == ("0", "1")
+    assert refusal(tmp_path, manifest, frame.assign(a=0.34, b=0.68)) == (
+        "The class scores in eval.csv do not add up to 1 in 300 rows (the first is row 1, which adds up to 1.02)."
+    )
+    folder = tmp_path / "b"
+    with pytest.raises(BundleError) as caught:
+        load_bundle(folder)
+    assert caught.value.hint == (
+        "Give one chance per class for each row, adding up to 1: divide each row's scores by the row's sum "
+        "(a difference of up to 0.01 is allowed for rounding)."
     )
 
 
