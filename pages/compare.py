@@ -55,6 +55,8 @@ def figures_table(differences) -> pd.DataFrame:
     }
     rows = []
     for d in differences:
+        if d.figure == "net_per_case" and not spec.business.is_set:
+            continue  # no values set: no value to show, not even $0
         label, show, change = shown[d.figure]
         rows.append(
             {
@@ -85,7 +87,11 @@ with ui.section("The figures side by side"):
 
 st.subheader("The verdict")
 with ui.section("The verdict"):
-    ui.say(compare.verdict(own, spec.title, other.spec.title, agree, subjects, volume, per, currency))
+    ui.say(
+        compare.verdict(
+            own, spec.title, other.spec.title, agree, subjects, volume, per, currency, values_set=spec.business.is_set
+        )
+    )
 
 
 with ui.section("Where each one wins"):
@@ -100,7 +106,11 @@ with ui.section("Where each one wins"):
                         subjects.capitalize(): table["n"],
                         "A right when it acts": table["accuracy_a"].map(fmt.percent),
                         "B right when it acts": table["accuracy_b"].map(fmt.percent),
-                        "Worth more": table["wins"].map({"A": "A", "B": "B", "tie": "neither"}),
+                        **(
+                            {"Worth more": table["wins"].map({"A": "A", "B": "B", "tie": "neither"})}
+                            if spec.business.is_set  # no values set: nothing is worth more
+                            else {}
+                        ),
                     }
                 ),
                 hide_index=True,

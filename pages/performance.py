@@ -104,6 +104,9 @@ def operating_point() -> None:
         counts = breakdown.outcome_counts(data, point, story.class_names(bundle))
         title = "What it decided, against what happened"
         ui.chart(charts.outcome_matrix(counts, title), title)
+        if spec.task == "multiclass":
+            rare = breakdown.rare_classes(data, bundle.classes)
+            ui.findings([narrative.rare_classes(rare, spec, breakdown.recall_overall(data))])
 
     segments(point, k)
 
@@ -131,13 +134,15 @@ if spec.task == "regression":
     summary = ui.attempt(breakdown.error_summary, data)
     if summary.show("How far off the estimates are"):
         with ui.section("How far off the estimates are"):
-            ui.findings([narrative.regression_errors(summary.value, spec)])
+            ui.findings(
+                [narrative.regression_errors(summary.value, spec), narrative.heavy_tail(summary.value, spec, data.n)]
+            )
             histogram_title = narrative.histogram_title(summary.value, spec)
             ui.chart(
                 charts.error_histogram(breakdown.error_histogram(data), spec.tolerance.absolute, unit, histogram_title),
                 histogram_title,
             )
-            curve_title = f"{fmt.percent(summary.value.within)} of estimates fall within the tolerance you set"
+            curve_title = f"{fmt.percent(summary.value.within)} of estimates fall {narrative.within_tolerance(spec)}"
             ui.chart(
                 charts.tolerance_curve(breakdown.tolerance_curve(data), spec.tolerance.absolute, unit, curve_title),
                 curve_title,
@@ -155,7 +160,7 @@ elif not bundle.decides_only:  # a decision without probabilities has no confide
     with ui.section("Whether its confidence can be trusted"):
         frame = breakdown.reliability(data)
         example = breakdown.reliability_example(frame)
-        ui.findings([story.calibration_finding(data)])
+        ui.findings([story.calibration_finding(data, spec)])
         title = narrative.calibration_title(example)
         ui.chart(charts.reliability(frame, title), title)
 

@@ -94,8 +94,11 @@ MIN_CALIBRATION_CASES = 100  # fewer cases than this: too few to tell whether it
 
 
 def reliability(data: EvalSet, bins: int = 10) -> pd.DataFrame:
-    """How often the model is right at each level of confidence it states (10 equal-width bins)."""
+    """How often the model is right at each level of confidence it states (10 equal-width bins),
+    on the cases it was built for: a case it was never built for is wrong whatever it says, which
+    is a matter of coverage, not of how far its confidence can be trusted."""
     confidence, right = confidence_and_right(data)
+    confidence, right = confidence[data.in_scope], right[data.in_scope]
     low = 0.5 if data.task == "binary" else 0.0
     edges = np.linspace(low, 1, bins + 1)
     which = np.clip(np.searchsorted(edges, confidence, side="right") - 1, 0, bins - 1)
@@ -263,6 +266,12 @@ class ErrorSummary:
     cost_per_case: float  # value lost to errors per case (per_unit_error x mean |error|)
     cost_per_period: float | None
     over_share: float  # share of estimates above the truth
+    largest: float = 0.0  # the largest miss
+    worst_n: int = 0  # how many cases are the worst 1% (at least one)
+    worst_share: float = 0.0  # the share of all the error (sum of misses) in those cases
+
+
+WORST_SHARE = 0.01  # the worst 1% of estimates, whose share of all the error says whether the tail is heavy
 
 
 def error_summary(data: EvalSet) -> ErrorSummary:
@@ -281,7 +290,59 @@ def error_summary(data: EvalSet) -> ErrorSummary:
         cost_per_case=cost,
         cost_per_period=cost * data.volume if data.volume is not None else None,
         over_share=float((error > 0).mean()),
+        **_tail(absolute),
     )
+
+
+def _tail(absolute: np.ndarray) -> dict:
+    """The largest miss, and how much of all the error the worst 1% of estimates carry (for
+    normally spread errors about 3%; a heavy tail carries far more)."""
+    if not len(absolute):
+        return {}
+    worst = max(1, int(round(len(absolute) * WORST_SHARE)))
+    top = np.partition(absolute, len(absolute) - worst)[-worst:]
+    total = float(absolute.sum())
+    return {
+        "largest": float(absolute.max()),
+        "worst_n": worst,
+        "worst_share": float(top.sum()) / total if total else 0.0,
+    }
+
+
+RARE_SHARE = 0.02  # a class with fewer of the rows than this is rare
+MIN_RARE_CASES = 5  # fewer than this: too few to give a range
+
+
+def rare_classes(data: EvalSet, classes: tuple, labels: np.ndarray | None = None) -> pd.DataFrame:
+    """Classes with under 2% of the rows (and at least MIN_RARE_CASES): how many, and how often
+    the model names them right (recall, with its 95% range), rarest first."""
+    if data.task != "multiclass" or data.truth is None:
+        return pd.DataFrame(columns=["label", "n", "share", "right", "low", "high"])
+    truth = data.truth
+    n = np.bincount(truth[truth >= 0], minlength=len(classes))
+    right = np.bincount(truth[(truth >= 0) & (data.answer == truth)], minlength=len(classes))
+    share = n / max(len(truth), 1)
+    keep = (share < RARE_SHARE) & (n >= MIN_RARE_CASES)
+    low, high = wilson(right[keep], n[keep])
+    frame = pd.DataFrame(
+        {
+            "label": [str(c) for c, k in zip(classes, keep, strict=True) if k],
+            "n": n[keep],
+            "share": share[keep],
+            "right": right[keep] / n[keep],
+            "low": low,
+            "high": high,
+        }
+    )
+    return frame.sort_values("n", kind="stable").reset_index(drop=True)
+
+
+def recall_overall(data: EvalSet) -> float | None:
+    """How often a multiclass model names the class right, over the rows of classes it knows."""
+    if data.task != "multiclass" or data.truth is None or not (data.truth >= 0).any():
+        return None
+    known = data.truth >= 0
+    return float((data.answer[known] == data.truth[known]).mean())
 
 
 def error_histogram(data: EvalSet, bins: int = 40) -> pd.DataFrame:

@@ -178,15 +178,19 @@ def verdict(
     volume: int | None,
     per: str | None,
     currency: str,
+    values_set: bool = True,
 ) -> str:
-    """The comparison in plain words: which differences are real, and what to decide."""
+    """The comparison in plain words: which differences are real, and what to decide. Without
+    business values, value is never shown (not even as $0): it says they are not set."""
     by = {d.figure: d for d in differences}
     acc, cov, net = by["accuracy_acted"], by["coverage"], by["net_per_case"]
     scale = volume or 1
     when = fmt.per(per) if volume else f"per {subjects[:-1] if subjects.endswith('s') else subjects}"
     sentences = []
     worth = net.difference * scale
-    if net.beyond_noise:
+    if not values_set:
+        sentences.append("No business values are set, so the two are not compared on value.")
+    elif net.beyond_noise:
         better = title_b if worth > 0 else title_a
         sentences.append(
             f"{better} is worth more: about {fmt.money(abs(worth), currency)} {when}, "
@@ -203,7 +207,12 @@ def verdict(
     if not acc.beyond_noise and not cov.beyond_noise:
         sentences.append("Accuracy and coverage are the same within the noise.")
     sentences.append(f"They do the same thing for {fmt.frequency(agree)} {subjects} ({fmt.percent(agree)}).")
-    if net.beyond_noise:
+    if not values_set:
+        sentences.append(
+            "Without business values the numbers cannot weigh being right against covering more: set them in "
+            "bundle.yaml to let them decide."
+        )
+    elif net.beyond_noise:
         choice = title_b if worth > 0 else title_a
         sentences.append(f"The numbers favour {choice}.")
     else:
@@ -242,6 +251,14 @@ def judged(data_a: EvalSet, point_a, title_a: str, data_b: EvalSet, point_b, tit
     agree = agreement(outcomes(data_a, point_a), outcomes(data_b, point_b), answer_a, answer_b)
     business = spec.business
     said = verdict(
-        differences, title_a, title_b, agree, spec.subjects, business.volume, business.per, business.currency
+        differences,
+        title_a,
+        title_b,
+        agree,
+        spec.subjects,
+        business.volume,
+        business.per,
+        business.currency,
+        values_set=business.is_set,
     )
     return Judged(title_b, differences, agree, said)

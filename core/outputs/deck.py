@@ -168,6 +168,8 @@ def slide(
             "net_per_case": (value_label, lambda x: fmt.money(x * scale, spec.business.currency)),
         }
         for d in comparison.differences:
+            if d.figure == "net_per_case" and not spec.business.is_set:
+                continue  # no values set: no value to show, not even $0
             label, show = shown[d.figure]
             rows.append([label, show(d.a), show(d.b), "yes" if d.beyond_noise else "no"])
         rest = comparison.verdict.split(". ", 1)[1] if ". " in comparison.verdict else ""

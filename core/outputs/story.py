@@ -40,14 +40,17 @@ def class_choices(bundle: Bundle, outputs: list[str]) -> tuple[list[str], dict[s
     return ordered, words
 
 
-def calibration_finding(data: metrics.EvalSet):
-    """Whether its stated confidence holds, beyond the noise of the number of cases behind it."""
+def calibration_finding(data: metrics.EvalSet, spec=None):
+    """Whether its stated confidence holds, beyond the noise of the number of cases behind it,
+    on the cases it was built for (the share it was not, said apart)."""
     frame = breakdown.reliability(data)
     return narrative.calibration(
         breakdown.reliability_example(frame),
         breakdown.calibration_gap(frame),
         breakdown.calibration_excess(frame),
         int(frame["n"].sum()),
+        left_out=float(1 - data.in_scope.mean()) if data.n else 0.0,
+        spec=spec,
     )
 
 
@@ -100,6 +103,7 @@ def findings(
     if spec.task == "regression":
         summary = breakdown.error_summary(data)
         found.append(narrative.regression_errors(summary, spec))
+        found.append(narrative.heavy_tail(summary, spec, data.n))
         found += segment_risks(bundle, data, point, k, summary=summary)
     else:
         if not spec.decides_only:  # a decision with no probabilities has no setting to choose, no chances to check
@@ -107,9 +111,11 @@ def findings(
         if spec.task == "binary":
             found.append(narrative.binary_outcomes(breakdown.binary_outcomes(data, point), spec))
         if not spec.decides_only:
-            found.append(calibration_finding(data))
+            found.append(calibration_finding(data, spec))
         found += segment_risks(bundle, data, point, k)
         if spec.task == "multiclass":
+            rare = breakdown.rare_classes(data, bundle.classes)
+            found.append(narrative.rare_classes(rare, spec, breakdown.recall_overall(data)))
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
             found.append(narrative.unseen_words(unseen_groups(bundle, data) if unseen is None else unseen, spec))
     truth = truth_for_cases(bundle, explained.rows) if explained is not None else None
@@ -176,8 +182,13 @@ def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint,
     found = [narrative.out_of_scope(k, spec), narrative.small_sample(result.ranges, spec)]
     if spec.task == "multiclass":
         found.append(narrative.unseen_words(unseen, spec))
-    if spec.task != "regression":
-        found.append(calibration_finding(data))
+    if spec.task != "regression" and not spec.decides_only:  # no chances, no confidence to check
+        found.append(calibration_finding(data, spec))
+    if spec.task == "regression":
+        found.append(narrative.heavy_tail(breakdown.error_summary(data), spec, data.n))
+    if spec.task == "multiclass":
+        rare = breakdown.rare_classes(data, bundle.classes)
+        found.append(narrative.rare_classes(rare, spec, breakdown.recall_overall(data)))
     found += segment_risks(bundle, data, point, k, segments_of)
     if narrative.net_worth(k) < 0:
         worth = abs(narrative.net_worth(k))

@@ -21,12 +21,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.bundles.bundle import MANIFEST, Bundle, figures_key_of, file_sha256, predictions_digest, read_spec
-from core.bundles.contract import BundleSpec, OperatingPoint
+from core.bundles.bundle import (
+    MANIFEST,
+    MISSING_MODULE_HINT,
+    Bundle,
+    figures_key_of,
+    file_sha256,
+    missing_module,
+    missing_module_sentence,
+    needed_modules,
+    predictions_digest,
+    read_spec,
+)
+from core.bundles.contract import BundleError, BundleSpec, OperatingPoint
 from core.evaluation.metrics import Estimate, Headline, Kpis, Ranges
 
 BUNDLE_FILE = "summary.json"  # written by the publisher, travels with the bundle
-FORMAT = 2  # 2: notices hold all of the opened bundle's
+FORMAT = 3  # 2: notices hold all of the opened bundle's; 3: the modules the model needs
 MAX_BYTES = 64 * 1024  # a summary is well under a kilobyte; anything larger is not one
 
 
@@ -40,6 +51,7 @@ class Summary:
     positive_class: Any = None  # as the opened bundle resolves it (binary)
     decides_only: bool = False
     notices: tuple[str, ...] = ()  # every notice of the opened bundle (the manifest's and what opening adds)
+    modules: tuple[str, ...] = ()  # the top-level Python modules the model needs: a card checks them first
 
     def spec_for(self, spec: BundleSpec) -> BundleSpec:
         """The manifest's spec as the opened bundle reads it: what the card's sentences depend on."""
@@ -61,6 +73,20 @@ def of(bundle: Bundle, headline: Headline) -> Summary:
         positive_class=positive.item() if hasattr(positive, "item") else positive,
         decides_only=bundle.decides_only,
         notices=tuple(bundle.spec.notices),
+        modules=needed_modules(bundle.model) if bundle.model is not None else (),
+    )
+
+
+def cannot_open(found: Summary, spec: BundleSpec) -> BundleError | None:
+    """Why a bundle with this summary cannot be opened here, when a module its model needs is
+    missing: the card then says so, rather than showing figures the pages cannot reach."""
+    module = missing_module(found.modules)
+    if module is None:
+        return None
+    return BundleError(
+        missing_module_sentence(spec.model_path.name, module),
+        MISSING_MODULE_HINT.format(module=module),
+        field="model.path",
     )
 
 
@@ -84,6 +110,7 @@ def _plain(value: Any) -> Any:
 def to_json(summary: Summary) -> str:
     data = _plain(summary)
     data["notices"] = list(summary.notices)
+    data["modules"] = list(summary.modules)
     return json.dumps({"format": FORMAT, **data}, sort_keys=True)
 
 
@@ -112,6 +139,7 @@ def from_json(text: str) -> Summary:
         positive_class=data.get("positive_class"),
         decides_only=bool(data.get("decides_only", False)),
         notices=tuple(str(n) for n in data.get("notices", ())),
+        modules=tuple(str(m) for m in data.get("modules", ())),
     )
 
 

@@ -71,6 +71,8 @@ def every_bundle() -> list[Entry]:
             spec, problem, found = _read(str(folder), fingerprint(folder))
         except OSError:  # removed while listed
             continue
+        if found is not None and (missing := summary.cannot_open(found, spec)) is not None:
+            problem, found = missing, None  # never figures the pages cannot reach
         entries.append(Entry(folder.name, folder, spec, problem, found))
     return entries
 

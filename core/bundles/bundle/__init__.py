@@ -21,7 +21,17 @@ from core.bundles.bundle.checks import (
     other_columns,
     own_names,
 )
-from core.bundles.bundle.files import TRUSTED_TYPES_ENV, load_eval, load_model, read_rows, trusted_types
+from core.bundles.bundle.files import (
+    MISSING_MODULE_HINT,
+    TRUSTED_TYPES_ENV,
+    load_eval,
+    load_model,
+    missing_module,
+    missing_module_sentence,
+    needed_modules,
+    read_rows,
+    trusted_types,
+)
 from core.bundles.bundle.folders import (
     LFS_POINTER,
     MANIFEST,
@@ -58,6 +68,10 @@ __all__ = [
     "read_rows",
     "load_eval",
     "model_features",
+    "MISSING_MODULE_HINT",
+    "missing_module",
+    "missing_module_sentence",
+    "needed_modules",
     "own_names",
     "declared_width",
     "other_columns",

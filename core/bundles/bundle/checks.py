@@ -273,6 +273,7 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
         positive = _resolve_positive(spec, classes, labels) if spec.task == "binary" else None
 
     align_categories(model, frame, features)
+    _check_missing(model, frame, features, file_name, has_proba)
     try:
         model.predict_proba(frame[features].head(SMOKE_ROWS)) if has_proba else model.predict(
             frame[features].head(SMOKE_ROWS)
@@ -285,6 +286,47 @@ def check_eval(spec: BundleSpec, model: Any, frame: pd.DataFrame) -> tuple[list[
             field="eval.path",
         ) from None
     return features, classes, positive
+
+
+def _gaps(frame: pd.DataFrame, features: list[str]) -> tuple[pd.Series, str | None]:
+    """Which rows miss a feature value, and the column that misses most."""
+    empty = frame[features].isna()
+    per_column = empty.sum()
+    return empty.any(axis=1), (str(per_column.idxmax()) if per_column.max() > 0 else None)
+
+
+def _check_missing(model: Any, frame: pd.DataFrame, features: list[str], file_name: str, has_proba: bool) -> None:
+    """Rows with a missing value, tried on the model itself: refused in one sentence when it cannot
+    score them (rather than a complaint about types from deep inside it)."""
+    rows, worst = _gaps(frame, features)
+    if worst is None:
+        return
+    sample = frame.loc[rows, features].head(SMOKE_ROWS)
+    try:
+        model.predict_proba(sample) if has_proba else model.predict(sample)
+    except Exception as exc:
+        count = int(rows.sum())
+        raise BundleError(
+            f"{count:,} {'row' if count == 1 else 'rows'} of {file_name} {'has' if count == 1 else 'have'} a missing "
+            f"value (most in '{worst}'), and the model cannot score a row with one.",
+            "Fill them in or drop those rows before publishing, or publish a model that fills them in itself "
+            "(a Pipeline with an imputer).",
+            detail=describe(exc, file_name),
+            field="eval.path",
+        ) from None
+
+
+def missing_values_notice(frame: pd.DataFrame, features: list[str], subjects: str) -> str | None:
+    """One sentence for evaluation rows with a missing value that the model scores anyway."""
+    rows, worst = _gaps(frame, features)
+    if worst is None:
+        return None
+    count = int(rows.sum())
+    return (
+        f"{count:,} of the {len(frame):,} evaluation {subjects} ({count / len(frame):.0%}) "
+        f"{'has' if count == 1 else 'have'} a missing value (most in '{worst}'); the model fills {'it' if count == 1 else 'them'} "
+        "in itself, and every figure includes them."
+    )
 
 
 def _kind_name(model: Any) -> str:

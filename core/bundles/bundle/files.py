@@ -139,6 +139,34 @@ def missing_module_sentence(file_name: str, module: str | None) -> str:
     return f"{file_name} needs the Python module '{module}', which cannot be imported here."
 
 
+def needed_modules(model: Any) -> tuple[str, ...]:
+    """The top-level Python modules a model's pickle names (where its classes and functions live),
+    sorted: what must be importable to open it again. Read from the pickle's GLOBAL opcodes
+    (protocol 2 names each global as "module name"); () when the model cannot be pickled."""
+    import pickle
+    import pickletools
+
+    try:
+        data = pickle.dumps(model, protocol=2)
+    except Exception:
+        return ()
+    found = {arg.split(" ", 1)[0].split(".")[0] for op, arg, _ in pickletools.genops(data) if op.name == "GLOBAL"}
+    return tuple(sorted(found))
+
+
+def missing_module(modules) -> str | None:
+    """The first of `modules` that cannot be imported here, without importing any of them."""
+    import importlib.util
+
+    for name in modules:
+        try:
+            if importlib.util.find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):  # __main__ and the like: opening says what is wrong
+            continue
+    return None
+
+
 def read_rows(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """An evaluation file as a frame: parquet, else csv. `columns`: only these (parquet), those
     the file does not hold left out (the checks then say what is missing).

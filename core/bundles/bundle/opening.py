@@ -8,7 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from core.bundles.bundle.checks import _check_labels, check_eval, declared_width, own_names
+from core.bundles.bundle.checks import (
+    _check_labels,
+    check_eval,
+    declared_width,
+    missing_values_notice,
+    own_names,
+)
 from core.bundles.bundle.files import load_eval, load_model
 from core.bundles.bundle.folders import MANIFEST, Bundle, file_sha256, read_spec
 from core.bundles.bundle.scores_only import _named, check_predictions, predictions_digest
@@ -29,6 +35,8 @@ def load_bundle(folder: Path) -> Bundle:
         decides_only = spec.task != "regression" and not hasattr(model, "predict_proba")
         classes = model_classes
     notices = _check_labels(spec, frame, model_classes) if model_classes is not None else []
+    if not spec.predictions_only and (gaps := missing_values_notice(frame, features, spec.subjects)) is not None:
+        notices.append(gaps)
     if classes is not None and spec.class_names:
         classes, positive, frame = _named(spec, classes, positive, frame)
     # what the model turned out to be: sentences read the positive class and the kind of scores from the spec

@@ -20,7 +20,9 @@ Other wings call these through the package (`narrative.headline(...)`).
 from core.words.narrative.failures import (
     binary_outcomes,
     calibration,
+    heavy_tail,
     large_errors,
+    rare_classes,
     regression_errors,
     unseen_requests,
     unseen_words,
@@ -38,6 +40,7 @@ from core.words.narrative.findings import (
     net_worth,
     shown_value,
     target_unit,
+    within_tolerance,
 )
 from core.words.narrative.overview import NO_RISKS, approval, decision, executive, risks
 from core.words.narrative.reasons import (
@@ -96,6 +99,7 @@ __all__ = [
     "SMALL_N",
     "Finding",
     "target_unit",
+    "within_tolerance",
     "net_worth",
     "shown_value",
     "NO_VALUES",
@@ -117,6 +121,8 @@ __all__ = [
     "unseen_words",
     "regression_errors",
     "large_errors",
+    "heavy_tail",
+    "rare_classes",
     "curve_title",
     "segment_title",
     "calibration_title",

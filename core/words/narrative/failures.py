@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from core import format as fmt
 from core.bundles.contract import BundleSpec
 from core.evaluation.metrics import Kpis
@@ -39,10 +41,33 @@ def binary_outcomes(o, spec: BundleSpec) -> Finding:
     )
 
 
-def calibration(example, gap: float, excess: float | None = None, n: int | None = None) -> Finding | None:
+def calibration(
+    example,
+    gap: float,
+    excess: float | None = None,
+    n: int | None = None,
+    left_out: float = 0.0,
+    spec: BundleSpec | None = None,
+) -> Finding | None:
     """ "When the model says it is about 78% sure, it is right 75% of the time." A warning only when
     its stated confidence lies outside the 95% range of how often it was right (`excess` > 1 point);
-    with fewer than MIN_CALIBRATION_CASES cases, it says there are too few to tell."""
+    with fewer than MIN_CALIBRATION_CASES cases, it says there are too few to tell. Measured on the
+    cases it was built for: `left_out`, the share it was never built for, is said in a sentence of
+    its own."""
+    finding = _calibration(example, gap, excess, n)
+    if finding is None or left_out <= 0:
+        return finding
+    subjects = spec.subjects if spec is not None else "cases"
+    scope = (
+        f" This is measured on the {subjects} it was built for; the {fmt.percent(left_out)} it was never built "
+        "for are wrong whatever it says, and count against its coverage instead."
+    )
+    return dataclasses.replace(
+        finding, sentence=finding.sentence + scope, numbers={**finding.numbers, "left_out": left_out}
+    )
+
+
+def _calibration(example, gap: float, excess: float | None, n: int | None) -> Finding | None:
     from core.evaluation.breakdown import MIN_CALIBRATION_CASES
 
     if n is not None and n < MIN_CALIBRATION_CASES:
@@ -217,3 +242,63 @@ def large_errors(table, column_label: str, spec: BundleSpec, large: float) -> Fi
         {"share_of_rows": float(top["share_of_rows"]), "share_of_large": float(top["share_of_large"]), "large": large},
         f"{top['ratio']:.1f} times the overall rate of misses beyond the tolerance.",
     )
+
+
+HEAVY_TAIL_SHARE = 0.15  # the worst 1% carrying this much of all the error is a heavy tail (normal errors: ~3%)
+MIN_TAIL_CASES = 200  # fewer estimates than this: the worst 1% is too few cases to judge a tail by
+
+
+def heavy_tail(summary_, spec: BundleSpec, n: int) -> Finding | None:
+    """A few estimates that miss by far more than the rest: the worst 1%'s share of all the error
+    and the largest miss, against a typical one. A warning: a mean or a share within tolerance
+    hides them."""
+    if n < MIN_TAIL_CASES or summary_.worst_share < HEAVY_TAIL_SHARE:
+        return None
+    largest, typical = summary_.largest, summary_.median_abs_error
+    worst = summary_.worst_n
+    sentence = (
+        f"A few estimates miss by far more than the rest: the worst {fmt.count(worst)} {spec.subjects} "
+        f"(1%) carry {fmt.percent(summary_.worst_share)} of all the error, and the largest miss is "
+        f"{_amount(largest)} {_unit(spec, largest)}, against a typical miss of {_amount(typical)}."
+    )
+    return Finding(
+        "heavy_tail",
+        WARNING,
+        sentence,
+        {"worst": worst, "worst_share": summary_.worst_share, "largest": largest, "typical": typical, "tail": 0.01},
+        f"Mean absolute error {summary_.mean_abs_error:.3f} against a median of {typical:.3f}.",
+    )
+
+
+def _amount(x: float) -> str:
+    """A size of miss: whole units from 100 up (1,177), else two decimals (1.06)."""
+    return fmt.count(x) if abs(x) >= 100 else f"{x:.2f}"
+
+
+def rare_classes(table, spec: BundleSpec, overall: float | None = None) -> Finding | None:
+    """The rarest classes named, with how often the model gets them right and the 95% range; a
+    note when that range lies below how often it is right overall."""
+    if table is None or table.empty:
+        return None
+    shown = table.head(3)
+    parts = [
+        f"{row['label']} ({fmt.count(int(row['n']))} {spec.subjects}): right "
+        f"{fmt.percent(float(row['right']))} (95% range {fmt.percent(float(row['low']))} to "
+        f"{fmt.percent(float(row['high']))})"
+        for _, row in shown.iterrows()
+    ]
+    more = f", and {len(table) - 3} more" if len(table) > 3 else ""
+    behind = overall is not None and bool((shown["high"] < overall).any())
+    sentence = f"Some classes are rare in the tests, each under 2% of {spec.subjects}: {'; '.join(parts)}{more}. " + (
+        "For at least one of them the model is right less often than overall, beyond the noise."
+        if behind
+        else "With so few cases, how well it does on them is known only roughly."
+    )
+    numbers_ = {}
+    for i, (_, row) in enumerate(shown.iterrows()):
+        numbers_.update(
+            {f"n_{i}": float(row["n"]), f"right_{i}": float(row["right"]), f"low_{i}": float(row["low"]),
+             f"high_{i}": float(row["high"])}
+        )  # fmt: skip
+    numbers_.update(more=float(len(table) - 3), rare=0.02)
+    return Finding("rare_classes", NOTE if behind else INFO, sentence, numbers_, "Recall per class, Wilson 95% range.")

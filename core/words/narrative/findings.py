@@ -46,6 +46,9 @@ def _within(spec: BundleSpec) -> str:
     return "exactly right"
 
 
+within_tolerance = _within  # the public name: what counts as right for an estimate, in words
+
+
 def target_unit(spec: BundleSpec, amount: float = 2.0) -> str:
     return _unit(spec, amount)
 

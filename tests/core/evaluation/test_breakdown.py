@@ -124,9 +124,11 @@ def test_reliability_matches_scikit_learn_on_the_confidence():
     assert breakdown.calibration_gap(frame) < 0.03  # drawn from its own probabilities: honest
 
 
-def test_calibration_counts_unseen_requests_as_wrong():
-    data = EvalSet.multiclass([-1, -1, 0, 0], [[0.95, 0.05]] * 4)
+def test_calibration_is_measured_on_the_requests_it_was_built_for():
+    """A request it was never built for is wrong whatever it says: coverage, not confidence."""
+    data = EvalSet.multiclass([-1, -1, 0, 1], [[0.95, 0.05]] * 4)
     frame = breakdown.reliability(data)
+    assert frame["n"].tolist() == [2]
     assert frame["observed"].tolist() == [0.5]
     assert breakdown.calibration_gap(frame) == pytest.approx(0.45)
 

@@ -96,6 +96,21 @@ def test_verdict_within_and_beyond_the_noise():
     )
 
 
+def test_without_business_values_the_verdict_never_weighs_value_or_shows_zero_dollars():
+    differences = [
+        compare.Difference("accuracy_acted", 0.83, 0.88, 0.02, 0.08),
+        compare.Difference("coverage", 0.9, 0.9, -0.01, 0.01),
+        compare.Difference("net_per_case", 0.0, 0.0, 0.0, 0.0),
+    ]
+    said = compare.verdict(differences, "A", "B", 0.9, "customers", None, None, "USD", values_set=False)
+    assert said == (
+        "No business values are set, so the two are not compared on value. B is right more often when it acts "
+        "(88% against 83%). They do the same thing for about 9 in 10 customers (90%). Without business values the "
+        "numbers cannot weigh being right against covering more: set them in bundle.yaml to let them decide."
+    )
+    assert "$" not in said
+
+
 def test_segment_winners_cover_every_row():
     data_a = EvalSet.binary([1, 0, 1, 0], [0.9, 0.7, 0.3, 0.2], VALUES)
     data_b = EvalSet.binary([1, 0, 1, 0], [0.9, 0.3, 0.7, 0.2], VALUES)

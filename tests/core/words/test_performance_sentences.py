@@ -97,6 +97,18 @@ def test_calibration_sentences():
     assert narrative.calibration(None, 0.1) is None
 
 
+def test_calibration_names_the_share_it_was_never_built_for_in_a_sentence_of_its_own(demo_root):
+    from core.bundles.bundle import load_bundle
+
+    spec = load_bundle(demo_root / "support-router").spec
+    honest = pd.Series({"stated": 0.78, "observed": 0.77})
+    assert narrative.calibration(honest, 0.015, left_out=0.2, spec=spec).sentence == (
+        "When the model says it is about 78% sure, it is right 77% of the time. Its confidence can be taken at face "
+        "value, within the noise of this many cases. This is measured on the tickets it was built for; the 20% it "
+        "was never built for are wrong whatever it says, and count against its coverage instead."
+    )
+
+
 def test_a_calibration_gap_inside_the_noise_is_no_warning():
     # 72 cases, said 97%, right 100%: the 95% range of 72 out of 72 reaches down to 95%
     from core.evaluation.breakdown import wilson
