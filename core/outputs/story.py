@@ -137,6 +137,7 @@ def findings(
                 words=said,
             )
         )
+    found.append(losing_money(k, spec))
     risks = narrative.risks([f for f in found if f is not None and f.code not in ("executive", "headline")])
     found.append(narrative.decision(k, spec, point, len(risks)))
     return [f for f in found if f is not None]
@@ -190,12 +191,17 @@ def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint,
         rare = breakdown.rare_classes(data, bundle.classes)
         found.append(narrative.rare_classes(rare, spec, breakdown.recall_overall(data)))
     found += segment_risks(bundle, data, point, k, segments_of)
-    if narrative.net_worth(k) < 0:
-        worth = abs(narrative.net_worth(k))
-        found.append(
-            narrative.Finding("losing_money", narrative.WARNING, narrative.value_sentence(k, spec), {"worth": worth})
-        )
+    found.append(losing_money(k, spec))
     return narrative.risks([f for f in found if f is not None])
+
+
+def losing_money(k, spec) -> narrative.Finding | None:
+    """A model that loses money against having people handle every case: a risk wherever risks are
+    listed, so no all-clear stands beside a loss."""
+    if narrative.net_worth(k) >= 0:
+        return None
+    worth = abs(narrative.net_worth(k))
+    return narrative.Finding("losing_money", narrative.WARNING, narrative.value_sentence(k, spec), {"worth": worth})
 
 
 def unseen_groups(bundle: Bundle, data: metrics.EvalSet) -> list:

@@ -47,6 +47,14 @@ def bundles(draw):
             "true_positive": draw(st.integers(-200, 200)), "false_positive": draw(st.integers(-200, 200)),
             "false_negative": draw(st.integers(-200, 200)), "abstain": draw(st.integers(-20, 0))}  # fmt: skip
         extra = {"predictions": "p", "positive_class": "yes", "segments": ["segment"]}
+        if frame["y"].nunique() == 2 and draw(st.booleans()):  # a classifier that decides but gives no chances
+            from sklearn.svm import LinearSVC
+
+            extra = {
+                "model": LinearSVC().fit(frame[["x"]], frame["y"]),
+                "positive_class": "yes",
+                "segments": ["segment"],
+            }
     elif task == "multiclass":
         classes = ["billing", "shipping", "returns"]
         frame["y"] = rng.choice(classes + ["other"] * draw(st.integers(0, 1)), n)
@@ -72,9 +80,11 @@ def bundles(draw):
 def test_every_sentence_reads_right_whatever_the_numbers(generated):
     frame, task, subject, subjects, business, extra = generated
     root = Path(tempfile.mkdtemp())
+    extra = dict(extra)
+    model = extra.pop("model", None)
     bundle = publish(
-        None,
-        frame,
+        model,
+        frame if model is None else frame[["x", "segment", "y"]],
         target="y",
         task=task,
         out=root / "b",
@@ -97,7 +107,14 @@ def test_every_sentence_reads_right_whatever_the_numbers(generated):
         "summary": bundle.spec.summary,
         "labels": [bundle.spec.label(c) for c in bundle.features] + ["North", "South"],
     }
+    from core.words import narrative
+
+    risky = [f for f in found if f is not None and f.severity >= narrative.NOTE and f.code != "best_point"]
     for text in texts:
+        if bundle.spec.decides_only:  # no chances: nothing about how sure it is
+            assert not re.search(r"\bsure\b|confidence|calibration", text, re.IGNORECASE), text
+        if risky:  # a named risk: never an all-clear beside it
+            assert "No risk stands out" not in text and "Nothing above argues against it" not in text, (text, risky)
         assert "none " + subjects not in text and "none cases" not in text, text
         assert not re.search(rf"(?<![\d.,]){re.escape('1 ' + subjects)}\b", text), text
         assert "$0 (95% range $0 to $0)" not in text and "$0 (range $0 to $0)" not in text, text

@@ -35,7 +35,7 @@ def describe_point(point, spec) -> str:
     """When the model acts at a setting, in words (`spec` is the bundle's spec, or its task)."""
     task = spec if isinstance(spec, str) else spec.task
     if not isinstance(spec, str) and spec.decides_only:
-        return "acts on its own decision for every case (it gives no probabilities to set a confidence on)"
+        return "acts on its own decision for every case (it gives no probabilities, so there is no setting to choose)"
     act = f"acts when at least {fmt.percent(point.min_confidence)} sure" if point.min_confidence > 0 else "always acts"
     if task == "binary":
         return f"flags a case from a {fmt.percent(point.threshold)} chance and {act}"
