@@ -18,11 +18,30 @@ if not others:
     st.stop()
 ids = [e.id for e in others]
 titles = {e.id: e.title for e in others}
+same_rows = {e.id for e in others if compare.rows_problem(bundle, e.bundle) is None}
+linked = st.query_params.get("compare")
 if st.session_state.get("compare") not in ids:
-    linked = st.query_params.get("compare")
-    same_rows = [e.id for e in others if compare.rows_problem(bundle, e.bundle) is None]
-    st.session_state["compare"] = linked if linked in ids else (same_rows[0] if same_rows else ids[0])
-other_id = st.selectbox("Compare with", ids, key="compare", format_func=lambda i: fmt.clean(titles[i], limit=80))
+    comparable = sorted(same_rows, key=ids.index)
+    st.session_state.pop("compare", None)
+    if linked in ids or comparable:
+        st.session_state["compare"] = linked if linked in ids else comparable[0]
+
+
+def _choice(i: str) -> str:
+    return fmt.clean(titles[i], limit=80) + ("" if i in same_rows else " (other rows: cannot be compared)")
+
+
+if not same_rows:
+    st.info(
+        f"No other model was evaluated on the same {spec.subjects} as {fmt.clean(spec.title, limit=80)}, so none can "
+        "be compared with it case by case. Publish a second model with the same evaluation file to compare them."
+    )
+unpicked = {} if "compare" in st.session_state else {"index": None}  # never opens on one it cannot compare with
+other_id = st.selectbox(
+    "Compare with", ids, key="compare", format_func=_choice, placeholder="Pick a model to compare with", **unpicked
+)
+if other_id is None:
+    st.stop()
 st.query_params["compare"] = other_id
 other: Bundle = next(e.bundle for e in others if e.id == other_id)
 st.caption(fmt.literal(f"A: {spec.title} · B: {other.spec.title}"))

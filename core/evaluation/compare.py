@@ -36,13 +36,25 @@ def rows_problem(a, b) -> str | None:
                 f"Their evaluation rows differ: {fmt.count((~same).sum())} of {fmt.count(len(same))} ids do not "
                 f"match row for row. Publish both with the same evaluation file to compare them."
             )
-    truth_a, truth_b = a.y.astype(str).to_numpy(), b.y.astype(str).to_numpy()
+    truth_a, truth_b = _as_outcomes(a.y), _as_outcomes(b.y)
     if not (truth_a == truth_b).all():
         return (
             f"Their evaluation rows differ: the true outcome disagrees on {fmt.count((truth_a != truth_b).sum())} "
             f"rows. Publish both with the same evaluation file to compare them."
         )
     return None
+
+
+def _as_outcomes(labels) -> np.ndarray:
+    """True outcomes in one spelling, so the same rows written as True/False, 1/0, "1"/"0" or 1.0/0.0
+    agree: numbers when every label reads as one, else text."""
+    series = pd.Series(labels)
+    if pd.api.types.is_bool_dtype(series):
+        series = series.astype(int)
+    as_numbers = pd.to_numeric(series.astype(str).str.strip().replace({"True": "1", "False": "0"}), errors="coerce")
+    if as_numbers.notna().all():
+        return as_numbers.to_numpy(dtype=float)
+    return series.astype(str).to_numpy()
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,12 @@ def test_a_broken_bundle_is_never_offered_to_compare(app, mixed_root, small_chur
 
     at = open_page(app, mixed_root, "pages/compare.py", bundle="healthy")
     assert not at.exception
+    assert seen(at.main.info[0].value) == (
+        "No other model was evaluated on the same cases as Healthy, so none can be compared with it case by case. "
+        "Publish a second model with the same evaluation file to compare them."
+    )
+    assert at.selectbox(key="compare").value is None  # it never opens on a model it cannot be compared with
+    assert not at.subheader
     offered = at.selectbox(key="compare").options
-    assert "Churn risk, gradient boosting" in offered
+    assert "Churn risk, gradient boosting (other rows: cannot be compared)" in offered
     assert not [title for title in offered if "Inf row" in title or "broken" in title.lower()]

@@ -147,7 +147,7 @@ def needed_modules(model: Any) -> tuple[str, ...]:
     import pickletools
 
     try:
-        data = pickle.dumps(model, protocol=2)
+        data = pickle.dumps(model, protocol=2, fix_imports=False)  # names as Python 3 writes them
     except Exception:
         return ()
     found = {arg.split(" ", 1)[0].split(".")[0] for op, arg, _ in pickletools.genops(data) if op.name == "GLOBAL"}

@@ -136,3 +136,21 @@ def test_grouped_pairs_match_resampling_rows():
     slow = np.percentile(acc(out_b) - acc(out_a), [2.5, 97.5])
     assert fast.low == pytest.approx(slow[0], abs=0.003)
     assert fast.high == pytest.approx(slow[1], abs=0.003)
+
+
+def test_the_same_outcomes_written_as_true_false_and_as_one_zero_are_the_same_rows(tmp_path):
+    from core.publishing.publish import publish
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"x": rng.normal(size=300), "p": rng.random(300)})
+    frame["left"] = rng.random(300) < 0.3
+    as_bool = publish(None, frame, target="left", task="binary", out=tmp_path / "b", predictions="p", positive_class=True)
+    as_codes = publish(None, frame.assign(left=frame["left"].astype(int)), target="left", task="binary",
+                       out=tmp_path / "c", predictions="p", positive_class=1)  # fmt: skip
+    assert compare.rows_problem(as_bool, as_codes) is None
+    flipped = publish(None, frame.assign(left=~frame["left"]), target="left", task="binary", out=tmp_path / "d",
+                      predictions="p", positive_class=True)  # fmt: skip
+    assert compare.rows_problem(as_bool, flipped) == (
+        "Their evaluation rows differ: the true outcome disagrees on 300 rows. "
+        "Publish both with the same evaluation file to compare them."
+    )
