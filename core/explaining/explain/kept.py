@@ -27,6 +27,7 @@ def store(explanation: Explanation, path, content_hash: str) -> None:
         seconds=explanation.seconds,
         planned=explanation.planned if explanation.planned is not None else len(explanation.rows),
         budget=explanation.budget if explanation.budget is not None and np.isfinite(explanation.budget) else -1.0,
+        scale=explanation.scale or "",
     )
 
 
@@ -60,6 +61,7 @@ def restore(path, content_hash: str, features: list[str] | None = None, n_rows: 
             seconds=float(stored["seconds"]),
             planned=int(stored["planned"]) if "planned" in stored else None,
             budget=float(stored["budget"]) if "budget" in stored and float(stored["budget"]) > 0 else None,
+            scale=str(stored["scale"]) or None if "scale" in stored else None,
         )
     except (KeyError, ValueError, TypeError):
         return None

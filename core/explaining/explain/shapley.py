@@ -16,7 +16,9 @@ from core.bundles.native import NativeModel
 SAMPLE_SIZE = 2000
 BACKGROUND_SIZE = 100
 AGNOSTIC_BACKGROUND = 30
-TIME_BUDGET_SECONDS = 60.0
+TIME_BUDGET_SECONDS = 12.0  # a first explanation, explainer built and sample explained, within 15 s
+PACE_ROWS = 5  # a permutation explainer times this many rows first, then sizes the sample to the budget
+TREE_BATCH = 250  # margin explainers work through the sample in batches, reporting progress after each
 ADDITIVITY_TOLERANCE = 1e-6
 
 METHOD_NOTES = {
@@ -49,6 +51,9 @@ LINEAR_CLASSES = (
     "LinearSVR",
     "BayesianRidge",
     "HuberRegressor",
+    "PoissonRegressor",  # GLMs: linear on the link (log) scale, turned into the estimate proportionally
+    "GammaRegressor",
+    "TweedieRegressor",
 )
 
 
@@ -71,6 +76,7 @@ class Explanation:
     seconds: float
     planned: int | None = None  # rows chosen for the sample; more than len(rows) when the time budget ran out
     budget: float | None = None  # the time budget, in seconds
+    scale: str | None = None  # the model's own scale it was explained on, when not the estimate's (a log link)
 
     @property
     def cut_short(self) -> bool:
@@ -79,7 +85,12 @@ class Explanation:
 
     @property
     def note(self) -> str:
-        """What the method does, in words."""
+        """What the method does, in words (and on which scale, when not the estimate's)."""
+        if self.scale:
+            return (
+                f"{METHOD_NOTES[self.method]}, worked out on {self.scale} and shared out in proportion "
+                "so they add up to the estimate"
+            )
         return METHOD_NOTES[self.method]
 
     @property
@@ -185,10 +196,12 @@ def through_link(margin: np.ndarray, task: str) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-def _margin_matches(values, base, shown: np.ndarray, task: str, tolerance: float = 1e-4) -> bool:
-    """Whether margin contributions, through the model's link, give the prediction it shows."""
+def _margin_matches(values, base, shown: np.ndarray, task: str, tolerance: float = 1e-4, inverse=None) -> bool:
+    """Whether margin contributions, through the model's link, give the prediction it shows
+    (`inverse`: a regression's link back to the estimate, e.g. exp for a log link)."""
     raw = base + values.sum(axis=1)
     if task == "regression":
+        raw = inverse(raw) if inverse is not None else raw
         return raw.shape == shown.shape and bool(np.allclose(raw, shown, rtol=tolerance, atol=tolerance))
     if task == "binary" and raw.shape[1] == 1:
         shown = shown[:, 1:]
@@ -198,7 +211,7 @@ def _margin_matches(values, base, shown: np.ndarray, task: str, tolerance: float
     return bool(np.allclose(linked, shown, atol=tolerance) or np.allclose(raw, shown, atol=tolerance))
 
 
-def to_output_units(values, base, shown: np.ndarray, task: str):
+def to_output_units(values, base, shown: np.ndarray, task: str, inverse=None):
     """Turn margin (log-odds) contributions into probability points that add up to `shown`.
 
     Where the explainer already answers in the shown units, nothing changes. Otherwise each row's
@@ -206,10 +219,12 @@ def to_output_units(values, base, shown: np.ndarray, task: str):
     proportions and makes them add up exactly to the probability shown.
     """
     raw = base + values.sum(axis=1)
-    if raw.shape == shown.shape and np.allclose(raw, shown, atol=1e-6):
+    if inverse is None and raw.shape == shown.shape and np.allclose(raw, shown, atol=1e-6):
         return values, base
     if task in ("binary", "multiclass"):
         shown_base = through_link(base, task)
+    elif inverse is not None:  # a regression on its own scale (log, a transformed target): back to the estimate
+        shown_base = np.asarray(inverse(np.asarray(base, dtype=float)[None, :]), dtype=float)[0]
     else:  # regression: the model's own float32 arithmetic can leave a rounding error to spread
         shown_base = base
     change, margin = shown - shown_base, raw - base
@@ -219,6 +234,91 @@ def to_output_units(values, base, shown: np.ndarray, task: str):
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = np.where(np.abs(margin) > 1e-9, change / np.where(np.abs(margin) > 1e-9, margin, 1), slope)
     return values * factor[:, None, :], shown_base
+
+
+def _own_scale(estimator):
+    """(what to explain, how its output becomes the estimate, the scale in words).
+
+    A TransformedTargetRegressor is explained through the model inside it, on the transformed
+    scale; a GLM with a log link on that link. Their contributions are then turned into the
+    estimate proportionally (`to_output_units`), so they add up to what the app shows."""
+    from sklearn.compose import TransformedTargetRegressor
+
+    if isinstance(estimator, TransformedTargetRegressor) and hasattr(estimator, "regressor_"):
+        if estimator.transformer_ is not None and hasattr(estimator.transformer_, "inverse_transform"):
+            back = estimator.transformer_.inverse_transform
+        else:
+            back = estimator.inverse_func or (lambda z: z)
+        inner = estimator.regressor_
+        _, inner_back, _ = _own_scale(inner)  # a GLM inside: its link first, then the target's
+
+        def inverse(z):
+            z = np.asarray(z, dtype=float)
+            flat = inner_back(z) if inner_back is not None else z
+            return np.asarray(back(flat.reshape(-1, 1)), dtype=float).reshape(z.shape)
+
+        return inner, inverse, "the transformed target the model was fitted on"
+    link = getattr(estimator, "_base_loss", None)
+    if link is not None and type(getattr(link, "link", None)).__name__ == "LogLink":
+        return estimator, np.exp, "the log of the estimate"
+    return estimator, None, None
+
+
+AVERAGING = ("BaggingClassifier", "BaggingRegressor", "VotingClassifier", "VotingRegressor")
+
+
+class _MembersShap:
+    """Exact contributions for a model that averages its members' answers (bagging, soft voting):
+    each member explained exactly (trees, linear models), their contributions averaged with the
+    ensemble's own weights, in the units the app shows. Raises when a member cannot be explained
+    exactly (a permutation estimate of the whole is then cheaper than one per member)."""
+
+    def __init__(self, ensemble, X: pd.DataFrame, task: str):
+        import warnings
+
+        if getattr(ensemble, "voting", "soft") != "soft":
+            raise ValueError("hard voting gives no chances to average")
+        self.columns = [str(c) for c in X.columns]
+        members = list(ensemble.estimators_)
+        picks = getattr(ensemble, "estimators_features_", None) or [np.arange(X.shape[1])] * len(members)
+        weights = getattr(ensemble, "_weights_not_none", None)
+        self.weights = np.asarray(weights if weights is not None else np.ones(len(members)), dtype=float)
+        self.weights = self.weights / self.weights.sum()
+        self.task = task
+        self.n_outputs = 1 if task == "regression" else len(ensemble.classes_)
+        self.members = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # bagged members were fitted on arrays: names are fine
+            for member, pick in zip(members, picks, strict=True):
+                classes = None if task == "regression" else tuple(range(len(member.classes_)))
+                if classes is not None and len(classes) != self.n_outputs:
+                    raise ValueError("a member that never saw every class")
+                inner = RowExplainer(member, X.iloc[:, pick], task, classes, classes[-1] if classes else None)
+                if inner.kind == "permutation":
+                    raise ValueError("a member that can only be estimated")
+                self.members.append((inner, np.asarray(pick)))
+        self.kinds = {inner.kind for inner, _ in self.members}
+        self.expected_value = None
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
+
+    def shap_values(self, frame: pd.DataFrame) -> np.ndarray:
+        import warnings
+
+        total = np.zeros((len(frame), len(self.columns), self.n_outputs))
+        base = np.zeros(self.n_outputs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for (inner, pick), weight in zip(self.members, self.weights, strict=True):
+                values, member_base, _, _ = inner.explain(frame.iloc[:, pick])
+                if self.task == "binary":  # the member speaks for the positive class: the other is its mirror
+                    values = np.concatenate([-values, values], axis=2)
+                    member_base = np.array([1 - member_base[0], member_base[0]])
+                total[:, pick, :] += weight * values
+                base += weight * np.asarray(member_base, dtype=float)
+        self.expected_value = base
+        return total
 
 
 class _XGBoostBoosterShap:
@@ -260,7 +360,10 @@ class RowExplainer:
         self.features = [str(c) for c in X.columns]
         self.outputs = ["prediction"] if task == "regression" else [str(c) for c in classes]
         self.preprocessing, estimator = split_pipeline(model)
+        estimator, self.inverse, self.scale = _own_scale(estimator)
         self.kind = explainer_kind(estimator)
+        if type(estimator).__name__ in AVERAGING and self.preprocessing is None:
+            self.kind = "average"  # members explained one by one, in _margin_explainer
         self.native, self.reads_frames = None, False
         if self.kind != "permutation":
             self._margin_explainer(estimator, X)
@@ -291,7 +394,10 @@ class RowExplainer:
         self.reads_frames = type(estimator).__module__.split(".")[0] in TREE_MODULES
         probe = X.iloc[:2]
         try:
-            if self.kind == "tree" and is_categorical_hgb(estimator):
+            if self.kind == "average":
+                self.native = _MembersShap(estimator, X, self.task)
+                self.kind = "tree" if "tree" in self.native.kinds else "linear"
+            elif self.kind == "tree" and is_categorical_hgb(estimator):
                 self.native = HistGradientBoostingShap(estimator)
             elif (
                 self.kind == "tree"
@@ -311,7 +417,7 @@ class RowExplainer:
                 background = self._transform(X.iloc[sample_rows(np.zeros(len(X)), BACKGROUND_SIZE, seed=1)])
                 self.shap = shap.LinearExplainer(estimator, background)
             values, base = self._raw(self._transform(probe))
-            if not _margin_matches(values, base, self.shown(probe), self.task):
+            if not _margin_matches(values, base, self.shown(probe), self.task, inverse=self.inverse):
                 raise ValueError("the explainer's contributions do not add up to the model's prediction")
         except Exception:  # a model shap cannot read (multiclass GradientBoosting, a link it does not know)
             self.kind = "permutation"
@@ -354,6 +460,37 @@ class RowExplainer:
         masker = shap.maskers.Independent(background, max_samples=AGNOSTIC_BACKGROUND)
         self.shap = shap.PermutationExplainer(predict, masker, seed=0)
 
+    def _permuted(self, frame: pd.DataFrame, started: float, time_budget: float, progress):
+        """Permutation SHAP on the rows, sized to the budget: the first PACE_ROWS rows are timed,
+        and when the rest would not finish in time, an evenly spread subset of them (the rows are a
+        stratified sample already, so a spread subset of it stays one) is explained instead of
+        stopping at whichever rows came first. `last_kept` says which rows were explained."""
+        evals = 2 * len(self.features) + 1
+        chunks, base, kept = [], None, []
+        order = np.arange(len(frame))
+        position = 0
+        while position < len(order):
+            batch = order[position : position + (PACE_ROWS if position == 0 else 50)]
+            result = self.shap(self.codes.encode(frame.iloc[batch]), max_evals=evals, silent=True)
+            chunks.append(np.asarray(result.values, dtype=float).reshape(len(batch), len(self.features), -1))
+            base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(batch), -1)[0])
+            kept.extend(batch.tolist())
+            position += len(batch)
+            elapsed = time.perf_counter() - started
+            if position < len(order) and np.isfinite(time_budget):
+                pace = elapsed / len(kept)
+                affordable = int(max(time_budget - elapsed, 0) / pace)
+                left = len(order) - position
+                if affordable < left:  # keep an even spread of what is left, as many as the time allows
+                    spread = np.linspace(position, len(order) - 1, max(affordable, 0)).round().astype(int)
+                    order = np.concatenate([order[:position], order[np.unique(spread)]])
+            if progress:
+                progress(position / len(order))
+            if elapsed > time_budget:
+                break
+        self.last_kept = np.asarray(kept, dtype=int)
+        return np.concatenate(chunks), base
+
     def shown(self, frame: pd.DataFrame) -> np.ndarray:
         """The predictions the app shows: class probabilities, or the estimate as one column."""
         if self.task == "regression":
@@ -369,25 +506,22 @@ class RowExplainer:
         started = time.perf_counter()
         shown = self.shown(frame)
         self.last_shown = shown
+        self.last_kept = np.arange(len(frame))  # which of the rows were explained, in order
         if self.kind == "permutation":
-            done, chunks, base = 0, [], None
-            for start in range(0, len(frame), 50):
-                chunk = self.codes.encode(frame.iloc[start : start + 50])
-                result = self.shap(chunk, max_evals=2 * len(self.features) + 1, silent=True)
-                chunks.append(np.asarray(result.values, dtype=float).reshape(len(chunk), len(self.features), -1))
-                base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(chunk), -1)[0])
-                done += len(chunk)
-                if progress:
-                    progress(done / len(frame))
-                if time.perf_counter() - started > time_budget:
-                    break
-            values, shown = np.concatenate(chunks), shown[:done]
+            values, base = self._permuted(frame, started, time_budget, progress)
+            shown = shown[self.last_kept]
         else:
-            raw, base = self._raw(self._transform(frame))
-            values = np.zeros((raw.shape[0], len(self.features), raw.shape[2]))
-            np.add.at(values, (slice(None), self.groups, slice(None)), raw)
+            parts, base = [], None
+            for start in range(0, len(frame), TREE_BATCH):  # in batches, so progress moves on a big forest
+                raw, base = self._raw(self._transform(frame.iloc[start : start + TREE_BATCH]))
+                part = np.zeros((raw.shape[0], len(self.features), raw.shape[2]))
+                np.add.at(part, (slice(None), self.groups, slice(None)), raw)
+                parts.append(part)
+                if progress:
+                    progress(min(start + TREE_BATCH, len(frame)) / len(frame))
+            values = np.concatenate(parts) if parts else np.zeros((0, len(self.features), 1))
             values, base = to_output_units(
-                values, base, shown if raw.shape[2] == shown.shape[1] else shown[:, 1:], self.task
+                values, base, shown if values.shape[2] == shown.shape[1] else shown[:, 1:], self.task, self.inverse
             )
         outputs = self.outputs
         if self.task == "binary":
@@ -419,19 +553,22 @@ def explain(
         done = cluster.run_all(functools.partial(_explain_part, explainer), parts)
         values, shown = np.concatenate([d[0] for d in done]), np.concatenate([d[2] for d in done])
         base, outputs = done[0][1], done[0][3]
+        planned = len(rows)
     else:
         values, base, shown, outputs = explainer.explain(X.iloc[rows], remaining, progress)
+        planned, rows = len(rows), rows[explainer.last_kept]
     return Explanation(
         method=explainer.kind,
         features=explainer.features,
         outputs=outputs,
-        rows=rows[: len(values)],
+        rows=rows,
         values=values,
         base=base,
         predicted=shown,
         seconds=time.perf_counter() - started,
-        planned=len(rows),
+        planned=planned,
         budget=time_budget,
+        scale=explainer.scale if explainer.kind != "permutation" else None,
     )
 
 

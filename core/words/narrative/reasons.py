@@ -142,8 +142,8 @@ def reason_lines(table, directions: dict, words: dict, spec: BundleSpec, top: in
 def cut_short(explained, spec: BundleSpec) -> str:
     """Why an explanation sample is smaller than planned (a slow model and its time budget)."""
     return (
-        f"The sample is smaller than planned: {fmt.count(len(explained.rows))} of {fmt.count(explained.planned)} "
-        f"{spec.subjects} were explained before the {explained.budget:.0f}-second time budget ran out. This "
+        f"The sample is smaller than planned: {fmt.count(len(explained.rows))} of the {fmt.count(explained.planned)} "
+        f"sampled {spec.subjects}, spread evenly over them, fit in the {explained.budget:.0f}-second time budget. This "
         f"model is explained by trying many variations of each {spec.subject}, which is slow for it."
     )
 

@@ -55,10 +55,11 @@ def test_titles_and_labels_of_the_explanations_page(demo_root):
         == "Plan 'Basic' pushes the predicted chance up the most"
     )
     assert narrative.dependence_title("Age", "mixed", None, churn) == "Age pushes predictions both ways"
-    sample = SimpleNamespace(rows=np.arange(120), planned=2000, budget=60.0)
+    sample = SimpleNamespace(rows=np.arange(120), planned=2000, budget=12.0)
     assert narrative.cut_short(sample, churn) == (
-        "The sample is smaller than planned: 120 of 2,000 customers were explained before the 60-second time "
-        "budget ran out. This model is explained by trying many variations of each customer, which is slow for it."
+        "The sample is smaller than planned: 120 of the 2,000 sampled customers, spread evenly over them, fit in the "
+        "12-second time budget. This model is explained by trying many variations of each customer, which is slow "
+        "for it."
     )
 
 
