@@ -31,8 +31,10 @@ TOPICS = ["billing", "shipping", "returns", "account"]
 TRAIN_ROWS, EVAL_ROWS = 1200, 400
 
 
-def customers(n: int = TRAIN_ROWS + EVAL_ROWS, seed: int = 11) -> pd.DataFrame:
-    """Customers with category columns, an id, a sign-up date, and three outcomes to predict."""
+def customers(n: int | None = None, seed: int = 11) -> pd.DataFrame:
+    """Customers with category columns, an id, a sign-up date, and three outcomes to predict
+    (TRAIN_ROWS + EVAL_ROWS of them unless `n` says; `bench.kinds` sets EVAL_ROWS larger)."""
+    n = n if n is not None else TRAIN_ROWS + EVAL_ROWS
     rng = np.random.default_rng(seed)
     frame = pd.DataFrame(
         {
@@ -234,6 +236,83 @@ def poisson(root: Path) -> Bundle:
     return _regression("poisson", _encoded(PoissonRegressor(alpha=1e-3)), root)
 
 
+def tweedie(root: Path) -> Bundle:
+    """A GLM with a log link: explained exactly on the link, shared out into hours."""
+    from sklearn.linear_model import TweedieRegressor
+
+    return _regression("tweedie", _encoded(TweedieRegressor(power=1.5, alpha=1e-3)), root)
+
+
+def lightgbm_booster(root: Path) -> Bundle:
+    """A native `lightgbm.train` Booster on category columns: no classes of its own, 0/1 outcomes."""
+    import lightgbm
+
+    train, evaluation = _split()
+    booster = lightgbm.train(
+        {"objective": "binary", "verbose": -1, "seed": 0}, lightgbm.Dataset(train[FEATURES], train["churned"]), 60
+    )
+    return publish(
+        booster, evaluation[["customer_id", *FEATURES, "churned"]], target="churned", task="binary",
+        out=root / "lightgbm-booster", id_column="customer_id", segments=["region"],
+    )  # fmt: skip
+
+
+def xgboost_booster_multiclass(root: Path) -> Bundle:
+    """A native `xgboost.train` Booster (multi:softprob) on codes named by `classes:`."""
+    import xgboost
+
+    train, evaluation = _split()
+    data = xgboost.DMatrix(train[FEATURES], label=train["topic_code"], enable_categorical=True)
+    booster = xgboost.train({"objective": "multi:softprob", "num_class": 4, "seed": 0}, data, 40)
+    return publish(
+        booster, evaluation[["customer_id", *FEATURES, "topic_code"]], target="topic_code", task="multiclass",
+        out=root / "xgboost-booster-multiclass", id_column="customer_id", classes=dict(enumerate(TOPICS)),
+    )  # fmt: skip
+
+
+def bagged_trees(root: Path) -> Bundle:
+    """Bagged decision trees on the number columns: explained exactly, member by member."""
+    from sklearn.ensemble import BaggingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    train, evaluation = _split()
+    model = BaggingClassifier(DecisionTreeClassifier(max_depth=5), n_estimators=15, max_features=0.67, random_state=0)
+    model.fit(train[NUMERIC], train["churned"])
+    return publish(
+        model, evaluation[["customer_id", *NUMERIC, "churned"]], target="churned", task="binary",
+        out=root / "bagged-trees", id_column="customer_id",
+    )  # fmt: skip
+
+
+def voting_soft(root: Path) -> Bundle:
+    from sklearn.ensemble import VotingClassifier
+
+    members = [
+        ("boosted", HistGradientBoostingClassifier(categorical_features="from_dtype", max_iter=40)),
+        ("linear", _encoded(LogisticRegression(max_iter=500))),
+    ]
+    return _binary("voting-soft", VotingClassifier(members, voting="soft", weights=[2, 1]), root)
+
+
+def voting_hard(root: Path) -> Bundle:
+    """Hard voting: a decision, no chances."""
+    from sklearn.ensemble import VotingClassifier
+
+    members = [
+        ("boosted", HistGradientBoostingClassifier(categorical_features="from_dtype", max_iter=40)),
+        ("linear", _encoded(LogisticRegression(max_iter=500))),
+        ("forest", _encoded(RandomForestClassifier(n_estimators=20, max_depth=5, random_state=0))),
+    ]
+    return _binary("voting-hard", VotingClassifier(members, voting="hard"), root)
+
+
+def boolean_target(root: Path) -> Bundle:
+    """The outcome written True/False: True is the event, and the publisher says it chose so."""
+    train, evaluation = _split()
+    train, evaluation = (f.assign(churned=f["churned"].astype(bool)) for f in (train, evaluation))
+    return _binary("boolean-target", _encoded(LogisticRegression(max_iter=500)), root, train, evaluation)
+
+
 def bare_array(root: Path) -> Bundle:
     """A bare estimator fitted on a NumPy array; the evaluation file also holds an id and a date."""
     train, evaluation = _split()
@@ -378,6 +457,13 @@ KINDS: dict[str, Callable[[Path], Bundle]] = {
     "stacking": stacking,
     "transformed-target": transformed_target,
     "poisson": poisson,
+    "tweedie": tweedie,
+    "lightgbm-booster": lightgbm_booster,
+    "xgboost-booster-multiclass": xgboost_booster_multiclass,
+    "bagged-trees": bagged_trees,
+    "voting-soft": voting_soft,
+    "voting-hard": voting_hard,
+    "boolean-target": boolean_target,
     "bare-array": bare_array,
     "skops-file": skops_file,
     "predictions-binary": predictions_binary,

@@ -361,6 +361,8 @@ class RowExplainer:
         self.outputs = ["prediction"] if task == "regression" else [str(c) for c in classes]
         self.preprocessing, estimator = split_pipeline(model)
         estimator, self.inverse, self.scale = _own_scale(estimator)
+        if self.preprocessing is None and isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
+            self.preprocessing, estimator = estimator[:-1], estimator[-1]  # a Pipeline inside a wrapper
         self.kind = explainer_kind(estimator)
         if type(estimator).__name__ in AVERAGING and self.preprocessing is None:
             self.kind = "average"  # members explained one by one, in _margin_explainer
