@@ -178,8 +178,106 @@ def test_the_permutation_explainer_keeps_to_its_time_budget(churn):
     result = explain.explain(
         model, X, "binary", tuple(model.classes_), "yes", labels=y.to_numpy(), size=2000, time_budget=0.0
     )
-    assert len(result.rows) == 50  # stopped after the first chunk, and says how many it explained
+    assert len(result.rows) == explain.shapley.PACE_ROWS  # stopped after timing its first rows, and says so
+    assert result.planned == len(X) and result.cut_short  # every row was the sample (fewer than 2,000)
     assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def test_a_slow_model_is_explained_on_an_even_spread_of_the_sample_that_fits_the_budget(churn, monkeypatch):
+    """Timed on its first rows, the rest of the sample is thinned evenly to what the budget allows,
+    rather than explaining whichever rows came first."""
+    from core.explaining.explain import shapley
+
+    X, y, _ = churn
+    model = Pipeline(
+        [("encode", encoder(CHURN_CATEGORICAL, CHURN_NUMERIC, scale=True)), ("model", LogisticRegression(max_iter=300))]
+    ).fit(X, y)
+    monkeypatch.setattr(shapley, "explainer_kind", lambda estimator: "permutation")  # force the slow path
+    clock = iter(np.arange(0.0, 10_000.0, 0.5))  # every reading half a second later: a pace of 0.1 s a row
+    monkeypatch.setattr(shapley.time, "perf_counter", lambda: float(next(clock)))
+    sample = explain.sample_rows(y.to_numpy(), 400)
+    result = explain.explain(model, X, "binary", tuple(model.classes_), "yes", labels=y.to_numpy(), size=400,
+                             time_budget=12.0)  # fmt: skip
+    assert result.planned == 400 and 5 < len(result.rows) < 400
+    assert set(result.rows) <= set(sample)
+    first, rest = result.rows[: shapley.PACE_ROWS], result.rows[shapley.PACE_ROWS :]
+    assert list(first) == list(sample[: shapley.PACE_ROWS])
+    assert rest.max() > sample[300]  # the spread reaches the end of the sample, not just its start
+    np.testing.assert_allclose(result.predicted[:, 0], model.predict_proba(X.iloc[result.rows])[:, 1])
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def _wrapped_regressors():
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.ensemble import BaggingRegressor, HistGradientBoostingRegressor, VotingRegressor
+    from sklearn.linear_model import GammaRegressor, PoissonRegressor, Ridge, TweedieRegressor
+    from sklearn.tree import DecisionTreeRegressor
+
+    return {
+        "TransformedTargetRegressor(HistGradientBoosting, log)": (
+            TransformedTargetRegressor(HistGradientBoostingRegressor(max_iter=40), func=np.log, inverse_func=np.exp),
+            "tree",
+            "the transformed target the model was fitted on",
+        ),
+        "TransformedTargetRegressor(Ridge, log1p)": (
+            TransformedTargetRegressor(Ridge(), func=np.log1p, inverse_func=np.expm1),
+            "linear",
+            "the transformed target the model was fitted on",
+        ),
+        "PoissonRegressor": (PoissonRegressor(), "linear", "the log of the estimate"),
+        "GammaRegressor": (GammaRegressor(), "linear", "the log of the estimate"),
+        "TweedieRegressor(power=1.5)": (TweedieRegressor(power=1.5), "linear", "the log of the estimate"),
+        "BaggingRegressor(trees)": (
+            BaggingRegressor(DecisionTreeRegressor(max_depth=5), n_estimators=8, max_features=0.7, random_state=0),
+            "tree",
+            None,
+        ),
+        "VotingRegressor(tree, ridge)": (
+            VotingRegressor([("t", DecisionTreeRegressor(max_depth=4)), ("l", Ridge())], weights=[3, 1]),
+            "tree",
+            None,
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_wrapped_regressors()))
+def test_wrappers_of_trees_and_linear_models_are_explained_exactly(name):
+    model, kind, scale = _wrapped_regressors()[name]
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({f"f{i}": rng.normal(size=900) for i in range(5)})
+    y = np.exp(0.5 * X["f0"] + 0.3 * X["f1"] + rng.normal(0, 0.2, 900))
+    model.fit(X[:600], y[:600])
+    result = explain.explain(model, X[600:].reset_index(drop=True), "regression", size=300)
+    assert (result.method, result.scale) == (kind, scale)
+    np.testing.assert_allclose(result.predicted[:, 0], model.predict(X[600:].iloc[result.rows]))
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+    if scale:
+        assert result.note.endswith(
+            f"worked out on {scale} and shared out in proportion so they add up to the estimate"
+        )
+
+
+def test_bagged_and_soft_voting_classifiers_are_explained_member_by_member(churn):
+    from sklearn.ensemble import BaggingClassifier, HistGradientBoostingClassifier, VotingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y, _ = churn
+    numbers = numeric_only(X)
+    bagged = BaggingClassifier(DecisionTreeClassifier(max_depth=4), n_estimators=6, max_features=0.8, random_state=0)
+    soft = VotingClassifier(
+        [("boosted", HistGradientBoostingClassifier(max_iter=30)), ("linear", LogisticRegression(max_iter=500))],
+        voting="soft",
+        weights=[2, 1],
+    )
+    for model in (bagged, soft):
+        model.fit(numbers[:1200], y[:1200])
+        held_out = numbers[1200:].reset_index(drop=True)
+        result = explain.explain(model, held_out, "binary", tuple(model.classes_), "yes", labels=y[1200:].to_numpy(),
+                                 size=200)  # fmt: skip
+        assert result.method == "tree"
+        shown = model.predict_proba(held_out.iloc[result.rows])[:, list(model.classes_).index("yes")]
+        np.testing.assert_allclose(result.predicted[:, 0], shown)
+        assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
 
 
 def test_stratified_sample_keeps_the_label_mix():
