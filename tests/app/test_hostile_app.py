@@ -105,7 +105,7 @@ def test_a_hostile_link_is_never_echoed_as_markup(app, hostile_root):
     at.query_params["threshold"] = payload
     at.run()
     assert not at.exception
-    notice = at.info[0].value
+    notice = next(i.value for i in at.info if "link asked" in seen(i.value))
     assert not unescaped(notice, "](http")
     assert seen(notice).startswith("The link asked for a decision threshold of '[Click here](http://evil.test) ![t](h")
     assert at.query_params["threshold"] == "0.50"  # the link is rewritten with the setting in force, not the junk

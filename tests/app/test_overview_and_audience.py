@@ -106,7 +106,8 @@ def test_plain_mode_uses_no_jargon_on_any_page(app, demo_root, bundle_id, page):
     at = open_page(app, demo_root, page, bundle=bundle_id, audience="plain")
     assert not at.exception
     texts = visible_text(at)
-    assert len(texts) > 5  # the page drew its title, controls and content
+    # the page drew its title, controls and content (Compare with no model on the same rows: it says so)
+    assert len(texts) > (4 if page == "pages/compare.py" and bundle_id in ("delivery-eta", "support-router") else 5)
     for text in texts:
         lowered = text.lower()
         used = [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", lowered)]
