@@ -19,6 +19,7 @@ AGNOSTIC_BACKGROUND = 30
 TIME_BUDGET_SECONDS = 12.0  # a first explanation, explainer built and sample explained, within 15 s
 PACE_ROWS = 5  # a permutation explainer times this many rows first, then sizes the sample to the budget
 TREE_BATCH = 250  # margin explainers work through the sample in batches, reporting progress after each
+TREE_PACE_ROWS = 50  # ... their first batch, timed to size the sample to the budget (a very big forest)
 ADDITIVITY_TOLERANCE = 1e-6
 
 METHOD_NOTES = {
@@ -220,7 +221,9 @@ def to_output_units(values, base, shown: np.ndarray, task: str, inverse=None):
     """
     raw = base + values.sum(axis=1)
     if inverse is None and raw.shape == shown.shape and np.allclose(raw, shown, atol=1e-6):
-        return values, base
+        # already in the shown units: what is left is the model's own float32 rounding (relative 1e-7,
+        # so 0.003 on an estimate of 3,000), spread evenly so the contributions add up exactly
+        return values + ((shown - raw) / values.shape[1])[:, None, :], base
     if task in ("binary", "multiclass"):
         shown_base = through_link(base, task)
     elif inverse is not None:  # a regression on its own scale (log, a transformed target): back to the estimate
@@ -463,27 +466,46 @@ class RowExplainer:
         self.shap = shap.PermutationExplainer(predict, masker, seed=0)
 
     def _permuted(self, frame: pd.DataFrame, started: float, time_budget: float, progress):
-        """Permutation SHAP on the rows, sized to the budget: the first PACE_ROWS rows are timed,
-        and when the rest would not finish in time, an evenly spread subset of them (the rows are a
-        stratified sample already, so a spread subset of it stays one) is explained instead of
-        stopping at whichever rows came first. `last_kept` says which rows were explained."""
+        """Permutation SHAP on the rows, sized to the budget (`_within_budget`)."""
         evals = 2 * len(self.features) + 1
+
+        def work(batch: np.ndarray):
+            result = self.shap(self.codes.encode(frame.iloc[batch]), max_evals=evals, silent=True)
+            values = np.asarray(result.values, dtype=float).reshape(len(batch), len(self.features), -1)
+            return values, np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(batch), -1)[0])
+
+        return self._within_budget(len(frame), PACE_ROWS, 50, work, started, time_budget, progress)
+
+    def _exact(self, frame: pd.DataFrame, started: float, time_budget: float, progress):
+        """Margin contributions (trees, linear models) on the rows, in batches so progress moves on a
+        big forest, sized to the budget like a permutation explainer (`_within_budget`)."""
+
+        def work(batch: np.ndarray):
+            raw, base = self._raw(self._transform(frame.iloc[batch]))
+            part = np.zeros((raw.shape[0], len(self.features), raw.shape[2]))
+            np.add.at(part, (slice(None), self.groups, slice(None)), raw)
+            return part, base
+
+        return self._within_budget(len(frame), TREE_PACE_ROWS, TREE_BATCH, work, started, time_budget, progress)
+
+    def _within_budget(self, n: int, first: int, batch_size: int, work, started, time_budget, progress):
+        """Explain rows 0..n-1 in batches, the first `first` rows timed: when the rest would not finish
+        in the budget, an evenly spread subset of them is explained instead (the rows are a stratified
+        sample already, so a spread subset of it stays one) rather than stopping at whichever rows
+        came first. `last_kept` says which rows were explained."""
         chunks, base, kept = [], None, []
-        order = np.arange(len(frame))
+        order = np.arange(n)
         position = 0
         while position < len(order):
-            batch = order[position : position + (PACE_ROWS if position == 0 else 50)]
-            result = self.shap(self.codes.encode(frame.iloc[batch]), max_evals=evals, silent=True)
-            chunks.append(np.asarray(result.values, dtype=float).reshape(len(batch), len(self.features), -1))
-            base = np.atleast_1d(np.asarray(result.base_values, dtype=float).reshape(len(batch), -1)[0])
+            batch = order[position : position + (first if position == 0 else batch_size)]
+            values, base = work(batch)
+            chunks.append(values)
             kept.extend(batch.tolist())
             position += len(batch)
             elapsed = time.perf_counter() - started
             if position < len(order) and np.isfinite(time_budget):
-                pace = elapsed / len(kept)
-                affordable = int(max(time_budget - elapsed, 0) / pace)
-                left = len(order) - position
-                if affordable < left:  # keep an even spread of what is left, as many as the time allows
+                affordable = int(max(time_budget - elapsed, 0) / (elapsed / len(kept)))
+                if affordable < len(order) - position:  # an even spread of what is left, as many as time allows
                     spread = np.linspace(position, len(order) - 1, max(affordable, 0)).round().astype(int)
                     order = np.concatenate([order[:position], order[np.unique(spread)]])
             if progress:
@@ -491,7 +513,8 @@ class RowExplainer:
             if elapsed > time_budget:
                 break
         self.last_kept = np.asarray(kept, dtype=int)
-        return np.concatenate(chunks), base
+        width = len(self.outputs) if self.task != "binary" or self.kind == "permutation" else 1
+        return (np.concatenate(chunks) if chunks else np.zeros((0, len(self.features), width))), base
 
     def shown(self, frame: pd.DataFrame) -> np.ndarray:
         """The predictions the app shows: class probabilities, or the estimate as one column."""
@@ -513,15 +536,8 @@ class RowExplainer:
             values, base = self._permuted(frame, started, time_budget, progress)
             shown = shown[self.last_kept]
         else:
-            parts, base = [], None
-            for start in range(0, len(frame), TREE_BATCH):  # in batches, so progress moves on a big forest
-                raw, base = self._raw(self._transform(frame.iloc[start : start + TREE_BATCH]))
-                part = np.zeros((raw.shape[0], len(self.features), raw.shape[2]))
-                np.add.at(part, (slice(None), self.groups, slice(None)), raw)
-                parts.append(part)
-                if progress:
-                    progress(min(start + TREE_BATCH, len(frame)) / len(frame))
-            values = np.concatenate(parts) if parts else np.zeros((0, len(self.features), 1))
+            values, base = self._exact(frame, started, time_budget, progress)
+            shown = shown[self.last_kept]
             values, base = to_output_units(
                 values, base, shown if values.shape[2] == shown.shape[1] else shown[:, 1:], self.task, self.inverse
             )

@@ -143,8 +143,12 @@ def cut_short(explained, spec: BundleSpec) -> str:
     """Why an explanation sample is smaller than planned (a slow model and its time budget)."""
     return (
         f"The sample is smaller than planned: {fmt.count(len(explained.rows))} of the {fmt.count(explained.planned)} "
-        f"sampled {spec.subjects}, spread evenly over them, fit in the {explained.budget:.0f}-second time budget. This "
-        f"model is explained by trying many variations of each {spec.subject}, which is slow for it."
+        f"sampled {spec.subjects}, spread evenly over them, fit in the {explained.budget:.0f}-second time budget. "
+        + (
+            f"This model is explained by trying many variations of each {spec.subject}, which is slow for it."
+            if explained.method == "permutation"
+            else f"This model has so many and such deep trees that each {spec.subject} takes long to explain exactly."
+        )
     )
 
 

@@ -144,7 +144,9 @@ def test_the_same_outcomes_written_as_true_false_and_as_one_zero_are_the_same_ro
     rng = np.random.default_rng(3)
     frame = pd.DataFrame({"x": rng.normal(size=300), "p": rng.random(300)})
     frame["left"] = rng.random(300) < 0.3
-    as_bool = publish(None, frame, target="left", task="binary", out=tmp_path / "b", predictions="p", positive_class=True)
+    as_bool = publish(
+        None, frame, target="left", task="binary", out=tmp_path / "b", predictions="p", positive_class=True
+    )
     as_codes = publish(None, frame.assign(left=frame["left"].astype(int)), target="left", task="binary",
                        out=tmp_path / "c", predictions="p", positive_class=1)  # fmt: skip
     assert compare.rows_problem(as_bool, as_codes) is None

@@ -207,6 +207,24 @@ def test_a_slow_model_is_explained_on_an_even_spread_of_the_sample_that_fits_the
     assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
 
 
+def test_a_forest_too_big_for_the_budget_is_explained_exactly_on_an_even_spread_in_batches(churn, monkeypatch):
+    from core.explaining.explain import shapley
+
+    X, y, _ = churn
+    numbers = numeric_only(X)
+    model = RandomForestClassifier(30, max_depth=6, random_state=0).fit(numbers, y)
+    clock = iter(np.arange(0.0, 10_000.0, 0.5))  # every reading half a second later
+    monkeypatch.setattr(shapley.time, "perf_counter", lambda: float(next(clock)))
+    steps: list[float] = []
+    result = explain.explain(model, numbers, "binary", tuple(model.classes_), "yes", labels=y.to_numpy(), size=1500,
+                             time_budget=12.0, progress=steps.append)  # fmt: skip
+    assert result.method == "tree" and result.planned == 1500
+    assert shapley.TREE_PACE_ROWS < len(result.rows) < 1500 and result.cut_short
+    assert steps == sorted(steps) and steps[-1] == 1.0  # progress moves, batch by batch, to the end
+    np.testing.assert_allclose(result.predicted[:, 0], model.predict_proba(numbers.iloc[result.rows])[:, 1])
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
 def _wrapped_regressors():
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.ensemble import BaggingRegressor, HistGradientBoostingRegressor, VotingRegressor
@@ -394,3 +412,17 @@ def test_the_stratified_sample_is_the_one_drawn_label_by_label(labels):
     if len(picked) > 500:
         picked = rng.choice(picked, 500, replace=False)
     assert np.array_equal(explain.sample_rows(labels, 500), np.sort(picked))
+
+
+def test_an_estimate_in_the_thousands_adds_up_within_a_millionth_despite_float32_trees():
+    """XGBoost computes in float32: its own rounding (about 0.003 on 3,000) is spread evenly over the
+    contributions, so they add up to the estimate shown."""
+    import xgboost
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({f"f{i}": rng.normal(size=1500) * 100 for i in range(6)})
+    y = X["f0"] * 3 + X["f1"] ** 2 / 50 + rng.normal(size=1500) * 10 + 1000
+    model = xgboost.XGBRegressor(n_estimators=200, max_depth=8).fit(X[:1000], y[:1000])
+    result = explain.explain(model, X[1000:].reset_index(drop=True), "regression", size=500)
+    assert result.method == "tree" and np.abs(result.predicted).max() > 1000
+    assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
