@@ -120,15 +120,17 @@ def features(bundle: Bundle, named_by_team: bool) -> Choice | None:
     return Choice("features", sentence, "")
 
 
-def text_columns(columns: list[str], said: set[str]) -> Choice | None:
-    """Columns read as free text because the model's own pipeline vectorises them."""
+def text_columns(columns: list[str], said: set[str], catboost: bool = False) -> Choice | None:
+    """Columns read as free text because the model's own pipeline vectorises them (or CatBoost
+    declares them text features)."""
     found = [c for c in columns if c not in said]
     if not found:
         return None
     names = ", ".join(f"'{c}'" for c in found)
     one = len(found) == 1
-    sentence = (
-        f"Text: {names} {'is' if one else 'are'} read as free text and explained word by word, because the "
-        f"model's pipeline turns {'it' if one else 'them'} into word counts."
+    sentence = f"Text: {names} {'is' if one else 'are'} read as free text and explained word by word, because " + (
+        f"the CatBoost model declares {'it a text feature' if one else 'them text features'}."
+        if catboost
+        else f"the model's pipeline turns {'it' if one else 'them'} into word counts."
     )
     return Choice("features", sentence, "")

@@ -359,7 +359,7 @@ def _write(
     for choice in (
         choices.tolerance(bundle),
         choices.features(bundle, named_by_team=bool(manifest["model"] and manifest["model"].get("features"))),
-        choices.text_columns(found, asked),
+        choices.text_columns(found, asked, catboost=set(text_columns(bundle.model).values()) == {"catboost"}),
     ):
         if choice is not None:
             said.append(choice)

@@ -244,3 +244,41 @@ def test_a_slow_measurement_shows_progress_on_its_card_and_the_figures_when_done
         time.sleep(0.3)
         at.run()
     assert len(at.metric) == 6 and not at.exception
+
+
+def test_a_model_that_needs_a_module_the_app_lacks_gets_a_card_that_says_so_not_old_figures(
+    app, demo_root, tmp_path, monkeypatch
+):
+    import shutil
+    import sys
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from core.publishing.publish import publish
+    from tests.core.bundles.test_models_teams_bring import customers
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "team_tidy.py").write_text("def tidy(frame):\n    return frame.fillna(0)\n")
+    monkeypatch.syspath_prepend(str(code))
+    import team_tidy
+
+    root = tmp_path / "root"
+    shutil.copytree(demo_root / "churn-gbm", root / "churn-gbm")
+    frame = customers(600)
+    model = Pipeline([("tidy", FunctionTransformer(team_tidy.tidy)), ("model", LogisticRegression())])
+    model.fit(frame[["tenure", "spend"]][:400], frame["left"][:400])
+    publish(model, frame.iloc[400:][["tenure", "spend", "left"]], target="left", task="binary", out=root / "team",
+            title="Team model")  # fmt: skip
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(code)])
+    monkeypatch.delitem(sys.modules, "team_tidy")
+    at = app(root, bundle="team")
+    assert not at.exception
+    assert seen(at.error[0].value) == (
+        "**This bundle cannot be opened:** model.joblib needs the Python module 'team_tidy', which cannot be "
+        "imported here. Make 'team_tidy' importable where the app runs: install the package that provides it, or "
+        "add the folder that holds it to PYTHONPATH; then reload."
+    )
+    assert len(at.metric) == 3  # the other bundle's card keeps its figures; this one shows none

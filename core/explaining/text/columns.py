@@ -29,7 +29,11 @@ def _column_transformer(model) -> ColumnTransformer | None:
 
 
 def text_columns(model) -> dict[str, str]:
-    """{column: transformer name} for every column a fitted model's ColumnTransformer vectorises as text."""
+    """{column: transformer name} for every column a fitted model's ColumnTransformer vectorises as
+    text, and CatBoost's own `text_features` (named "catboost")."""
+    catboost = _catboost_text(model)
+    if catboost:
+        return catboost
     ct = _column_transformer(model)
     if ct is None or not hasattr(ct, "transformers_"):
         return {}
@@ -38,6 +42,18 @@ def text_columns(model) -> dict[str, str]:
         if isinstance(columns, str) and _is_vectorizer(transformer):
             found[columns] = name
     return found
+
+
+def _catboost_text(model) -> dict[str, str]:
+    """The columns a fitted CatBoost model reads as text (its `text_features`, by name or position)."""
+    if type(model).__module__.split(".")[0] != "catboost":
+        return {}
+    try:
+        declared = model.get_param("text_features") or []
+        names = list(model.feature_names_ or [])
+    except Exception:  # noqa: BLE001 - a CatBoost object that cannot say: no text columns
+        return {}
+    return {names[c] if isinstance(c, int) and c < len(names) else str(c): "catboost" for c in declared}
 
 
 def term_counter(model, column: str):

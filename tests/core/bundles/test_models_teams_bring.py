@@ -271,3 +271,31 @@ def test_a_model_that_needs_a_team_module_the_app_lacks_is_named_on_opening_and_
     with pytest.raises(BundleError) as caught:
         load_bundle(tmp_path / "t")
     assert (caught.value.message, caught.value.hint) == (refused.message, refused.hint)
+
+
+def test_catboost_text_features_are_read_word_by_word_not_as_one_category(tmp_path):
+    import catboost
+
+    from core.explaining.text import MaskedWordExplainer, word_explainers
+    from tests.core.explaining.test_text import tickets
+
+    frame = tickets(600, seed=3)
+    model = catboost.CatBoostClassifier(
+        iterations=60, verbose=0, text_features=["message"], cat_features=["channel"], allow_writing_files=False
+    )
+    model.fit(frame[["message", "channel"]][:400], frame["intent"][:400])
+    said: list[str] = []
+    rows = frame.iloc[400:][["message", "channel", "intent"]].reset_index(drop=True)
+    bundle = publish(model, rows, target="intent", task="multiclass", out=tmp_path / "cb", say=said.append)
+    assert said == [
+        "Text: 'message' is read as free text and explained word by word, because the CatBoost model declares it "
+        "a text feature."
+    ]
+    assert bundle.spec.features["message"].kind == "text"
+    explainers = word_explainers(bundle.model, bundle.X)
+    assert list(explainers) == ["message"] and isinstance(explainers["message"], MaskedWordExplainer)
+    reasons = explainers["message"].explain(bundle.X.iloc[[0]])
+    assert len(reasons.terms) > 1  # the message's words, each with its share, not the message as one value
+    import re
+
+    assert set(reasons.terms) <= set(re.split(r"\W+", str(bundle.X["message"].iloc[0]).lower()))
