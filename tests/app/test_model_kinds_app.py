@@ -7,10 +7,10 @@ import pytest
 
 from core.app import jobs
 from tests.app.test_overview_and_audience import PAGES
+from tests.core.test_model_kinds import DECIDES_ONLY
 from tests.helpers import seen
 from tests.model_kinds import KINDS
 
-DECIDES_ONLY = {"svc-no-probabilities", "linear-svc", "sgd-hinge", "ridge-classifier-codes"}
 PREDICTIONS_ONLY = {"predictions-binary", "predictions-multiclass", "predictions-regression"}
 
 

@@ -13,7 +13,7 @@ from core.evaluation import metrics
 from core.explaining import explain
 from tests.model_kinds import KINDS
 
-DECIDES_ONLY = {"svc-no-probabilities", "linear-svc", "sgd-hinge", "ridge-classifier-codes"}
+DECIDES_ONLY = {"svc-no-probabilities", "linear-svc", "sgd-hinge", "ridge-classifier-codes", "voting-hard"}
 PREDICTIONS_ONLY = {"predictions-binary", "predictions-multiclass", "predictions-regression"}
 
 
@@ -57,8 +57,10 @@ def test_contributions_add_up_to_the_prediction_shown(kinds_root, kind):
     bundle = bundles[kind]
     result = explain.explain_bundle(bundle, size=40)
     assert result.additivity_error() < 1e-6
-    if kind.startswith(("hgb", "lightgbm", "xgboost", "catboost")):
-        assert result.method == "tree"  # exact, from the trees, categories and all
+    if kind.startswith(("hgb", "lightgbm", "xgboost", "catboost", "bagged", "voting")):
+        assert result.method == "tree"  # exact, from the trees (categories and all, member by member)
+    if kind in ("transformed-target", "poisson", "tweedie"):
+        assert result.method == "linear" and result.scale  # exact on the model's own scale, which it names
 
 
 def test_integer_codes_are_read_by_their_names(kinds_root):
