@@ -113,10 +113,18 @@ def explainer_kind(estimator) -> str:
     return "permutation"
 
 
+def step_is_passthrough(steps) -> bool:
+    return all(step is None or step == "passthrough" for _, step in steps)
+
+
 def split_pipeline(model) -> tuple[object | None, object]:
     """(preprocessing, final estimator); preprocessing is None for a bare estimator."""
     if isinstance(model, Pipeline) and len(model.steps) > 1:
-        return model[:-1], model[-1]
+        # resamplers (imbalanced-learn) act only while fitting: at prediction the rows pass them untouched
+        kept = [(name, step) for name, step in model.steps[:-1] if not hasattr(step, "fit_resample")]
+        if not kept or step_is_passthrough(kept):
+            return None, model[-1]
+        return (model[:-1] if len(kept) == len(model.steps) - 1 else Pipeline(kept)), model[-1]
     if isinstance(model, NativeModel):  # a native Booster: its trees explained exactly
         return None, model.booster
     return None, model

@@ -426,3 +426,24 @@ def test_an_estimate_in_the_thousands_adds_up_within_a_millionth_despite_float32
     result = explain.explain(model, X[1000:].reset_index(drop=True), "regression", size=500)
     assert result.method == "tree" and np.abs(result.predicted).max() > 1000
     assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+def test_a_pipeline_with_a_resampler_is_explained_exactly():
+    """imbalanced-learn's resamplers act only while fitting; the steps around them are explained as usual."""
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.pipeline import Pipeline as ResamplingPipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({f"f{i}": rng.normal(size=900) for i in range(5)})
+    y = (X["f0"] + rng.normal(size=900) > 1.5).astype(int)
+    for last, kind in (
+        (RandomForestClassifier(30, max_depth=5, random_state=0), "tree"),
+        (LogisticRegression(), "linear"),
+    ):
+        steps = [("scale", StandardScaler()), ("balance", RandomOverSampler(random_state=0)), ("model", last)]
+        model = ResamplingPipeline(steps).fit(X[:600], y[:600])
+        result = explain.explain(model, X[600:].reset_index(drop=True), "binary", (0, 1), 1, size=300)
+        assert result.method == kind and len(result.rows) == 300
+        np.testing.assert_allclose(result.predicted[:, 0], model.predict_proba(X[600:].iloc[result.rows])[:, 1])
+        assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
