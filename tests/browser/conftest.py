@@ -48,17 +48,18 @@ def fresh_server(demo_root, tmp_path_factory):
     yield from run_server(demo_root, tmp_path_factory.mktemp("fresh-server") / "streamlit.log")
 
 
-def run_server(demo_root: Path, log: Path):
-    url, process = start_server(demo_root, log)
+def run_server(demo_root: Path, log: Path, env: dict | None = None):
+    url, process = start_server(demo_root, log, env)
     yield url
     process.terminate()
     process.wait(timeout=10)
 
 
-def start_server(demo_root: Path, log: Path) -> tuple[str, subprocess.Popen]:
-    """A Streamlit server on the demo bundles, answering its health check; (its URL, its process)."""
+def start_server(demo_root: Path, log: Path, env: dict | None = None) -> tuple[str, subprocess.Popen]:
+    """A Streamlit server on the demo bundles (`env`: settings of its own), answering its health
+    check; (its URL, its process)."""
     port = _free_port()
-    env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(demo_root)}
+    env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(demo_root), **(env or {})}
     with open(log, "w") as out:
         process = subprocess.Popen(
             [

@@ -115,7 +115,7 @@ def _explain_job(bundle: Bundle):
     return jobs.start(
         f"explain:{bundle.figures_key}",
         lambda progress: explain.for_bundle(bundle, scoring.cache_dir(), progress=progress),
-        budget=explain.TIME_BUDGET_SECONDS,
+        budget=explain.budget_seconds(),
     )
 
 

@@ -17,6 +17,21 @@ SAMPLE_SIZE = 2000
 BACKGROUND_SIZE = 100
 AGNOSTIC_BACKGROUND = 30
 TIME_BUDGET_SECONDS = 12.0  # a first explanation, explainer built and sample explained, within 15 s
+BUDGET_ENV = "MODELBRIEF_EXPLAIN_SECONDS"  # a deployment that would rather wait longer for a fuller sample
+
+
+def budget_seconds() -> float:
+    """Seconds a first explanation may take: $MODELBRIEF_EXPLAIN_SECONDS when it is a number from
+    1 to 3600, else TIME_BUDGET_SECONDS."""
+    import os
+
+    try:
+        seconds = float(os.environ.get(BUDGET_ENV, ""))
+    except ValueError:
+        return TIME_BUDGET_SECONDS
+    return seconds if 1 <= seconds <= 3600 else TIME_BUDGET_SECONDS
+
+
 PACE_ROWS = 5  # a permutation explainer times this many rows first, then sizes the sample to the budget
 TREE_BATCH = 250  # margin explainers work through the sample in batches, reporting progress after each
 TREE_PACE_ROWS = 50  # ... their first batch, timed to size the sample to the budget (a very big forest)
@@ -563,12 +578,14 @@ def explain(
     positive=None,
     labels: np.ndarray | None = None,
     size: int = SAMPLE_SIZE,
-    time_budget: float = TIME_BUDGET_SECONDS,
+    time_budget: float | None = None,
     progress=None,
     explainer: RowExplainer | None = None,
 ) -> Explanation:
-    """Explain a stratified sample of the evaluation rows of a fitted model or Pipeline."""
+    """Explain a stratified sample of the evaluation rows of a fitted model or Pipeline, within
+    `time_budget` seconds (default: `budget_seconds()`)."""
     started = time.perf_counter()
+    time_budget = time_budget if time_budget is not None else budget_seconds()
     rows = sample_rows(labels if labels is not None else np.zeros(len(X)), size)
     explainer = explainer or RowExplainer(model, X, task, classes, positive)
     remaining = time_budget - (time.perf_counter() - started)

@@ -447,3 +447,12 @@ def test_a_pipeline_with_a_resampler_is_explained_exactly():
         assert result.method == kind and len(result.rows) == 300
         np.testing.assert_allclose(result.predicted[:, 0], model.predict_proba(X[600:].iloc[result.rows])[:, 1])
         assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 12.0), ("45", 45.0), ("0", 12.0), ("soon", 12.0), ("1e9", 12.0)])
+def test_a_deployment_may_give_first_explanations_more_time(monkeypatch, value, seconds):
+    if value is None:
+        monkeypatch.delenv(explain.shapley.BUDGET_ENV, raising=False)
+    else:
+        monkeypatch.setenv(explain.shapley.BUDGET_ENV, value)
+    assert explain.budget_seconds() == seconds
