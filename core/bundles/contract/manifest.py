@@ -217,12 +217,22 @@ ACCESS_HINT = (
 
 
 def _access(raw: dict) -> tuple[str, ...]:
-    """access: who may open the bundle when sign-in is on; empty means everyone signed in."""
-    listed = raw.get("access")
-    if listed is None:
+    """access: who may open the bundle when sign-in is on; no `access` key means everyone signed in.
+
+    A key that lists nobody (`access: []`, or `access:` whose only entry is commented out) is
+    refused: read as "everyone", it would open the bundle to all the very moment someone meant to
+    close it."""
+    if "access" not in raw:
         return ()
+    listed = raw.get("access")
     if isinstance(listed, str):
         listed = [listed]
+    if listed is None or listed == []:
+        raise _fail(
+            "access",
+            "`access` lists nobody.",
+            "Remove the key to open the bundle to everyone signed in, or list who may open it. " + ACCESS_HINT,
+        )
     if not isinstance(listed, list):
         raise _fail("access", "`access` must be a list of e-mail addresses, domains or groups.", ACCESS_HINT)
     rules = []

@@ -18,6 +18,16 @@ def test_access_reads_emails_domains_and_groups_and_none_means_everyone(tmp_path
     assert spec.access == ("ana@example.com", "@partner.org", "group:reviewers")
 
 
+@pytest.mark.parametrize("written", ["access: []\n", "access:\n", "access:\n  # - ana@example.com\n", "access: ~\n"])
+def test_an_access_key_that_lists_nobody_is_refused_not_read_as_everyone(tmp_path, written):
+    with pytest.raises(BundleError) as caught:
+        parse_manifest(BASE + written, tmp_path)
+    assert caught.value.message == "bundle.yaml: `access` lists nobody."
+    assert caught.value.hint.startswith(
+        "Remove the key to open the bundle to everyone signed in, or list who may open it."
+    )
+
+
 @pytest.mark.parametrize("listed", ["[ana]", "['@']", "['group:']", "['ana@@x.com']", "{a: 1}"])
 def test_a_rule_that_is_no_email_domain_or_group_gets_one_sentence(tmp_path, listed):
     with pytest.raises(BundleError) as caught:
