@@ -94,47 +94,63 @@ def bundle_card(entry: Entry, selected: bool, wait: float = 0.0) -> None:
     measured in the background (waiting up to `wait` seconds first), its card showing progress.
     """
     with st.container(border=True):
-        shown = card_summary(entry, wait)
-        if isinstance(shown, BaseException) and not isinstance(shown, Pending):
+        try:
+            _card(entry, selected, wait)
+        except Exception as exc:  # noqa: BLE001 - one bad bundle costs one card, never the page
             st.subheader(f":material/warning: {fmt.literal(entry.title)}")
-            st.caption(f"Folder {fmt.literal(entry.id)} in the artifacts folder")
-            if isinstance(shown, BundleError):
-                problem(shown, "This bundle cannot be opened")
-            else:  # a model that scores oddly must not take the page down
-                problem(unexpected(shown), "The figures for this model could not be computed")
+            problem(unexpected(exc), "This card could not be drawn")
             st.caption("The other models keep working.")
-            return
-        spec = entry.spec if isinstance(shown, Pending) else shown.spec_for(entry.spec)
-        st.subheader(fmt.literal(spec.title))
-        facts = [
-            TASK_WORDS[spec.task],
-            spec.owner,
-            f"created {spec.created}" if spec.created else None,
-            f"version {spec.version}" if spec.version else None,
-            None if isinstance(shown, Pending) else f"{fmt.count(shown.rows)} test {spec.subjects}",
-        ]
-        st.caption(fmt.literal(" · ".join(f for f in facts if f)))
-        if isinstance(shown, Pending):
-            waiting(
-                shown,
-                lambda job: "Measuring this model on its test cases (once, as it was published without its figures)...",
+
+
+def _card(entry: Entry, selected: bool, wait: float) -> None:
+    """The card's content: its summary's figures, progress while measured, or the problem."""
+    shown = card_summary(entry, wait)
+    if isinstance(shown, BaseException) and not isinstance(shown, Pending):
+        st.subheader(f":material/warning: {fmt.literal(entry.title)}")
+        st.caption(f"Folder {fmt.literal(entry.id)} in the artifacts folder")
+        if isinstance(shown, BundleError):
+            problem(shown, "This bundle cannot be opened")
+        else:  # a model that scores oddly must not take the page down
+            problem(unexpected(shown), "The figures for this model could not be computed")
+        st.caption("The other models keep working.")
+        return
+    spec = entry.spec if isinstance(shown, Pending) else shown.spec_for(entry.spec)
+    st.subheader(fmt.literal(spec.title))
+    facts = [
+        TASK_WORDS[spec.task],
+        spec.owner,
+        f"created {spec.created}" if spec.created else None,
+        f"version {spec.version}" if spec.version else None,
+        None if isinstance(shown, Pending) else f"{fmt.count(shown.rows)} test {spec.subjects}",
+    ]
+    st.caption(fmt.literal(" · ".join(f for f in facts if f)))
+    if isinstance(shown, Pending):
+        if entry.summary_note:
+            st.caption(fmt.literal(entry.summary_note))
+        waiting(
+            shown,
+            lambda job: (
+                "Measuring this model on its test cases (once, as it was published without its figures)..."
+                if not entry.summary_note
+                else "Measuring this model on its test cases..."
+            ),
+        )
+    else:
+        result = shown.headline
+        kpi_tiles(result, spec)
+        for notice in spec.notices:
+            st.caption(fmt.literal(notice))
+        for finding in narrative.summary(result.kpis, spec, result.ranges):
+            (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
+                fmt.literal(finding.text(audience()))
             )
-        else:
-            result = shown.headline
-            kpi_tiles(result, spec)
-            for notice in spec.notices:
-                st.caption(fmt.literal(notice))
-            for finding in narrative.summary(result.kpis, spec, result.ranges):
-                (st.warning if finding.severity >= narrative.WARNING and finding.code != "headline" else st.markdown)(
-                    fmt.literal(finding.text(audience()))
-                )
-            since = since_launch_line(spec, shown.figures_key)
-            if since is not None:
-                (st.warning if since[1] >= narrative.WARNING else st.caption)(fmt.literal(since[0]))
-        if selected:
-            st.success("This is the selected model.", icon=":material/check_circle:")
-        else:
-            st.button("Select this model", key=f"select-{entry.id}", on_click=choose, args=(entry.id,))
+        since = since_launch_line(spec, shown.figures_key)
+        if since is not None:
+            (st.warning if since[1] >= narrative.WARNING else st.caption)(fmt.literal(since[0]))
+    if selected:
+        st.success("This is the selected model.", icon=":material/check_circle:")
+    else:
+        st.button("Select this model", key=f"select-{entry.id}", on_click=choose, args=(entry.id,))
 
 
 def findings(found: list[narrative.Finding | None]) -> None:

@@ -14,6 +14,7 @@ and is used only while all three files are the ones it was computed from.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -107,11 +108,37 @@ def _plain(value: Any) -> Any:
     return _number(value)
 
 
+def _digest(data: dict) -> str:
+    """The sha256 of a summary's own content (figures, notices, modules, and the figures key that
+    names the files they came from), written in one canonical form."""
+    content = {k: v for k, v in data.items() if k != "digest"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 def to_json(summary: Summary) -> str:
-    data = _plain(summary)
+    data = {"format": FORMAT, **_plain(summary)}
     data["notices"] = list(summary.notices)
     data["modules"] = list(summary.modules)
-    return json.dumps({"format": FORMAT, **data}, sort_keys=True)
+    data["digest"] = _digest(data)
+    return json.dumps(data, sort_keys=True)
+
+
+def _plausible(summary: Summary) -> bool:
+    """No infinite figure, and shares where shares belong (a missing one, NaN, is allowed: nothing acted)."""
+    k = summary.headline.kpis
+    numbers = list(_leaves(dataclasses.asdict(summary.headline)))
+    if any(isinstance(v, float) and math.isinf(v) for v in numbers):
+        return False
+    shares = [getattr(k, name, None) for name in ("coverage", "accuracy_acted")]
+    return all(v is None or math.isnan(v) or 0 <= v <= 1 for v in shares) and summary.rows >= 0
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _leaves(inner)
+    else:
+        yield value
 
 
 def _estimate(data: dict | None) -> Estimate | None:
@@ -123,6 +150,8 @@ def from_json(text: str) -> Summary:
     data = json.loads(text)
     if data.get("format") != FORMAT:
         raise ValueError("unknown summary format")
+    if data.get("digest") != _digest(data):
+        raise ValueError("the summary's figures do not match its digest")
     kpi_fields = {f.name: f.type for f in dataclasses.fields(Kpis)}
     kpis = Kpis(
         **{
@@ -159,9 +188,27 @@ def read(path: Path, key: str) -> Summary | None:
         if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_BYTES:
             return None
         found = from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # a damaged or foreign file is simply not used
-    return found if found.figures_key == key else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError):
+        return None  # a damaged, edited or foreign file is simply not used
+    return found if found.figures_key == key and _plausible(found) else None
+
+
+REMEASURED = "Its stored figures did not check out, so they are being measured again from the model."
+
+
+def refused(folder: Path, key: str) -> str | None:
+    """A sentence for a card whose shipped summary names these files but fails its checks (edited
+    figures, a broken digest, an impossible figure), which is then ignored and measured again."""
+    path = Path(folder) / BUNDLE_FILE
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return REMEASURED
+    if not isinstance(data, dict) or data.get("figures_key") != key or data.get("format") != FORMAT:
+        return None  # another version of the files, or an older format: measured again as usual
+    return None if read(path, key) is not None else REMEASURED
 
 
 def cached_path(cache: Path, key: str) -> Path:

@@ -282,3 +282,40 @@ def test_a_model_that_needs_a_module_the_app_lacks_gets_a_card_that_says_so_not_
         "add the folder that holds it to PYTHONPATH; then reload."
     )
     assert len(at.metric) == 3  # the other bundle's card keeps its figures; this one shows none
+
+
+@pytest.mark.parametrize("damage", ["edited figures", "infinite figure"])
+def test_a_forged_or_impossible_summary_never_shows_on_home_and_the_other_cards_draw(app, demo_root, tmp_path, damage):
+    import json
+    import shutil
+
+    from core.publishing import summary
+
+    root = tmp_path / "forged"
+    root.mkdir()
+    for name in ("churn-gbm", "support-router"):
+        shutil.copytree(demo_root / name, root / name)
+    path = root / "churn-gbm" / "summary.json"
+    data = json.loads(path.read_text())
+    true_coverage = data["headline"]["kpis"]["coverage"]
+    if damage == "edited figures":  # 100% everywhere, the digest left as it was
+        data["headline"]["kpis"].update(coverage=1.0, accuracy_acted=1.0)
+    else:  # an infinite figure, with a digest that matches it: the figure itself is refused
+        data["headline"]["kpis"]["net_per_case"] = "inf"
+        data["digest"] = summary._digest(data)
+    path.write_text(json.dumps(data))
+    key = summary.figures_key(load_bundle(root / "churn-gbm").spec)
+    assert summary.read(path, key) is None
+    assert summary.refused(root / "churn-gbm", key) == summary.REMEASURED
+    at = app(root)
+    assert not at.exception
+    from core import format as fmt
+
+    coverages = [seen(m.value) for m in at.metric if m.label == "Coverage"]
+    assert "100%" not in coverages  # the edited figure never shows
+    remeasured = summary.REMEASURED in [seen(c.value) for c in at.caption]
+    assert remeasured or fmt.percent(true_coverage) in coverages  # said, or already measured again
+    assert len(at.metric) >= 3  # the router's card is drawn whatever happens to this one
+    measured = summary.find(root / "churn-gbm", root / ".cache")
+    if measured is not None:  # measured again in the background: the pages' figures, not the edited ones
+        assert measured.headline.kpis.coverage == pytest.approx(true_coverage)

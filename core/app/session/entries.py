@@ -30,6 +30,7 @@ class Entry:
     spec: BundleSpec | None
     spec_problem: BundleError | None = None
     summary: Summary | None = None
+    summary_note: str | None = None  # why a summary shipped with it was not used (it is measured again)
 
     @property
     def title(self) -> str:
@@ -73,7 +74,13 @@ def every_bundle() -> list[Entry]:
             continue
         if found is not None and (missing := summary.cannot_open(found, spec)) is not None:
             problem, found = missing, None  # never figures the pages cannot reach
-        entries.append(Entry(folder.name, folder, spec, problem, found))
+        note = None
+        if found is None and spec is not None and problem is None:
+            try:
+                note = summary.refused(folder, summary.figures_key(spec))
+            except OSError:
+                note = None
+        entries.append(Entry(folder.name, folder, spec, problem, found, note))
     return entries
 
 
