@@ -437,25 +437,28 @@ def message_words(explainer, row: pd.DataFrame, label: str, spec: BundleSpec, ou
     chart(charts.waterfall(frame, unit, bounded, title), title)
 
 
-def signer() -> str:
-    """Who is signing: the signed-in user's e-mail (or name), else the local user when sign-in is off."""
-    from core.team import decisions
+def signer() -> str | None:
+    """Who is signing: the signed-in person's verified e-mail address (None: this account cannot
+    sign; a display name never signs), else the local user when sign-in is off."""
+    from core.app import viewer
+    from core.team import access, decisions
 
-    try:
-        if st.user.get("is_logged_in"):
-            return str(st.user.get("email") or st.user.get("name") or st.user.get("sub") or decisions.LOCAL_USER)
-    except Exception:  # noqa: BLE001 - no sign-in configured: the app runs open on one machine
-        pass
-    return decisions.LOCAL_USER
+    if not viewer.sign_in_on():
+        return decisions.LOCAL_USER
+    return access.signer_name(viewer.viewer())
 
 
 def sign_off(bundle, point, result, key: str) -> None:
     """The decision's sign-off: a verdict and a comment, kept in the decision log with the files,
     the setting and the figures of this moment."""
-    from core.team import decisions
+    from core.team import access, decisions
 
+    who = signer()
+    if who is None:
+        st.info(access.CANNOT_SIGN, icon=":material/no_accounts:")
+        return
     with st.form(f"sign-off-{key}", clear_on_submit=True, border=True):
-        st.markdown(f"**Sign off** as {fmt.literal(signer())}")
+        st.markdown(f"**Sign off** as {fmt.literal(who)}")
         verdict = st.radio(
             "Your decision",
             list(decisions.VERDICTS),
@@ -471,7 +474,7 @@ def sign_off(bundle, point, result, key: str) -> None:
         )
         signed = st.form_submit_button("Sign", icon=":material/draw:", key=f"sign-{key}")
     if signed:
-        kept = attempt(decisions.record, bundle, point, result, verdict, comment, signer())
+        kept = attempt(decisions.record, bundle, point, result, verdict, comment, who)
         if kept.show("The sign-off"):
             entry = kept.value
             st.success(

@@ -5,7 +5,7 @@ The rules themselves (who may open which bundle) are plain Python in `core.team.
 
 from __future__ import annotations
 
-from core.team.access import Viewer
+from core.team.access import Viewer, viewer_from_claims
 
 
 def sign_in_on() -> bool:
@@ -19,15 +19,10 @@ def sign_in_on() -> bool:
 
 
 def viewer() -> Viewer:
-    """Who is looking, from `st.user` (the identity token's claims)."""
+    """Who is looking, from `st.user` (the identity token's claims; `access.viewer_from_claims`)."""
     import streamlit as st
 
     try:
-        if not st.user.get("is_logged_in"):
-            return Viewer(False)
-        groups = st.user.get("groups") or ()
-        if isinstance(groups, str):
-            groups = (groups,)
-        return Viewer(True, st.user.get("email"), tuple(str(g) for g in groups))
+        return viewer_from_claims(st.user.to_dict())
     except Exception:  # noqa: BLE001 - sign-in not configured
         return Viewer(False)

@@ -9,16 +9,64 @@ e-mail address, a domain (`@example.com`), or a group from the identity token's 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 NO_ACCESS = "You do not have access to this model."
+TRUSTED_ISSUERS_ENV = "MODELBRIEF_EMAIL_VERIFIED_BY_ISSUER"  # issuers that verify every e-mail but send no claim
+CANNOT_SIGN = (
+    "Signing needs an e-mail address that your sign-in provider has verified, and this account has none, "
+    "so it cannot sign."
+)
 
 
 @dataclass(frozen=True)
 class Viewer:
     signed_in: bool
-    email: str | None = None
+    email: str | None = None  # only an address the provider says it verified
     groups: tuple[str, ...] = ()
+    issuer: str | None = None
+    subject: str | None = None
+
+
+def _verified(claims: Mapping, trusted_issuers: set[str]) -> bool:
+    said = claims.get("email_verified")
+    if isinstance(said, str):
+        return said.strip().lower() == "true"
+    if said is None:  # no claim at all: only for an issuer the deployment vouches for
+        return str(claims.get("iss") or "") in trusted_issuers
+    return said is True
+
+
+def trusted_issuers() -> set[str]:
+    """Issuers the deployment names (comma-separated in $MODELBRIEF_EMAIL_VERIFIED_BY_ISSUER) whose
+    e-mail addresses are taken as verified although they send no `email_verified` claim."""
+    return {i.strip() for i in os.environ.get(TRUSTED_ISSUERS_ENV, "").split(",") if i.strip()}
+
+
+def viewer_from_claims(claims: Mapping, issuers: set[str] | None = None) -> Viewer:
+    """Who is looking, from the identity token's claims.
+
+    The e-mail address counts only when the provider says it verified it (`email_verified: true`),
+    or the issuer is one the deployment vouches for; a display name never counts. Groups come from
+    the `groups` claim: a list of names, or one name."""
+    if not claims.get("is_logged_in"):
+        return Viewer(False)
+    issuers = trusted_issuers() if issuers is None else issuers
+    email = claims.get("email")
+    email = str(email).strip() if isinstance(email, str) and email.strip() and _verified(claims, issuers) else None
+    groups = claims.get("groups") or ()
+    if isinstance(groups, str):
+        groups = (groups,)
+    groups = tuple(str(g) for g in groups if isinstance(g, (str, int))) if isinstance(groups, (list, tuple)) else ()
+    issuer, subject = claims.get("iss"), claims.get("sub")
+    return Viewer(True, email, groups, str(issuer) if issuer else None, str(subject) if subject else None)
+
+
+def signer_name(viewer: Viewer) -> str | None:
+    """The name a signature carries: the verified e-mail address, or None (such an account cannot sign)."""
+    return viewer.email if viewer.signed_in and viewer.email else None
 
 
 def allows(rules: tuple[str, ...], viewer: Viewer, sign_in_on: bool) -> bool:

@@ -30,7 +30,13 @@ def sign_in_panel() -> None:
         st.button("Sign in", on_click=st.login, args=(provider,) if provider else (), icon=":material/login:")
         st.stop()
     who = viewer.viewer()
-    st.sidebar.caption(fmt.literal(f"Signed in as {who.email or st.user.get('name') or 'you'}"))
+    if who.email:
+        st.sidebar.caption(fmt.literal(f"Signed in as {who.email}"))
+    else:  # a display name is never shown as who someone is: anyone can choose one
+        st.sidebar.caption(
+            "Signed in, without an e-mail address your sign-in provider has verified: you see the models "
+            "open to everyone signed in, and cannot sign decisions."
+        )
     st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-out")
 
 

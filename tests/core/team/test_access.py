@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.bundles.contract import BundleError, parse_manifest
-from core.team.access import Viewer, allows
+from core.team.access import Viewer, allows, signer_name, viewer_from_claims
 
 BASE = "schema: modelbrief/v1\ntitle: T\ntask: binary\ntarget: y\nmodel: {path: m.skops}\neval: {path: e.csv}\n"
 ANA = Viewer(True, "Ana@Example.com", ("reviewers",))
@@ -54,3 +54,54 @@ def test_the_rules_decide_who_may_open_a_bundle(rules, ana, ben):
 def test_without_sign_in_everyone_sees_everything_and_with_it_no_one_signed_out_does():
     assert allows(("ana@example.com",), Viewer(False), sign_in_on=False)
     assert not allows((), Viewer(False), sign_in_on=True)
+
+
+# --- who is looking: from verified claims only ---------------------------------------------------
+
+ISSUER = "http://127.0.0.1:9999"
+
+
+@pytest.mark.parametrize(
+    ("claims", "email"),
+    [
+        ({"email": "ana@example.com", "email_verified": True}, "ana@example.com"),
+        ({"email": "ana@example.com", "email_verified": "true"}, "ana@example.com"),  # some providers send text
+        ({"email": "ANA@example.com", "email_verified": False}, None),  # the attack in the issue
+        ({"email": "ana@example.com", "email_verified": "false"}, None),
+        ({"email": "ana@example.com"}, None),  # no claim: not verified, unless the deployment vouches
+        ({"name": "ana@example.com"}, None),  # a display name is never an e-mail address
+        ({"email": "   ", "email_verified": True}, None),
+    ],
+)
+def test_an_email_counts_only_when_the_provider_verified_it(claims, email):
+    who = viewer_from_claims({"is_logged_in": True, "iss": ISSUER, "sub": "u1", **claims}, set())
+    assert (who.signed_in, who.email, who.issuer, who.subject) == (True, email, ISSUER, "u1")
+    assert signer_name(who) == email
+    assert allows(("ana@example.com",), who, sign_in_on=True) == (email is not None)
+
+
+def test_a_deployment_may_vouch_for_an_issuer_that_sends_no_verified_claim(monkeypatch):
+    claims = {"is_logged_in": True, "iss": ISSUER, "sub": "u1", "email": "ana@example.com"}
+    monkeypatch.setenv("MODELBRIEF_EMAIL_VERIFIED_BY_ISSUER", f"https://other.test, {ISSUER}")
+    assert viewer_from_claims(claims).email == "ana@example.com"
+    assert viewer_from_claims({**claims, "email_verified": False}).email is None  # a claim that says no wins
+    assert viewer_from_claims({**claims, "iss": "https://elsewhere.test"}).email is None
+
+
+@pytest.mark.parametrize(
+    ("groups", "seen"),
+    [(["reviewers", "support"], ("reviewers", "support")), ("reviewers", ("reviewers",)), ({"a": 1}, ()), (None, ())],
+)
+def test_groups_come_from_a_list_or_one_name(groups, seen):
+    who = viewer_from_claims({"is_logged_in": True, "groups": groups}, set())
+    assert who.groups == seen
+
+
+def test_matching_is_exact_but_for_case_and_a_plus_address_is_another_address():
+    def verified(address):
+        return viewer_from_claims({"is_logged_in": True, "email": address, "email_verified": True}, set())
+
+    assert allows(("ana@example.com",), verified("Ana@EXAMPLE.com"), sign_in_on=True)  # one mailbox, any case
+    assert not allows(("ana@example.com",), verified("ana+x@example.com"), sign_in_on=True)
+    assert allows(("@example.com",), verified("ana+x@Example.COM"), sign_in_on=True)  # the domain's, though
+    assert not viewer_from_claims({"is_logged_in": False, "email": "ana@example.com"}, set()).signed_in
