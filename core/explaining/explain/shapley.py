@@ -34,7 +34,6 @@ def budget_seconds() -> float:
 
 PACE_ROWS = 5  # a permutation explainer times this many rows first, then sizes the sample to the budget
 TREE_BATCH = 250  # margin explainers work through the sample in batches, reporting progress after each
-TREE_PACE_ROWS = 50  # ... their first batch, timed to size the sample to the budget (a very big forest)
 ADDITIVITY_TOLERANCE = 1e-6
 
 METHOD_NOTES = {
@@ -499,9 +498,10 @@ class RowExplainer:
 
         return self._within_budget(len(frame), PACE_ROWS, 50, work, started, time_budget, progress)
 
-    def _exact(self, frame: pd.DataFrame, started: float, time_budget: float, progress):
-        """Margin contributions (trees, linear models) on the rows, in batches so progress moves on a
-        big forest, sized to the budget like a permutation explainer (`_within_budget`)."""
+    def _exact(self, frame: pd.DataFrame, started: float, progress):
+        """Margin contributions (trees, linear models) on every row, in batches so progress moves on
+        a big forest. Never thinned to a budget: exact contributions are the same on every machine,
+        however busy, and the figures drawn from them must be too."""
 
         def work(batch: np.ndarray):
             raw, base = self._raw(self._transform(frame.iloc[batch]))
@@ -509,7 +509,7 @@ class RowExplainer:
             np.add.at(part, (slice(None), self.groups, slice(None)), raw)
             return part, base
 
-        return self._within_budget(len(frame), TREE_PACE_ROWS, TREE_BATCH, work, started, time_budget, progress)
+        return self._within_budget(len(frame), TREE_BATCH, TREE_BATCH, work, started, float("inf"), progress)
 
     def _within_budget(self, n: int, first: int, batch_size: int, work, started, time_budget, progress):
         """Explain rows 0..n-1 in batches, the first `first` rows timed: when the rest would not finish
@@ -559,7 +559,7 @@ class RowExplainer:
             values, base = self._permuted(frame, started, time_budget, progress)
             shown = shown[self.last_kept]
         else:
-            values, base = self._exact(frame, started, time_budget, progress)
+            values, base = self._exact(frame, started, progress)
             shown = shown[self.last_kept]
             values, base = to_output_units(
                 values, base, shown if values.shape[2] == shown.shape[1] else shown[:, 1:], self.task, self.inverse

@@ -144,11 +144,7 @@ def cut_short(explained, spec: BundleSpec) -> str:
     return (
         f"The sample is smaller than planned: {fmt.count(len(explained.rows))} of the {fmt.count(explained.planned)} "
         f"sampled {spec.subjects}, spread evenly over them, fit in the {explained.budget:.0f}-second time budget. "
-        + (
-            f"This model is explained by trying many variations of each {spec.subject}, which is slow for it."
-            if explained.method == "permutation"
-            else f"This model has so many and such deep trees that each {spec.subject} takes long to explain exactly."
-        )
+        f"This model is explained by trying many variations of each {spec.subject}, which is slow for it."
     )
 
 

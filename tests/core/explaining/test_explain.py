@@ -207,21 +207,21 @@ def test_a_slow_model_is_explained_on_an_even_spread_of_the_sample_that_fits_the
     assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
 
 
-def test_a_forest_too_big_for_the_budget_is_explained_exactly_on_an_even_spread_in_batches(churn, monkeypatch):
+def test_an_exact_explainer_is_never_thinned_by_the_clock_and_reports_progress_batch_by_batch(churn, monkeypatch):
+    """However slow the machine, exact contributions cover the whole sample (the figures drawn from
+    them are the same everywhere); a big forest reports progress after every batch."""
     from core.explaining.explain import shapley
 
     X, y, _ = churn
     numbers = numeric_only(X)
     model = RandomForestClassifier(30, max_depth=6, random_state=0).fit(numbers, y)
-    clock = iter(np.arange(0.0, 10_000.0, 0.5))  # every reading half a second later
+    clock = iter(np.arange(0.0, 100_000.0, 5.0))  # every reading five seconds later: far over any budget
     monkeypatch.setattr(shapley.time, "perf_counter", lambda: float(next(clock)))
     steps: list[float] = []
     result = explain.explain(model, numbers, "binary", tuple(model.classes_), "yes", labels=y.to_numpy(), size=1500,
                              time_budget=12.0, progress=steps.append)  # fmt: skip
-    assert result.method == "tree" and result.planned == 1500
-    assert shapley.TREE_PACE_ROWS < len(result.rows) < 1500 and result.cut_short
-    assert steps == sorted(steps) and steps[-1] == 1.0  # progress moves, batch by batch, to the end
-    np.testing.assert_allclose(result.predicted[:, 0], model.predict_proba(numbers.iloc[result.rows])[:, 1])
+    assert result.method == "tree" and len(result.rows) == result.planned == 1500 and not result.cut_short
+    assert len(steps) == 6 and steps == sorted(steps) and steps[-1] == 1.0  # 250 rows a batch
     assert result.additivity_error() < explain.ADDITIVITY_TOLERANCE
 
 

@@ -55,15 +55,11 @@ def test_titles_and_labels_of_the_explanations_page(demo_root):
         == "Plan 'Basic' pushes the predicted chance up the most"
     )
     assert narrative.dependence_title("Age", "mixed", None, churn) == "Age pushes predictions both ways"
-    sample = SimpleNamespace(rows=np.arange(120), planned=2000, budget=12.0, method="permutation")
+    sample = SimpleNamespace(rows=np.arange(120), planned=2000, budget=12.0)
     assert narrative.cut_short(sample, churn) == (
         "The sample is smaller than planned: 120 of the 2,000 sampled customers, spread evenly over them, fit in the "
         "12-second time budget. This model is explained by trying many variations of each customer, which is slow "
         "for it."
-    )
-    forest = SimpleNamespace(rows=np.arange(300), planned=2000, budget=12.0, method="tree")
-    assert narrative.cut_short(forest, churn).endswith(
-        "This model has so many and such deep trees that each customer takes long to explain exactly."
     )
 
 
