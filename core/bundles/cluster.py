@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 ENV = "MODELBRIEF_DASK"
+CONNECT_SECONDS = 10  # how long the publisher tries to reach a scheduler before it says it cannot
 _active: list = []  # the clients of the `connected` blocks the publisher is inside, innermost last
 
 
@@ -41,7 +42,7 @@ def connected(scheduler: str | None) -> Iterator[Any]:
             "Publishing on a Dask cluster needs the Python package 'dask[distributed]', which is not installed here.",
             'Install it (pip install "dask[distributed]"), or publish without --dask.',
         ) from exc
-    with Client(scheduler, timeout="10s", set_as_default=False) as client:
+    with Client(scheduler, timeout=f"{CONNECT_SECONDS}s", set_as_default=False) as client:
         _active.append(client)
         try:
             yield client

@@ -116,10 +116,14 @@ def test_the_command_line_publishes_on_the_cluster_named_by_the_environment(
     assert list((tmp_path / "cli" / scoring.PARTS_FOLDER).glob("part-*.parquet"))
 
 
-def test_an_unreachable_scheduler_is_one_sentence(churn_model, tmp_path, capsys):
+def test_an_unreachable_scheduler_is_one_sentence(churn_model, tmp_path, capsys, monkeypatch):
     import socket
 
     import joblib
+
+    from core.bundles import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 2)  # the sentence, not the wait, is under test
 
     model, evaluation = churn_model
     joblib.dump(model, tmp_path / "model.joblib")
