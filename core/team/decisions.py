@@ -24,6 +24,7 @@ VERDICTS = {
 }
 LOCAL_USER = "local user"
 COMMENT_LIMIT = 4000
+SIGNER_LIMIT = 320  # the longest e-mail address there can be
 
 _tables = None
 _engines: dict[str, object] = {}
@@ -57,7 +58,7 @@ def _schema():
             Column("min_confidence", Float, nullable=False),
             Column("verdict", String(20), nullable=False),
             Column("comment", Text, nullable=False),
-            Column("signer", String(320), nullable=False),
+            Column("signer", String(SIGNER_LIMIT), nullable=False),
             Column("signed_at", DateTime(timezone=True), nullable=False),
             Column("figures", JSON, nullable=False),
         )
@@ -177,6 +178,12 @@ def record(
         raise BundleError(f"The comment is {len(comment):,} characters long; keep it under {COMMENT_LIMIT:,}.")
     if verdict == "conditions" and not comment:
         raise BundleError("Approving with conditions needs the conditions, in the comment.")
+    signer = signer or LOCAL_USER
+    if len(signer) > SIGNER_LIMIT:  # the column's width: both databases refuse it here, in the same words
+        raise BundleError(f"The signer's name is {len(signer):,} characters long; the log keeps up to {SIGNER_LIMIT}.")
+    for name, text in (("comment", comment), ("signer's name", signer)):
+        if "\x00" in text:  # PostgreSQL refuses a NUL character that SQLite would keep: refused for both
+            raise BundleError(f"The {name} holds a NUL character, which the decision log cannot keep; remove it.")
     _, _, log = _schema()
     row = {
         "bundle_id": bundle.spec.id,
@@ -189,7 +196,7 @@ def record(
         "min_confidence": float(point.min_confidence),
         "verdict": verdict,
         "comment": comment,
-        "signer": signer or LOCAL_USER,
+        "signer": signer,
         "signed_at": _now(),
         "figures": figures_of(headline),
     }

@@ -109,6 +109,31 @@ def test_a_sign_off_that_cannot_be_kept_says_why(tmp_path, churn, verdict, comme
     assert caught.value.message == said
 
 
+@pytest.mark.parametrize(
+    ("comment", "signer", "said"),
+    [
+        (
+            "fine\x00",
+            "ana@example.com",
+            "The comment holds a NUL character, which the decision log cannot keep; remove it.",
+        ),
+        (
+            "fine",
+            "ana\x00@example.com",
+            "The signer's name holds a NUL character, which the decision log cannot keep; remove it.",
+        ),
+        ("fine", "a" * 321, "The signer's name is 321 characters long; the log keeps up to 320."),
+    ],
+)
+def test_both_databases_refuse_the_same_inputs_in_the_same_words(database, churn, comment, signer, said):
+    bundle, headline = churn
+    with pytest.raises(BundleError) as caught:
+        decisions.record(bundle, bundle.spec.operating_point, headline, "approve", comment, signer, database)
+    assert caught.value.message == said
+    kept = decisions.record(bundle, bundle.spec.operating_point, headline, "approve", "fine", "a" * 320, database)
+    assert kept.signer == "a" * 320  # the longest address there can be is kept, on either database
+
+
 def test_twenty_sessions_signing_at_once_lose_nothing(database, churn):
     bundle, headline = churn
     point = bundle.spec.operating_point
