@@ -105,11 +105,18 @@ def kinds_root(tmp_path_factory):
     return root, published or {name: load_bundle(root / name) for name in KINDS}
 
 
+SLOW_FIRST = ("tests/browser/", "tests/app/")
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the markers into groups
 def pytest_collection_modifyitems(items):
     """Tests that share a module-scoped fixture (a server of their own, a cluster, a provider, a
     model fitted for the module) run on one worker, so the fixture is built once, not once per
-    worker (`--dist loadgroup`); every other test goes wherever a worker is free."""
+    worker (`--dist loadgroup`); every other test goes wherever a worker is free.
+
+    The slowest tests are handed out first (real browsers, then whole pages through AppTest, then
+    the rest), so the two workers finish together rather than one waiting on a long test at the end."""
+    items.sort(key=lambda item: next((i for i, part in enumerate(SLOW_FIRST) if part in item.nodeid), len(SLOW_FIRST)))
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
