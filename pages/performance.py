@@ -105,8 +105,7 @@ def operating_point() -> None:
         title = "What it decided, against what happened"
         ui.chart(charts.outcome_matrix(counts, title), title)
         if spec.task == "multiclass":
-            rare = breakdown.rare_classes(data, bundle.classes)
-            ui.findings([narrative.rare_classes(rare, spec, breakdown.recall_overall(data))])
+            ui.findings([story.rare_classes_finding(bundle, data)])
 
     segments(point, k)
 

@@ -313,7 +313,7 @@ RARE_SHARE = 0.02  # a class with fewer of the rows than this is rare
 MIN_RARE_CASES = 5  # fewer than this: too few to give a range
 
 
-def rare_classes(data: EvalSet, classes: tuple, labels: np.ndarray | None = None) -> pd.DataFrame:
+def rare_classes(data: EvalSet, classes: tuple) -> pd.DataFrame:
     """Classes with under 2% of the rows (and at least MIN_RARE_CASES): how many, and how often
     the model names them right (recall, with its 95% range), rarest first."""
     if data.task != "multiclass" or data.truth is None:

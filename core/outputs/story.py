@@ -54,6 +54,12 @@ def calibration_finding(data: metrics.EvalSet, spec=None):
     )
 
 
+def rare_classes_finding(bundle: Bundle, data: metrics.EvalSet):
+    """The classes under 2% of the rows, with how often the model gets them right (multiclass)."""
+    rare = breakdown.rare_classes(data, bundle.classes)
+    return narrative.rare_classes(rare, bundle.spec, breakdown.recall_overall(data))
+
+
 def truth_for_cases(bundle: Bundle, rows: np.ndarray) -> np.ndarray:
     """What "right" means for picking cases: the value, the event (0/1), or the class position."""
     if bundle.spec.task == "regression":
@@ -114,8 +120,7 @@ def findings(
             found.append(calibration_finding(data, spec))
         found += segment_risks(bundle, data, point, k)
         if spec.task == "multiclass":
-            rare = breakdown.rare_classes(data, bundle.classes)
-            found.append(narrative.rare_classes(rare, spec, breakdown.recall_overall(data)))
+            found.append(rare_classes_finding(bundle, data))
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
             found.append(narrative.unseen_words(unseen_groups(bundle, data) if unseen is None else unseen, spec))
     truth = truth_for_cases(bundle, explained.rows) if explained is not None else None
@@ -185,12 +190,12 @@ def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint,
         found.append(narrative.unseen_words(unseen, spec))
     if spec.task != "regression" and not spec.decides_only:  # no chances, no confidence to check
         found.append(calibration_finding(data, spec))
-    if spec.task == "regression":
-        found.append(narrative.heavy_tail(breakdown.error_summary(data), spec, data.n))
+    summary = breakdown.error_summary(data) if spec.task == "regression" else None
+    if summary is not None:
+        found.append(narrative.heavy_tail(summary, spec, data.n))
     if spec.task == "multiclass":
-        rare = breakdown.rare_classes(data, bundle.classes)
-        found.append(narrative.rare_classes(rare, spec, breakdown.recall_overall(data)))
-    found += segment_risks(bundle, data, point, k, segments_of)
+        found.append(rare_classes_finding(bundle, data))
+    found += segment_risks(bundle, data, point, k, segments_of, summary=summary)
     found.append(losing_money(k, spec))
     return narrative.risks([f for f in found if f is not None])
 

@@ -215,10 +215,10 @@ def cached_path(cache: Path, key: str) -> Path:
     return Path(cache) / f"{key}.summary.json"
 
 
-def find(folder: Path, cache: Path, spec: BundleSpec | None = None) -> Summary | None:
-    """The bundle's summary, shipped in its folder or kept in the cache, that answers its files now."""
-    spec = spec or read_spec(folder)
-    key = figures_key(spec)
+def find(folder: Path, cache: Path, spec: BundleSpec | None = None, key: str | None = None) -> Summary | None:
+    """The bundle's summary, shipped in its folder or kept in the cache, that answers its files now
+    (`key`: their figures key, when the caller has it)."""
+    key = key or figures_key(spec or read_spec(folder))
     for path in (Path(folder) / BUNDLE_FILE, cached_path(cache, key)):
         found = read(path, key)
         if found is not None:

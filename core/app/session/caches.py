@@ -41,19 +41,27 @@ def open_bundle(folder: Path) -> Bundle | BundleError:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _read(folder: str, stamp: tuple) -> tuple[BundleSpec | None, BundleError | None, Summary | None]:
-    """A bundle's manifest and, when one answers its files, its summary: all a card needs."""
+def _read(folder: str, stamp: tuple) -> tuple[BundleSpec | None, BundleError | None, Summary | None, str | None]:
+    """A bundle's manifest and, when one answers its files, its summary: all a card needs; and
+    why a shipped summary was not used, when it failed its checks (read once per set of files)."""
     try:
         spec = read_spec(Path(folder))
     except BundleError as problem:
-        return None, problem, None
+        return None, problem, None, None
     except Exception as exc:
-        return None, BundleError("bundle.yaml could not be read.", detail=describe(exc), field="bundle.yaml"), None
+        return (
+            None,
+            BundleError("bundle.yaml could not be read.", detail=describe(exc), field="bundle.yaml"),
+            None,
+            None,
+        )
     try:
-        found = summary.find(Path(folder), scoring.cache_dir(), spec)
+        key = summary.figures_key(spec)
+        found = summary.find(Path(folder), scoring.cache_dir(), spec, key=key)
+        note = summary.refused(Path(folder), key) if found is None else None
     except OSError:
-        found = None  # a file went missing between the listing and the hashing: opening says what
-    return spec, None, found
+        found, note = None, None  # a file went missing between the listing and the hashing: opening says what
+    return spec, None, found, note
 
 
 @st.cache_resource(max_entries=32, show_spinner="Scoring the evaluation rows (once per model)...")

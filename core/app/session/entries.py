@@ -69,17 +69,11 @@ def every_bundle() -> list[Entry]:
     entries = []
     for folder in discover():
         try:
-            spec, problem, found = _read(str(folder), fingerprint(folder))
+            spec, problem, found, note = _read(str(folder), fingerprint(folder))
         except OSError:  # removed while listed
             continue
         if found is not None and (missing := summary.cannot_open(found, spec)) is not None:
             problem, found = missing, None  # never figures the pages cannot reach
-        note = None
-        if found is None and spec is not None and problem is None:
-            try:
-                note = summary.refused(folder, summary.figures_key(spec))
-            except OSError:
-                note = None
         entries.append(Entry(folder.name, folder, spec, problem, found, note))
     return entries
 

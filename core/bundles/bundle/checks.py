@@ -331,10 +331,7 @@ def missing_values_notice(frame: pd.DataFrame, features: list[str], subjects: st
 
 def _kind_name(model: Any) -> str:
     """The model's kind as a reader knows it: 'LightGBM Booster', 'Pipeline', 'RandomForestClassifier'."""
-    booster = getattr(model, "booster", None)
-    if booster is not None:
-        return f"{ {'lightgbm': 'LightGBM', 'xgboost': 'XGBoost', 'catboost': 'CatBoost'}.get(model.library, model.library) } {type(booster).__name__}"
-    return type(model).__name__
+    return model.kind_name if isinstance(model, NativeModel) else type(model).__name__
 
 
 def _shown_labels(values, limit: int = 6) -> str:
