@@ -91,9 +91,9 @@ def _native(booster, library: str, objective: str, task: str, n_classes: int, na
 
 
 def _lightgbm(booster) -> NativeModel:
-    objective = str(booster.params.get("objective") or _lightgbm_objective(booster))
-    name = objective.split()[0]
-    n_classes = int(booster.params.get("num_class") or _lightgbm_num_class(booster) or 1)
+    params = booster.params if booster.params.get("objective") else _lightgbm_header(booster)
+    name = str(params.get("objective") or "regression").split()[0]
+    n_classes = int(params.get("num_class") or 1)
     if name in ("binary", "cross_entropy", "xentropy"):
         task, n_classes = "binary", 2
     elif name in ("multiclass", "softmax", "multiclassova", "multiclass_ova", "ova", "ovr"):
@@ -111,18 +111,15 @@ def _lightgbm(booster) -> NativeModel:
     return _native(booster, "lightgbm", name, task, n_classes, None if unnamed else names, booster.num_feature())
 
 
-def _lightgbm_objective(booster) -> str:
+def _lightgbm_header(booster) -> dict[str, str]:
+    """The `key=value` lines at the head of a Booster's model text (objective, num_class, ...), for
+    a Booster whose params were not kept (one loaded from a file)."""
+    header = {}
     for line in booster.model_to_string(num_iteration=0).splitlines()[:40]:
-        if line.startswith("objective="):
-            return line.split("=", 1)[1]
-    return "regression"
-
-
-def _lightgbm_num_class(booster) -> int | None:
-    for line in booster.model_to_string(num_iteration=0).splitlines()[:40]:
-        if line.startswith("num_class="):
-            return int(line.split("=", 1)[1])
-    return None
+        key, sep, value = line.partition("=")
+        if sep:
+            header[key] = value
+    return header
 
 
 def _xgboost(booster) -> NativeModel:
