@@ -114,9 +114,9 @@ def _with_traffic(built):
 
     if launched is not None and launched.value is not None:
         built.since_launch = launched.value.text(audience)
-    logged = ui.attempt(decisions.history, bundle.spec.id)
-    if logged.value:
-        built.decisions = report.decision_lines(logged.value, bundle)
+    logged = ui.attempt(decisions.read, bundle.spec.id)
+    if logged.value is not None and logged.value.entries:
+        built.decisions = [logged.value.check.sentence, *report.decision_lines(logged.value.entries, bundle)]
     return built
 
 

@@ -474,7 +474,12 @@ def sign_off(bundle, point, result, key: str) -> None:
         )
         signed = st.form_submit_button("Sign", icon=":material/draw:", key=f"sign-{key}")
     if signed:
-        kept = attempt(decisions.record, bundle, point, result, verdict, comment, who)
+        from core.app import viewer
+
+        me = viewer.viewer()
+        kept = attempt(
+            decisions.record, bundle, point, result, verdict, comment, who, issuer=me.issuer, subject=me.subject
+        )
         if kept.show("The sign-off"):
             entry = kept.value
             st.success(
@@ -486,17 +491,29 @@ def sign_off(bundle, point, result, key: str) -> None:
             )
 
 
+_CHAIN_HELP = (
+    "Each entry carries a fingerprint of the one before it, so an entry changed or removed in the "
+    "database, outside this app, is named here."
+)
+
+
 def decision_history(bundle) -> None:
     """The decision log for a bundle, newest first; entries on other files are marked."""
     from core.team import decisions
 
-    found = attempt(decisions.history, bundle.spec.id)
+    found = attempt(decisions.read, bundle.spec.id)
     if not found.show("The decision log"):
         return
-    if not found.value:
+    if not found.value.entries:
         st.caption("No decision has been signed for this model yet.")
         return
-    for entry in found.value:
+    check = found.value.check
+    if check.verified:
+        st.caption(check.sentence, help=_CHAIN_HELP)
+    else:
+        st.warning(check.sentence, icon=":material/gpp_maybe:")
+        st.caption(_CHAIN_HELP)
+    for entry in found.value.entries:
         older = "" if entry.on_these_files(bundle) else " · made on an older version of the files"
         st.markdown(
             f"**{fmt.literal(entry.verdict_words)}** · {fmt.literal(entry.signer)} · "

@@ -18,11 +18,54 @@ def sign_in_on() -> bool:
         return False
 
 
-def viewer() -> Viewer:
-    """Who is looking, from `st.user` (the identity token's claims; `access.viewer_from_claims`)."""
+def _claims() -> dict:
     import streamlit as st
 
     try:
-        return viewer_from_claims(st.user.to_dict())
+        return st.user.to_dict()
     except Exception:  # noqa: BLE001 - sign-in not configured
+        return {}
+
+
+def ended() -> str | None:
+    """Why the identity in this browser's sign-in cookie no longer counts (expired, or issued before
+    this person signed out), in one sentence; None while it counts or when nobody is signed in."""
+    import datetime as dt
+
+    from core.team import access, decisions
+
+    claims = _claims()
+    if not claims.get("is_logged_in"):
+        return None
+    who = viewer_from_claims(claims)
+    try:
+        signed_out = decisions.signed_out_at(who.issuer, who.subject)
+    except Exception:  # noqa: BLE001 - the database cannot say: a sign-out cannot be ruled out
+        return "The app cannot check whether this sign-in has ended, because its database does not answer. Try again shortly."
+    return access.ended(claims, signed_out, dt.datetime.now(dt.UTC))
+
+
+def viewer() -> Viewer:
+    """Who is looking, from `st.user` (the identity token's claims; `access.viewer_from_claims`);
+    not signed in once that identity has ended (`ended`)."""
+    claims = _claims()
+    if not claims.get("is_logged_in") or ended() is not None:
         return Viewer(False)
+    return viewer_from_claims(claims)
+
+
+def sign_out() -> None:
+    """Sign out: remembered in the decision database first, so the identity this browser held is
+    refused from now on wherever it is copied to, then Streamlit's sign-out (and the provider's)."""
+    import logging
+
+    import streamlit as st
+
+    from core.team import decisions
+
+    who = viewer_from_claims(_claims())
+    try:
+        decisions.record_sign_out(who.issuer, who.subject)
+    except Exception:  # noqa: BLE001 - the sign-out itself still happens
+        logging.getLogger(__name__).exception("The sign-out could not be recorded in the decision database.")
+    st.logout()

@@ -46,7 +46,7 @@ class Report:
     risks: list[str] = field(default_factory=list)
     decision: str = ""
     since_launch: str = ""  # one line on real traffic since launch, when the bundle has some
-    decisions: list[str] = field(default_factory=list)  # the decision log, newest first, one line each
+    decisions: list[str] = field(default_factory=list)  # the chain's check, then the log newest first, one line each
 
 
 def build(

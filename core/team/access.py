@@ -5,10 +5,15 @@ machine, as it always has: everyone sees every bundle. With sign-in on, only sig
 anything, and a bundle whose `bundle.yaml` has `access:` is seen only by the people it lists: an
 e-mail address, a domain (`@example.com`), or a group from the identity token's `groups` claim
 (`group:reviewers`). A bundle without `access:` is for everyone signed in.
+
+A sign-in lasts as long as the provider's identity token says (its `exp`), and ends for good when
+the person signs out: the sign-out is remembered in the decision database, and an identity issued
+before it is refused (`ended`), so a copy of the sign-in cookie stops working.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +23,14 @@ TRUSTED_ISSUERS_ENV = "MODELBRIEF_EMAIL_VERIFIED_BY_ISSUER"  # issuers that veri
 CANNOT_SIGN = (
     "Signing needs an e-mail address that your sign-in provider has verified, and this account has none, "
     "so it cannot sign."
+)
+
+
+EXPIRED = "Your sign-in has expired. Sign in again to go on."
+SIGNED_OUT = "This sign-in ended when you signed out. Sign in again to go on."
+NO_TIMES = (
+    "Your sign-in provider did not say when this sign-in was issued and when it ends, so it cannot be "
+    "trusted; ask whoever runs this app to check the provider's identity tokens."
 )
 
 
@@ -62,6 +75,35 @@ def viewer_from_claims(claims: Mapping, issuers: set[str] | None = None) -> View
     groups = tuple(str(g) for g in groups if isinstance(g, (str, int))) if isinstance(groups, (list, tuple)) else ()
     issuer, subject = claims.get("iss"), claims.get("sub")
     return Viewer(True, email, groups, str(issuer) if issuer else None, str(subject) if subject else None)
+
+
+def _instant(value) -> dt.datetime | None:
+    """A token time (seconds since 1970, as the standard writes it) as a moment, or None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return dt.datetime.fromtimestamp(number, dt.UTC)
+
+
+def ended(claims: Mapping, signed_out: dt.datetime | None, now: dt.datetime) -> str | None:
+    """Why a signed-in identity no longer counts, in one sentence, or None while it does.
+
+    It counts from when the provider issued it (`iat`) until its expiry (`exp`), and not at all if
+    this person signed out at or after it was issued (`signed_out`, from the decision database).
+    The standard requires both times; an identity without them is not trusted."""
+    if not claims.get("is_logged_in"):
+        return None
+    issued, expires = _instant(claims.get("iat")), _instant(claims.get("exp"))
+    if issued is None or expires is None:
+        return NO_TIMES
+    if now >= expires:
+        return EXPIRED
+    if signed_out is not None and issued <= signed_out:
+        return SIGNED_OUT
+    return None
 
 
 def signer_name(viewer: Viewer) -> str | None:

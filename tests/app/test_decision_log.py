@@ -56,3 +56,32 @@ def test_the_decision_slide_and_the_overview_offer_a_sign_off(app, demo_root, tm
     assert [o for o in overview.radio(key="verdict-overview").options] == [
         "Approved", "Approved with conditions", "Rejected", "Needs more work"
     ]  # fmt: skip
+
+
+def test_the_card_says_whether_the_log_is_verified_and_names_an_entry_changed_outside_it(
+    app, demo_root, tmp_path, monkeypatch
+):
+    from sqlalchemy import create_engine, text
+
+    from core.bundles import scoring
+    from core.bundles.bundle import load_bundle
+    from core.evaluation import metrics
+    from core.team import decisions
+
+    root = root_with(demo_root, tmp_path)
+    monkeypatch.setenv("MODELBRIEF_ARTIFACTS", str(root))
+    bundle = load_bundle(root / "churn-gbm")
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, tmp_path / "cache"))
+    headline = metrics.headline(data, bundle.spec.operating_point)
+    for signer in ("ana@example.com", "ben@example.com"):
+        decisions.record(bundle, bundle.spec.operating_point, headline, "approve", "", signer)
+    card = app(root, bundle="churn-gbm").switch_page("pages/card.py").run()
+    assert "Verified: 2 entries, none changed or removed outside the app." in [seen(c.value) for c in card.caption]
+    assert not card.warning
+    with create_engine(decisions.database_url()).begin() as connection:  # someone edits the database by hand
+        connection.execute(text("update modelbrief_decisions set verdict = 'reject' where seq = 1"))
+    card = app(root, bundle="churn-gbm").switch_page("pages/card.py").run()
+    day = f"{decisions.history('churn-gbm')[0].signed_at:%d %b %Y}"
+    assert [seen(w.value) for w in card.warning] == [
+        f"Not verified: entry 1 (Rejected by ana@example.com on {day}) was changed outside the app."
+    ]

@@ -24,12 +24,15 @@ def sign_in_panel() -> None:
         return
     providers = [name for name, value in st.secrets["auth"].items() if isinstance(value, dict)]
     provider = providers[0] if providers else None
-    if not st.user.get("is_logged_in"):
+    who = viewer.viewer()
+    if not who.signed_in:
         st.title("Modelbrief")
+        why = viewer.ended()
+        if why:
+            st.info(why, icon=":material/lock_clock:")
         st.markdown("Sign in to see the models you may open.")
         st.button("Sign in", on_click=st.login, args=(provider,) if provider else (), icon=":material/login:")
         st.stop()
-    who = viewer.viewer()
     if who.email:
         st.sidebar.caption(fmt.literal(f"Signed in as {who.email}"))
     else:  # a display name is never shown as who someone is: anyone can choose one
@@ -37,7 +40,7 @@ def sign_in_panel() -> None:
             "Signed in, without an e-mail address your sign-in provider has verified: you see the models "
             "open to everyone signed in, and cannot sign decisions."
         )
-    st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign-out")
+    st.sidebar.button("Sign out", on_click=viewer.sign_out, icon=":material/logout:", key="sign-out")
 
 
 def select_bundle(entries: list[Entry]) -> Entry | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from core.bundles.contract import BundleError, parse_manifest
+from core.team import access
 from core.team.access import Viewer, allows, signer_name, viewer_from_claims
 
 BASE = "schema: modelbrief/v1\ntitle: T\ntask: binary\ntarget: y\nmodel: {path: m.skops}\neval: {path: e.csv}\n"
@@ -105,3 +108,45 @@ def test_matching_is_exact_but_for_case_and_a_plus_address_is_another_address():
     assert not allows(("ana@example.com",), verified("ana+x@example.com"), sign_in_on=True)
     assert allows(("@example.com",), verified("ana+x@Example.COM"), sign_in_on=True)  # the domain's, though
     assert not viewer_from_claims({"is_logged_in": False, "email": "ana@example.com"}, set()).signed_in
+
+
+def test_groups_match_the_names_the_provider_sends_whatever_their_case():
+    def with_groups(groups):
+        return viewer_from_claims({"is_logged_in": True, "groups": groups}, set())
+
+    assert allows(("group:reviewers",), with_groups(["Reviewers"]), sign_in_on=True)
+    assert not allows(
+        ("group:reviewers",), with_groups(["/reviewers"]), sign_in_on=True
+    )  # a Keycloak path is its own name
+    assert allows(("group:/reviewers",), with_groups(["/reviewers"]), sign_in_on=True)
+    assert not allows(("group:reviewers",), with_groups([{"name": "reviewers"}]), sign_in_on=True)  # not a name
+    assert not allows(("group:reviewers",), with_groups("reviewers,support"), sign_in_on=True)  # one name, not a list
+    assert not allows(("@example.com",), verified_at("ana@mail.example.com"), sign_in_on=True)  # not a subdomain
+
+
+def verified_at(address):
+    return viewer_from_claims({"is_logged_in": True, "email": address, "email_verified": True}, set())
+
+
+# --- when a sign-in ends --------------------------------------------------------------------------
+
+NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
+SIGNED_IN = {"is_logged_in": True, "iat": NOW.timestamp() - 600, "exp": NOW.timestamp() + 3000}
+
+
+@pytest.mark.parametrize(
+    ("claims", "signed_out", "said"),
+    [
+        (SIGNED_IN, None, None),
+        ({**SIGNED_IN, "exp": NOW.timestamp()}, None, "Your sign-in has expired. Sign in again to go on."),
+        (SIGNED_IN, NOW - dt.timedelta(seconds=60),
+         "This sign-in ended when you signed out. Sign in again to go on."),  # the copied cookie
+        (SIGNED_IN, NOW - dt.timedelta(seconds=600), "This sign-in ended when you signed out. Sign in again to go on."),
+        (SIGNED_IN, NOW - dt.timedelta(seconds=601), None),  # signed in again after signing out
+        ({**SIGNED_IN, "iat": None}, None, access.NO_TIMES),
+        ({**SIGNED_IN, "exp": "never"}, None, access.NO_TIMES),
+        ({"is_logged_in": False}, NOW, None),
+    ],
+)  # fmt: skip
+def test_a_sign_in_ends_at_its_expiry_and_when_the_person_signs_out(claims, signed_out, said):
+    assert access.ended(claims, signed_out, NOW) == said

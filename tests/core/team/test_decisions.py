@@ -181,3 +181,154 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(tmp_path):
     with pytest.raises(BundleError) as caught:
         decisions.engine(url)
     assert caught.value.message == "The decision log was written by a newer Modelbrief than this one."
+
+
+def _sign(bundle, headline, database, *comments, signer="ana@example.com"):
+    return [
+        decisions.record(bundle, bundle.spec.operating_point, headline, "approve", c, signer, database)
+        for c in comments
+    ]
+
+
+def _raw(database):
+    from sqlalchemy import create_engine
+
+    return create_engine(database)
+
+
+def test_an_entry_keeps_the_signers_provider_and_id_and_the_log_verifies(database, churn):
+    bundle, headline = churn
+    made = decisions.record(
+        bundle, bundle.spec.operating_point, headline, "approve", "", "ana@example.com", database,
+        issuer="http://127.0.0.1:9/", subject="ana-7",
+    )  # fmt: skip
+    _sign(bundle, headline, database, "second", "third")
+    log = decisions.read(bundle.spec.id, database)
+    assert (log.entries[-1].issuer, log.entries[-1].subject, log.entries[-1].seq) == ("http://127.0.0.1:9/", "ana-7", 1)
+    assert log.entries[-1] == made
+    assert [e.seq for e in log.entries] == [3, 2, 1]
+    assert log.check == decisions.chain.Check(True, 3, "Verified: 3 entries, none changed or removed outside the app.")
+    assert decisions.read("nothing-signed", database).check.sentence == (
+        "Verified: 0 entries, none changed or removed outside the app."
+    )
+
+
+@pytest.mark.parametrize(
+    ("tamper", "said"),
+    [
+        ("update modelbrief_decisions set verdict = 'reject' where seq = 2",
+         "Not verified: entry 2 (Rejected by ana@example.com on {day}) was changed outside the app."),
+        ("update modelbrief_decisions set threshold = 0.2 where seq = 1",
+         "Not verified: entry 1 (Approved by ana@example.com on {day}) was changed outside the app."),
+        ("update modelbrief_decisions set signer = 'ben@example.com' where seq = 3",
+         "Not verified: entry 3 (Approved by ben@example.com on {day}) was changed outside the app."),
+        ("delete from modelbrief_decisions where seq = 2",
+         "Not verified: entry 2 of this log is missing; it was removed outside the app."),
+        ("delete from modelbrief_decisions where seq = 3",
+         "Not verified: entry 3 of this log is missing; it was removed outside the app."),
+        ("delete from modelbrief_chain_heads",
+         "Not verified: this log's record of its newest entry was removed outside the app."),
+        ("insert into modelbrief_decisions (bundle_id, bundle_title, model_sha256, eval_sha256, manifest_sha256,"
+         " threshold, min_confidence, verdict, comment, signer, signed_at, figures) select bundle_id, bundle_title,"
+         " model_sha256, eval_sha256, manifest_sha256, threshold, min_confidence, 'reject', '', 'eve@example.com',"
+         " signed_at, figures from modelbrief_decisions where seq = 1",
+         "Not verified: the entry Rejected by eve@example.com on {day} was added outside the app."),
+    ],
+    ids=["verdict-edited", "setting-edited", "signer-edited", "middle-deleted", "newest-deleted", "head-deleted", "row-added"],
+)  # fmt: skip
+def test_an_entry_changed_removed_or_added_outside_the_app_is_named(database, churn, tamper, said):
+    from sqlalchemy import text
+
+    bundle, headline = churn
+    first, *_ = _sign(bundle, headline, database, "first", "second", "third")
+    raw = _raw(database)
+    with raw.begin() as connection:
+        connection.execute(text(tamper))
+    raw.dispose()
+    check = decisions.read(bundle.spec.id, database).check
+    assert not check.verified
+    assert check.sentence == said.format(day=f"{first.signed_at:%d %b %Y}")
+
+
+def test_a_sign_off_after_the_newest_was_removed_keeps_the_gap_visible(database, churn):
+    from sqlalchemy import text
+
+    bundle, headline = churn
+    _sign(bundle, headline, database, "first", "second")
+    raw = _raw(database)
+    with raw.begin() as connection:
+        connection.execute(text("delete from modelbrief_decisions where seq = 2"))
+    raw.dispose()
+    [later] = _sign(bundle, headline, database, "later")
+    assert later.seq == 3
+    assert decisions.read(bundle.spec.id, database).check.sentence == (
+        "Not verified: entry 2 of this log is missing; it was removed outside the app."
+    )
+
+
+def test_entries_signed_at_once_form_one_unbroken_chain(database, churn):
+    bundle, headline = churn
+    start = threading.Barrier(8)
+    errors = []
+
+    def sign(number: int) -> None:
+        try:
+            start.wait()
+            _sign(bundle, headline, database, *(f"{number}-{r}" for r in range(5)))
+        except Exception as exc:  # noqa: BLE001 - any lost or forked entry fails below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sign, args=(n,)) for n in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    log = decisions.read(bundle.spec.id, database)
+    assert sorted(e.seq for e in log.entries) == list(range(1, 41))
+    assert log.check.verified and log.check.entries == 40
+
+
+def test_a_version_1_log_is_upgraded_and_its_entries_chained(tmp_path, churn):
+    from sqlalchemy import create_engine, text
+
+    bundle, headline = churn
+    url = f"sqlite:///{tmp_path / 'v1.db'}"
+    raw = create_engine(url)
+    with raw.begin() as connection:  # the tables as version 1 made them, with two entries
+        connection.execute(
+            text("create table modelbrief_schema (version integer primary key, applied_at datetime not null)")
+        )
+        connection.execute(text("insert into modelbrief_schema values (1, '2026-01-01 00:00:00')"))
+        connection.execute(text(
+            "create table modelbrief_decisions (id integer primary key autoincrement, bundle_id varchar(200) not null,"
+            " bundle_title varchar(300) not null, version varchar(100), model_sha256 varchar(64) not null,"
+            " eval_sha256 varchar(64) not null, manifest_sha256 varchar(64) not null, threshold float not null,"
+            " min_confidence float not null, verdict varchar(20) not null, comment text not null,"
+            " signer varchar(320) not null, signed_at datetime not null, figures json not null)"
+        ))  # fmt: skip
+        for day, verdict in (("2026-02-01", "more_work"), ("2026-03-01", "approve")):
+            connection.execute(
+                text(
+                    "insert into modelbrief_decisions (bundle_id, bundle_title, version, model_sha256, eval_sha256,"
+                    " manifest_sha256, threshold, min_confidence, verdict, comment, signer, signed_at, figures)"
+                    " values ('churn-gbm', 't', '1', :h, :h, :h, 0.5, 0.6, :v, '', 'ana@example.com', :d, '{}')"
+                ),
+                {"h": "a" * 64, "v": verdict, "d": f"{day} 10:00:00.000000"},
+            )
+    raw.dispose()
+    log = decisions.read("churn-gbm", url)
+    assert [(e.seq, e.verdict, e.issuer) for e in log.entries] == [(2, "approve", None), (1, "more_work", None)]
+    assert log.check.sentence == "Verified: 2 entries, none changed or removed outside the app."
+    _sign(bundle, headline, url, "after the upgrade")
+    assert decisions.read("churn-gbm", url).check.entries == 3
+    with create_engine(url).begin() as connection:
+        assert connection.execute(text("select max(version) from modelbrief_schema")).scalar() == 2
+
+
+def test_a_sign_out_is_remembered_per_provider_and_person(database):
+    assert decisions.signed_out_at("http://idp", "ana", database) is None
+    before = decisions._now()
+    decisions.record_sign_out("http://idp", "ana", database)
+    when = decisions.signed_out_at("http://idp", "ana", database)
+    assert before <= when <= decisions._now()
+    assert decisions.signed_out_at("http://idp", "ben", database) is None
+    assert decisions.signed_out_at("http://other-idp", "ana", database) is None
