@@ -1,6 +1,8 @@
 // A real OpenID provider on loopback for the sign-in tests: `node provider.mjs PORT CONFIG.json`.
-// CONFIG names the client (id, secret, redirect URIs) and the users (id -> email, name, groups).
-// Its own development login screens accept any password: a user signs in with their id.
+// CONFIG names the client (id, secret, redirect URIs) and the users (id -> their claims: email,
+// email_verified (true unless given), name, groups; and token_seconds, how long their identity
+// token lasts, an hour unless given). Its own development login screens accept any password: a user
+// signs in with their id.
 import fs from 'node:fs';
 import Provider from 'oidc-provider';
 
@@ -19,6 +21,7 @@ const provider = new Provider(issuer, {
   }],
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
   scopes: ['openid', 'email', 'profile', 'groups'],
+  ttl: { IdToken: (ctx, token) => config.users[token.available.sub]?.token_seconds ?? 3600 },
   conformIdTokenClaims: false, // the id token carries the claims the app reads (email, groups)
   pkce: { required: () => false },
   cookies: { keys: ['modelbrief-test-only'] },
@@ -26,7 +29,8 @@ const provider = new Provider(issuer, {
   async findAccount(ctx, id) {
     const user = config.users[id];
     if (!user) return undefined;
-    return { accountId: id, async claims() { return { sub: id, email_verified: true, ...user }; } };
+    const { token_seconds: _, ...claims } = user;
+    return { accountId: id, async claims() { return { sub: id, email_verified: true, ...claims }; } };
   },
 });
 provider.listen(Number(port), '127.0.0.1', () => console.log(`ready ${issuer}`));
