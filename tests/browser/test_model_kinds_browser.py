@@ -82,9 +82,8 @@ def test_a_wide_model_puts_the_features_that_matter_first(kinds_server, page):
 def test_a_slow_first_explanation_shows_progress_and_the_page_updates_itself(kinds_server, page):
     """A calibrated random forest is explained by permutation: well over the 8 s a page waits."""
     page.goto(f"{kinds_server}/explanations?bundle=calibrated-forest")
-    wait_for_app(page)
     progress = page.get_by_text("Explaining the model on a sample of cases (once per model)", exact=False)
-    expect(progress).to_be_visible(timeout=30_000)
+    expect(progress).to_be_visible(timeout=30_000)  # watched from the first moment, not after a run ends
     expect(page.get_by_text("This page updates itself when it is done", exact=False)).to_be_visible()
     screenshot(page, "explanations-in-progress")
     # no reload, no click: the page picks the result up by itself

@@ -180,6 +180,18 @@ def sign_in(page, app_url: str, user: str) -> None:
     wait_for_app(page)
 
 
+@pytest.fixture(scope="module")
+def brief(browser, signed_app):
+    """The short-lived user, signed in before the other tests so their time runs out meanwhile:
+    (page, the moment their identity expires)."""
+    context, page, _ = new_page(browser)
+    sign_in(page, signed_app["url"], "brief")
+    expires = time.monotonic() + TOKEN_SECONDS
+    expect(page.get_by_text(re.compile("Signed in as brief@"))).to_be_visible(timeout=60_000)  # it works, at first
+    yield page, expires
+    context.close()
+
+
 def new_page(browser, cookies=None):
     context = browser.new_context(viewport={"width": 1400, "height": 1800}, ignore_https_errors=True)
     refused = guard_network(context)
@@ -218,7 +230,7 @@ def _fetch(url: str, host: str | None = None, cookie: str | None = None):
 
 
 @pytest.mark.parametrize("user", ["ana", "ben"])
-def test_each_user_sees_only_their_models_and_a_forbidden_link_shows_nothing(browser, signed_app, user):
+def test_each_user_sees_only_their_models_and_a_forbidden_link_shows_nothing(browser, signed_app, brief, user):
     app_url = signed_app["url"]
     context, page, refused = new_page(browser)
     try:
@@ -245,11 +257,25 @@ def test_each_user_sees_only_their_models_and_a_forbidden_link_shows_nothing(bro
         wait_for_app(page, '[data-testid="stAlertContentError"]')
         expect(page.get_by_text(access.NO_ACCESS)).to_be_visible()
         assert TITLES["churn-gbm"] not in page.locator('[data-testid="stMain"]').inner_text()
+        copied = context.cookies()  # taken before signing out, as someone with the browser's files could
+        if user == "ana":
+            _, thief, _ = new_page(browser, copied)
+            thief.goto(f"{app_url}/")
+            wait_for_app(thief)
+            expect(thief.get_by_text(re.compile(f"Signed in as {email}"))).to_be_visible(timeout=60_000)  # it works
         page.get_by_role("button", name="Sign out").click()
         page.get_by_role("button", name="Yes, sign me out").click()  # the provider ends its session too
         expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=60_000)
         screenshot(page, f"signed-out-{user}")
         assert "Signed in as" not in page.content()
+        if user == "ana":  # the copy, in the browser it went to, no longer signs anyone in
+            thief.goto(f"{app_url}/overview?bundle=churn-gbm")
+            wait_for_app(thief)
+            expect(thief.get_by_text(access.SIGNED_OUT)).to_be_visible(timeout=60_000)
+            expect(thief.get_by_role("button", name="Sign in")).to_be_visible()
+            assert not shown_titles(thief) and "Signed in as" not in thief.content()
+            screenshot(thief, "signed-out-copied-cookie")
+            thief.context.close()
     finally:
         context.close()
     only_local(refused)
@@ -276,41 +302,6 @@ def test_an_unverified_email_or_a_display_name_opens_nothing_restricted_and_neve
     finally:
         context.close()
     only_local(refused)
-
-
-def test_a_sign_in_ends_at_sign_out_even_for_a_copied_cookie_and_at_its_expiry(browser, signed_app):
-    app_url = signed_app["url"]
-    brief_context, brief, _ = new_page(browser)
-    sign_in(brief, app_url, "brief")  # an identity that lasts TOKEN_SECONDS
-    expires = time.monotonic() + TOKEN_SECONDS
-    expect(brief.get_by_text(re.compile("Signed in as brief@"))).to_be_visible(timeout=60_000)
-    ana_context, ana, _ = new_page(browser)
-    sign_in(ana, app_url, "ana")
-    copied = ana_context.cookies()
-    thief_context, thief, _ = new_page(browser, copied)  # a fresh browser with ana's cookies
-    thief.goto(f"{app_url}/")
-    wait_for_app(thief)
-    expect(thief.get_by_text(re.compile("Signed in as ana@"))).to_be_visible(timeout=60_000)  # the copy works
-    ana.get_by_role("button", name="Sign out").click()
-    ana.get_by_role("button", name="Yes, sign me out").click()
-    expect(ana.get_by_role("button", name="Sign in")).to_be_visible(timeout=60_000)
-    for context, page in ((thief_context, thief), new_page(browser, copied)[:2]):  # the copy, and another
-        page.goto(f"{app_url}/overview?bundle=churn-gbm")
-        wait_for_app(page)
-        expect(page.get_by_text(access.SIGNED_OUT)).to_be_visible(timeout=60_000)
-        expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-        assert not shown_titles(page) and "Signed in as" not in page.content()
-        screenshot(page, "signed-out-copied-cookie")
-        context.close()
-    time.sleep(max(0.0, expires - time.monotonic()) + 1)
-    brief.reload()
-    wait_for_app(brief)
-    expect(brief.get_by_text(access.EXPIRED)).to_be_visible(timeout=60_000)
-    expect(brief.get_by_role("button", name="Sign in")).to_be_visible()
-    screenshot(brief, "signed-in-expired")
-    assert "Signed in as" not in brief.content()
-    for context in (brief_context, ana_context):
-        context.close()
 
 
 def test_the_proxy_sends_its_headers_refuses_other_host_names_and_keeps_the_metrics_inside(signed_app):
@@ -345,3 +336,15 @@ def _outward_address() -> str:
     if address.startswith("127."):
         pytest.skip("this machine has no address beyond loopback to try")
     return address
+
+
+def test_an_expired_identity_signs_the_user_out(brief):
+    """Last in this file: the short-lived user signed in before the others ran."""
+    page, expires = brief
+    time.sleep(max(0.0, expires - time.monotonic()) + 1)
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_text(access.EXPIRED)).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert "Signed in as" not in page.content() and not shown_titles(page)
+    screenshot(page, "signed-in-expired")
