@@ -174,8 +174,7 @@ def sign_in(page, app_url: str, user: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.locator("input[name=login]").fill(user)
     page.locator("input[name=password]").fill("any")
-    page.locator("button[type=submit]").click()
-    page.get_by_role("button", name="Continue").click()  # consent
+    page.locator("button[type=submit]").click()  # consent is granted up front (tests/oidc/provider.mjs)
     page.wait_for_url(f"{app_url}/**", timeout=60_000)
     wait_for_app(page)
 

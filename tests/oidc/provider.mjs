@@ -26,6 +26,16 @@ const provider = new Provider(issuer, {
   pkce: { required: () => false },
   cookies: { keys: ['modelbrief-test-only'] },
   features: { devInteractions: { enabled: true } },
+  // the app is the provider's own first-party client: its consent is granted up front, as a company's
+  // provider does for its own apps, so signing in is the login screen alone
+  async loadExistingGrant(ctx) {
+    const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+    if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+    const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+    grant.addOIDCScope('openid email profile groups');
+    await grant.save();
+    return grant;
+  },
   async findAccount(ctx, id) {
     const user = config.users[id];
     if (!user) return undefined;
