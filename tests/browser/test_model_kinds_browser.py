@@ -23,14 +23,14 @@ KINDS = [
 @pytest.fixture(scope="module")
 def kinds_server(tmp_path_factory, kinds_root):
     """A server on copies of the kinds published once per run, with a cache of its own, so each
-    first explanation here is a real first one; its explanations may take 20 s, so the slow one
+    first explanation here is a real first one; its explanations may take 15 s, so the slow one
     (a calibrated forest, explained by permutation) is still at work when the page stops waiting
     for it at 8 s."""
     root = tmp_path_factory.mktemp("kinds-browser")
     for kind in KINDS:
         shutil.copytree(kinds_root[0] / kind, root / kind)
     log = tmp_path_factory.mktemp("kinds-server") / "streamlit.log"
-    yield from run_server(root, log, env={"MODELBRIEF_EXPLAIN_SECONDS": "20"})
+    yield from run_server(root, log, env={"MODELBRIEF_EXPLAIN_SECONDS": "15"})
 
 
 def test_a_categorical_lightgbm_is_explained_in_the_browser(kinds_server, page):
