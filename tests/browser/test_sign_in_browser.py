@@ -112,7 +112,6 @@ def signed_app(demo_root, tmp_path_factory):
     idp_log = work / "oidc.log"
     idp = subprocess.Popen(["node", "provider.mjs", str(idp_port), str(config)], cwd=OIDC,
                            stdout=open(idp_log, "w"), stderr=subprocess.STDOUT)  # fmt: skip
-    _wait(f"{issuer}/.well-known/openid-configuration", idp, idp_log, "The OpenID provider")
     secrets = work / "secrets.toml"
     secrets.write_text(
         "[auth]\n"
@@ -124,16 +123,13 @@ def signed_app(demo_root, tmp_path_factory):
         'client_kwargs = { scope = "openid email profile groups", prompt = "login" }\n'
     )
     app_log = work / "streamlit.log"
-    env = {
-        **os.environ,
-        "MODELBRIEF_ARTIFACTS": str(root),
-        "MODELBRIEF_CACHE": str(demo_root / ".cache"),
-    }  # the demos' shared cache
+    env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(root), "MODELBRIEF_CACHE": str(demo_root / ".cache")}
     command = [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(app_port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)]  # fmt: skip
     app = subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(app_log, "w"), stderr=subprocess.STDOUT)
+    proxy, proxy_log = _start_proxy(nginx, work, proxy_port, app_port)  # the three start side by side
+    _wait(f"{issuer}/.well-known/openid-configuration", idp, idp_log, "The OpenID provider")
     _wait(f"{direct}/_stcore/health", app, app_log, "Streamlit")
-    proxy, proxy_log = _start_proxy(nginx, work, proxy_port, app_port)
     _wait(f"{app_url}/_stcore/health", proxy, proxy_log, "nginx")
     yield {"url": app_url, "direct": direct, "port": proxy_port, "database": f"sqlite:///{root / '.modelbrief.db'}"}
     for process in (proxy, app, idp):
@@ -272,7 +268,7 @@ def test_each_user_sees_only_their_models_and_a_forbidden_link_shows_nothing(bro
         page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)  # the cards' figures drawn
         assert shown_titles(page) == SEES[user]
         screenshot(page, f"signed-in-{user}")
-        page.goto(f"{app_url}/overview?bundle=support-router")  # a model both may open
+        page.goto(f"{app_url}/overview?bundle=delivery-eta")  # open to everyone signed in (drawn once already)
         wait_for_app(page)
         page.get_by_role("button", name="Sign", exact=True).click()
         signed = re.compile(f"Kept in the decision log: Approved, by {email}")
