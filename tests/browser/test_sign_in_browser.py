@@ -283,6 +283,12 @@ def test_each_user_sees_only_their_models_and_a_forbidden_link_shows_nothing(bro
             )  # the log, checked
             assert context.request.get(address).status == 200
             assert _fetch(address)[0] == 403  # the same address without the sign-in cookie
+            for _ in range(2):  # the README: gone once the app has finished two more runs
+                page.get_by_role("radio", name="Technical").click()
+                wait_for_app(page)
+                page.get_by_role("radio", name="Plain").click()
+                wait_for_app(page)
+            assert context.request.get(address).status == 404
         forbidden = {"ana": "no-such-model", "ben": "churn-gbm"}[user]
         page.goto(f"{app_url}/overview?bundle={forbidden}")
         wait_for_app(page, '[data-testid="stAlertContentError"]')

@@ -332,3 +332,22 @@ def test_a_sign_out_is_remembered_per_provider_and_person(database):
     assert before <= when <= decisions._now()
     assert decisions.signed_out_at("http://idp", "ben", database) is None
     assert decisions.signed_out_at("http://other-idp", "ana", database) is None
+
+
+@pytest.mark.parametrize(
+    ("issuer", "subject", "said"),
+    [
+        ("https://id.example.com/" + "x" * 480, "ana", "The sign-in provider's address is 503 characters long; the log keeps up to 500."),
+        ("https://id.example.com/", "s" * 256, "The sign-in provider's id for the signer is 256 characters long; the log keeps up to 255."),
+        ("https://id.example.com/", "an\x00a", "The sign-in provider's id for the signer holds a NUL character, which the decision log cannot keep; remove it."),
+    ],
+)  # fmt: skip
+def test_both_databases_refuse_the_same_signer_identities_in_the_same_words(database, churn, issuer, subject, said):
+    bundle, headline = churn
+    with pytest.raises(BundleError) as caught:
+        decisions.record(
+            bundle, bundle.spec.operating_point, headline, "approve", "", "ana@example.com", database,
+            issuer=issuer, subject=subject,
+        )  # fmt: skip
+    assert caught.value.message == said
+    assert decisions.history(bundle.spec.id, database) == []
