@@ -43,6 +43,8 @@ def test_a_decision_signed_on_the_overview_and_on_the_slide_is_kept_and_listed(b
         entries = page.locator('[data-testid="stMarkdownContainer"] strong').all_inner_texts()
         assert entries.index("Needs more work") < entries.index("Approved with conditions")  # newest first
         expect(page.get_by_text("“Only for month-to-month customers.”", exact=False)).to_be_visible()
+        expect(page.get_by_text("Verified: 2 entries, none changed or removed outside the app.")).to_be_visible()
+        screenshot(page, "decision-log-verified")
     finally:
         context.close()
         next(served, None)
