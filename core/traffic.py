@@ -1,4 +1,4 @@
-"""`python -m core.traffic add BUNDLE FILE`: adds real requests, kept at the address scripts already use.
+"""`python -m core.traffic add|remove|repair BUNDLE ...`: real requests after launch, kept at the address scripts already use.
 
 After-launch code lives in `core.after_launch`.
 """

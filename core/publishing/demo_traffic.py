@@ -87,9 +87,11 @@ WEEKLY = {
 def write(folder: Path, make_week, weeks: int = WEEKS) -> None:
     """Add each week to the bundle as a batch, the way a team would (`core.after_launch.traffic.add`)."""
     from core.after_launch import traffic
+    from core.bundles.bundle import load_bundle
 
+    opened = load_bundle(folder)  # opened once, checked against by every week
     with tempfile.TemporaryDirectory() as scratch:
         for week in range(1, weeks + 1):
             path = Path(scratch) / f"week-{week:02d}.parquet"
             make_week(week).to_parquet(path, index=False)
-            traffic.add(folder, path)
+            traffic.add(folder, path, opened=opened)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.bundles.contract import BundleError
 from tests.app.test_home import DEMOS
 from tests.core.after_launch.test_traffic import CHANGES
 from tests.helpers import seen
@@ -78,7 +79,9 @@ def test_a_bad_batch_gets_one_sentence_and_the_rest_of_the_app_keeps_working(app
     shutil.copytree(demo_root / "delivery-eta", root / "delivery-eta")
     bad = tmp_path / "bad.parquet"
     pd.DataFrame({"seen_at": ["2026-11-23 10:00"] * 3, "carrier": ["Own fleet"] * 3}).to_parquet(bad)
-    traffic.add(root / "delivery-eta", bad)
+    with pytest.raises(BundleError):  # `add` refuses it ...
+        traffic.add(root / "delivery-eta", bad)
+    shutil.copyfile(bad, root / "delivery-eta" / "traffic" / "by-hand.parquet")  # ... so it is put there by hand
     at = app(root, bundle="delivery-eta").switch_page("pages/since_launch.py").run()
     assert not at.exception
     said = [seen(e.value) for e in at.error]

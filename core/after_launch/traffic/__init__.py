@@ -5,8 +5,10 @@ the model's input columns, optionally the live model's scores, and the outcome o
 
     python -m core.traffic add BUNDLE FILE
 
-copies a new batch into the folder and appends its sha256 to `batches.jsonl`; nothing already there
-is rewritten, and a batch whose file changed after it was added is refused when read.
+checks a new batch against the bundle (`intake`), copies it into the folder and appends its sha256
+to `batches.jsonl`, last and under a lock, so the log alone says which batches count; nothing already
+there is rewritten, and a batch whose file changed after it was added is refused when read.
+`remove` withdraws a batch with a reason; `repair` sets aside a log line a crash cut short.
 
 Each batch is summarised once, cached by its hash and the bundle's figures key: per day, how many
 requests came in, what the model did with them at the bundle's setting (the one in use), the
@@ -15,7 +17,8 @@ each input is spread over bins fixed by the test data. Summaries add up, so a ne
 that week; `since_launch` turns them into figures per period with the range a period of that size
 shows when nothing has changed, drift per feature, and findings in plain words.
 
-- `log`: the append-only batch log and the command that adds to it;
+- `intake`: a batch checked before it is written, and its rows' digest;
+- `log`: the append-only batch log and the commands that add, withdraw and repair;
 - `summaries`: what the test data looks like, and one batch summarised (cached by hash);
 - `periods`: periods, drift measures (PSI, Jensen-Shannon) and medians from fine bins;
 - `changes`: `since_launch` (each period against its normal range), what changed in words, and the
@@ -23,7 +26,7 @@ shows when nothing has changed, drift per feature, and findings in plain words.
 """
 
 from core.after_launch.traffic.changes import _run_outside, card_line, findings, keep_line, since_launch
-from core.after_launch.traffic.log import FORMATS, LOG, Batch, add, batches, main
+from core.after_launch.traffic.log import FORMATS, LOG, Batch, DamagedLog, add, batches, main, remove, repair
 from core.after_launch.traffic.periods import (
     ANSWERS,
     MIN_ROWS,
@@ -61,6 +64,9 @@ __all__ = [
     "Batch",
     "batches",
     "add",
+    "remove",
+    "repair",
+    "DamagedLog",
     "main",
     "SUMMARY_VERSION",
     "FINE_BINS",

@@ -4,6 +4,7 @@ for the demos' week-8 change and not before it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -130,7 +131,9 @@ def test_the_command_line_adds_a_batch_or_says_why_not(router, tmp_path, capsys)
     from core.publishing.demo_traffic import router_week
 
     extra = tmp_path / "late.csv"
-    router_week(14).to_csv(extra, index=False)
+    late = router_week(14)
+    late["seen_at"] = pd.to_datetime(late["seen_at"]) - pd.Timedelta(days=28)  # the demo's week 14 is still to come
+    late.to_csv(extra, index=False)
     assert traffic.main(["add", str(router), str(extra)]) == 0
     assert capsys.readouterr().out == "Added batch-00013.csv to support-router.\n"
     assert traffic.main(["add", str(router), str(extra)]) == 1
@@ -138,7 +141,9 @@ def test_the_command_line_adds_a_batch_or_says_why_not(router, tmp_path, capsys)
     wrong = tmp_path / "wrong.parquet"
     pd.DataFrame({"message": ["hi"]}).to_parquet(wrong)
     assert traffic.main(["add", str(router), str(wrong)]) == 1
-    assert capsys.readouterr().err == "The batch has no 'seen_at' column, which `traffic.timestamp` names.\n"
+    assert capsys.readouterr().err == (
+        "The batch has no 'seen_at' column, which `traffic.timestamp` names. Fix the file and add it again; nothing was changed.\n"
+    )
 
 
 def test_each_batch_is_summarised_once_and_adding_a_week_costs_only_that_week(router, tmp_path):
@@ -334,3 +339,184 @@ def test_a_batch_summarised_by_two_processes_at_once_is_kept_once_and_read_back(
     for name in ("days", "inputs", "answers"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(others[0], name))
         pd.testing.assert_frame_equal(getattr(mine, name), getattr(others[0], name))
+
+
+# --- batches that cannot break anything --------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes: what "untouched" means."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def delivery(demo_root, tmp_path) -> Path:
+    folder = tmp_path / "delivery-eta"
+    shutil.copytree(demo_root / "delivery-eta", folder)
+    return folder
+
+
+def _first_week(folder: Path) -> pd.DataFrame:
+    frame = pd.read_parquet(folder / "traffic" / "batch-00001.parquet")
+    frame["seen_at"] = frame["seen_at"] + pd.Timedelta(days=1)  # other rows, same look
+    return frame
+
+
+def _with(frame: pd.DataFrame, column: str, rows: list[int], value) -> pd.DataFrame:
+    frame = frame.copy()
+    frame[column] = frame[column].astype(object)
+    frame.loc[rows, column] = value
+    return frame
+
+
+BAD = {
+    "no rows": (lambda f: f.iloc[:0], "The batch has no rows."),
+    "a model column missing": (lambda f: f.drop(columns=["weight_kg"]),
+                               "The batch has no 'weight_kg' column, which the model reads."),
+    "text for numbers": (lambda f: _with(f, "items", [2, 9], "three"),
+                         "The batch's 'items' column holds text where the evaluation rows hold numbers (rows 3 and 10)."),
+    "infinite numbers": (lambda f: _with(f, "distance_km", [0], float("inf")).astype({"distance_km": float}),
+                         "The batch's 'distance_km' column holds infinite numbers (row 1)."),
+    "empty where the test rows never are": (
+        lambda f: _with(f, "hour_of_day", [4, 5, 6, 7], None),
+        "The batch's 'hour_of_day' column has empty values (rows 5, 6, 7 and 1 more), and the evaluation rows have "
+        "none, so nothing shows how the model treats them."),
+    "dates no one can read": (lambda f: _with(f, "seen_at", [1], "last tuesday"),
+                              "The batch's 'seen_at' column holds values that are not dates (row 2)."),
+    "dates still to come": (lambda f: _with(f, "seen_at", [3], pd.Timestamp("2031-01-01")),
+                            "The batch's 'seen_at' column holds dates after tomorrow (row 4)."),
+    "dates from long ago": (lambda f: _with(f, "seen_at", [0], pd.Timestamp("1970-01-01")),
+                            "The batch's 'seen_at' column holds dates before 2000 (row 1)."),
+    "an outcome that is no number": (lambda f: _with(f, "delivery_hours", [7], "late"),
+                                     "The batch's outcome column 'delivery_hours' holds values that are not finite numbers (row 8)."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(BAD))
+def test_every_bad_batch_is_refused_with_its_sentence_and_the_folder_untouched(delivery, tmp_path, kind):
+    make, said = BAD[kind]
+    path = tmp_path / "bad.csv"  # a CSV holds what a parquet column's type would not
+    make(_first_week(delivery)).to_csv(path, index=False)
+    before = _tree(delivery)
+    with pytest.raises(BundleError) as caught:
+        traffic.add(delivery, path)
+    assert caught.value.message == said
+    assert _tree(delivery) == before  # byte for byte
+
+
+def test_an_outcome_label_nobody_knows_is_refused(demo_root, tmp_path):
+    folder = tmp_path / "churn-gbm"
+    shutil.copytree(demo_root / "churn-gbm", folder)
+    spec = load_bundle(folder).spec.traffic
+    frame = pd.read_parquet(sorted(spec.path.glob("batch-*.parquet"))[0])
+    frame[spec.timestamp] = pd.to_datetime(frame[spec.timestamp]) + pd.Timedelta(days=1)
+    outcome = spec.outcome or "churned"
+    frame = _with(frame, outcome, [0, 1], "maybe")
+    path = tmp_path / "labels.parquet"
+    frame.to_parquet(path, index=False)
+    before = _tree(folder)
+    with pytest.raises(BundleError) as caught:
+        traffic.add(folder, path)
+    assert caught.value.message == (
+        f"The batch's outcome column '{outcome}' holds labels neither the model nor the evaluation rows know: "
+        "'maybe' (rows 1 and 2)."
+    )
+    assert _tree(folder) == before
+
+
+def test_the_same_rows_in_other_bytes_are_the_same_batch(delivery, tmp_path):
+    rows = _first_week(delivery)
+    rows.to_parquet(tmp_path / "week.parquet", index=False, compression="snappy")
+    rows.to_parquet(tmp_path / "again.parquet", index=False, compression="gzip")
+    assert (tmp_path / "week.parquet").read_bytes() != (tmp_path / "again.parquet").read_bytes()
+    traffic.add(delivery, tmp_path / "week.parquet")
+    before = _tree(delivery)
+    with pytest.raises(BundleError) as caught:
+        traffic.add(delivery, tmp_path / "again.parquet")
+    assert caught.value.message == "This batch (again.parquet) was already added."
+    assert _tree(delivery) == before
+
+
+def _counted(folder: Path) -> int:
+    bundle = load_bundle(folder)
+    return sum(len(pd.read_parquet(b.path, columns=["seen_at"])) for b in traffic.batches(bundle))
+
+
+KILLED_AT = """
+import os, signal, sys
+from core.after_launch.traffic import log
+point, folder, batch = sys.argv[1:4]
+die = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
+if point == "copied":  # the batch copied under its temporary name, not yet renamed
+    os.replace = die
+elif point == "renamed":  # renamed into place, its log line not yet written
+    log._append = die
+elif point == "torn":  # half its log line written
+    def torn(target, entry):
+        with open(target / log.LOG, "a") as out:
+            out.write('{"file": "batch-0001')
+        die()
+    log._append = torn
+sys.exit(log.main(["add", folder, batch]))
+"""
+
+
+@pytest.mark.parametrize("point", ["copied", "renamed", "torn"])
+def test_an_add_killed_at_each_step_counts_nothing_and_the_retry_adds_the_batch_once(delivery, tmp_path, point):
+    import subprocess
+    import sys
+
+    path = tmp_path / "week.parquet"
+    _first_week(delivery).to_parquet(path, index=False)
+    base, batches_before = _counted(delivery), len(traffic.batches(load_bundle(delivery)))
+    root = Path(__file__).resolve().parents[3]
+    killed = subprocess.run([sys.executable, "-c", KILLED_AT, point, str(delivery), str(path)], cwd=root)
+    assert killed.returncode == -9  # kill -9, mid-add
+    if point == "torn":  # the page refuses rather than guess, and the repair sets the torn line aside
+        with pytest.raises(BundleError):
+            traffic.batches(load_bundle(delivery))
+        assert traffic.main(["repair", str(delivery)]) == 0
+    assert _counted(delivery) == base  # the interrupted batch counts for nothing
+    assert traffic.main(["add", str(delivery), str(path)]) == 0  # the retry
+    after = traffic.batches(load_bundle(delivery))
+    assert _counted(delivery) == base + len(_first_week(delivery)) and len(after) == batches_before + 1
+    assert not [p.name for p in (delivery / "traffic").iterdir() if p.name.startswith(".incoming-")]
+
+
+def test_a_torn_log_line_is_refused_with_the_repair_and_the_repair_keeps_the_rest(delivery, capsys):
+    log = delivery / "traffic" / traffic.LOG
+    whole = log.read_text()
+    log.write_text(whole + '{"file": "batch-00013.parq')  # a write cut short
+    with pytest.raises(BundleError) as caught:
+        traffic.batches(load_bundle(delivery))
+    lines = len(whole.splitlines()) + 1
+    assert caught.value.message == (
+        f"Line {lines} of the traffic log (batches.jsonl) cannot be read: a write was cut short, or the file was edited."
+    )
+    assert caught.value.hint.startswith("Run `python -m core.traffic repair BUNDLE`")
+    assert traffic.main(["repair", str(delivery)]) == 0
+    assert capsys.readouterr().out == (
+        "Set 1 unreadable line aside in batches.jsonl.damaged; the rest of the log is kept.\n"
+    )
+    assert log.read_text() == whole
+    assert (delivery / "traffic" / "batches.jsonl.damaged").read_text() == '{"file": "batch-00013.parq\n'
+    assert len(traffic.batches(load_bundle(delivery))) == 12
+
+
+def test_a_batch_is_withdrawn_with_its_reason_and_kept_in_the_log(delivery, capsys):
+    bundle = load_bundle(delivery)
+    before = _counted(delivery)
+    gone = len(pd.read_parquet(delivery / "traffic" / "batch-00003.parquet"))
+    assert traffic.main(["remove", str(delivery), "batch-00003.parquet", "--why", "sent twice by the export job"]) == 0
+    assert capsys.readouterr().out == (
+        "Withdrew batch-00003.parquet from delivery-eta; the log keeps it and the reason.\n"
+    )
+    assert _counted(delivery) == before - gone
+    assert "batch-00003.parquet" not in {b.path.name for b in traffic.batches(bundle)}
+    assert (delivery / "traffic" / "batch-00003.parquet").exists()
+    last = json.loads((delivery / "traffic" / traffic.LOG).read_text().splitlines()[-1])
+    assert (last["removed"], last["why"]) == ("batch-00003.parquet", "sent twice by the export job")
+    assert traffic.main(["remove", str(delivery), "batch-00003.parquet", "--why", "again"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "There is no batch called 'batch-00003.parquet' in this bundle's traffic."
+    )
