@@ -316,20 +316,9 @@ def shown_scores(bundle: Bundle):
 
 @st.cache_resource(max_entries=16, show_spinner="Reading the requests since launch (each batch once)...")
 def _since_launch(key: str, batches: tuple, threshold: float, min_confidence: float, _bundle: Bundle):
-    from core.after_launch import traffic
-    from core.outputs import story
+    from core import alerts
 
-    point = OperatingPoint(threshold, min_confidence)
-    ref = traffic.reference(_bundle)
-    combined = traffic.summary(_bundle, scoring.cache_dir(), point, ref)
-    if combined is None or not len(combined.days):
-        return None
-    data = eval_set(_bundle)
-    trusted = False
-    if _bundle.spec.task != "regression" and not _bundle.decides_only:
-        said = story.calibration_finding(data)
-        trusted = said is not None and said.severity == 0 and "face value" in said.sentence
-    return traffic.since_launch(_bundle, combined, ref, headline(_bundle, point), data, point, trusted)
+    return alerts.measure(_bundle, scoring.cache_dir(), OperatingPoint(threshold, min_confidence))
 
 
 def since_launch(bundle: Bundle):
