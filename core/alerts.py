@@ -36,9 +36,10 @@ WEBHOOK_ENV, SMTP_ENV, TO_ENV, FROM_ENV, APP_ENV = (
 )
 
 
-def measure(bundle: Bundle, cache: Path | None = None, point: OperatingPoint | None = None):
+def measure(bundle: Bundle, cache: Path | None = None, point: OperatingPoint | None = None, data=None, test=None):
     """The bundle's Since launch figures at `point` (the setting in bundle.yaml unless given), or
-    None when it has no traffic yet."""
+    None when it has no traffic yet. `data` and `test`: the bundle's evaluation set and its headline
+    at `point`, when the caller already holds them (the page does)."""
     from core.after_launch import traffic
     from core.evaluation import metrics
     from core.outputs import story
@@ -49,12 +50,13 @@ def measure(bundle: Bundle, cache: Path | None = None, point: OperatingPoint | N
     combined = traffic.summary(bundle, cache, point, ref)
     if combined is None or not len(combined.days):
         return None
-    data = metrics.from_bundle(bundle, scoring.scores(bundle, cache))
+    data = data if data is not None else metrics.from_bundle(bundle, scoring.scores(bundle, cache))
     trusted = False
     if bundle.spec.task != "regression" and not bundle.decides_only:
         said = story.calibration_finding(data)
         trusted = said is not None and said.severity == 0 and "face value" in said.sentence
-    return traffic.since_launch(bundle, combined, ref, metrics.headline(data, point), data, point, trusted)
+    test = test if test is not None else metrics.headline(data, point)
+    return traffic.since_launch(bundle, combined, ref, test, data, point, trusted)
 
 
 @dataclass
@@ -118,7 +120,8 @@ def check_bundle(folder: Path, env: dict | None = None) -> Checked:
     checked.findings = [f.sentence for f in result.findings]
     base = (env.get(APP_ENV) or "").rstrip("/")
     checked.link = f"{base}/since_launch?bundle={quote(bundle.spec.id)}" if base else None
-    new = [s for s in checked.findings if _key(bundle.spec.id, s) not in _sent_before(bundle.spec.traffic.path)]
+    sent = _sent_before(bundle.spec.traffic.path)
+    new = [s for s in checked.findings if _key(bundle.spec.id, s) not in sent]
     if not new:
         return checked
     text = _message(checked, new)

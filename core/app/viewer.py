@@ -27,31 +27,32 @@ def _claims() -> dict:
         return {}
 
 
-def ended() -> str | None:
-    """Why the identity in this browser's sign-in cookie no longer counts (expired, or issued before
-    this person signed out), in one sentence; None while it counts or when nobody is signed in."""
+def identity() -> tuple[Viewer, str | None]:
+    """Who the sign-in cookie says is looking, and why that identity no longer counts (None while it
+    does): the claims read and the decision database asked once."""
     import datetime as dt
 
     from core.team import access, decisions
 
     claims = _claims()
     if not claims.get("is_logged_in"):
-        return None
+        return Viewer(False), None
     who = viewer_from_claims(claims)
     try:
         signed_out = decisions.signed_out_at(who.issuer, who.subject)
     except Exception:  # noqa: BLE001 - the database cannot say: a sign-out cannot be ruled out
-        return "The app cannot check whether this sign-in has ended, because its database does not answer. Try again shortly."
-    return access.ended(claims, signed_out, dt.datetime.now(dt.UTC))
+        return (
+            who,
+            "The app cannot check whether this sign-in has ended, because its database does not answer. Try again shortly.",
+        )
+    return who, access.ended(claims, signed_out, dt.datetime.now(dt.UTC))
 
 
 def viewer() -> Viewer:
     """Who is looking, from `st.user` (the identity token's claims; `access.viewer_from_claims`);
-    not signed in once that identity has ended (`ended`)."""
-    claims = _claims()
-    if not claims.get("is_logged_in") or ended() is not None:
-        return Viewer(False)
-    return viewer_from_claims(claims)
+    not signed in once that identity has ended (`identity`)."""
+    who, why = identity()
+    return Viewer(False) if why is not None else who
 
 
 def sign_out() -> None:

@@ -58,15 +58,8 @@ def _log(folder: Path) -> list[dict]:
     for number, line in enumerate(log.read_text(errors="replace").splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            entry = None
-        whole = isinstance(entry, dict) and (
-            (isinstance(entry.get("file"), str) and isinstance(entry.get("sha256"), str))
-            or isinstance(entry.get("removed"), str)
-        )
-        if not whole:
+        entry = _entry(line)
+        if entry is None:
             raise DamagedLog(
                 f"Line {number} of the traffic log ({LOG}) cannot be read: a write was cut short, or the file was edited.",
                 f"Run `{REPAIR} BUNDLE`: it sets unreadable lines aside in {LOG}.damaged and keeps the rest.",
@@ -74,6 +67,19 @@ def _log(folder: Path) -> list[dict]:
             )
         entries.append(entry)
     return entries
+
+
+def _entry(line: str) -> dict | None:
+    """A log line as its entry (a batch added, or one removed), or None when it is not a whole one."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    whole = isinstance(entry, dict) and (
+        (isinstance(entry.get("file"), str) and isinstance(entry.get("sha256"), str))
+        or isinstance(entry.get("removed"), str)
+    )
+    return entry if whole else None
 
 
 def _kept(entries: list[dict]) -> dict[str, dict]:
@@ -180,6 +186,12 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _refuse_again(kept: dict[str, dict], digest: str, content: str, file: Path) -> None:
+    """A batch already counted, by its bytes or by its rows, is refused."""
+    if any(e.get("sha256") == digest or e.get("content") == content for e in kept.values()):
+        raise BundleError(f"This batch ({file.name}) was already added.", "Nothing was changed.")
+
+
 def add(folder: Path, file: Path, opened: Bundle | None = None) -> Path:
     """Append one batch to a bundle's traffic: checked against the bundle before anything is
     written, copied whole (a temporary file, flushed, renamed), and logged last, under a lock. A
@@ -195,14 +207,10 @@ def add(folder: Path, file: Path, opened: Bundle | None = None) -> Path:
     digest = file_sha256(file)
     target = bundle.spec.traffic.path
     if target.is_dir():
-        entries = _log(target)  # a damaged log is refused before anything is written
-        if any(e.get("sha256") == digest or e.get("content") == content for e in _kept(entries).values()):
-            raise BundleError(f"This batch ({file.name}) was already added.", "Nothing was changed.")
+        _refuse_again(_kept(_log(target)), digest, content, file)  # before anything is written
     with _locked(target):
         entries = _log(target)
-        kept = _kept(entries)
-        if any(e.get("sha256") == digest or e.get("content") == content for e in kept.values()):
-            raise BundleError(f"This batch ({file.name}) was already added.", "Nothing was changed.")
+        _refuse_again(_kept(entries), digest, content, file)  # again, now that no one else can add
         logged = {e["file"] for e in entries if "file" in e}
         for leftover in target.iterdir():  # what an interrupted add copied but never logged
             if (_OURS.match(leftover.name) and leftover.name not in logged) or leftover.name.startswith(".incoming-"):
@@ -258,11 +266,7 @@ def repair(folder: Path) -> int:
         for line in log.read_text(errors="replace").splitlines():
             if not line.strip():
                 continue
-            try:
-                _log_line_ok(line)
-                good.append(line)
-            except ValueError:
-                bad.append(line)
+            (good if _entry(line) is not None else bad).append(line)
         if bad:
             with open(target / f"{LOG}.damaged", "a") as aside:
                 aside.write("\n".join(bad) + "\n")
@@ -271,13 +275,6 @@ def repair(folder: Path) -> int:
             os.replace(temporary, log)
             _fsync_folder(target)
     return len(bad)
-
-
-def _log_line_ok(line: str) -> None:
-    entry = json.loads(line)
-    if not (isinstance(entry, dict) and ((isinstance(entry.get("file"), str) and isinstance(entry.get("sha256"), str))
-                                         or isinstance(entry.get("removed"), str))):  # fmt: skip
-        raise ValueError(line)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -318,7 +318,8 @@ def shown_scores(bundle: Bundle):
 def _since_launch(key: str, batches: tuple, threshold: float, min_confidence: float, _bundle: Bundle):
     from core import alerts
 
-    return alerts.measure(_bundle, scoring.cache_dir(), OperatingPoint(threshold, min_confidence))
+    point = OperatingPoint(threshold, min_confidence)
+    return alerts.measure(_bundle, scoring.cache_dir(), point, eval_set(_bundle), headline(_bundle, point))
 
 
 def since_launch(bundle: Bundle):

@@ -24,10 +24,9 @@ def sign_in_panel() -> None:
         return
     providers = [name for name, value in st.secrets["auth"].items() if isinstance(value, dict)]
     provider = providers[0] if providers else None
-    who = viewer.viewer()
-    if not who.signed_in:
+    who, why = viewer.identity()
+    if not who.signed_in or why is not None:
         st.title("Modelbrief")
-        why = viewer.ended()
         if why:
             st.info(why, icon=":material/lock_clock:")
         st.markdown("Sign in to see the models you may open.")
