@@ -116,7 +116,8 @@ def _with_traffic(built):
         built.since_launch = launched.value.text(audience)
     logged = ui.attempt(decisions.read, bundle.spec.id)
     if logged.value is not None and logged.value.entries:
-        built.decisions = [logged.value.check.sentence, *report.decision_lines(logged.value.entries, bundle)]
+        built.decisions = report.decision_lines(logged.value.entries, bundle)
+        built.decisions_check = logged.value.check.sentence
     return built
 
 

@@ -46,7 +46,8 @@ class Report:
     risks: list[str] = field(default_factory=list)
     decision: str = ""
     since_launch: str = ""  # one line on real traffic since launch, when the bundle has some
-    decisions: list[str] = field(default_factory=list)  # the chain's check, then the log newest first, one line each
+    decisions: list[str] = field(default_factory=list)  # the decision log, newest first, one line each
+    decisions_check: str = ""  # what the log's hash chain says about those lines
 
 
 def build(
@@ -217,7 +218,9 @@ def to_html(report: Report) -> str:
     parts.append(f"<h2>The decision</h2><p id='decision'>{e(report.decision)}</p>")
     if report.decisions:
         parts.append(
-            "<h3>Decisions signed</h3>" + "".join(f"<div class='signed'>{e(line)}</div>" for line in report.decisions)
+            "<h3>Decisions signed</h3>"
+            + (f"<p class='sub' id='log-check'>{e(report.decisions_check)}</p>" if report.decisions_check else "")
+            + "".join(f"<div class='signed'>{e(line)}</div>" for line in report.decisions)
         )
     parts.append("<h2>Model card</h2>")
     for title, text in report.card:
@@ -277,6 +280,8 @@ def to_pdf(report: Report) -> bytes:
     text(report.decision)
     if report.decisions:
         text("Decisions signed", 11, "B", 6)
+        if report.decisions_check:
+            text(report.decisions_check, 9, "I", 5)
         for line in report.decisions:
             text(f"- {line}", 9, "", 5)
     pdf.ln(3)
