@@ -11,12 +11,16 @@ from core.words import narrative
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
+expert = ui.audience() == narrative.TECHNICAL
 st.title("Since launch")
 if spec.traffic is None:
     st.info(
         "This model has no traffic yet. Add a `traffic:` section to bundle.yaml (a folder of real requests and "
         "the column that says when each came in), then add each batch with "
-        "`python -m core.traffic add BUNDLE FILE`. The README's section on traffic shows how.",
+        "`python -m core.traffic add BUNDLE FILE`. The README's section on traffic shows how."
+        if expert
+        else "This model has no traffic yet. Whoever publishes it can add real requests batch by batch, as the "
+        "README's section on traffic shows; how it is doing will then show here.",
         icon=":material/info:",
     )
     session.view_link()
@@ -29,6 +33,8 @@ if result is None:
     st.info(
         fmt.literal(
             f"No requests have been added yet. Add a batch with `python -m core.traffic add {bundle.id} FILE`."
+            if expert
+            else "No requests have been added yet. Whoever publishes the model adds them batch by batch."
         ),
         icon=":material/info:",
     )
@@ -37,38 +43,43 @@ if result is None:
 
 per = result.periods
 first, last = per["start"].iloc[0], per["start"].iloc[-1]
+setting = "the setting in bundle.yaml (the one in use)" if expert else "the setting in use"
 st.caption(
     fmt.literal(
         f"{spec.title} · {fmt.counted(result.requests, spec.subject, spec.subjects)} from "
         f"{traffic.period_words(first, result.period)} to {traffic.period_words(last, result.period)}, per "
-        f"{result.period} · at the setting in bundle.yaml (the one in use), where the model "
-        f"{narrative.describe_point(spec.operating_point, spec)}"
+        f"{result.period} · at {setting}, where the model {narrative.describe_point(spec.operating_point, spec)}"
     )
 )
 
 with ui.section("What changed"):
-    line = narrative.traffic_line(result, spec)
-    if result.findings:
-        ui.findings(result.findings)
+    if result.findings or result.notes:
+        ui.findings([*result.findings, *result.notes])
     else:
         ui.findings([narrative.traffic_steady(result.requests, len(per), result.period, spec)])
     st.caption(
         fmt.literal(
             "A figure counts as changed when it leaves the range a "
-            f"{result.period} of that many requests shows when nothing has changed, two {result.period}s running."
+            f"{result.period} of that many requests shows when nothing has changed, two {result.period}s running, "
+            f"and the change is over once it is back within that range two {result.period}s running."
         )
     )
 
 st.subheader("Is it still handling the work?")
 with ui.section("The share it acts on"):
-    shown = per.assign(outcomes=lambda f: ["outcome known" if s > 0.5 else "not yet" for s in f["outcome_share"]])
+    shown = per.assign(outcomes=lambda f: ["outcome known" if m else "not yet" for m in f["measured"]])
     requests_title = f"{fmt.count(result.requests)} {spec.subjects} in {len(per)} {result.period}s"
     ui.chart(charts.traffic_requests(shown[["start", "n", "outcomes"]], requests_title, spec.subjects), requests_title)
-    latest = per.iloc[-1]
-    act_title = (
-        f"It acts on {fmt.percent(latest['act_share'])} of {spec.subjects} in the latest {result.period}, "
-        f"against {fmt.percent(latest['test_act'])} in the tests (shaded: normal variation)"
-    )
+    test_act = float(per["test_act"].iloc[0])
+    if "acts" in result.changed:  # the figure the finding quotes, for the period it quotes
+        since, numbers = result.changed["acts"]
+        act_title = f"Since {since}, it acts on {fmt.percent(numbers['share'])} of {spec.subjects}"
+    else:
+        act_title = (
+            f"It acts on {fmt.percent(per['acted'].sum() / result.requests)} of {spec.subjects} over the "
+            f"{fmt.count(len(per))} {result.period}s"
+        )
+    act_title += f", against {fmt.percent(test_act)} in the tests (shaded: normal variation per {result.period})"
     ui.chart(
         charts.traffic_band(per[["start", "act_share", "act_low", "act_high"]], "act_share", "act_low", "act_high",
                             act_title, "Share it acts on"),
@@ -77,51 +88,64 @@ with ui.section("The share it acts on"):
 
 st.subheader("Is it still right?")
 with ui.section("Right when it acts"):
-    known = per[per["known_acted"] > 0]
-    if known.empty and not result.trusted_confidence:
-        st.info(
-            fmt.literal(
-                "No outcomes have arrived yet, and the model's confidence did not hold in the tests, so how often "
-                "it is right since launch cannot be told yet."
-            ),
-            icon=":material/hourglass_empty:",
+    measured = per[per["measured"]]
+    waiting = int((~per["measured"]).sum())
+    estimated = per["estimated"].notna().any()
+    test_accuracy = float(per["test_accuracy"].iloc[0])
+    if measured.empty and not estimated:
+        right_title = None
+    elif "accuracy" in result.changed:
+        since, numbers = result.changed["accuracy"]
+        right_title = f"Since {since}, right {fmt.percent(numbers['accuracy'])} of the time when it acts"
+    elif not measured.empty:
+        span = (
+            traffic.period_words(measured["start"].iloc[0], result.period)
+            if len(measured) == 1
+            else f"{traffic.period_words(measured['start'].iloc[0], result.period)} to "
+            f"{traffic.period_words(measured['start'].iloc[-1], result.period)}"
+        )
+        right_title = (
+            f"Right {fmt.percent(measured['right'].sum() / measured['known_acted'].sum())} of the time when it acts "
+            f"in the {fmt.count(len(measured))} {result.period}{'s' if len(measured) != 1 else ''} whose outcomes "
+            f"have arrived ({span})"
         )
     else:
-        columns = ["start", "accuracy", "accuracy_low", "accuracy_high"]
-        estimate = "estimate" if result.trusted_confidence else None
-        if estimate:
-            columns += ["estimate"]
-        done = per["outcome_share"] > 0.5
-        right_title = (
-            f"Right {fmt.percent(known['right'].sum() / known['known_acted'].sum())} of the time when it acts, where "
-            f"outcomes have arrived ({fmt.count(known['known'].sum())} {spec.subjects}); {fmt.percent(per['test_accuracy'].iloc[0])} in the tests"
-            if not known.empty
-            else f"No outcomes yet; {fmt.percent(per['test_accuracy'].iloc[0])} in the tests"
-        )
-        frame = per[columns].copy()
-        frame.loc[~(per["known_acted"] > 0), "accuracy"] = float("nan")
+        right_title = "No outcomes yet: estimated from its confidence"
+    if right_title is not None:
+        right_title += f"; {fmt.percent(test_accuracy)} in the tests"
         ui.chart(
-            charts.traffic_band(frame, "accuracy", "accuracy_low", "accuracy_high", right_title, "Right when it acts", estimate),
+            charts.traffic_band(per[["start", "accuracy", "accuracy_low", "accuracy_high", "estimated"]], "accuracy",
+                                "accuracy_low", "accuracy_high", right_title, "Right when it acts",
+                                "estimated" if estimated else None),
             right_title,
         )  # fmt: skip
-        if estimate:
-            waiting = int((~done).sum())
-            st.caption(
-                fmt.literal(
-                    f"Dashed: an estimate from the model's own confidence, for the {waiting} {result.period}"
-                    f"{'s' if waiting != 1 else ''} whose outcomes have not arrived (the model's confidence held in the "
-                    "tests, so it is shown, set right by how far it was off there). It is an estimate, not a measurement."
-                )
-            )
+    if waiting:
+        why = (
+            "estimated"
+            if estimated
+            else "numbers"
+            if spec.task == "regression"
+            else "no chances"
+            if bundle.decides_only
+            else "unsure"
+        )
+        ui.findings([narrative.traffic_unmeasured(waiting, result.period, why, spec)])
     if spec.business.is_set:
         valued = per[per["net"].notna()]
         if len(valued):
-            latest_value = valued.iloc[-1]
             money = lambda x: fmt.money(x, spec.business.currency)  # noqa: E731
-            value_title = (
-                f"Net value: {money(latest_value['net'])} in the latest {result.period} with a figure, against "
-                f"{money(latest_value['test_net'] * latest_value['n'])} that many {spec.subjects} were worth in the tests"
-            )
+            if "value" in result.changed:
+                since, numbers = result.changed["value"]
+                value_title = (
+                    f"Net value since {since}: about {money(numbers['net'])} a {result.period}, against "
+                    f"{money(numbers['test'])} that many {spec.subjects} were worth in the tests"
+                )
+            else:
+                latest_value = valued.iloc[-1]
+                value_title = (
+                    f"Net value: {money(latest_value['net'])} in the latest {result.period} with a figure, against "
+                    f"{money(latest_value['test_net'] * latest_value['n'])} that many {spec.subjects} were worth in the tests"
+                )
             ui.chart(
                 charts.traffic_band(valued[["start", "net", "net_low", "net_high"]], "net", "net_low", "net_high",
                                     value_title, f"Net value ({spec.business.currency})", money=True),
@@ -142,23 +166,18 @@ with ui.section("What changed in the inputs"):
     else:
         latest_start = drift["start"].max()
         table = drift[drift["start"] == latest_start].sort_values("psi", ascending=False)
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Input": [
-                        "The model's answers" if f == traffic.ANSWERS else spec.label(f) for f in table["feature"]
-                    ],
-                    "Stability index (PSI)": table["psi"].round(3),
-                    "Jensen-Shannon distance": table["js"].round(3),
-                    "Moved?": ["yes" if v >= traffic.PSI_MOVED else "no" for v in table["psi"]],
-                }
-            ),
-            hide_index=True,
-        )
+        names = ["The model's answers" if f == traffic.ANSWERS else spec.label(f) for f in table["feature"]]
+        columns = {"Input": names, "How much it changed": [narrative.how_much_moved(v) for v in table["psi"]]}
+        if expert:
+            columns |= {"Stability index (PSI)": table["psi"].round(3), "Jensen-Shannon distance": table["js"].round(3)}
+        columns["Moved?"] = ["yes" if v >= traffic.PSI_MOVED else "no" for v in table["psi"]]
+        st.dataframe(pd.DataFrame(columns), hide_index=True)
         st.caption(
             fmt.literal(
-                f"In the latest {result.period}, against the test data. An index of {traffic.PSI_MOVED} or more is a shift "
-                "worth acting on; numbers are compared over tenths of the test data."
+                f"In the latest {result.period}, against the test data. An index of {traffic.PSI_MOVED} or more is a "
+                "shift worth acting on; numbers are compared over tenths of the test data."
+                if expert
+                else f"In the latest {result.period}, against the test data. A large change is one worth acting on."
             )
         )
     if spec.task != "regression" and len(result.answers):

@@ -513,6 +513,10 @@ def sized(chart, height: int, width: int | None = None) -> Frozen:
     return sized_
 
 
+MEASURED_LINE = "Measured where outcomes have arrived"
+ESTIMATED_LINE = "Estimated from its confidence (outcomes not in yet)"
+
+
 def traffic_band(
     frame: pd.DataFrame,
     value: str,
@@ -524,8 +528,8 @@ def traffic_band(
     money: bool = False,
 ) -> alt.LayerChart:
     """A figure per period against the range a period of that size shows when nothing has
-    changed (the shaded band); with `estimate`, the confidence-based estimate dashed beside it;
-    with `money`, an amount rather than a share."""
+    changed (the shaded band); with `estimate`, the confidence-based estimate dashed for the periods
+    `value` has no figure for, with a legend; with `money`, an amount rather than a share."""
     frame = _checked(frame)
     base = alt.Chart(frame, title=alt.Title(title, anchor="start")).encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0))
@@ -540,22 +544,36 @@ def traffic_band(
                  alt.Tooltip(f"{high}:Q", title="Normal to", format=shown)],
     )  # fmt: skip
     layers = [band]
-    if estimate is not None:
+    if estimate is None:
         layers.append(
-            base.mark_line(color=ORANGE, strokeDash=[5, 3], point=True).encode(
-                y=f"{estimate}:Q",
-                tooltip=[alt.Tooltip(f"{estimate}:Q", title="Estimated from confidence", format=shown)],
+            base.mark_line(color=BLUE, point=True).encode(
+                y=f"{value}:Q",
+                tooltip=[
+                    alt.Tooltip("start:T", title="From", format="%d %b %Y"),
+                    alt.Tooltip(f"{value}:Q", title=y_title, format=shown),
+                ],  # fmt: skip
             )
         )
-    layers.append(
-        base.mark_line(color=BLUE, point=True).encode(
-            y=f"{value}:Q",
-            tooltip=[
-                alt.Tooltip("start:T", title="From", format="%d %b %Y"),
-                alt.Tooltip(f"{value}:Q", title=y_title, format=shown),
-            ],  # fmt: skip
-        )
-    )
+    else:  # measured and estimated periods as two lines with a legend; a period has one or the other
+        lines = [MEASURED_LINE, ESTIMATED_LINE]
+        long = pd.concat(
+            [frame[["start", column]].rename(columns={column: "figure"}).assign(line=name)
+             for column, name in ((value, MEASURED_LINE), (estimate, ESTIMATED_LINE))],
+            ignore_index=True,
+        ).dropna(subset=["figure"])  # fmt: skip
+        layers.append(
+            alt.Chart(long)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+                y="figure:Q",
+                color=alt.Color("line:N", title=None, scale=alt.Scale(domain=lines, range=[BLUE, ORANGE]),
+                                legend=alt.Legend(orient="bottom", labelLimit=320)),
+                strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=lines, range=[[1, 0], [5, 3]]), legend=None),
+                tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("line:N", title=" "),
+                         alt.Tooltip("figure:Q", title=y_title, format=shown)],
+            )
+        )  # fmt: skip
     return alt.layer(*layers).properties(height=220)
 
 

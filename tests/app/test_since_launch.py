@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core.bundles.contract import BundleError
@@ -32,9 +34,29 @@ def test_the_page_tells_each_demo_what_changed_since_launch(app, demo_root, bund
     assert at.query_params["bundle"] in (bundle_id, [bundle_id])
 
 
-def test_the_estimate_is_labelled_as_one(app, demo_root):
-    at = app(demo_root, bundle="churn-gbm").switch_page("pages/since_launch.py").run()
-    assert any(t.startswith("Dashed: an estimate from the model's own confidence, for the 6 weeks") for t in texts(at))
+UNMEASURED = {
+    "churn-gbm": "The latest six weeks have no outcomes yet, so the dashed line estimates how often it was right from "
+    "its own confidence, which held in the tests. It is an estimate, not a measurement.",
+    "support-router": "The latest six weeks have no outcomes yet, and nothing is drawn for them: its confidence did "
+    "not hold in the tests, so it cannot stand in for outcomes. They will be measured as their outcomes are added.",
+    "delivery-eta": "The latest six weeks have no outcomes yet, and nothing is drawn for them: a model that estimates "
+    "a number gives no confidence to estimate from. They will be measured as their outcomes are added.",
+}
+
+
+@pytest.mark.parametrize("bundle_id", list(UNMEASURED))
+def test_weeks_without_outcomes_are_estimated_or_say_why_not(app, demo_root, bundle_id):
+    at = app(demo_root, bundle=bundle_id).switch_page("pages/since_launch.py").run()
+    assert UNMEASURED[bundle_id] in texts(at)
+    right = next(c for c in at.get("vega_lite_chart") if "when it acts" in c.proto.spec)
+    spec = json.loads(right.proto.spec)
+    title = spec["layer"][0]["title"]["text"]
+    assert "in the 6 weeks whose outcomes have arrived (the week of 31 Aug to the week of 5 Oct)" in title, title
+    if bundle_id == "churn-gbm":  # measured and estimated, with a legend naming both
+        assert "Measured where outcomes have arrived" in right.proto.spec
+        assert "Estimated from its confidence (outcomes not in yet)" in right.proto.spec
+    else:
+        assert "Estimated" not in right.proto.spec
 
 
 def test_a_bundle_without_traffic_says_how_to_add_it(app, make_bundle, tmp_path):
@@ -57,8 +79,8 @@ def test_every_summary_carries_one_since_launch_line(app, demo_root, tmp_path, m
 
     overview = app(root, bundle="support-router").switch_page("pages/overview.py").run()
     line = (
-        "Since launch: 18,000 tickets over 12 weeks, and it acts on 59% of them (66% in the tests). "
-        "Two things have changed beyond normal variation."
+        "Since launch: 18,000 tickets over 12 weeks. Since the week of 19 Oct, the model acts on fewer tickets "
+        "itself: 50%, against 66% in the tests. One more thing has changed beyond normal variation."
     )
     assert line in [seen(w.value) for w in overview.warning]
     home = app(root)

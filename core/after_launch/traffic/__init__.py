@@ -20,15 +20,18 @@ shows when nothing has changed, drift per feature, and findings in plain words.
 - `intake`: a batch checked before it is written, and its rows' digest;
 - `log`: the append-only batch log and the commands that add, withdraw and repair;
 - `summaries`: what the test data looks like, and one batch summarised (cached by hash);
+- `courses`: one figure's periods against its range, and whether a change is under way;
 - `periods`: periods, drift measures (PSI, Jensen-Shannon) and medians from fine bins;
 - `changes`: `since_launch` (each period against its normal range), what changed in words, and the
   one line every summary carries.
 """
 
-from core.after_launch.traffic.changes import _run_outside, card_line, findings, keep_line, since_launch
+from core.after_launch.traffic.changes import card_line, courses, findings, keep_line, since_launch
+from core.after_launch.traffic.courses import RUNS, Course, course
 from core.after_launch.traffic.log import FORMATS, LOG, Batch, DamagedLog, add, batches, main, remove, repair
 from core.after_launch.traffic.periods import (
     ANSWERS,
+    MEASURED,
     MIN_ROWS,
     PSI_MOVED,
     SinceLaunch,
@@ -82,6 +85,7 @@ __all__ = [
     "batch_summary",
     "summary",
     "PSI_MOVED",
+    "MEASURED",
     "MIN_ROWS",
     "Z",
     "ANSWERS",
@@ -95,7 +99,10 @@ __all__ = [
     "SinceLaunch",
     "test_answers",
     "since_launch",
-    "_run_outside",
+    "courses",
+    "RUNS",
+    "Course",
+    "course",
     "findings",
     "keep_line",
     "card_line",

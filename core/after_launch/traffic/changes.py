@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from core import format as fmt
+from core.after_launch.traffic.courses import Course, course
 from core.after_launch.traffic.log import _log
 from core.after_launch.traffic.periods import (
     ANSWERS,
+    MEASURED,
     MIN_ROWS,
     PSI_MOVED,
     SinceLaunch,
@@ -72,11 +74,19 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
     if spec.task == "regression":
         per["estimate"] = np.nan
     per["estimate_low"], per["estimate_high"] = per["estimate"] - spread, per["estimate"] + spread
-    # normal variation for that many acted requests with an outcome (without outcomes: for all it
-    # acted on, which is what the estimate is judged against)
-    judged = np.where(per["known_acted"] > 0, per["known_acted"], per["acted"]).astype(float)
-    per["accuracy_low"], per["accuracy_high"] = band(accuracy, acc_se, judged)
     per["outcome_share"] = per["known"] / per["n"]
+    # a period is measured once outcomes have arrived for at least half its requests; the others
+    # are estimated from the model's confidence, when that held in the tests (`estimated`): the
+    # page, the findings and the slides show one or the other for a period, never both
+    per["measured"] = (per["outcome_share"] >= MEASURED) & (per["known_acted"] > 0)
+    per.loc[~per["measured"], "accuracy"] = np.nan
+    if not calibrated:
+        per[["estimate", "estimate_low", "estimate_high"]] = np.nan
+    per["estimated"] = per["estimate"].where(~per["measured"])
+    # normal variation for that many acted requests with an outcome (estimated periods: for all it
+    # acted on, which is what the estimate is judged against)
+    judged = np.where(per["measured"], per["known_acted"], per["acted"]).astype(float)
+    per["accuracy_low"], per["accuracy_high"] = band(accuracy, acc_se, judged)
     # net value per period against what the test figures say that many requests are worth
     spread_case = float(metrics.outcomes(data, point).value.std()) if data.n > 1 else 0.0
     net_se = (test.ranges.net_per_case.high - test.ranges.net_per_case.low) / (2 * Z)
@@ -131,97 +141,97 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
                                    "js": js_distance(expected, counts / counts.sum()), "n": counts.sum()})  # fmt: skip
         drift = pd.DataFrame(drift_rows, columns=["start", "feature", "psi", "js", "n"])
     result = SinceLaunch(period, per, drift, answers, trusted_confidence=calibrated, requests=int(per["n"].sum()))
+    result.valued = spec.business.is_set
     result.findings = findings(
         bundle, result, ref, combined, test_answers(data, point) if spec.task != "regression" else None
     )
     return result
 
 
-def _run_outside(values: np.ndarray, low: np.ndarray, high: np.ndarray, runs: int = 2) -> int | None:
-    """The first period of the latest run of at least `runs` periods outside their range on the
-    same side (all below, or all above), all the way to the last period; None when the latest
-    periods are within it."""
-    below = (values < low) & ~np.isnan(values)
-    above = (values > high) & ~np.isnan(values)
-    side = below if len(below) and below[-1] else above
-    if len(side) < runs or not side[-runs:].all():
-        return None
-    first = len(side) - 1
-    while first > 0 and side[first - 1]:
-        first -= 1
-    return first
+def courses(result: SinceLaunch) -> list[tuple[str, np.ndarray, Course]]:
+    """(figure, the positions of its periods in `result.periods`, its course) for each figure the
+    page draws against a range: the share it acts on, accuracy where measured, its estimate where
+    not, and net value."""
+    per = result.periods
+    everywhere = np.arange(len(per))
+    found = [("acts", everywhere, course(per["act_share"], per["act_low"], per["act_high"]))]
+    for name, column, rows in (
+        ("accuracy", "accuracy", per["measured"]),
+        ("estimate", "estimated", per["estimated"].notna()),
+    ):
+        at = np.flatnonzero(rows.to_numpy(bool))
+        if len(at):
+            part = per.iloc[at]
+            found.append((name, at, course(part[column], part["accuracy_low"], part["accuracy_high"])))
+    at = np.flatnonzero(per["net"].notna().to_numpy())
+    if len(at) and result.valued:
+        part = per.iloc[at]
+        found.append(("value", at, course(part["net"], part["net_low"], part["net_high"])))
+    return found
 
 
 def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summary, expected_answers=None) -> list:
-    """What left its normal range, in plain words: the share it acts on, accuracy (or its estimate),
-    the inputs that moved most, and (classifiers) the mix of answers."""
+    """What has changed and is still changed, in plain words: the share it acts on, accuracy (or
+    its estimate), net value, the inputs that moved most, and (classifiers) the mix of answers.
+    Periods outside their range that are not a change under way go to `result.notes`."""
     from core.words import narrative
 
-    spec = bundle.spec
-    per = result.periods
-    said = []
+    spec, per, period = bundle.spec, result.periods, result.period
+    said, notes, alone = [], [], []
     starts = per["start"].tolist()
 
     def when(i: int) -> str:
-        return period_words(starts[i], result.period)
+        return period_words(starts[i], period)
 
-    first = _run_outside(
-        per["act_share"].to_numpy(float), per["act_low"].to_numpy(float), per["act_high"].to_numpy(float)
-    )
-    if first is not None:
-        latest = per.iloc[first:]
-        share = float(latest["acted"].sum() / latest["n"].sum())
-        test = float(per["test_act"].iloc[0])
-        said.append(narrative.traffic_acts(share, test, when(first), spec))
-    if spec.business.is_set and per["net"].notna().all():
-        first = _run_outside(
-            per["net"].to_numpy(float), per["net_low"].to_numpy(float), per["net_high"].to_numpy(float)
-        )
-        if first is not None:
-            latest = per.iloc[first:]
-            said.append(narrative.traffic_value(float(latest["net"].mean()), float((latest["test_net"] * latest["n"]).mean()),
-                                                when(first), result.period, spec))  # fmt: skip
-    known = per["known_acted"].to_numpy(float) > 0
-    if known.any():
-        rows = per[known]
-        first = _run_outside(
-            rows["accuracy"].to_numpy(float),
-            rows["accuracy_low"].to_numpy(float),
-            rows["accuracy_high"].to_numpy(float),
-        )
-        if first is not None:
-            latest = rows.iloc[first:]
-            said.append(narrative.traffic_accuracy(float(latest["right"].sum() / latest["known_acted"].sum()),
-                                                   float(per["test_accuracy"].iloc[0]), period_words(latest["start"].iloc[0], result.period), spec, False))  # fmt: skip
-    if result.trusted_confidence:
-        unknown = per["known"] < per["n"] * 0.5
-        if unknown.any():
-            rows = per[unknown]
-            test = float(per["test_accuracy"].iloc[0])
-            outside = (rows["estimate_high"].to_numpy(float) < test) | (rows["estimate_low"].to_numpy(float) > test)
-            if len(rows) >= 2 and outside[-2:].all():
-                latest = rows.iloc[-2:]
-                estimate = float(latest["expected_right"].sum() / latest["acted"].sum())
-                said.append(
-                    narrative.traffic_accuracy(
-                        estimate, test, period_words(latest["start"].iloc[0], result.period), spec, True
-                    )
-                )
+    for name, at, found in courses(result):
+        for first, last in found.runs if not found.ongoing else found.runs[:-1]:
+            after = [i for i in at[last + 1 :]]
+            back = when(after[0]) if found.runs[-1] == (first, last) and found.ended and after else None
+            notes.append(narrative.traffic_ended(name, found.side[first], when(at[first]), when(at[last]), back, spec))
+        if found.alone():
+            alone.append((name, [when(at[i]) for i in found.alone()]))
+        if not found.ongoing:
+            continue
+        rows = per.iloc[at[found.first :]]
+        since = when(at[found.first])
+        if name == "acts":
+            share = float(rows["acted"].sum() / rows["n"].sum())
+            finding = narrative.traffic_acts(share, float(per["test_act"].iloc[0]), since, spec)
+        elif name == "accuracy":
+            finding = narrative.traffic_accuracy(float(rows["right"].sum() / rows["known_acted"].sum()),
+                                                 float(per["test_accuracy"].iloc[0]), since, spec, False)  # fmt: skip
+        elif name == "estimate":
+            estimate = float((rows["estimated"] * rows["acted"]).sum() / rows["acted"].sum())
+            finding = narrative.traffic_accuracy(estimate, float(per["test_accuracy"].iloc[0]), since, spec, True)
+        else:
+            finding = narrative.traffic_value(float(rows["net"].mean()), float((rows["test_net"] * rows["n"]).mean()),
+                                              since, period, spec)  # fmt: skip
+        result.changed[name] = (since, finding.numbers)
+        if found.side[-1] == 0:  # the latest period is back within its range: not yet the end of it
+            finding = narrative.traffic_not_over(finding, period)
+        said.append(finding)
     drift = result.drift
     if len(drift):
-        moved = []
+        moved, latest_only = [], []
         for feature, part in drift.groupby("feature"):
             part = part.sort_values("start")
-            if len(part) >= 2 and (part["psi"].iloc[-2:] >= PSI_MOVED).all():
-                first = len(part) - 1
-                while first > 0 and part["psi"].iloc[first - 1] >= PSI_MOVED:
-                    first -= 1
-                moved.append((float(part["psi"].iloc[-1]), feature, part["start"].iloc[first]))
+            found = course(part["psi"], np.full(len(part), -np.inf), np.full(len(part), PSI_MOVED - 1e-12))
+            if found.ongoing:
+                moved.append((float(part["psi"].iloc[-1]), feature, part["start"].iloc[found.first]))
+            elif found.side[-1] and part["start"].iloc[-1] == drift["start"].max():
+                latest_only.append(feature)
         for _, feature, start in sorted(moved, reverse=True)[:3]:
             if feature == ANSWERS:
-                said.append(_answers_moved(bundle, combined, expected_answers, start, result.period))
+                said.append(_answers_moved(bundle, combined, expected_answers, start, period))
             else:
-                said.append(_moved(bundle, ref, combined, feature, start, result.period))
+                said.append(_moved(bundle, ref, combined, feature, start, period))
+        also = [feature for _, feature, _ in sorted(moved, reverse=True)[3:]] + latest_only
+        if also:
+            labels = ["the model's answers" if f == ANSWERS else spec.label(f) for f in also]
+            notes.append(narrative.traffic_inputs_also(labels, period))
+    if alone:
+        notes.append(narrative.traffic_alone(alone, period))
+    result.notes = [f for f in notes if f is not None]
     return [f for f in said if f is not None]
 
 

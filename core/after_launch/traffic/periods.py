@@ -11,6 +11,7 @@ from core.after_launch.traffic.summaries import Reference
 from core.bundles.contract import OperatingPoint
 
 PSI_MOVED = 0.2  # a population stability index of 0.2 or more: a shift worth acting on
+MEASURED = 0.5  # a period's accuracy is measured once outcomes have arrived for this share of it
 MIN_ROWS = 200  # fewer requests in a period than this: drift is not judged
 Z = 1.96
 ANSWERS = "(the model's answers)"  # drift in what the model says, beside its inputs
@@ -93,7 +94,10 @@ class SinceLaunch:
     periods: pd.DataFrame  # start, n, act_share, act_low/high, accuracy, accuracy_low/high, estimate, ...
     drift: pd.DataFrame  # start, feature, psi, js
     answers: pd.DataFrame  # start, answer, share (classifiers)
-    findings: list = field(default_factory=list)
+    findings: list = field(default_factory=list)  # changes under way, most important first
+    notes: list = field(default_factory=list)  # periods outside their range that are not a change under way
+    valued: bool = False  # business values are set, so net value is judged
+    changed: dict = field(default_factory=dict)  # figure -> (since when, the numbers its finding quotes)
     trusted_confidence: bool = False
     requests: int = 0
 

@@ -54,14 +54,21 @@ from core.words.narrative.reasons import (
 )
 from core.words.narrative.setting import best_point, describe_point, outcome_words, people, point_change, small_sample
 from core.words.narrative.since_launch import (
+    FIGURES,
     PSI_WORDS,
+    how_much_moved,
     traffic_accuracy,
     traffic_acts,
+    traffic_alone,
     traffic_answers,
+    traffic_ended,
+    traffic_inputs_also,
     traffic_level,
     traffic_line,
     traffic_median,
+    traffic_not_over,
     traffic_steady,
+    traffic_unmeasured,
     traffic_value,
 )
 from core.words.narrative.titles import (
@@ -153,8 +160,15 @@ __all__ = [
     "traffic_median",
     "traffic_level",
     "PSI_WORDS",
+    "FIGURES",
+    "how_much_moved",
     "traffic_value",
     "traffic_answers",
     "traffic_steady",
+    "traffic_alone",
+    "traffic_ended",
+    "traffic_inputs_also",
+    "traffic_not_over",
+    "traffic_unmeasured",
     "traffic_line",
 ]

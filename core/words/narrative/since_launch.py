@@ -86,6 +86,16 @@ def traffic_level(label: str, level: str, share: float, test: float, when: str, 
 PSI_WORDS = "0.2"
 
 
+def how_much_moved(psi: float) -> str:
+    """A stability index in words, for readers who do not use it: the bands drift monitoring uses
+    (under 0.1 little, 0.1 to 0.2 some, 0.2 or more a shift worth acting on)."""
+    if psi < 0.1:
+        return "little or none"
+    if psi < 0.2:
+        return "some, within what is normal"
+    return "a large change" if psi < 0.5 else "a very large change"
+
+
 def traffic_value(net: float, test: float, when: str, period: str, spec: BundleSpec) -> Finding:
     """Net value per period left the range of what that many requests were worth in the tests."""
     way = "less" if net < test else "more"
@@ -111,6 +121,109 @@ def traffic_answers(what: str, share: float, test: float, when: str, spec: Bundl
     )
 
 
+FIGURES = {
+    "acts": "the share it acts on",
+    "accuracy": "how often it is right when it acts",
+    "estimate": "how often it is right when it acts, going by its own confidence,",
+    "value": "its net value",
+}
+
+
+def traffic_not_over(finding: Finding, period: str) -> Finding:
+    """A change whose latest period is back within its range: still a change until it stays back."""
+    return Finding(
+        finding.code,
+        finding.severity,
+        f"{finding.sentence} The latest {period} was back within its normal range, but one {period} does not "
+        "end a change.",
+        finding.numbers,
+        finding.technical,
+    )
+
+
+def traffic_ended(figure: str, side: int, first: str, last: str, back: str | None, spec: BundleSpec) -> Finding:
+    """A change that is over: when it began and ended, and since when the figure is back in range."""
+    sentence = f"From {first} to {last}, {FIGURES[figure]} was {'below' if side < 0 else 'above'} its normal range"
+    sentence += f". It has been back within it since {back}." if back else "."
+    return Finding(
+        "traffic_ended",
+        INFO,
+        sentence,
+        {},
+        "Two periods or more outside the 95% range on one side, then two or more back within it.",
+    )
+
+
+def _listed(items: list[str], most: int = 3) -> str:
+    shown = items[:most] + ([f"{number_word(len(items) - most).lower()} more"] if len(items) > most else [])
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _periods(whens: list[str]) -> str:
+    """'the week of 7 Sep', or 'the weeks of 7 Sep, 14 Sep and 21 Sep'."""
+    lead = "the week of "
+    if len(whens) > 1 and all(w.startswith(lead) for w in whens):
+        return "the weeks of " + _listed([w[len(lead) :] for w in whens], 4)
+    return _listed(whens, 4)
+
+
+def traffic_alone(alone: list[tuple[str, list[str]]], period: str) -> Finding:
+    """Periods outside their range on their own: shown on the charts, so said, but not a change."""
+    on = "on" if period == "day" else "in"
+    parts = [(FIGURES[figure].rstrip(","), f"{on} {_periods(whens)}") for figure, whens in alone]
+    first = f"{parts[0][0]} was outside its normal range {parts[0][1]}"
+    return Finding(
+        "traffic_alone",
+        INFO,
+        f"{first[0].upper()}{first[1:]}{''.join(f', and {what} {when}' for what, when in parts[1:])}. "
+        f"Single {period}s like these are not counted as changes.",
+        {},
+        "A period outside its 95% range; about one in twenty is, by chance alone.",
+    )
+
+
+def traffic_inputs_also(labels: list[str], period: str) -> Finding:
+    """Inputs that moved in the latest period beyond those a finding names."""
+    return Finding(
+        "traffic_inputs_also",
+        INFO,
+        f"Also different from the test data in the latest {period}: {_listed([_lower(label) for label in labels], 5)}.",
+        {},
+        f"Population stability index of {PSI_WORDS} or more in the latest period.",
+    )
+
+
+def traffic_unmeasured(waiting: int, period: str, why: str, spec: BundleSpec) -> Finding:
+    """Periods whose outcomes have not arrived: estimated from confidence, or why they cannot be.
+    `why`: "estimated", "unsure" (its confidence did not hold in the tests), "no chances" (it
+    gives answers without chances) or "numbers" (it estimates a number)."""
+    periods = (
+        f"{fmt.count(waiting) if waiting >= 10 else number_word(waiting).lower()} {period}{'s' if waiting != 1 else ''}"
+    )
+    latest = f"The latest {periods} {'have' if waiting != 1 else 'has'} no outcomes yet"
+    if why == "estimated":
+        sentence = (
+            f"{latest}, so the dashed line estimates how often it was right from its own confidence, which held "
+            "in the tests. It is an estimate, not a measurement."
+        )
+    else:
+        reason = {
+            "unsure": "its confidence did not hold in the tests, so it cannot stand in for outcomes",
+            "no chances": "it gives answers without saying how sure it is",
+            "numbers": "a model that estimates a number gives no confidence to estimate from",
+        }[why]
+        sentence = (
+            f"{latest}, and nothing is drawn for them: {reason}. They will be measured as their outcomes are added."
+        )
+    return Finding(
+        "traffic_unmeasured",
+        INFO,
+        sentence,
+        {"waiting": waiting},
+        "A period is measured once outcomes have arrived for half its requests.",
+    )
+
+
 def traffic_steady(requests: int, periods: int, period: str, spec: BundleSpec) -> Finding:
     return Finding(
         "traffic_steady",
@@ -122,21 +235,37 @@ def traffic_steady(requests: int, periods: int, period: str, spec: BundleSpec) -
 
 
 def traffic_line(result, spec: BundleSpec) -> Finding:
-    """One line for every summary: how much traffic, what it acts on, and whether anything moved."""
+    """One line for every summary (Overview, Home, slides, report): how much traffic, and what has
+    changed, quoting the first change's own figures, so every place says the same number for the
+    same period."""
     periods = len(result.periods)
+    lead = f"Since launch: {_n(result.requests, spec)} over {fmt.count(periods)} {result.period}{'s' if periods != 1 else ''}."
+    moved = len(result.findings)
+    if moved:
+        first = result.findings[0]
+        rest = moved - 1
+        tail = (
+            ""
+            if not rest
+            else f" {number_word(rest)} more {'thing has' if rest == 1 else 'things have'} changed beyond normal variation."
+        )
+        return Finding(
+            "traffic_line",
+            WARNING,
+            f"{lead} {first.sentence}{tail}",
+            {"requests": result.requests, "periods": periods, "moved": moved, **first.numbers},
+            first.technical,
+        )
     share = float(result.periods["acted"].sum() / max(result.requests, 1))
     test = float(result.periods["test_act"].iloc[0]) if periods else float("nan")
-    moved = len(result.findings)
     tail = (
-        "Nothing has changed beyond normal variation."
-        if not moved
-        else f"{number_word(moved)} {'thing has' if moved == 1 else 'things have'} changed beyond normal variation."
+        f"No change is under way; Since launch names the {result.period}s outside their normal range."
+        if result.notes
+        else "Nothing has changed beyond normal variation."
     )
     return Finding(
         "traffic_line",
-        WARNING if moved else INFO,
-        f"Since launch: {_n(result.requests, spec)} over {fmt.count(periods)} {result.period}"
-        f"{'s' if periods != 1 else ''}, and it acts on {fmt.percent(share)} of them ({fmt.percent(test)} in the tests). "
-        + tail,
-        {"requests": result.requests, "periods": periods, "share": share, "test": test, "moved": moved},
+        INFO,
+        f"{lead} It acts on {fmt.percent(share)} of them ({fmt.percent(test)} in the tests). {tail}",
+        {"requests": result.requests, "periods": periods, "share": share, "test": test},
     )
