@@ -45,15 +45,10 @@ with ui.section("The summary"):
     ui.kpi_tiles(result, spec)
 
 
-def since_launch() -> narrative.Finding | None:
-    found = session.since_launch(bundle)
-    return narrative.traffic_line(found, spec) if found is not None else None
-
-
-launched = ui.attempt(since_launch) if spec.traffic is not None else None
-if launched is not None and launched.show("Since launch") and launched.value is not None:
+launched = ui.attempt(session.since_launch, bundle) if spec.traffic is not None else ui.Attempt()
+if launched.show("Since launch") and launched.value is not None:
     with ui.section("Since launch"):
-        ui.findings([launched.value])
+        ui.findings([narrative.traffic_line(launched.value, spec)])
         st.page_link("pages/since_launch.py", label="See how it is doing since launch", icon=":material/monitoring:")
 
 st.subheader("The top three reasons behind its predictions")
@@ -68,7 +63,8 @@ elif relies_on.show("The reasons"):
 
 def risk_findings() -> list:
     unseen = session.unseen_groups(bundle) if spec.task == "multiclass" else []
-    return story.overview_risks(bundle, data, point, result, unseen, lambda column: session.segments(bundle, column))
+    found = story.overview_risks(bundle, data, point, result, unseen, lambda column: session.segments(bundle, column))
+    return narrative.risks(found + story.since_launch_risks(launched.value, launched.error))
 
 
 st.subheader("Risks and caveats")
@@ -104,16 +100,16 @@ def _report():
         audience,
         word_reasons=session.word_explainers(bundle),
         unseen=session.unseen_groups(bundle) if spec.task == "multiclass" else [],
+        since=launched.value,
+        since_problem=launched.error,
     )
 
 
-def _with_traffic(built):
-    """The report with what lives beside the bundle: its traffic line and its decision log."""
+def _with_log(built):
+    """The report with the decision log kept beside the bundle."""
     from core.outputs import report
     from core.team import decisions
 
-    if launched is not None and launched.value is not None:
-        built.since_launch = launched.value.text(audience)
     logged = ui.attempt(decisions.read, bundle.spec.id)
     if logged.value is not None and logged.value.entries:
         built.decisions = report.decision_lines(logged.value.entries, bundle)
@@ -124,13 +120,13 @@ def _with_traffic(built):
 def _html() -> str:
     from core.outputs import report
 
-    return report.to_html(_with_traffic(_report()))
+    return report.to_html(_with_log(_report()))
 
 
 def _pdf() -> bytes:
     from core.outputs import report
 
-    return report.to_pdf(_with_traffic(_report()))
+    return report.to_pdf(_with_log(_report()))
 
 
 left, right = st.columns(2)

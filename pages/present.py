@@ -83,8 +83,9 @@ def context(name: str) -> dict:
         needs["groups"] = session.unseen_groups(bundle)
     if name == deck.COMPARISON:
         needs["comparison"] = session.judged(bundle, other, point)
-    if name == deck.HEADLINE and spec.traffic is not None:
-        needs["since"] = ui.attempt(session.since_launch, bundle).value  # no traffic line rather than no slide
+    if name in (deck.HEADLINE, deck.RISKS, deck.DECISION) and spec.traffic is not None:
+        launched = ui.attempt(session.since_launch, bundle)  # a problem is a risk, not a missing slide
+        needs.update(since=launched.value, since_problem=launched.error)
     return needs
 
 

@@ -73,11 +73,13 @@ def slide(
     case: story.CaseView | None = None,
     comparison=None,
     since=None,
+    since_problem=None,
 ) -> Slide:
     """One slide's content. `result` holds the figures at `point` with their ranges, `data` the rows behind them; `index` and `best` draw the
     tradeoff chart; `explanation` the drivers; `groups` (unseen requests in their own words) the
     never-built-for slide; `case` the case slide; `comparison` (`core.evaluation.compare.Judged`) the
-    comparison slide; `since` (`core.after_launch.traffic.SinceLaunch`) a line on real traffic on the headline."""
+    comparison slide; `since` (`core.after_launch.traffic.SinceLaunch`) a line on real traffic on the headline
+    and its changes among the risks, or `since_problem` (a `BundleError`) why it could not be worked out."""
     spec = bundle.spec
     kpis = result.kpis if result is not None else None
     if name == HEADLINE:
@@ -182,7 +184,7 @@ def slide(
                                      "Paired bootstrap over the same rows, 1,000 resamples; each model at its own setting.")],
         )  # fmt: skip
     if name == RISKS:
-        risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
+        risks = _risks(found, since, since_problem)
         return Slide(
             name,
             narrative.risks_title(risks),
@@ -191,9 +193,16 @@ def slide(
             or [NO_RISK],
             notes=risks,
         )
-    risks = narrative.risks([f for f in found.values() if f.code not in ("executive", "headline")])
+    risks = _risks(found, since, since_problem)
     approval = narrative.approval(kpis, spec, point, len(risks))
-    return Slide(name, narrative.decision_title(spec), [approval.sentence], notes=[found["decision"], approval])
+    decided = narrative.decision(kpis, spec, point, len(risks))
+    return Slide(name, narrative.decision_title(spec), [approval.sentence], notes=[decided, approval])
+
+
+def _risks(found: dict, since=None, since_problem=None) -> list:
+    """The risks slide's list, worst first: the findings' cautions and what real traffic adds."""
+    mine = [f for f in found.values() if f.code not in ("executive", "headline")]
+    return narrative.risks(mine + story.since_launch_risks(since, since_problem))
 
 
 # --- the deck as files ----------------------------------------------------------------------

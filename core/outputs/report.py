@@ -58,9 +58,13 @@ def build(
     audience: str = narrative.PLAIN,
     word_reasons: dict | None = None,
     unseen: list | None = None,
+    since=None,
+    since_problem=None,
 ) -> Report:
     """Everything the report says, from the same figures the app shows (`word_reasons` and
-    `unseen`: as `story.findings` takes them, when the caller has them cached)."""
+    `unseen`: as `story.findings` takes them, when the caller has them cached). `since`: the
+    bundle's figures since launch (`SinceLaunch`), whose line and changes the report carries, or
+    `since_problem`, why they could not be worked out (a risk of its own)."""
     from core.outputs import story
 
     if unseen is None:
@@ -133,7 +137,10 @@ def build(
         else ("Scores", "read from the evaluation file (no model file)"),
         ("Evaluation file sha256", bundle.eval_sha256),
     ]
-    risks = [f.text(audience) for f in narrative.risks([f for f in found if f.code not in ("executive", "headline")])]
+    risks = narrative.risks(
+        [f for f in found if f.code not in ("executive", "headline")] + story.since_launch_risks(since, since_problem)
+    )
+    decided = narrative.decision(k, spec, point, len(risks))
     return Report(
         title=spec.title,
         subtitle=f"{spec.owner or ''}{' · ' if spec.owner else ''}at the setting where the model "
@@ -144,8 +151,9 @@ def build(
         tables=tables,
         card=[(s.title, s.text) for s in card.sections(spec)],
         facts=facts,
-        risks=risks,
-        decision=by_code["decision"].text(audience),
+        risks=[f.text(audience) for f in risks],
+        decision=decided.text(audience),
+        since_launch=narrative.traffic_line(since, spec).text(audience) if since is not None else "",
     )
 
 

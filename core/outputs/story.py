@@ -200,6 +200,15 @@ def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint,
     return narrative.risks([f for f in found if f is not None])
 
 
+def since_launch_risks(since=None, problem=None) -> list[narrative.Finding]:
+    """What real traffic adds to the risks, wherever risks are listed (Overview, slides, report):
+    the changes under way since launch (`since`, a `SinceLaunch`), or, when its figures could not be
+    worked out (`problem`, a `BundleError`), one sentence saying so, so no all-clear stands beside it."""
+    if problem is not None:
+        return [narrative.traffic_unknown(problem.message)]
+    return list(since.findings) if since is not None else []
+
+
 def losing_money(k, spec) -> narrative.Finding | None:
     """A model that loses money against having people handle every case: a risk wherever risks are
     listed, so no all-clear stands beside a loss."""

@@ -111,3 +111,84 @@ def test_a_bad_batch_gets_one_sentence_and_the_rest_of_the_app_keeps_working(app
     overview = app(root, bundle="delivery-eta").switch_page("pages/overview.py").run()
     assert not overview.exception
     assert [s.value for s in overview.subheader][0] == "The top three reasons behind its predictions"
+
+
+# --- the risks include it ------------------------------------------------------------------------------
+
+
+def test_changes_since_launch_are_risks_on_the_overview_the_slides_and_the_report(app, demo_root):
+    from core.app.session import caches  # noqa: F401 - the page's caches, as the app builds them
+    from core.bundles.bundle import load_bundle
+    from core.outputs import deck, report, story
+    from tests.core.after_launch.test_traffic import launched
+
+    change = CHANGES["support-router"]
+    overview = app(demo_root, bundle="support-router").switch_page("pages/overview.py").run()
+    assert not overview.exception
+    assert "Risks and caveats" in [s.value for s in overview.subheader]
+    assert change in [seen(w.value) for w in overview.warning]  # among the risks, not only in the line
+
+    bundle = load_bundle(demo_root / "support-router")
+    since = launched(bundle, demo_root / ".test-cache")
+    from core.bundles import scoring
+    from core.evaluation import metrics
+
+    point = bundle.spec.operating_point
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, demo_root / ".test-cache"))
+    result = metrics.headline(data, point)
+    found = {f.code: f for f in story.findings(bundle, data, None, point)}
+    slide = deck.slide(deck.RISKS, found, bundle, result=result, point=point, data=data, since=since)
+    assert f"• {change}" in slide.sentences and change in [n.sentence for n in slide.notes]
+    decided = deck.slide(deck.DECISION, found, bundle, result=result, point=point, data=data, since=since)
+    assert decided.sentences[0].endswith("Weigh the risks first.")
+    built = report.build(bundle, data, None, point, since=since)
+    assert change in built.risks
+    assert built.since_launch.startswith("Since launch: 18,000 tickets over 12 weeks.")
+    html = report.to_html(built)
+    from core import format as fmt
+
+    assert f"<div class='risk'>{fmt.html_text(change)}</div>" in html.split("<h2>Risks and caveats</h2>")[1]
+
+
+def test_when_since_launch_cannot_be_worked_out_the_risks_and_home_say_so(app, demo_root, tmp_path, monkeypatch):
+    import shutil
+
+    import pandas as pd
+
+    root = tmp_path / "root"
+    shutil.copytree(demo_root / "delivery-eta", root / "delivery-eta")
+    monkeypatch.setenv("MODELBRIEF_CACHE", str(tmp_path / "cache"))
+    bad = root / "delivery-eta" / "traffic" / "by-hand.parquet"
+    pd.DataFrame({"seen_at": ["2026-11-23 10:00"] * 3, "carrier": ["Own fleet"] * 3}).to_parquet(bad)
+    unknown = (
+        "How it is doing since launch cannot be shown, so a change there would go unseen: A traffic batch lacks columns"
+    )
+    overview = app(root, bundle="delivery-eta").switch_page("pages/overview.py").run()
+    assert not overview.exception
+    assert any(seen(w.value).startswith(unknown) for w in overview.warning)  # a risk of its own
+    home = app(root)
+    assert any(seen(w.value).startswith(unknown) for w in home.warning)  # Home's card warns
+
+    bad.unlink()  # the folder changed: the card no longer repeats the old warning
+    home = app(root)
+    assert not any(seen(w.value).startswith(unknown) for w in home.warning)
+
+    log = root / "delivery-eta" / "traffic" / "batches.jsonl"
+    log.write_text(log.read_text() + '{"file": "week-13.parquet", "sha')  # a write cut short
+    home = app(root)
+    assert any(seen(w.value).startswith("How it is doing since launch cannot be shown") and "traffic log" in seen(w.value)
+               for w in home.warning)  # fmt: skip
+
+
+@pytest.mark.parametrize("audience", ["Plain", "Technical"])
+def test_plain_mode_says_how_much_an_input_moved_in_words_and_names_no_files(app, demo_root, audience):
+    at = app(demo_root, bundle="churn-gbm")
+    at.session_state["audience"] = audience
+    at = at.switch_page("pages/since_launch.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "How much it changed" in table.columns
+    assert table.set_index("Input").loc["Monthly bill", "How much it changed"] == "a large change"
+    page = " ".join(texts(at)) + " ".join(table.columns)
+    for expert_only in ("Stability index (PSI)", "Jensen-Shannon distance", "bundle.yaml"):
+        assert (expert_only in page) == (audience == "Technical"), expert_only

@@ -26,7 +26,7 @@ shows when nothing has changed, drift per feature, and findings in plain words.
   one line every summary carries.
 """
 
-from core.after_launch.traffic.changes import card_line, courses, findings, keep_line, since_launch
+from core.after_launch.traffic.changes import card_line, figure_courses, findings, keep_line, since_launch
 from core.after_launch.traffic.courses import RUNS, Course, course
 from core.after_launch.traffic.log import FORMATS, LOG, Batch, DamagedLog, add, batches, main, remove, repair
 from core.after_launch.traffic.periods import (
@@ -99,7 +99,7 @@ __all__ = [
     "SinceLaunch",
     "test_answers",
     "since_launch",
-    "courses",
+    "figure_courses",
     "RUNS",
     "Course",
     "course",

@@ -10,7 +10,7 @@ import pandas as pd
 
 from core import format as fmt
 from core.after_launch.traffic.courses import Course, course
-from core.after_launch.traffic.log import _log
+from core.after_launch.traffic.log import LOG, _log
 from core.after_launch.traffic.periods import (
     ANSWERS,
     MEASURED,
@@ -29,7 +29,7 @@ from core.after_launch.traffic.periods import (
 )
 from core.after_launch.traffic.summaries import Reference, Summary, expected_values
 from core.bundles.bundle import Bundle
-from core.bundles.contract import OperatingPoint
+from core.bundles.contract import BundleError, OperatingPoint
 
 
 def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, point: OperatingPoint,
@@ -148,7 +148,7 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
     return result
 
 
-def courses(result: SinceLaunch) -> list[tuple[str, np.ndarray, Course]]:
+def figure_courses(result: SinceLaunch) -> list[tuple[str, np.ndarray, Course]]:
     """(figure, the positions of its periods in `result.periods`, its course) for each figure the
     page draws against a range: the share it acts on, accuracy where measured, its estimate where
     not, and net value."""
@@ -183,7 +183,7 @@ def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summ
     def when(i: int) -> str:
         return period_words(starts[i], period)
 
-    for name, at, found in courses(result):
+    for name, at, found in figure_courses(result):
         for first, last in found.runs if not found.ongoing else found.runs[:-1]:
             after = [i for i in at[last + 1 :]]
             back = when(after[0]) if found.runs[-1] == (first, last) and found.ended and after else None
@@ -283,12 +283,25 @@ def _line_path(cache: Path, figures_key: str) -> Path:
     return cache / "traffic" / f"line-{figures_key}.json"
 
 
-def keep_line(cache: Path, figures_key: str, hashes: list[str], finding) -> None:
-    """Keep a bundle's since-launch line where Home can read it without opening the bundle
-    (written only when it changed)."""
-    entry = {"batches": list(hashes), "sentence": finding.sentence, "severity": finding.severity}
-    path = _line_path(cache, figures_key)
+def _listing(folder: Path) -> list:
+    """What is in a traffic folder, as cheaply as a card can look: each data file's name, size and
+    time, and the log's; a batch added, removed or put there by hand changes it."""
+    from core.after_launch.traffic.log import FORMATS
+
+    return sorted(
+        [p.name, p.stat().st_size, p.stat().st_mtime_ns]
+        for p in folder.iterdir()
+        if p.is_file() and (p.suffix.lower() in FORMATS or p.name == LOG)
+    )
+
+
+def keep_line(cache: Path, figures_key: str, folder: Path, sentence: str, severity: int) -> None:
+    """Keep a bundle's since-launch line (its summary line, or why the figures could not be
+    worked out) where Home can read it without opening the bundle, for exactly what is in the
+    traffic folder now (written only when it changed)."""
     try:
+        entry = {"listing": _listing(folder), "sentence": sentence, "severity": severity}
+        path = _line_path(cache, figures_key)
         if path.exists() and json.loads(path.read_text()) == entry:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -299,18 +312,26 @@ def keep_line(cache: Path, figures_key: str, hashes: list[str], finding) -> None
 
 def card_line(spec, figures_key: str, cache: Path) -> tuple[str, int] | None:
     """(sentence, severity) for a card, read without opening the bundle: the line kept when the
-    figures were last worked out for exactly these batches, else what the batch log says."""
+    figures were last worked out for exactly what is in the traffic folder, else what the batch
+    log says; a log that cannot be read is a warning."""
+    from core.words import narrative
+
     if spec.traffic is None or not spec.traffic.path.is_dir():
         return None
-    logged = _log(spec.traffic.path)
-    if not logged:
-        return None
+    try:
+        logged = _log(spec.traffic.path)
+    except BundleError as error:
+        unknown = narrative.traffic_unknown(error.message)
+        return unknown.sentence, unknown.severity
     try:
         kept = json.loads(_line_path(cache, figures_key).read_text())
-        if kept.get("batches") == [entry["sha256"] for entry in sorted(logged, key=lambda e: e["file"])]:
+        if kept.get("listing") == _listing(spec.traffic.path):
             return kept["sentence"], int(kept["severity"])
     except (OSError, ValueError, KeyError):
         pass
+    logged = [entry for entry in logged if "file" in entry]
+    if not logged:
+        return None
     rows = sum(int(entry.get("rows", 0)) for entry in logged)
     first = min(entry.get("first", "") for entry in logged)
     last = max(entry.get("last", "") for entry in logged)

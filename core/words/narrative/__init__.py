@@ -68,6 +68,7 @@ from core.words.narrative.since_launch import (
     traffic_median,
     traffic_not_over,
     traffic_steady,
+    traffic_unknown,
     traffic_unmeasured,
     traffic_value,
 )
@@ -169,6 +170,7 @@ __all__ = [
     "traffic_ended",
     "traffic_inputs_also",
     "traffic_not_over",
+    "traffic_unknown",
     "traffic_unmeasured",
     "traffic_line",
 ]

@@ -224,6 +224,16 @@ def traffic_unmeasured(waiting: int, period: str, why: str, spec: BundleSpec) ->
     )
 
 
+def traffic_unknown(message: str) -> Finding:
+    """Since launch could not be worked out: a risk in itself, since nobody can see how it is doing."""
+    return Finding(
+        "traffic_unknown",
+        WARNING,
+        f"How it is doing since launch cannot be shown, so a change there would go unseen: {message}",
+        {},
+    )
+
+
 def traffic_steady(requests: int, periods: int, period: str, spec: BundleSpec) -> Finding:
     return Finding(
         "traffic_steady",

@@ -122,7 +122,9 @@ def test_every_sentence_agrees_with_the_chart_data(judged, weeks, seed, calibrat
     said = [*result.findings, *result.notes]
     text = " ".join(f.sentence for f in said)
     since = lambda sentence: period_after("ince ", sentence, when)  # noqa: E731
-    changes = {figure_of(f): f for f in result.findings if f.code in ("traffic_acts", "traffic_accuracy", "traffic_value")}
+    changes = {
+        figure_of(f): f for f in result.findings if f.code in ("traffic_acts", "traffic_accuracy", "traffic_value")
+    }
 
     # each figure as the page draws it, against the range drawn with it
     drawn = {
@@ -145,7 +147,8 @@ def test_every_sentence_agrees_with_the_chart_data(judged, weeks, seed, calibrat
             )
             alone = [f.sentence for f in result.notes if f.code == "traffic_alone"]
             named_alone = any(
-                narrative.FIGURES[figure].rstrip(",") in s.lower() and (when[i].removeprefix("the week of ") in s or " more" in s)
+                narrative.FIGURES[figure].rstrip(",") in s.lower()
+                and (when[i].removeprefix("the week of ") in s or " more" in s)
                 for s in alone
             )
             assert in_change or in_ended or named_alone, (figure, when[i], text)
