@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import format as fmt
 from core.after_launch import traffic
+from core.after_launch.traffic import text
 from core.app import session, ui
 from core.outputs import charts
 from core.words import narrative
@@ -159,6 +160,24 @@ with ui.section("Right when it acts"):
 
 
 st.subheader("What changed in what comes in")
+for column in [c for c in per.columns if c.startswith("unlike:")]:
+    feature = column.split(":", 1)[1]
+    with ui.section(f"What people write in {spec.label(feature)}"):
+        unlike_title = (
+            f"{fmt.percent(per[column].iloc[-1])} of {spec.subjects} in the latest {result.period} look like nothing "
+            f"the model was trained on, against {fmt.percent(per['unlike_test:' + feature].iloc[0])} in the tests "
+            f"(shaded: normal variation per {result.period})"
+        )
+        shares = per[["start", column, f"unlike_low:{feature}", f"unlike_high:{feature}"]]
+        shares.columns = ["start", "share", "low", "high"]  # no colons: Vega reads them as a type
+        ui.chart(
+            charts.traffic_band(shares, "share", "low", "high", unlike_title, "Looks like nothing it trained on"),
+            unlike_title,
+        )
+        st.caption(
+            "A message looks like nothing the model was trained on when a quarter or more of its words are ones it "
+            "never saw."
+        )
 with ui.section("What changed in the inputs"):
     drift = result.drift
     if drift.empty:
@@ -166,7 +185,7 @@ with ui.section("What changed in the inputs"):
     else:
         latest_start = drift["start"].max()
         table = drift[drift["start"] == latest_start].sort_values("psi", ascending=False)
-        names = ["The model's answers" if f == traffic.ANSWERS else spec.label(f) for f in table["feature"]]
+        names = ["The model's answers" if f == traffic.ANSWERS else text.label(spec, f) for f in table["feature"]]
         columns = {"Input": names, "How much it changed": [narrative.how_much_moved(v) for v in table["psi"]]}
         if expert:
             columns |= {"Stability index (PSI)": table["psi"].round(3), "Jensen-Shannon distance": table["js"].round(3)}

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core import format as fmt
+from core.after_launch.traffic import text
 from core.after_launch.traffic.courses import Course, course
 from core.after_launch.traffic.log import LOG, _log
 from core.after_launch.traffic.periods import (
@@ -108,6 +109,24 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
     per["net_low"], per["net_high"] = k.net_per_case * n - half, k.net_per_case * n + half
     per["test_act"], per["test_accuracy"], per["test_net"] = act_rate, k.accuracy_acted, k.net_per_case
 
+    # per text input, the share of messages that look like nothing the model was trained on, against
+    # the range that many messages show when nothing has changed
+    for feature in ref.texts:
+        key = feature + text.UNLIKE
+        part = combined.inputs[combined.inputs["feature"] == key]
+        starts = period_start(pd.to_datetime(part["day"]), period)
+        yes = part[part["bin"] == 1].groupby(starts[part["bin"] == 1])["count"].sum()
+        every = part.groupby(starts)["count"].sum()
+        share = (yes.reindex(per["start"], fill_value=0) / every.reindex(per["start"])).to_numpy(float)
+        rate = float(ref.shares[key][1])
+        per[f"unlike:{feature}"] = share
+        per[f"unlike_test:{feature}"] = rate
+        per[f"unlike_low:{feature}"], per[f"unlike_high:{feature}"] = band(
+            rate,
+            np.sqrt(rate * (1 - rate) / max(len(bundle.X), 1)),
+            every.reindex(per["start"]).fillna(0).to_numpy(float),
+        )
+
     drift_rows = []
     inputs = combined.inputs.copy()
     if len(inputs):
@@ -167,6 +186,11 @@ def figure_courses(result: SinceLaunch) -> list[tuple[str, np.ndarray, Course]]:
     if len(at) and result.valued:
         part = per.iloc[at]
         found.append(("value", at, course(part["net"], part["net_low"], part["net_high"])))
+    for column in [c for c in per.columns if c.startswith("unlike:")]:
+        feature = column.split(":", 1)[1]
+        found.append(
+            (column, everywhere, course(per[column], per[f"unlike_low:{feature}"], per[f"unlike_high:{feature}"]))
+        )
     return found
 
 
@@ -177,7 +201,7 @@ def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summ
     from core.words import narrative
 
     spec, per, period = bundle.spec, result.periods, result.period
-    said, notes, alone = [], [], []
+    said, notes, alone, firsts, moved_texts = [], [], [], [], []
     starts = per["start"].tolist()
 
     def when(i: int) -> str:
@@ -191,6 +215,9 @@ def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summ
         if found.alone():
             alone.append((name, [when(at[i]) for i in found.alone()]))
         if not found.ongoing:
+            continue
+        if name.startswith("unlike:"):  # a change in what comes in: named with the inputs below
+            moved_texts.append((name.split(":", 1)[1], starts[at[found.first]]))
             continue
         rows = per.iloc[at[found.first :]]
         since = when(at[found.first])
@@ -210,29 +237,134 @@ def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summ
         if found.side[-1] == 0:  # the latest period is back within its range: not yet the end of it
             finding = narrative.traffic_not_over(finding, period)
         said.append(finding)
-    drift = result.drift
-    if len(drift):
-        moved, latest_only = [], []
-        for feature, part in drift.groupby("feature"):
-            part = part.sort_values("start")
-            found = course(part["psi"], np.full(len(part), -np.inf), np.full(len(part), PSI_MOVED - 1e-12))
-            if found.ongoing:
-                moved.append((float(part["psi"].iloc[-1]), feature, part["start"].iloc[found.first]))
-            elif found.side[-1] and part["start"].iloc[-1] == drift["start"].max():
-                latest_only.append(feature)
-        for _, feature, start in sorted(moved, reverse=True)[:3]:
-            if feature == ANSWERS:
-                said.append(_answers_moved(bundle, combined, expected_answers, start, period))
-            else:
-                said.append(_moved(bundle, ref, combined, feature, start, period))
-        also = [feature for _, feature, _ in sorted(moved, reverse=True)[3:]] + latest_only
-        if also:
-            labels = ["the model's answers" if f == ANSWERS else spec.label(f) for f in also]
-            notes.append(narrative.traffic_inputs_also(labels, period))
+        firsts.append(int(at[found.first]))
+    inputs = _inputs_moved(bundle, result, ref, combined, expected_answers, notes, moved_texts)
+    # a change in what the model does names the changes in what comes in that began with it
+    used = set()
+    for j, (change, first) in enumerate(zip(said, firsts, strict=True)):
+        if change.code == "traffic_answers":
+            continue
+        causes = [(psi_, i) for i, (psi_, start, feature, _) in enumerate(inputs)
+                  if feature != ANSWERS and i not in used and abs(starts.index(start) - first) <= 1]  # fmt: skip
+        causes = [i for _, i in sorted(causes, reverse=True)[:2]]
+        if causes:
+            said[j] = narrative.traffic_because(change, [inputs[i][3] for i in causes], when(first), period)
+            used |= set(causes)
+    rest = [entry for i, entry in enumerate(inputs) if i not in used]
+    said += [finding for *_, finding in rest[:3]]
+    also = [feature for _, _, feature, _ in rest[3:]]
+    if also:
+        labels = ["the model's answers" if f == ANSWERS else text.label(spec, f) for f in also]
+        notes.append(narrative.traffic_inputs_also(labels, period))
     if alone:
-        notes.append(narrative.traffic_alone(alone, period))
+        notes.append(narrative.traffic_alone(alone, period, spec))
     result.notes = [f for f in notes if f is not None]
     return [f for f in said if f is not None]
+
+
+def _inputs_moved(
+    bundle: Bundle,
+    result: SinceLaunch,
+    ref: Reference,
+    combined: Summary,
+    expected_answers,
+    notes: list,
+    moved_texts: list,
+) -> list:
+    """(index, start, feature, finding) for each input (and the model's answers) that moved two
+    periods running or more and is still moved, biggest first: a text input once, through its
+    messages; a category's new values named. Inputs moved in the latest period only go to `notes`.
+    `moved_texts`: (text input, start) whose share of messages unlike anything it trained on left its range."""
+    from core.words import narrative
+
+    drift, period, spec = result.drift, result.period, bundle.spec
+    found, latest_only = [], []
+    for feature, start in moved_texts:  # ordered with the rest by how far that share moved
+        key = feature + text.UNLIKE
+        latest = drift[(drift["feature"] == key)].sort_values("start")
+        found.append((float(latest["psi"].iloc[-1]) if len(latest) else 0.0, start, key))
+    for feature, part in drift.groupby("feature") if len(drift) else ():
+        part = part.sort_values("start")
+        course_ = course(part["psi"], np.full(len(part), -np.inf), np.full(len(part), PSI_MOVED - 1e-12))
+        if course_.ongoing:
+            found.append((float(part["psi"].iloc[-1]), part["start"].iloc[course_.first], feature))
+        elif course_.side[-1] and part["start"].iloc[-1] == drift["start"].max():
+            latest_only.append(feature)
+    said, texts = [], set()
+    for psi_, start, feature in sorted(found, key=lambda f: (-f[0], f[2])):
+        source = ref.source(feature)
+        if feature == ANSWERS:
+            finding = _answers_moved(bundle, combined, expected_answers, start, period)
+        elif source != feature:
+            if source in texts:
+                continue
+            texts.add(source)
+            finding = _text_moved(bundle, ref, combined, source, start, period)
+            feature = source
+        else:
+            finding = _moved(bundle, ref, combined, feature, start, period)
+        if finding is not None:
+            said.append((psi_, start, feature, finding))
+    said += _new_values(bundle, result, ref, combined, {f for *_, f, _ in said})
+    if latest_only:
+        labels = ["the model's answers" if f == ANSWERS else text.label(spec, f) for f in latest_only]
+        notes.append(narrative.traffic_inputs_also(labels, period))
+    return said
+
+
+def _since(frame: pd.DataFrame, start, period: str) -> pd.DataFrame:
+    return frame[period_start(pd.to_datetime(frame["day"]), period) >= start] if len(frame) else frame
+
+
+def _text_moved(bundle: Bundle, ref: Reference, combined: Summary, feature: str, start, period: str):
+    """A text input that moved, in words: the share of messages that look like nothing the model
+    was trained on, and the words rising most, with a real message."""
+    from core.words import narrative
+
+    key = feature + text.UNLIKE
+    part = _since(combined.inputs, start, period)
+    part = part[part["feature"] == key]
+    counts = np.bincount(part["bin"].to_numpy(int), weights=part["count"].to_numpy(float), minlength=ref.size(key))
+    share = float(counts[1] / counts.sum()) if counts.sum() else 0.0
+    terms = _since(combined.terms, start, period)
+    examples = _since(combined.examples, start, period)
+    rising = text.rising(
+        ref.texts[feature], terms[terms["feature"] == feature], examples[examples["feature"] == feature]
+    )
+    return narrative.traffic_text(bundle.spec.label(feature), share, float(ref.shares[key][1]), rising,
+                                  period_words(start, period), bundle.spec)  # fmt: skip
+
+
+NEW_VALUES = 0.01  # new category values on this share of requests, two periods running: named
+
+
+def _new_values(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summary, named: set) -> list:
+    """Categories whose values the test data never had reach `NEW_VALUES` of requests two periods
+    running (and no drift finding names them already)."""
+    from core.words import narrative
+
+    if not len(combined.novel):
+        return []
+    per, period, said = result.periods, result.period, []
+    novel = combined.novel.copy()
+    novel["start"] = period_start(pd.to_datetime(novel["day"]), period)
+    for feature, part in novel.groupby("feature"):
+        if feature in named:
+            continue
+        share = part.groupby("start")["count"].sum().reindex(per["start"], fill_value=0).to_numpy(float) / per[
+            "n"
+        ].to_numpy(float)
+        found = course(share, np.full(len(share), -np.inf), np.full(len(share), NEW_VALUES - 1e-12))
+        if not found.ongoing:
+            continue
+        start = per["start"].iloc[found.first]
+        since = part[part["start"] >= start]
+        total = float(per.loc[per["start"] >= start, "n"].sum())
+        values = since.groupby("value")["count"].sum().sort_values(ascending=False, kind="stable")
+        finding = narrative.traffic_new_values(bundle.spec.label(feature), [(str(v), float(c / total)) for v, c in values.items()],
+                                               float(values.sum() / total), period_words(start, period), bundle.spec)  # fmt: skip
+        said.append((float(share[-1]), start, feature, finding))
+    return said
 
 
 def _moved(bundle: Bundle, ref: Reference, combined: Summary, feature: str, start, period: str):
@@ -253,6 +385,13 @@ def _moved(bundle: Bundle, ref: Reference, combined: Summary, feature: str, star
     growth = shares - ref.shares[feature]
     k = int(np.argmax(growth))
     levels = [*ref.levels[feature], "something new", "missing"]
+    if k == len(ref.levels[feature]) and len(combined.novel):
+        novel = _since(combined.novel, start, period)
+        values = novel[novel["feature"] == feature].groupby("value")["count"].sum().sort_values(ascending=False)
+        if len(values):
+            total = float(counts.sum())
+            return narrative.traffic_new_values(label, [(str(v), float(c / total)) for v, c in values.items()],
+                                                float(shares[k]), period_words(start, period), bundle.spec)  # fmt: skip
     return narrative.traffic_level(label, levels[k], float(shares[k]), float(ref.shares[feature][k]),
                                    period_words(start, period), bundle.spec)  # fmt: skip
 

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from core.after_launch.traffic.log import Batch, batches
+from core.after_launch.traffic.text import LENGTH, UNLIKE, UNLIKE_SHARE, batch_terms, watch
 from core.bundles.bundle import Bundle, align_categories, class_index, read_rows
 from core.bundles.contract import BundleError, OperatingPoint
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: text inputs watched, new category values counted
 FINE_BINS = 100  # numeric inputs: percentiles of the test data, so medians are quoted to within 1%
 LEVELS = 30  # categories: the most common in the test data; the rest are "other"
 MISSING, OTHER = "(missing)", "(other)"
@@ -30,10 +31,33 @@ class Reference:
     levels: dict[str, list[str]] = field(default_factory=dict)
     shares: dict[str, np.ndarray] = field(default_factory=dict)
     medians: dict[str, float] = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)  # text input -> its `text.TextWatch`
+    known: dict[str, frozenset] = field(default_factory=dict)  # category -> every value the test data had
 
     @property
     def features(self) -> list[str]:
         return [*self.edges, *self.levels]
+
+    def source(self, feature: str) -> str:
+        """The input a watched feature comes from (`message · length` comes from `message`)."""
+        for text in self.texts:
+            if feature in (text + LENGTH, text + UNLIKE):
+                return text
+        return feature
+
+    def derived(self, feature: str, frame: pd.DataFrame, cache: dict) -> pd.Series:
+        """A watched feature's values in `frame`: the column itself, or a measure of a text input."""
+        source = self.source(feature)
+        if source == feature:
+            return frame[feature]
+        if feature not in cache:
+            watched = self.texts[source]
+            if feature.endswith(LENGTH):
+                cache[feature] = pd.Series(watched.lengths(frame[source]), index=frame.index)
+            else:
+                unlike = watched.unfamiliar(frame[source]) >= UNLIKE_SHARE
+                cache[feature] = pd.Series(np.where(unlike, "yes", "no"), index=frame.index)
+        return cache[feature]
 
     def codes(self, feature: str, values: pd.Series) -> np.ndarray:
         """Each value's bin: numbers by edge (missing last), categories by level (other, then missing)."""
@@ -55,13 +79,20 @@ class Reference:
 
 
 def reference(bundle: Bundle) -> Reference:
-    """The test data's spread of every input the model reads (text inputs are left out)."""
+    """The test data's spread of every input the model reads; a text input through its length and
+    the share of messages that look like nothing the model was trained on (`text`)."""
     ref = Reference()
-    text = set(bundle.spec.text_features)
-    for feature in bundle.features:
-        if feature in text:
+    text = [f for f in bundle.spec.text_features if f in bundle.X.columns]
+    for feature in text:
+        ref.texts[feature] = watch(bundle.model, bundle.X[feature], feature)
+        ref.levels[feature + UNLIKE] = ["no", "yes"]
+    cache: dict = {}
+    for feature in [f for f in bundle.features if f not in text] + [f + k for f in text for k in (LENGTH, UNLIKE)]:
+        values = ref.derived(feature, bundle.X, cache)
+        if feature.endswith(UNLIKE) and ref.source(feature) != feature:
+            codes = ref.codes(feature, values)
+            ref.shares[feature] = np.bincount(codes, minlength=ref.size(feature)) / len(values)
             continue
-        values = bundle.X[feature]
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             numbers = values.to_numpy(float)
             present = numbers[~np.isnan(numbers)]
@@ -72,9 +103,16 @@ def reference(bundle: Bundle) -> Reference:
         else:
             counts = values.astype("string").value_counts()
             ref.levels[feature] = [str(level) for level in counts.index[:LEVELS]]
+            ref.known[feature] = frozenset(str(level) for level in counts.index)
         codes = ref.codes(feature, values)
         ref.shares[feature] = np.bincount(codes, minlength=ref.size(feature)) / len(values)
     return ref
+
+
+TERMS = ["day", "feature", "term", "count"]
+EXAMPLES = ["day", "feature", "term", "message"]
+NOVEL = ["day", "feature", "value", "count"]
+NAMES = ("days", "inputs", "answers", "terms", "examples", "novel")
 
 
 @dataclass
@@ -85,6 +123,13 @@ class Summary:
     days: pd.DataFrame
     inputs: pd.DataFrame  # day, feature, bin, count
     answers: pd.DataFrame  # day, answer, count
+    terms: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TERMS))  # sampled messages per term
+    examples: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EXAMPLES)
+    )  # real messages per rising term
+    novel: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=NOVEL)
+    )  # category values the tests never had
 
     @staticmethod
     def combine(parts: list[Summary]) -> Summary:
@@ -96,10 +141,14 @@ class Summary:
                 return frames[0]
             return pd.concat(kept, ignore_index=True).groupby(keys, as_index=False, sort=True).sum()
 
+        kept = [p.examples for p in parts if len(p.examples)]
         return Summary(
             added([p.days for p in parts], ["day"]),
             added([p.inputs for p in parts], ["day", "feature", "bin"]),
             added([p.answers for p in parts], ["day", "answer"]),
+            added([p.terms for p in parts], ["day", "feature", "term"]),
+            pd.concat(kept, ignore_index=True) if kept else parts[0].examples,
+            added([p.novel for p in parts], ["day", "feature", "value"]),
         )
 
 
@@ -220,11 +269,11 @@ def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: Operat
         }
     )
     days = rows.groupby("day", as_index=False, sort=True).sum()
-    parts = []
+    parts, cache = [], {}
     for feature in ref.features:
-        if feature not in frame.columns:
+        if ref.source(feature) not in frame.columns:
             continue
-        codes = ref.codes(feature, frame[feature])
+        codes = ref.codes(feature, ref.derived(feature, frame, cache))
         counted = pd.DataFrame({"day": day, "bin": codes}).value_counts().reset_index(name="count")
         counted["feature"] = feature
         parts.append(counted)
@@ -233,7 +282,30 @@ def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: Operat
     if spec.task != "regression":
         shown = np.where(acted, answer, -1)  # -1: handed to a person
         answers = pd.DataFrame({"day": day, "answer": shown}).value_counts().reset_index(name="count")
-    return Summary(days, inputs[["day", "feature", "bin", "count"]], answers)
+    terms, examples = [pd.DataFrame(columns=TERMS)], [pd.DataFrame(columns=EXAMPLES)]
+    for feature, watched in ref.texts.items():
+        if feature in frame.columns:
+            counted, quoted = batch_terms(watched, frame[feature], day)
+            terms.append(counted)
+            examples.append(quoted)
+    novel = [pd.DataFrame(columns=NOVEL)]
+    for feature, known in ref.known.items():
+        if feature in frame.columns:
+            text = frame[feature].astype("string")
+            new = text.notna().to_numpy() & ~text.isin(known).to_numpy()
+            if new.any():
+                counted = pd.DataFrame({"day": day[new], "value": text[new].to_numpy(object)}).value_counts()
+                counted = counted.reset_index(name="count").sort_values("count", ascending=False).head(200)
+                novel.append(counted.assign(feature=feature)[NOVEL])
+    return Summary(
+        days,
+        inputs[["day", "feature", "bin", "count"]],
+        answers,
+        *(
+            pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+            for frames in (terms, examples, novel)
+        ),
+    )
 
 
 def _cache_key(bundle: Bundle, batch: Batch, point: OperatingPoint) -> str:
@@ -244,7 +316,7 @@ def _cache_key(bundle: Bundle, batch: Batch, point: OperatingPoint) -> str:
 def batch_summary(bundle: Bundle, batch: Batch, ref: Reference, point: OperatingPoint, cache: Path) -> Summary:
     """A batch's summary: read from the cache, or computed once and kept there."""
     folder = cache / "traffic" / _cache_key(bundle, batch, point)
-    names = ("days", "inputs", "answers")
+    names = NAMES
     if all((folder / f"{name}.parquet").exists() for name in names):
         return Summary(*(pd.read_parquet(folder / f"{name}.parquet") for name in names))
     summary = summarise(bundle, read_rows(batch.path), ref, point)

@@ -86,6 +86,69 @@ def traffic_level(label: str, level: str, share: float, test: float, when: str, 
 PSI_WORDS = "0.2"
 
 
+def traffic_text(label: str, share: float, test: float, rising: list[tuple], when: str, spec: BundleSpec) -> Finding:
+    """A text input that moved: the share of messages that look like nothing the model was trained
+    on, the words rising most against the test data, and one real message."""
+    way = "more" if share >= test else "fewer"
+    sentences = [
+        f"Since {when}, {way} {spec.subjects} look like nothing the model was trained on: {fmt.percent(share)}, "
+        f"against {fmt.percent(test)} in the tests."
+    ]
+    numbers = {"share": share, "test": test}
+    if rising:
+        term, now, before, example = rising[0]
+        others = [f"“{t}”" for t, *_ in rising[1:]]
+        sentences.append(
+            f"The words rising most in the {_lower(label)}: “{term}” ({fmt.percent(now)}, against {fmt.percent(before)} "
+            f"in the tests){', then ' + ' and '.join(others) if others else ''}."
+        )
+        numbers |= {"term_now": now, "term_test": before}
+        if example:
+            sentences.append(f"For example: “{example}”")
+    return Finding(
+        "traffic_text",
+        WARNING,
+        " ".join(sentences),
+        numbers,
+        "A message looks like nothing it was trained on when a quarter or more of its words are ones the model's "
+        "vectorizer never saw; words counted on up to 50,000 messages per batch.",
+    )
+
+
+def traffic_new_values(
+    label: str, values: list[tuple[str, float]], share: float, when: str, spec: BundleSpec
+) -> Finding:
+    """A category input with values the test data never had, named."""
+    named = [f"'{value}' ({fmt.percent(part)})" for value, part in values[:3]]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return Finding(
+        "traffic_new_values",
+        NOTE,
+        f"Since {when}, {fmt.percent(share)} of {spec.subjects} have a {_lower(label)} the test data never had: {listed}.",
+        {"share": share, **{f"value_{i}": part for i, (_, part) in enumerate(values[:3])}},
+        "Values absent from the evaluation data, 1% of requests or more, two periods running.",
+    )
+
+
+def traffic_because(change: Finding, causes: list[Finding], when: str, period: str) -> Finding:
+    """A change in what the model does, with the changes in what comes in that began with it."""
+    lead = f"Since {when}, "
+    said = []
+    for cause in causes:
+        rest = cause.sentence[len(lead) :] if cause.sentence.startswith(lead) else cause.sentence
+        said.append(rest[0].upper() + rest[1:])
+    numbers = dict(change.numbers)
+    for i, cause in enumerate(causes):
+        numbers |= {f"cause{i}_{k}": v for k, v in cause.numbers.items()}
+    return Finding(
+        change.code,
+        change.severity,
+        f"{change.sentence} What came in changed in the same {period}s. " + " ".join(said),
+        numbers,
+        change.technical,
+    )
+
+
 def how_much_moved(psi: float) -> str:
     """A stability index in words, for readers who do not use it: the bands drift monitoring uses
     (under 0.1 little, 0.1 to 0.2 some, 0.2 or more a shift worth acting on)."""
@@ -129,6 +192,14 @@ FIGURES = {
 }
 
 
+def figure_words(figure: str, spec: BundleSpec) -> str:
+    """A figure Since launch draws, as a sentence names it ('unlike:message' is a text input's share
+    of messages that look like nothing the model was trained on)."""
+    if figure.startswith("unlike:"):
+        return f"the share of {spec.subjects} that look like nothing it was trained on"
+    return FIGURES[figure]
+
+
 def traffic_not_over(finding: Finding, period: str) -> Finding:
     """A change whose latest period is back within its range: still a change until it stays back."""
     return Finding(
@@ -143,7 +214,9 @@ def traffic_not_over(finding: Finding, period: str) -> Finding:
 
 def traffic_ended(figure: str, side: int, first: str, last: str, back: str | None, spec: BundleSpec) -> Finding:
     """A change that is over: when it began and ended, and since when the figure is back in range."""
-    sentence = f"From {first} to {last}, {FIGURES[figure]} was {'below' if side < 0 else 'above'} its normal range"
+    sentence = (
+        f"From {first} to {last}, {figure_words(figure, spec)} was {'below' if side < 0 else 'above'} its normal range"
+    )
     sentence += f". It has been back within it since {back}." if back else "."
     return Finding(
         "traffic_ended",
@@ -167,10 +240,10 @@ def _periods(whens: list[str]) -> str:
     return _listed(whens, 4)
 
 
-def traffic_alone(alone: list[tuple[str, list[str]]], period: str) -> Finding:
+def traffic_alone(alone: list[tuple[str, list[str]]], period: str, spec: BundleSpec) -> Finding:
     """Periods outside their range on their own: shown on the charts, so said, but not a change."""
     on = "on" if period == "day" else "in"
-    parts = [(FIGURES[figure].rstrip(","), f"{on} {_periods(whens)}") for figure, whens in alone]
+    parts = [(figure_words(figure, spec).rstrip(","), f"{on} {_periods(whens)}") for figure, whens in alone]
     first = f"{parts[0][0]} was outside its normal range {parts[0][1]}"
     return Finding(
         "traffic_alone",

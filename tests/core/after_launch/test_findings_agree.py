@@ -140,14 +140,14 @@ def test_every_sentence_agrees_with_the_chart_data(judged, weeks, seed, calibrat
         for i in np.flatnonzero(outside):
             in_change = figure in changes and since(changes[figure].sentence) <= i
             in_ended = any(
-                narrative.FIGURES[figure] in f.sentence
+                narrative.figure_words(figure, spec) in f.sentence
                 and period_after("From ", f.sentence, when) <= i <= period_after(" to ", f.sentence, when)
                 for f in result.notes
                 if f.code == "traffic_ended"
             )
             alone = [f.sentence for f in result.notes if f.code == "traffic_alone"]
             named_alone = any(
-                narrative.FIGURES[figure].rstrip(",") in s.lower()
+                narrative.figure_words(figure, spec).rstrip(",") in s.lower()
                 and (when[i].removeprefix("the week of ") in s or " more" in s)
                 for s in alone
             )

@@ -5,6 +5,7 @@ for the demos' week-8 change and not before it."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -198,7 +199,10 @@ def launched(bundle, cache: Path, weeks: int | None = None):
 
 
 CHANGES = {
-    "support-router": "Since the week of 19 Oct, the model acts on fewer tickets itself: 50%, against 66% in the tests.",
+    "support-router": "Since the week of 19 Oct, the model acts on fewer tickets itself: 50%, against 66% in the tests. "
+    "What came in changed in the same weeks. More tickets look like nothing the model was trained on: 48%, against 31% "
+    "in the tests. The words rising most in the message: “gift card” (19%, against 4% in the tests), then “balance” "
+    "and “check”. For example: “How do I check the balance on my gift card?”",
     "delivery-eta": "Since the week of 19 Oct, more orders have rain forecast 'yes': 65%, against 23% in the test data.",
     "churn-gbm": "Since the week of 19 Oct, the monthly bill is higher: half are above 76.01 USD, against 63.52 USD in the test data.",
 }  # fmt: skip
@@ -328,6 +332,38 @@ def test_a_normal_week_after_a_change_never_yields_an_all_clear(demo_root, tmp_p
     assert not any("Nothing has changed" in f.sentence for f in [*result.findings, *result.notes])
     line = narrative.traffic_line(result, load_bundle(folder).spec).sentence
     assert "Nothing has changed" not in line and line.startswith("Since launch: 18,300 customers over 13 weeks. Since")
+
+
+def test_category_values_the_tests_never_had_are_named(demo_root, tmp_path):
+    """Two weeks in which a new plan, 'Family', takes 40% of customers and a new way to pay, 'Crypto',
+    3%: the plan is a change named with its new value, and the payment method's new value is named
+    though it moves the mix too little to count as drift."""
+    from core.publishing.demo_traffic import churn_week
+
+    folder = tmp_path / "churn-gbm"
+    shutil.copytree(demo_root / "churn-gbm", folder)
+    for week in (13, 14):
+        frame = churn_week(week)
+        rng = np.random.default_rng(week)
+        frame.loc[rng.random(len(frame)) < 0.4, "plan"] = "Family"
+        frame.loc[rng.random(len(frame)) < 0.03, "payment_method"] = "Crypto"
+        frame["monthly_charges"] /= 1.2
+        frame = frame[frame["seen_at"] < pd.Timestamp.now().floor("D")]  # none from the future
+        path = tmp_path / f"week-{week}.parquet"
+        frame.to_parquet(path, index=False)
+        traffic.add(folder, path)
+    result = launched(load_bundle(folder), tmp_path / "cache")
+    said = " ".join(f.sentence for f in result.findings)
+    plan = re.search(
+        r"Since the week of 23 Nov, (\d+)% of customers have a plan the test data never had: 'Family' \((\d+)%\)\.",
+        said,
+    )
+    assert plan and plan.group(1) == plan.group(2) and 35 <= int(plan.group(1)) <= 45, said
+    crypto = re.search(
+        r"Since the week of 23 Nov, (\d)% of customers have a payment method the test data never had: 'Crypto' \(\d%\)\.",
+        said,
+    )
+    assert crypto, said
 
 
 def test_a_batch_summarised_by_two_processes_at_once_is_kept_once_and_read_back(demo_root, tmp_path, monkeypatch):
