@@ -99,23 +99,21 @@ with ui.section("Right when it acts"):
         since, numbers = result.changed["accuracy"]
         right_title = f"Since {since}, right {fmt.percent(numbers['accuracy'])} of the time when it acts"
     elif not measured.empty:
-        span = (
-            traffic.period_words(measured["start"].iloc[0], result.period)
-            if len(measured) == 1
-            else f"{traffic.period_words(measured['start'].iloc[0], result.period)} to "
-            f"{traffic.period_words(measured['start'].iloc[-1], result.period)}"
-        )
+        last_measured = measured["start"].iloc[-1]
         right_title = (
             f"Right {fmt.percent(measured['right'].sum() / measured['known_acted'].sum())} of the time when it acts "
-            f"in the {fmt.count(len(measured))} {result.period}{'s' if len(measured) != 1 else ''} whose outcomes "
-            f"have arrived ({span})"
+            f"in the {fmt.count(len(measured))} {result.period}{'s' if len(measured) != 1 else ''} with outcomes "
+            f"(to {last_measured.day} {last_measured:%b})"
         )
     else:
         right_title = "No outcomes yet: estimated from its confidence"
     if right_title is not None:
         right_title += f"; {fmt.percent(test_accuracy)} in the tests"
+        drawn = per[["start", "accuracy", "accuracy_low", "accuracy_high", "estimated"]].copy()
+        nothing = drawn["accuracy"].isna() & drawn["estimated"].isna()
+        drawn.loc[nothing, ["accuracy_low", "accuracy_high"]] = float("nan")  # no range where nothing is drawn
         ui.chart(
-            charts.traffic_band(per[["start", "accuracy", "accuracy_low", "accuracy_high", "estimated"]], "accuracy",
+            charts.traffic_band(drawn, "accuracy",
                                 "accuracy_low", "accuracy_high", right_title, "Right when it acts",
                                 "estimated" if estimated else None),
             right_title,
@@ -164,9 +162,8 @@ for column in [c for c in per.columns if c.startswith("unlike:")]:
     feature = column.split(":", 1)[1]
     with ui.section(f"What people write in {spec.label(feature)}"):
         unlike_title = (
-            f"{fmt.percent(per[column].iloc[-1])} of {spec.subjects} in the latest {result.period} look like nothing "
-            f"the model was trained on, against {fmt.percent(per['unlike_test:' + feature].iloc[0])} in the tests "
-            f"(shaded: normal variation per {result.period})"
+            f"{fmt.percent(per[column].iloc[-1])} of {spec.subjects} look like nothing it was trained on in the "
+            f"latest {result.period}, against {fmt.percent(per['unlike_test:' + feature].iloc[0])} in the tests"
         )
         shares = per[["start", column, f"unlike_low:{feature}", f"unlike_high:{feature}"]]
         shares.columns = ["start", "share", "low", "high"]  # no colons: Vega reads them as a type
@@ -176,7 +173,7 @@ for column in [c for c in per.columns if c.startswith("unlike:")]:
         )
         st.caption(
             "A message looks like nothing the model was trained on when a quarter or more of its words are ones it "
-            "never saw."
+            f"never saw. Shaded: normal variation for a {result.period} of that many {spec.subjects}."
         )
 with ui.section("What changed in the inputs"):
     drift = result.drift

@@ -51,7 +51,7 @@ def test_weeks_without_outcomes_are_estimated_or_say_why_not(app, demo_root, bun
     right = next(c for c in at.get("vega_lite_chart") if "when it acts" in c.proto.spec)
     spec = json.loads(right.proto.spec)
     title = spec["layer"][0]["title"]["text"]
-    assert "in the 6 weeks whose outcomes have arrived (the week of 31 Aug to the week of 5 Oct)" in title, title
+    assert "of the time when it acts in the 6 weeks with outcomes (to 5 Oct); " in title, title
     if bundle_id == "churn-gbm":  # measured and estimated, with a legend naming both
         assert "Measured where outcomes have arrived" in right.proto.spec
         assert "Estimated from its confidence (outcomes not in yet)" in right.proto.spec

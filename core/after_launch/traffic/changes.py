@@ -133,6 +133,8 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
         inputs["start"] = period_start(inputs["day"], period)
         grouped = inputs.groupby(["start", "feature", "bin"], as_index=False)["count"].sum()
         for (start, feature), part in grouped.groupby(["start", "feature"], sort=True):
+            if feature.endswith(text.UNLIKE):
+                continue  # a share judged against its own range above, not by how its mix moved
             counts = np.bincount(
                 part["bin"].to_numpy(int), weights=part["count"].to_numpy(float), minlength=ref.size(feature)
             )
@@ -280,9 +282,8 @@ def _inputs_moved(
     drift, period, spec = result.drift, result.period, bundle.spec
     found, latest_only = [], []
     for feature, start in moved_texts:  # ordered with the rest by how far that share moved
-        key = feature + text.UNLIKE
-        latest = drift[(drift["feature"] == key)].sort_values("start")
-        found.append((float(latest["psi"].iloc[-1]) if len(latest) else 0.0, start, key))
+        now, test = float(result.periods[f"unlike:{feature}"].iloc[-1]), float(ref.shares[feature + text.UNLIKE][1])
+        found.append((psi(np.array([1 - test, test]), np.array([1 - now, now])), start, feature + text.UNLIKE))
     for feature, part in drift.groupby("feature") if len(drift) else ():
         part = part.sort_values("start")
         course_ = course(part["psi"], np.full(len(part), -np.inf), np.full(len(part), PSI_MOVED - 1e-12))

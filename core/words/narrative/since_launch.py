@@ -151,11 +151,11 @@ def traffic_because(change: Finding, causes: list[Finding], when: str, period: s
 
 def how_much_moved(psi: float) -> str:
     """A stability index in words, for readers who do not use it: the bands drift monitoring uses
-    (under 0.1 little, 0.1 to 0.2 some, 0.2 or more a shift worth acting on)."""
+    (under 0.1 small, 0.1 to 0.2 moderate, 0.2 or more a shift worth acting on)."""
     if psi < 0.1:
-        return "little or none"
+        return "a small change"
     if psi < 0.2:
-        return "some, within what is normal"
+        return "a moderate change"
     return "a large change" if psi < 0.5 else "a very large change"
 
 
