@@ -5,8 +5,9 @@ the model's input columns, optionally the live model's scores, and the outcome o
 
     python -m core.traffic add BUNDLE FILE
 
-checks a new batch against the bundle (`intake`), copies it into the folder and appends its sha256
-to `batches.jsonl`, last and under a lock, so the log alone says which batches count; nothing already
+checks a new batch against the bundle (`intake`), summarises it (`summaries.add`: a batch that
+cannot be summarised is refused), copies it into the folder and appends its sha256 to
+`batches.jsonl`, last and under a lock, so the log alone says which batches count; nothing already
 there is rewritten, and a batch whose file changed after it was added is refused when read.
 `remove` withdraws a batch with a reason; `repair` sets aside a log line a crash cut short.
 
@@ -28,7 +29,8 @@ shows when nothing has changed, drift per feature, and findings in plain words.
 
 from core.after_launch.traffic.changes import card_line, figure_courses, findings, keep_line, since_launch
 from core.after_launch.traffic.courses import RUNS, Course, course
-from core.after_launch.traffic.log import FORMATS, LOG, Batch, DamagedLog, add, batches, main, remove, repair
+from core.after_launch.traffic.log import FORMATS, LOG, Batch, DamagedLog, batches, remove, repair
+from core.after_launch.traffic.log import main as _commands
 from core.after_launch.traffic.periods import (
     ANSWERS,
     MEASURED,
@@ -53,6 +55,7 @@ from core.after_launch.traffic.summaries import (
     SUMMARY_VERSION,
     Reference,
     Summary,
+    add,
     batch_summary,
     expected_values,
     reference,
@@ -60,6 +63,12 @@ from core.after_launch.traffic.summaries import (
     summarise,
     summary,
 )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m core.traffic add|remove|repair`: a batch added is summarised as it is added."""
+    return _commands(argv, adder=add)
+
 
 __all__ = [
     "LOG",

@@ -192,10 +192,12 @@ def _refuse_again(kept: dict[str, dict], digest: str, content: str, file: Path) 
         raise BundleError(f"This batch ({file.name}) was already added.", "Nothing was changed.")
 
 
-def add(folder: Path, file: Path, opened: Bundle | None = None) -> Path:
+def add(folder: Path, file: Path, opened: Bundle | None = None, prepare=None) -> Path:
     """Append one batch to a bundle's traffic: checked against the bundle before anything is
     written, copied whole (a temporary file, flushed, renamed), and logged last, under a lock. A
-    refused batch leaves the folder exactly as it was. `opened`: the bundle, already opened."""
+    refused batch leaves the folder exactly as it was. `opened`: the bundle, already opened.
+    `prepare(bundle, rows)`, when given, runs on the checked rows before anything is written (it
+    may refuse them too) and returns what to call with the batch's sha256 once it is logged."""
     from core.after_launch.traffic import intake
 
     bundle = opened if opened is not None and opened.spec.traffic is not None else _bundle_for_traffic(folder)
@@ -203,8 +205,11 @@ def add(folder: Path, file: Path, opened: Bundle | None = None) -> Path:
         raise BundleError(f"A batch must be a .parquet or .csv file, not '{file.name}'.")
     frame = read_rows(file)
     when = intake.check(bundle, frame)
+    rows = len(frame)
     content = intake.content_digest(frame)
     digest = file_sha256(file)
+    logged_then = prepare(bundle, frame) if prepare is not None else None
+    del frame  # what is left is copying bytes: the rows need not be held
     target = bundle.spec.traffic.path
     if target.is_dir():
         _refuse_again(_kept(_log(target)), digest, content, file)  # before anything is written
@@ -226,10 +231,12 @@ def add(folder: Path, file: Path, opened: Bundle | None = None) -> Path:
             os.fsync(written.fileno())
         os.replace(incoming, target / name)
         _fsync_folder(target)
-        entry = {"file": name, "sha256": digest, "content": content, "rows": len(frame),
+        entry = {"file": name, "sha256": digest, "content": content, "rows": rows,
                  "added": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                  "first": str(when.min().date()), "last": str(when.max().date())}  # fmt: skip
         _append(target, entry)  # last: until this line is down, the batch does not count
+    if logged_then is not None:
+        logged_then(digest)
     return target / name
 
 
@@ -277,7 +284,8 @@ def repair(folder: Path) -> int:
     return len(bad)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, adder=None) -> int:
+    """The `add`, `remove` and `repair` commands; `adder` adds a batch (`add` itself unless given)."""
     parser = argparse.ArgumentParser(prog="python -m core.traffic", description="Add real requests to a bundle.")
     commands = parser.add_subparsers(dest="command", required=True)
     adding = commands.add_parser("add", help="append one batch of requests (a .parquet or .csv file)")
@@ -292,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "add":
-            written = add(args.bundle, args.file)
+            written = (adder or add)(args.bundle, args.file)
             said = f"Added {written.name} to {args.bundle.name}."
         elif args.command == "remove":
             remove(args.bundle, args.batch, args.why)

@@ -320,19 +320,48 @@ def batch_summary(bundle: Bundle, batch: Batch, ref: Reference, point: Operating
     if all((folder / f"{name}.parquet").exists() for name in names):
         return Summary(*(pd.read_parquet(folder / f"{name}.parquet") for name in names))
     summary = summarise(bundle, read_rows(batch.path), ref, point)
+    keep(folder, summary)
+    return summary
+
+
+def keep(folder: Path, summary: Summary) -> None:
+    """A batch's summary written into the cache under its key (`folder`)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     # written under a name of its own, then moved into place: processes sharing the cache (several
     # servers, or workers) may summarise the same batch at once, and the first to finish keeps it
     partial = Path(tempfile.mkdtemp(prefix=f"{folder.name}.partial-", dir=folder.parent))
-    for name in names:
+    for name in NAMES:
         getattr(summary, name).to_parquet(partial / f"{name}.parquet", index=False)
-    if folder.exists() and not all((folder / f"{name}.parquet").exists() for name in names):
+    if folder.exists() and not all((folder / f"{name}.parquet").exists() for name in NAMES):
         shutil.rmtree(folder, ignore_errors=True)  # left half-written by a process that was stopped
     try:
         partial.rename(folder)
     except OSError:  # another process kept the same summary first
         shutil.rmtree(partial, ignore_errors=True)
-    return summary
+
+
+def add(folder: Path, file: Path, opened: Bundle | None = None, cache: Path | None = None) -> Path:
+    """Add a batch (`log.add`) summarised as it is added: the summary is made from the rows already
+    read, before anything is written (a batch that cannot be summarised is refused), and kept in
+    the cache once the batch is logged, so the page never reads a batch's rows."""
+    from core.after_launch.traffic import log
+    from core.bundles import scoring
+
+    def prepare(bundle: Bundle, frame: pd.DataFrame):
+        point = bundle.spec.operating_point
+        made = summarise(bundle, frame, reference(bundle), point)
+
+        def logged(digest: str) -> None:
+            try:
+                keep(
+                    (cache or scoring.cache_dir()) / "traffic" / _cache_key(bundle, Batch(Path(), digest), point), made
+                )
+            except OSError:
+                pass  # no cache to write: the page summarises the batch itself, once
+
+        return logged
+
+    return log.add(folder, file, opened, prepare=prepare)
 
 
 computed = 0  # batches summarised (not read from the cache): tests count it

@@ -166,6 +166,40 @@ def test_each_batch_is_summarised_once_and_adding_a_week_costs_only_that_week(ro
     assert int(grown.days["n"].sum()) == int(first.days["n"].sum()) + 1500
 
 
+def test_a_batch_is_summarised_as_it_is_added_so_the_page_never_reads_its_rows(router, tmp_path):
+    from core.publishing.demo_traffic import router_week
+
+    cache = tmp_path / "cache"
+    traffic.summary(load_bundle(router), cache)
+    extra = tmp_path / "week-13.parquet"
+    router_week(13).to_parquet(extra, index=False)
+    before = traffic.summaries.computed
+    written = traffic.add(router, extra, cache=cache)
+    bundle = load_bundle(router)
+    grown = traffic.summary(bundle, cache)
+    assert traffic.summaries.computed == before  # read from what the add kept: no batch read again
+    added = traffic.summarise(bundle, pd.read_parquet(written), traffic.reference(bundle), bundle.spec.operating_point)
+    kept = grown.days[grown.days["day"] >= added.days["day"].min()].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, added.days.reset_index(drop=True), check_dtype=False)
+
+
+def test_a_batch_that_cannot_be_summarised_is_refused_before_anything_is_written(router, tmp_path, monkeypatch):
+    from core.after_launch.traffic import summaries
+    from core.publishing.demo_traffic import router_week
+
+    extra = tmp_path / "week-13.parquet"
+    router_week(13).to_parquet(extra, index=False)
+    before = {p.name: p.read_bytes() for p in (router / "traffic").iterdir()}
+
+    def cannot(*args, **kwargs):
+        raise BundleError("The model could not score this batch.")
+
+    monkeypatch.setattr(summaries, "summarise", cannot)
+    with pytest.raises(BundleError, match="could not score"):
+        traffic.add(router, extra, cache=tmp_path / "cache")
+    assert {p.name: p.read_bytes() for p in (router / "traffic").iterdir()} == before
+
+
 def test_summaries_add_up_to_the_summary_of_all_rows(demo_root):
     bundle = load_bundle(demo_root / "churn-gbm")
     ref = traffic.reference(bundle)
