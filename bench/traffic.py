@@ -1,6 +1,6 @@
 """Since launch at scale: a year of traffic, summarised once per batch, and the page in Chromium.
 
-    python -m bench.traffic [--rows 10000000] [--weeks 52] [--repeats 3] [--readme]
+    python -m bench.traffic [--rows 10000000] [--weeks 52] [--repeats 3] [--big 3000000] [--readme]
 
 The demo's churn model is published with `traffic:`, and `--rows` generated requests are added as
 `--weeks` weekly batches with `python -m core.traffic add`'s function (a price rise from three
@@ -9,7 +9,9 @@ quarters of the way in; outcomes for the first three quarters). Then:
 - summarising every batch from nothing, in this process (scoring each request with the model);
 - adding one more week and summarising again: only that week is read;
 - in Chromium, the Since launch page on a warm server (navigation to the page fully drawn), and on
-  a new server whose batch summaries are on disk.
+  a new server whose batch summaries are on disk;
+- one large batch (`--big` rows) added on top with `python -m core.traffic add` in its own process
+  (its time and peak memory: checked, summarised and logged), then the page on a new, warmed server.
 
 Times are medians of `--repeats` runs with their min and max; the table goes into the README
 between the `traffic-bench` markers with `--readme`.
@@ -30,6 +32,17 @@ ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- traffic-bench:start -->", "<!-- traffic-bench:end -->"
 
 
+WEEKS_BACK = 60  # the year of traffic ends before today (`add` refuses requests from the future)
+
+
+def first_monday():
+    """The Monday `WEEKS_BACK` weeks ago: the first week of the bench's traffic."""
+    import pandas as pd
+
+    today = pd.Timestamp.now().normalize()
+    return today - pd.Timedelta(days=today.weekday()) - pd.Timedelta(weeks=WEEKS_BACK)
+
+
 def add_weeks(folder: Path, rows: int, weeks: int, first: int = 1) -> None:
     """`weeks` weekly batches of `rows` requests in all, added as a team adds them."""
     import numpy as np
@@ -37,7 +50,7 @@ def add_weeks(folder: Path, rows: int, weeks: int, first: int = 1) -> None:
 
     from core.after_launch import traffic
     from core.publishing.demo_data import churn_data
-    from core.publishing.demo_traffic import FIRST_MONDAY, TIMESTAMP
+    from core.publishing.demo_traffic import TIMESTAMP
 
     per_week = rows // weeks
     change, known = int(weeks * 0.75), int(weeks * 0.75)
@@ -45,7 +58,7 @@ def add_weeks(folder: Path, rows: int, weeks: int, first: int = 1) -> None:
         for week in range(first, first + weeks):
             rng = np.random.default_rng(week)
             frame = churn_data(per_week, seed=10_000 + week, price_rise=0.2 if week > change else 0.0)
-            start = FIRST_MONDAY + pd.Timedelta(weeks=week - 1)
+            start = first_monday() + pd.Timedelta(weeks=week - 1)
             frame.insert(0, TIMESTAMP, start + pd.to_timedelta(np.sort(rng.integers(0, 7 * 86400, per_week)), unit="s"))
             if week > known:
                 frame["churned"] = None
@@ -63,7 +76,7 @@ def page_time(page, server: Server, bundle_id: str) -> float:
     return time.perf_counter() - started
 
 
-def measure(rows: int, weeks: int, repeats: int) -> dict:
+def measure(rows: int, weeks: int, repeats: int, big: int = 0) -> dict:
     import os
 
     from playwright.sync_api import sync_playwright
@@ -75,21 +88,21 @@ def measure(rows: int, weeks: int, repeats: int) -> dict:
     artifacts = root / "artifacts"
     bundle_id = publish_churn(artifacts, 20_000)
     folder = artifacts / bundle_id
+    cache = artifacts / ".cache"
+    os.environ["MODELBRIEF_CACHE"] = str(cache)  # where the adds keep their summaries, and the server reads them
     started = time.perf_counter()
     add_weeks(folder, rows, weeks)
     result = {"rows": rows, "weeks": weeks, "add every batch": f"{time.perf_counter() - started:.0f}"}
-    cache = artifacts / ".cache"
-    os.environ["MODELBRIEF_CACHE"] = str(cache)
     bundle = load_bundle(folder)
     started = time.perf_counter()
-    traffic.summary(bundle, cache)
+    traffic.summary(bundle, root / "from-nothing")  # every batch read and summarised again, as an old bundle would be
     result["summarise all"] = f"{time.perf_counter() - started:.0f}"
+    started = time.perf_counter()
     add_weeks(folder, rows // weeks, 1, first=weeks + 1)  # one more week, of a weekly batch's size
     before = traffic.summaries.computed
-    started = time.perf_counter()
     traffic.summary(load_bundle(folder), cache)
     result["add a week, summarise"] = f"{time.perf_counter() - started:.2f}"
-    assert traffic.summaries.computed - before == 1
+    assert traffic.summaries.computed == before  # summarised as it was added: no batch read again
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         fresh = []
@@ -106,8 +119,50 @@ def measure(rows: int, weeks: int, repeats: int) -> dict:
         result["page, warm"] = spread([page_time(page, server, bundle_id) for _ in range(repeats)])
         result["peak memory (MB)"] = f"{server.peak_memory_mb():,.0f}"
         server.stop()
+        if big:  # one large batch on top of the year: added (and summarised) by the command, then the page
+            path = Path(tempfile.mkdtemp()) / "big.parquet"
+            big_batch(big, weeks + 2).to_parquet(path, index=False)
+            seconds, peak = timed_command(["-m", "core.traffic", "add", str(folder), str(path)])
+            result["big"] = {"rows": big, "add (s)": f"{seconds:.1f}", "add, peak memory (MB)": f"{peak:,.0f}"}
+            server = Server(artifacts)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page_time(page, server, bundle_id)
+            result["big"]["page, warm (s)"] = spread([page_time(page, server, bundle_id) for _ in range(repeats)])
+            result["big"]["page, peak memory (MB)"] = f"{server.peak_memory_mb():,.0f}"
+            server.stop()
         browser.close()
     return result
+
+
+def big_batch(rows: int, week: int):
+    """One batch of `rows` churn requests within one week, after the price rise, with no outcome."""
+    import numpy as np
+    import pandas as pd
+
+    from core.publishing.demo_data import churn_data
+    from core.publishing.demo_traffic import TIMESTAMP
+
+    frame = churn_data(rows, seed=77, price_rise=0.2)
+    start = first_monday() + pd.Timedelta(weeks=week - 1)
+    rng = np.random.default_rng(77)
+    frame.insert(0, TIMESTAMP, start + pd.to_timedelta(np.sort(rng.integers(0, 7 * 86400, rows)), unit="s"))
+    frame["churned"] = None
+    return frame
+
+
+def timed_command(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak resident MB) of `python ARGS` run as its own process, as a team runs it."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
 
 
 COLUMNS = [
@@ -131,17 +186,28 @@ def table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.traffic", description="Since launch at scale.")
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--weeks", type=int, default=52, help=f"at most {WEEKS_BACK - 3}")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--big", type=int, default=3_000_000, help="rows of one large batch added on top (0: none)")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args(argv)
-    results = [measure(args.rows, args.weeks, args.repeats)]
+    results = [measure(args.rows, args.weeks, args.repeats, args.big)]
     text = table(results)
+    if results[0].get("big"):
+        big = results[0]["big"]
+        text += (
+            "\n\nThen one batch of " + f"{big['rows']:,}" + " requests added on top, with `python -m core.traffic add` "
+            "(checked, summarised and logged):\n\n| batch rows | add (s) | add, peak memory (MB) | page, warm (s) | "
+            "page, server's peak memory (MB) |\n| ---: | ---: | ---: | ---: | ---: |\n"
+            + f"| {big['rows']:,} | {big['add (s)']} | {big['add, peak memory (MB)']} | {big['page, warm (s)']} | "
+            + f"{big['page, peak memory (MB)']} |"
+        )
     print(text)
     if args.readme:
         machine = f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
         body = (
-            f"Measured by `python -m bench.traffic --rows {args.rows} --weeks {args.weeks} --repeats {args.repeats}` "
+            f"Measured by `python -m bench.traffic --rows {args.rows} --weeks {args.weeks} --repeats {args.repeats} "
+            f"--big {args.big}` "
             f"on {machine}: times in seconds (medians of {args.repeats}, with min and max), the server's peak "
             "memory in MB. Each batch is scored and summarised once; the page reads the summaries.\n\n" + text + "\n"
         )

@@ -172,7 +172,7 @@ def since_launch(bundle: Bundle, combined: Summary, ref: Reference, test, data, 
 def figure_courses(result: SinceLaunch) -> list[tuple[str, np.ndarray, Course]]:
     """(figure, the positions of its periods in `result.periods`, its course) for each figure the
     page draws against a range: the share it acts on, accuracy where measured, its estimate where
-    not, and net value."""
+    not, net value, and per text input the share of messages unlike anything it trained on."""
     per = result.periods
     everywhere = np.arange(len(per))
     found = [("acts", everywhere, course(per["act_share"], per["act_low"], per["act_high"]))]
@@ -211,8 +211,8 @@ def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summ
 
     for name, at, found in figure_courses(result):
         for first, last in found.runs if not found.ongoing else found.runs[:-1]:
-            after = [i for i in at[last + 1 :]]
-            back = when(after[0]) if found.runs[-1] == (first, last) and found.ended and after else None
+            after = at[last + 1 :]
+            back = when(after[0]) if found.runs[-1] == (first, last) and found.ended and len(after) else None
             notes.append(narrative.traffic_ended(name, found.side[first], when(at[first]), when(at[last]), back, spec))
         if found.alone():
             alone.append((name, [when(at[i]) for i in found.alone()]))
@@ -244,8 +244,6 @@ def findings(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: Summ
     # a change in what the model does names the changes in what comes in that began with it
     used = set()
     for j, (change, first) in enumerate(zip(said, firsts, strict=True)):
-        if change.code == "traffic_answers":
-            continue
         causes = [(psi_, i) for i, (psi_, start, feature, _) in enumerate(inputs)
                   if feature != ANSWERS and i not in used and abs(starts.index(start) - first) <= 1]  # fmt: skip
         causes = [i for _, i in sorted(causes, reverse=True)[:2]]
@@ -273,7 +271,7 @@ def _inputs_moved(
     notes: list,
     moved_texts: list,
 ) -> list:
-    """(index, start, feature, finding) for each input (and the model's answers) that moved two
+    """(how far it moved, start, feature, finding) for each input (and the model's answers) that moved two
     periods running or more and is still moved, biggest first: a text input once, through its
     messages; a category's new values named. Inputs moved in the latest period only go to `notes`.
     `moved_texts`: (text input, start) whose share of messages unlike anything it trained on left its range."""
