@@ -142,10 +142,81 @@ def _outcomes(values: pd.Series, bundle, column: str) -> None:
         )
 
 
+SLICE = 500_000  # rows hashed at a time: a column of text becomes Python strings only this many at once
+
+
+class _Digest:
+    """The rows' content digest, fed one column at a time in name order: the sha256 of the column
+    names and of pandas' row hashes (`hash_pandas_object` over the columns in name order), so a
+    column can be hashed as it is read and dropped if nothing else needs it."""
+
+    def __init__(self, names: list) -> None:
+        self.names, self.done = sorted(names, key=str), 0
+        self.combined, self.mult = None, np.uint64(1000003)
+
+    def add(self, column: pd.Series) -> None:
+        """The next column (in `names` order): its row hashes folded in as pandas combines them."""
+        hashed = np.concatenate(
+            [
+                pd.util.hash_pandas_object(column.iloc[i : i + SLICE], index=False).to_numpy()
+                for i in range(0, len(column), SLICE)
+            ]
+            or [np.zeros(0, np.uint64)]
+        )
+        if self.combined is None:
+            self.combined = np.zeros_like(hashed) + np.uint64(0x345678)
+        self.combined ^= hashed
+        self.combined *= self.mult
+        self.mult += np.uint64(82520 + 2 * (len(self.names) - self.done))
+        self.done += 1
+
+    def hexdigest(self) -> str:
+        digest = hashlib.sha256("\x1f".join(map(str, self.names)).encode("utf-8"))
+        if self.combined is not None:
+            digest.update((self.combined + np.uint64(97531)).tobytes())
+        return digest.hexdigest()
+
+
 def content_digest(frame: pd.DataFrame) -> str:
     """The sha256 of the rows themselves (columns in name order, values as read), so the same rows
     in another format or compression are recognised as the batch they are."""
-    ordered = frame[sorted(frame.columns, key=str)]
-    digest = hashlib.sha256("\x1f".join(map(str, ordered.columns)).encode("utf-8"))
-    digest.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
+    digest = _Digest(list(frame.columns))
+    for name in digest.names:
+        digest.add(frame[name])
     return digest.hexdigest()
+
+
+def read(path, needed) -> tuple[pd.DataFrame, str]:
+    """A batch file's rows, only the `needed` columns kept (those the file has), and the content
+    digest of all of them. Parquet is read a column at a time, each hashed and dropped unless
+    needed, so a large batch is held once, never twice."""
+    from pathlib import Path
+
+    path, needed = Path(path), set(needed)
+    if path.suffix.lower() != ".parquet":
+        frame = pd.read_csv(path)
+        content = content_digest(frame)
+        return frame[[c for c in frame.columns if c in needed]], content
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(path)
+    digest = _Digest(file.schema_arrow.names)
+    kept = {}
+    for name in digest.names:
+        table = file.read(columns=[name])
+        column = table.to_pandas(self_destruct=True)[name]
+        del table
+        pa.default_memory_pool().release_unused()
+        digest.add(column)
+        if name in needed:
+            kept[name] = column
+    order = [n for n in file.schema_arrow.names if n in kept]  # in the file's order
+    return pd.DataFrame({n: kept[n] for n in order}, copy=False), digest.hexdigest()
+
+
+def needed(bundle) -> list[str]:
+    """The columns of a batch anything reads: its time, the model's inputs, the scores and the outcome."""
+    spec, traffic = bundle.spec, bundle.spec.traffic
+    return [traffic.timestamp, *bundle.features, *(c for c in (traffic.score_column, *(c for _, c in traffic.score_columns)) if c),
+            traffic.outcome or spec.target]  # fmt: skip

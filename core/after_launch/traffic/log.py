@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import format as fmt
-from core.bundles.bundle import Bundle, file_sha256, read_rows
+from core.bundles.bundle import Bundle, file_sha256
 from core.bundles.contract import BundleError
 
 LOG = "batches.jsonl"
@@ -203,10 +203,9 @@ def add(folder: Path, file: Path, opened: Bundle | None = None, prepare=None) ->
     bundle = opened if opened is not None and opened.spec.traffic is not None else _bundle_for_traffic(folder)
     if file.suffix.lower() not in FORMATS:
         raise BundleError(f"A batch must be a .parquet or .csv file, not '{file.name}'.")
-    frame = read_rows(file)
+    frame, content = intake.read(file, intake.needed(bundle))  # the columns anything reads, and every column's digest
     when = intake.check(bundle, frame)
     rows = len(frame)
-    content = intake.content_digest(frame)
     digest = file_sha256(file)
     logged_then = prepare(bundle, frame) if prepare is not None else None
     del frame  # what is left is copying bytes: the rows need not be held

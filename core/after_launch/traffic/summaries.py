@@ -174,7 +174,7 @@ def scores_of(bundle: Bundle, frame: pd.DataFrame) -> tuple[np.ndarray | None, n
             "Name them under `traffic.scores` in bundle.yaml.",
             field="traffic.scores",
         )
-    X = frame[bundle.features].copy()
+    X = frame[bundle.features]  # copied on write only: align_categories may change a column of its own
     align_categories(bundle.model, X, bundle.features)
     from core.bundles.scoring import CHUNK_ROWS
 
@@ -204,8 +204,38 @@ def expected_values(task: str, chance: np.ndarray, answer: np.ndarray, acted: np
     return np.where(acted, acted_value, abstain)
 
 
+PART = 250_000  # rows summarised at a time, two parts at once: a large batch costs a part's memory, not its own
+
+
 def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
-    """One batch, per day, at the bundle's setting."""
+    """One batch, per day, at the bundle's setting: summarised in parts of `PART` rows on two
+    threads (scoring releases the interpreter), added up; a text input's words over the whole batch."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    parts = [frame.iloc[i : i + PART] for i in range(0, len(frame), PART)] or [frame]
+    if len(parts) == 1:
+        made = [_summarise_part(bundle, frame, ref, point)]
+    else:
+        with ThreadPoolExecutor(2) as pool:
+            made = list(pool.map(lambda part: _summarise_part(bundle, part, ref, point), parts))
+    summary = Summary.combine(made)
+    if ref.texts:
+        when = pd.to_datetime(frame[bundle.spec.traffic.timestamp], errors="coerce", utc=True)
+        keep = when.notna().to_numpy()
+        day = when[keep].dt.tz_localize(None).dt.floor("D").to_numpy("datetime64[ns]")
+        terms, examples = [pd.DataFrame(columns=TERMS)], [pd.DataFrame(columns=EXAMPLES)]
+        for feature, watched in ref.texts.items():
+            if feature in frame.columns:
+                counted, quoted = batch_terms(watched, frame.loc[keep, feature], day)
+                terms.append(counted)
+                examples.append(quoted)
+        summary.terms = pd.concat([f for f in terms if len(f)] or terms[:1], ignore_index=True)
+        summary.examples = pd.concat([f for f in examples if len(f)] or examples[:1], ignore_index=True)
+    return summary
+
+
+def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
+    """Some rows of a batch, per day, at the bundle's setting (text inputs' words aside)."""
     from core.evaluation import metrics
 
     spec = bundle.spec
@@ -282,12 +312,6 @@ def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: Operat
     if spec.task != "regression":
         shown = np.where(acted, answer, -1)  # -1: handed to a person
         answers = pd.DataFrame({"day": day, "answer": shown}).value_counts().reset_index(name="count")
-    terms, examples = [pd.DataFrame(columns=TERMS)], [pd.DataFrame(columns=EXAMPLES)]
-    for feature, watched in ref.texts.items():
-        if feature in frame.columns:
-            counted, quoted = batch_terms(watched, frame[feature], day)
-            terms.append(counted)
-            examples.append(quoted)
     novel = [pd.DataFrame(columns=NOVEL)]
     for feature, known in ref.known.items():
         if feature in frame.columns:
@@ -297,15 +321,8 @@ def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: Operat
                 counted = pd.DataFrame({"day": day[new], "value": text[new].to_numpy(object)}).value_counts()
                 counted = counted.reset_index(name="count").sort_values("count", ascending=False).head(200)
                 novel.append(counted.assign(feature=feature)[NOVEL])
-    return Summary(
-        days,
-        inputs[["day", "feature", "bin", "count"]],
-        answers,
-        *(
-            pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-            for frames in (terms, examples, novel)
-        ),
-    )
+    novel = pd.concat([f for f in novel if len(f)] or novel[:1], ignore_index=True)
+    return Summary(days, inputs[["day", "feature", "bin", "count"]], answers, novel=novel)
 
 
 def _cache_key(bundle: Bundle, batch: Batch, point: OperatingPoint) -> str:

@@ -200,6 +200,20 @@ def test_a_batch_that_cannot_be_summarised_is_refused_before_anything_is_written
     assert {p.name: p.read_bytes() for p in (router / "traffic").iterdir()} == before
 
 
+def test_a_batch_summarised_in_parts_on_two_threads_equals_it_summarised_whole(router, monkeypatch):
+    from core.after_launch.traffic import summaries
+
+    bundle = load_bundle(router)
+    ref, point = traffic.reference(bundle), bundle.spec.operating_point
+    frame = pd.read_parquet(traffic.batches(bundle)[-1].path)
+    whole = traffic.summarise(bundle, frame, ref, point)
+    monkeypatch.setattr(summaries, "PART", 170)  # nine parts, the last one short
+    parts = traffic.summarise(bundle, frame, ref, point)
+    for name in ("days", "inputs", "answers", "terms", "novel"):
+        pd.testing.assert_frame_equal(getattr(parts, name), getattr(whole, name), check_dtype=False, obj=name)
+    assert len(whole.examples) and parts.examples.equals(whole.examples)
+
+
 def test_summaries_add_up_to_the_summary_of_all_rows(demo_root):
     bundle = load_bundle(demo_root / "churn-gbm")
     ref = traffic.reference(bundle)
