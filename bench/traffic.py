@@ -151,18 +151,20 @@ def big_batch(rows: int, week: int):
 
 
 def timed_command(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak resident MB) of `python ARGS` run as its own process, as a team runs it."""
+    """(seconds, peak resident MB) of `python ARGS` run as its own process, as a team runs it: the
+    peak is that process's own (`wait4`), not the largest of every process this one started."""
     import os
-    import resource
     import subprocess
     import sys
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run([sys.executable, *args], check=True, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"python {' '.join(args)} failed ({process.returncode})")
+    return seconds, usage.ru_maxrss / 1024
 
 
 COLUMNS = [

@@ -204,20 +204,14 @@ def expected_values(task: str, chance: np.ndarray, answer: np.ndarray, acted: np
     return np.where(acted, acted_value, abstain)
 
 
-PART = 250_000  # rows summarised at a time, two parts at once: a large batch costs a part's memory, not its own
+PART = 250_000  # rows summarised at a time: a large batch costs a part's working memory, not its own
 
 
 def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
-    """One batch, per day, at the bundle's setting: summarised in parts of `PART` rows on two
-    threads (scoring releases the interpreter), added up; a text input's words over the whole batch."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    """One batch, per day, at the bundle's setting: summarised in parts of `PART` rows, added up (a
+    second thread scored no faster, and held two parts); a text input's words over the whole batch."""
     parts = [frame.iloc[i : i + PART] for i in range(0, len(frame), PART)] or [frame]
-    if len(parts) == 1:
-        made = [_summarise_part(bundle, frame, ref, point)]
-    else:
-        with ThreadPoolExecutor(2) as pool:
-            made = list(pool.map(lambda part: _summarise_part(bundle, part, ref, point), parts))
+    made = [_summarise_part(bundle, part, ref, point) for part in parts]
     summary = Summary.combine(made)
     if ref.texts:
         when = pd.to_datetime(frame[bundle.spec.traffic.timestamp], errors="coerce", utc=True)

@@ -200,7 +200,7 @@ def test_a_batch_that_cannot_be_summarised_is_refused_before_anything_is_written
     assert {p.name: p.read_bytes() for p in (router / "traffic").iterdir()} == before
 
 
-def test_a_batch_summarised_in_parts_on_two_threads_equals_it_summarised_whole(router, monkeypatch):
+def test_a_batch_summarised_in_parts_equals_it_summarised_whole(router, monkeypatch):
     from core.after_launch.traffic import summaries
 
     bundle = load_bundle(router)
