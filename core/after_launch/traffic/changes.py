@@ -330,8 +330,13 @@ def _text_moved(bundle: Bundle, ref: Reference, combined: Summary, feature: str,
     rising = text.rising(
         ref.texts[feature], terms[terms["feature"] == feature], examples[examples["feature"] == feature]
     )
+    days = _since(combined.days, start, period)
+    column = feature + text.NEW_WORDS
+    new_words = (
+        (float(days[column].sum() / days["n"].sum()), ref.texts[feature].new_words_test) if column in days else None
+    )
     return narrative.traffic_text(bundle.spec.label(feature), share, float(ref.shares[key][1]), rising,
-                                  period_words(start, period), bundle.spec)  # fmt: skip
+                                  period_words(start, period), bundle.spec, new_words)  # fmt: skip
 
 
 NEW_VALUES = 0.01  # new category values on this share of requests, two periods running: named

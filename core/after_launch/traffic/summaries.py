@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from core.after_launch.traffic.log import Batch, batches
-from core.after_launch.traffic.text import LENGTH, UNLIKE, UNLIKE_SHARE, batch_terms, watch
+from core.after_launch.traffic.text import LENGTH, NEW_WORDS, UNLIKE, UNLIKE_SHARE, batch_terms, watch
 from core.bundles.bundle import Bundle, align_categories, class_index, read_rows
 from core.bundles.contract import BundleError, OperatingPoint
 
-SUMMARY_VERSION = 2  # 2: text inputs watched, new category values counted
+SUMMARY_VERSION = 3  # 2: text inputs watched, new category values counted; 3: the share of words new to it
 FINE_BINS = 100  # numeric inputs: percentiles of the test data, so medians are quoted to within 1%
 LEVELS = 30  # categories: the most common in the test data; the rest are "other"
 MISSING, OTHER = "(missing)", "(other)"
@@ -55,7 +55,8 @@ class Reference:
             if feature.endswith(LENGTH):
                 cache[feature] = pd.Series(watched.lengths(frame[source]), index=frame.index)
             else:
-                unlike = watched.unfamiliar(frame[source]) >= UNLIKE_SHARE
+                cache[source + NEW_WORDS] = watched.unfamiliar(frame[source])
+                unlike = cache[source + NEW_WORDS] >= UNLIKE_SHARE
                 cache[feature] = pd.Series(np.where(unlike, "yes", "no"), index=frame.index)
         return cache[feature]
 
@@ -85,6 +86,7 @@ def reference(bundle: Bundle) -> Reference:
     text = [f for f in bundle.spec.text_features if f in bundle.X.columns]
     for feature in text:
         ref.texts[feature] = watch(bundle.model, bundle.X[feature], feature)
+        ref.texts[feature].new_words_test = float(ref.texts[feature].unfamiliar(bundle.X[feature]).mean())
         ref.levels[feature + UNLIKE] = ["no", "yes"]
     cache: dict = {}
     for feature in [f for f in bundle.features if f not in text] + [f + k for f in text for k in (LENGTH, UNLIKE)]:
@@ -292,8 +294,13 @@ def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: 
             "value_expected": np.where(known, 0.0, np.nan_to_num(expected - abstain)),
         }
     )
+    cache: dict = {}
+    for feature in ref.texts:  # per text input, the share of each message's words new to the model, summed
+        if feature in frame.columns:
+            ref.derived(feature + UNLIKE, frame, cache)
+            rows[feature + NEW_WORDS] = cache[feature + NEW_WORDS]
     days = rows.groupby("day", as_index=False, sort=True).sum()
-    parts, cache = [], {}
+    parts = []
     for feature in ref.features:
         if ref.source(feature) not in frame.columns:
             continue

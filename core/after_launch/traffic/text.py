@@ -18,6 +18,7 @@ import pandas as pd
 SAMPLE = 50_000  # messages per batch whose words are counted
 UNLIKE_SHARE = 0.25  # a quarter or more of a message's words new to the model: it looks like nothing it trained on
 LENGTH, UNLIKE = " · length", " · unlike"  # derived inputs, watched like any other: `message · length`
+NEW_WORDS = " · new words"  # per day, the sum over messages of the share of their words new to the model
 KEPT_TERMS = 300  # terms per batch and day kept in its summary
 EXAMPLES = 3  # real messages kept per rising term
 LONGEST = 90  # characters of a message quoted
@@ -44,6 +45,7 @@ class TextWatch:
     vocabulary: frozenset = field(default_factory=frozenset)  # the words the model knows
     from_model: bool = False  # the vocabulary is the model's own (else the test data's)
     term_shares: dict = field(default_factory=dict)  # term -> share of test messages that use it
+    new_words_test: float = 0.0  # in the test data, the share of a message's words new to the model, on average
 
     def unfamiliar(self, messages: pd.Series) -> np.ndarray:
         """Per message, the share of its words the model never saw (a message without words: 1)."""

@@ -86,20 +86,29 @@ def traffic_level(label: str, level: str, share: float, test: float, when: str, 
 PSI_WORDS = "0.2"
 
 
-def traffic_text(label: str, share: float, test: float, rising: list[tuple], when: str, spec: BundleSpec) -> Finding:
+def traffic_text(
+    label: str, share: float, test: float, rising: list[tuple], when: str, spec: BundleSpec, new_words=None
+) -> Finding:
     """A text input that moved: the share of messages that look like nothing the model was trained
-    on, the words rising most against the test data, and one real message."""
+    on, how many of their words are new to it (`new_words`: now and in the tests, on average), the
+    words rising most against the test data, and one real message."""
     way = "more" if share >= test else "fewer"
     sentences = [
         f"Since {when}, {way} {spec.subjects} look like nothing the model was trained on: {fmt.percent(share)}, "
         f"against {fmt.percent(test)} in the tests."
     ]
     numbers = {"share": share, "test": test}
+    if new_words is not None:
+        sentences.append(
+            f"On average, {fmt.percent(new_words[0])} of the words in each {_lower(label)} are new to it, "
+            f"against {fmt.percent(new_words[1])} in the tests."
+        )
+        numbers |= {"new_words": new_words[0], "new_words_test": new_words[1]}
     if rising:
         term, now, before, example = rising[0]
         others = [f"“{t}”" for t, *_ in rising[1:]]
         sentences.append(
-            f"The words rising most in the {_lower(label)}: “{term}” ({fmt.percent(now)}, against {fmt.percent(before)} "
+            f"The words rising most: “{term}” ({fmt.percent(now)}, against {fmt.percent(before)} "
             f"in the tests){', then ' + ' and '.join(others) if others else ''}."
         )
         numbers |= {"term_now": now, "term_test": before}
