@@ -111,22 +111,16 @@ def check_bundle(folder: Path, env: dict | None = None) -> Checked:
     if bundle.spec.traffic is None:
         return checked
     from core.after_launch import traffic
-    from core.words import narrative
 
-    folder = bundle.spec.traffic.path
     try:
         result = measure(bundle)
     except BundleError as exc:
         checked.problem = f"{exc.message} {exc.hint}".strip()
-        if folder.is_dir():  # Home's card warns too
-            said = narrative.traffic_unknown(exc.message)
-            traffic.keep_line(scoring.cache_dir(), bundle.figures_key, folder, said.sentence, said.severity)
+        traffic.keep_line(scoring.cache_dir(), bundle, problem=exc.message)  # Home's card warns too
         return checked
     if result is None:
         return checked
-    if folder.is_dir():  # a check from cron keeps Home's card up to date
-        line = narrative.traffic_line(result, bundle.spec)
-        traffic.keep_line(scoring.cache_dir(), bundle.figures_key, folder, line.sentence, line.severity)
+    traffic.keep_line(scoring.cache_dir(), bundle, result)  # a check from cron keeps Home's card up to date
     checked.findings = [f.sentence for f in result.findings]
     base = (env.get(APP_ENV) or "").rstrip("/")
     checked.link = f"{base}/since_launch?bundle={quote(bundle.spec.id)}" if base else None

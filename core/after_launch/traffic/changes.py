@@ -10,7 +10,7 @@ import pandas as pd
 
 from core import format as fmt
 from core.after_launch.traffic import text
-from core.after_launch.traffic.courses import Course, course
+from core.after_launch.traffic.courses import Course, at_least, course
 from core.after_launch.traffic.log import LOG, _log
 from core.after_launch.traffic.periods import (
     ANSWERS,
@@ -284,7 +284,7 @@ def _inputs_moved(
         found.append((psi(np.array([1 - test, test]), np.array([1 - now, now])), start, feature + text.UNLIKE))
     for feature, part in drift.groupby("feature") if len(drift) else ():
         part = part.sort_values("start")
-        course_ = course(part["psi"], np.full(len(part), -np.inf), np.full(len(part), PSI_MOVED - 1e-12))
+        course_ = at_least(part["psi"], PSI_MOVED)
         if course_.ongoing:
             found.append((float(part["psi"].iloc[-1]), part["start"].iloc[course_.first], feature))
         elif course_.side[-1] and part["start"].iloc[-1] == drift["start"].max():
@@ -358,17 +358,26 @@ def _new_values(bundle: Bundle, result: SinceLaunch, ref: Reference, combined: S
         share = part.groupby("start")["count"].sum().reindex(per["start"], fill_value=0).to_numpy(float) / per[
             "n"
         ].to_numpy(float)
-        found = course(share, np.full(len(share), -np.inf), np.full(len(share), NEW_VALUES - 1e-12))
+        found = at_least(share, NEW_VALUES)
         if not found.ongoing:
             continue
         start = per["start"].iloc[found.first]
-        since = part[part["start"] >= start]
         total = float(per.loc[per["start"] >= start, "n"].sum())
-        values = since.groupby("value")["count"].sum().sort_values(ascending=False, kind="stable")
-        finding = narrative.traffic_new_values(bundle.spec.label(feature), [(str(v), float(c / total)) for v, c in values.items()],
-                                               float(values.sum() / total), period_words(start, period), bundle.spec)  # fmt: skip
+        values = _new_since(combined, feature, start, period, total)
+        finding = narrative.traffic_new_values(bundle.spec.label(feature), values, sum(share for _, share in values),
+                                               period_words(start, period), bundle.spec)  # fmt: skip
         said.append((float(share[-1]), start, feature, finding))
     return said
+
+
+def _new_since(combined: Summary, feature: str, start, period: str, total: float) -> list[tuple[str, float]]:
+    """A category's values the test data never had, since `start`: (value, its share of `total`
+    requests), most common first."""
+    novel = _since(combined.novel, start, period)
+    if not len(novel):
+        return []
+    counts = novel[novel["feature"] == feature].groupby("value")["count"].sum()
+    return [(str(v), float(c / total)) for v, c in counts.sort_values(ascending=False, kind="stable").items()]
 
 
 def _moved(bundle: Bundle, ref: Reference, combined: Summary, feature: str, start, period: str):
@@ -389,13 +398,9 @@ def _moved(bundle: Bundle, ref: Reference, combined: Summary, feature: str, star
     growth = shares - ref.shares[feature]
     k = int(np.argmax(growth))
     levels = [*ref.levels[feature], "something new", "missing"]
-    if k == len(ref.levels[feature]) and len(combined.novel):
-        novel = _since(combined.novel, start, period)
-        values = novel[novel["feature"] == feature].groupby("value")["count"].sum().sort_values(ascending=False)
-        if len(values):
-            total = float(counts.sum())
-            return narrative.traffic_new_values(label, [(str(v), float(c / total)) for v, c in values.items()],
-                                                float(shares[k]), period_words(start, period), bundle.spec)  # fmt: skip
+    values = _new_since(combined, feature, start, period, float(counts.sum())) if k == len(ref.levels[feature]) else []
+    if values:
+        return narrative.traffic_new_values(label, values, float(shares[k]), period_words(start, period), bundle.spec)
     return narrative.traffic_level(label, levels[k], float(shares[k]), float(ref.shares[feature][k]),
                                    period_words(start, period), bundle.spec)  # fmt: skip
 
@@ -438,13 +443,19 @@ def _listing(folder: Path) -> list:
     )
 
 
-def keep_line(cache: Path, figures_key: str, folder: Path, sentence: str, severity: int) -> None:
-    """Keep a bundle's since-launch line (its summary line, or why the figures could not be
-    worked out) where Home can read it without opening the bundle, for exactly what is in the
-    traffic folder now (written only when it changed)."""
+def keep_line(cache: Path, bundle: Bundle, result: SinceLaunch | None = None, problem: str | None = None) -> None:
+    """Keep a bundle's since-launch line, its summary line for `result` or why the figures could not
+    be worked out (`problem`), where Home can read it without opening the bundle, for exactly what
+    is in the traffic folder now (written only when it changed; nothing without a traffic folder)."""
+    from core.words import narrative
+
+    folder = bundle.spec.traffic.path if bundle.spec.traffic is not None else None
+    if folder is None or not folder.is_dir() or (result is None and problem is None):
+        return
+    said = narrative.traffic_unknown(problem) if problem is not None else narrative.traffic_line(result, bundle.spec)
     try:
-        entry = {"listing": _listing(folder), "sentence": sentence, "severity": severity}
-        path = _line_path(cache, figures_key)
+        entry = {"listing": _listing(folder), "sentence": said.sentence, "severity": said.severity}
+        path = _line_path(cache, bundle.figures_key)
         if path.exists() and json.loads(path.read_text()) == entry:
             return
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -77,3 +77,10 @@ def course(values, low, high) -> Course:
             steady = steady + 1 if s == 0 else 0
             found.back = max(found.back, steady)
     return found
+
+
+def at_least(values, threshold: float) -> Course:
+    """`values` per period against a threshold (a drift index, a share of new values): at or above
+    it is outside."""
+    values = np.asarray(values, float)
+    return course(values, np.full(len(values), -np.inf), np.full(len(values), np.nextafter(threshold, -np.inf)))

@@ -86,7 +86,6 @@ def reference(bundle: Bundle) -> Reference:
     text = [f for f in bundle.spec.text_features if f in bundle.X.columns]
     for feature in text:
         ref.texts[feature] = watch(bundle.model, bundle.X[feature], feature)
-        ref.texts[feature].new_words_test = float(ref.texts[feature].unfamiliar(bundle.X[feature]).mean())
         ref.levels[feature + UNLIKE] = ["no", "yes"]
     cache: dict = {}
     for feature in [f for f in bundle.features if f not in text] + [f + k for f in text for k in (LENGTH, UNLIKE)]:
@@ -94,6 +93,8 @@ def reference(bundle: Bundle) -> Reference:
         if feature.endswith(UNLIKE) and ref.source(feature) != feature:
             codes = ref.codes(feature, values)
             ref.shares[feature] = np.bincount(codes, minlength=ref.size(feature)) / len(values)
+            source = ref.source(feature)  # measuring it measured the share of each message's words new to the model
+            ref.texts[source].new_words_test = float(cache[source + NEW_WORDS].mean())
             continue
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             numbers = values.to_numpy(float)

@@ -4,7 +4,7 @@ saw, and which words rise against the test data, with real messages to quote.
 A message "looks like nothing the model was trained on" when a quarter or more of its words are
 ones the model's vectorizer never saw (for a model without one, words the test data never had).
 Each batch's words are counted on a sample of at most `SAMPLE` messages, so a large batch costs
-seconds; every share says how many it was counted on.
+seconds; the finding's technical words say so.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ SAMPLE = 50_000  # messages per batch whose words are counted
 UNLIKE_SHARE = 0.25  # a quarter or more of a message's words new to the model: it looks like nothing it trained on
 LENGTH, UNLIKE = " · length", " · unlike"  # derived inputs, watched like any other: `message · length`
 NEW_WORDS = " · new words"  # per day, the sum over messages of the share of their words new to the model
-KEPT_TERMS = 300  # terms per batch and day kept in its summary
+KEPT_TERMS = 300  # a batch's most used terms, counted per day in its summary
 EXAMPLES = 3  # real messages kept per rising term
 LONGEST = 90  # characters of a message quoted
 
@@ -42,8 +42,7 @@ class TextWatch:
     """What a text input looked like in the test data, and how to measure a batch the same way."""
 
     feature: str
-    vocabulary: frozenset = field(default_factory=frozenset)  # the words the model knows
-    from_model: bool = False  # the vocabulary is the model's own (else the test data's)
+    vocabulary: frozenset = field(default_factory=frozenset)  # the words the model knows (else the test data's)
     term_shares: dict = field(default_factory=dict)  # term -> share of test messages that use it
     new_words_test: float = 0.0  # in the test data, the share of a message's words new to the model, on average
 
@@ -73,14 +72,13 @@ def watch(model, messages: pd.Series, feature: str) -> TextWatch:
     each term's share of test messages."""
     from core.explaining.text.columns import _column_transformer, text_columns
 
-    vocabulary, from_model = None, False
+    vocabulary = None
     if model is not None and feature in text_columns(model):
         step = _column_transformer(model).named_transformers_[text_columns(model)[feature]]
         steps = step.steps if hasattr(step, "steps") else [(None, step)]
         fitted = next((s for _, s in steps if hasattr(s, "vocabulary_")), None)
         if fitted is not None:
             vocabulary = frozenset(w for term in fitted.vocabulary_ for w in str(term).split())
-            from_model = True
     text = messages.fillna("").astype(str)
     if len(text) > SAMPLE:
         text = text.sample(SAMPLE, random_state=0)
@@ -93,7 +91,7 @@ def watch(model, messages: pd.Series, feature: str) -> TextWatch:
         shares = dict(zip(counts.get_feature_names_out().tolist(), df.tolist(), strict=True))
     except ValueError:  # no word used twice
         pass
-    return TextWatch(feature, vocabulary, from_model, shares)
+    return TextWatch(feature, vocabulary, shares)
 
 
 def batch_terms(watched: TextWatch, messages: pd.Series, day: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:

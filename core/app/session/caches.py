@@ -327,24 +327,18 @@ def since_launch(bundle: Bundle):
     (the one in use); None without traffic. Recomputed only when a batch is added. Its summary
     line, or why it could not be worked out, is kept for Home's card."""
     from core.after_launch import traffic
-    from core.words import narrative
 
     if bundle.spec.traffic is None:
         return None
-    folder = bundle.spec.traffic.path
     try:
         found = tuple((b.path.name, b.sha256) for b in traffic.batches(bundle))  # oldest first
         if not found:
             return None
         point = bundle.spec.operating_point
         result = _since_launch(bundle.figures_key, found, point.threshold, point.min_confidence, bundle)
-    except Exception as exc:
-        if folder.is_dir():  # the card warns that the page cannot be shown
-            message = exc.message if isinstance(exc, BundleError) else "Something unexpected went wrong."
-            said = narrative.traffic_unknown(message)
-            traffic.keep_line(scoring.cache_dir(), bundle.figures_key, folder, said.sentence, said.severity)
+    except Exception as exc:  # the card warns that the page cannot be shown
+        message = exc.message if isinstance(exc, BundleError) else "Something unexpected went wrong."
+        traffic.keep_line(scoring.cache_dir(), bundle, problem=message)
         raise
-    if result is not None and folder.is_dir():  # Home's cards read it from here without opening the bundle
-        line = narrative.traffic_line(result, bundle.spec)
-        traffic.keep_line(scoring.cache_dir(), bundle.figures_key, folder, line.sentence, line.severity)
+    traffic.keep_line(scoring.cache_dir(), bundle, result)  # Home's cards read it without opening the bundle
     return result
