@@ -11,7 +11,7 @@ import pandas as pd
 from core import format as fmt
 from core.after_launch.traffic import text
 from core.after_launch.traffic.courses import Course, at_least, course
-from core.after_launch.traffic.log import LOG, _log
+from core.after_launch.traffic.log import LOG, _kept, _log
 from core.after_launch.traffic.periods import (
     ANSWERS,
     MEASURED,
@@ -483,7 +483,7 @@ def card_line(spec, figures_key: str, cache: Path) -> tuple[str, int] | None:
             return kept["sentence"], int(kept["severity"])
     except (OSError, ValueError, KeyError):
         pass
-    logged = [entry for entry in logged if "file" in entry]
+    logged = list(_kept(logged).values())  # a batch withdrawn with `remove` counts no more
     if not logged:
         return None
     rows = sum(int(entry.get("rows", 0)) for entry in logged)

@@ -622,3 +622,6 @@ def test_a_batch_is_withdrawn_with_its_reason_and_kept_in_the_log(delivery, caps
     assert capsys.readouterr().err.startswith(
         "There is no batch called 'batch-00003.parquet' in this bundle's traffic."
     )
+    # Home's card, read from the log alone, no longer counts it either
+    line, _ = traffic.card_line(bundle.spec, bundle.figures_key, delivery / "no-cache")
+    assert line.startswith(f"Since launch: {before - gone:,} orders from 31 Aug to 22 Nov 2026."), line
