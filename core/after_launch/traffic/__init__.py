@@ -67,7 +67,11 @@ from core.after_launch.traffic.summaries import (
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m core.traffic add|remove|repair`: a batch added is summarised as it is added."""
-    return _commands(argv, adder=add)
+    import functools
+
+    from core.after_launch.traffic.forks import cores
+
+    return _commands(argv, adder=functools.partial(add, workers=cores()))
 
 
 __all__ = [

@@ -9,7 +9,9 @@ batch, whatever their bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -145,6 +147,16 @@ def _outcomes(values: pd.Series, bundle, column: str) -> None:
 SLICE = 500_000  # rows hashed at a time: a column of text becomes Python strings only this many at once
 
 
+def _repeats(column: pd.Series) -> bool:
+    """Whether to hash a column's distinct values once each (pandas' default): it pays when values
+    repeat. Hashing every row as it is gives the same hashes except for missing values, so it is
+    chosen only for a column without them whose values mostly differ (ids, free text)."""
+    if column.dtype.kind in "biufcmM" or column.hasnans:
+        return True
+    sample = column.iloc[:10_000]
+    return sample.nunique() <= len(sample) // 2
+
+
 class _Digest:
     """The rows' content digest, fed one column at a time in name order: the sha256 of the column
     names and of pandas' row hashes (`hash_pandas_object` over the columns in name order), so a
@@ -156,9 +168,10 @@ class _Digest:
 
     def add(self, column: pd.Series) -> None:
         """The next column (in `names` order): its row hashes folded in as pandas combines them."""
+        categorize = _repeats(column)
         hashed = np.concatenate(
             [
-                pd.util.hash_pandas_object(column.iloc[i : i + SLICE], index=False).to_numpy()
+                pd.util.hash_pandas_object(column.iloc[i : i + SLICE], index=False, categorize=categorize).to_numpy()
                 for i in range(0, len(column), SLICE)
             ]
             or [np.zeros(0, np.uint64)]
@@ -186,33 +199,45 @@ def content_digest(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def read(path, needed) -> tuple[pd.DataFrame, str]:
-    """A batch file's rows, only the `needed` columns kept (those the file has), and the content
-    digest of all of them. Parquet is read a column at a time, each hashed and dropped unless
-    needed, so a large batch is held once, never twice."""
+def read(path, needed) -> tuple[pd.DataFrame, Callable[[], str]]:
+    """A batch file's rows, only the `needed` columns kept (those the file has), and a function
+    that returns the content digest of all its columns (worked out once, when first asked: a caller
+    may ask while its workers summarise the rows). Parquet is read a column at a time, and the
+    columns not needed are read again only to be hashed and dropped, so the batch is held once."""
     from pathlib import Path
 
     path, needed = Path(path), set(needed)
     if path.suffix.lower() != ".parquet":
         frame = pd.read_csv(path)
         content = content_digest(frame)
-        return frame[[c for c in frame.columns if c in needed]], content
+        return frame[[c for c in frame.columns if c in needed]], lambda: content
+    import pyarrow.parquet as pq
+
+    names = pq.ParquetFile(path).schema_arrow.names
+    kept = {name: _column(path, name) for name in names if name in needed}
+    frame = pd.DataFrame(kept, copy=False)  # in the file's order
+    del kept
+
+    @functools.cache
+    def content() -> str:
+        digest = _Digest(names)
+        for name in digest.names:
+            digest.add(frame[name] if name in frame.columns else _column(path, name))
+        return digest.hexdigest()
+
+    return frame, content
+
+
+def _column(path, name: str) -> pd.Series:
+    """One column of a Parquet file, as pandas reads it (its Arrow buffers handed over, not copied)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    file = pq.ParquetFile(path)
-    digest = _Digest(file.schema_arrow.names)
-    kept = {}
-    for name in digest.names:
-        table = file.read(columns=[name])
-        column = table.to_pandas(self_destruct=True)[name]
-        del table
-        pa.default_memory_pool().release_unused()
-        digest.add(column)
-        if name in needed:
-            kept[name] = column
-    order = [n for n in file.schema_arrow.names if n in kept]  # in the file's order
-    return pd.DataFrame({n: kept[n] for n in order}, copy=False), digest.hexdigest()
+    table = pq.ParquetFile(path).read(columns=[name])
+    column = table.to_pandas(self_destruct=True)[name]
+    del table
+    pa.default_memory_pool().release_unused()
+    return column
 
 
 def needed(bundle) -> list[str]:

@@ -196,19 +196,21 @@ def add(folder: Path, file: Path, opened: Bundle | None = None, prepare=None) ->
     """Append one batch to a bundle's traffic: checked against the bundle before anything is
     written, copied whole (a temporary file, flushed, renamed), and logged last, under a lock. A
     refused batch leaves the folder exactly as it was. `opened`: the bundle, already opened.
-    `prepare(bundle, rows)`, when given, runs on the checked rows before anything is written (it
-    may refuse them too) and returns what to call with the batch's sha256 once it is logged."""
+    `prepare(bundle, rows, meanwhile)`, when given, runs on the checked rows before anything is
+    written (it may refuse them too), may call `meanwhile()` while it works (it works out the rows'
+    digest, once), and returns what to call with the batch's sha256 once it is logged."""
     from core.after_launch.traffic import intake
 
     bundle = opened if opened is not None and opened.spec.traffic is not None else _bundle_for_traffic(folder)
     if file.suffix.lower() not in FORMATS:
         raise BundleError(f"A batch must be a .parquet or .csv file, not '{file.name}'.")
-    frame, content = intake.read(file, intake.needed(bundle))  # the columns anything reads, and every column's digest
+    frame, contents = intake.read(file, intake.needed(bundle))  # the columns anything reads; all columns' digest
     when = intake.check(bundle, frame)
     rows = len(frame)
     digest = file_sha256(file)
-    logged_then = prepare(bundle, frame) if prepare is not None else None
-    del frame  # what is left is copying bytes: the rows need not be held
+    logged_then = prepare(bundle, frame, contents) if prepare is not None else None
+    content = contents()  # worked out while `prepare` worked, or now
+    del frame, contents  # what is left is copying bytes: the rows need not be held
     target = bundle.spec.traffic.path
     if target.is_dir():
         _refuse_again(_kept(_log(target)), digest, content, file)  # before anything is written

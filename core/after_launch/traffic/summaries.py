@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,14 +70,20 @@ class Reference:
             code[np.isnan(numbers)] = len(edges) + 1
             return code
         levels = self.levels[feature]
-        text = values.astype("string")
-        code = pd.Categorical(text, categories=levels).codes.astype(np.int64)
-        code[code < 0] = len(levels)
-        code[text.isna().to_numpy()] = len(levels) + 1
-        return code
+        found, distinct = _distinct(values)
+        position = {level: i for i, level in enumerate(levels)}
+        lookup = np.array([position.get(value, len(levels)) for value in distinct] + [len(levels) + 1], np.int64)
+        return lookup[found]  # a missing value is found at -1: the last entry
 
     def size(self, feature: str) -> int:
         return len(self.edges[feature]) + 2 if feature in self.edges else len(self.levels[feature]) + 2
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(each value's index into the distinct values, -1 when missing; the distinct values as text,
+    as `astype("string")` writes them): a category's values are read once, not once per row."""
+    found, distinct = pd.factorize(values, use_na_sentinel=True)
+    return found, [str(value) for value in np.asarray(pd.Series(distinct).astype("string"), dtype=object)]
 
 
 def reference(bundle: Bundle) -> Reference:
@@ -207,14 +214,26 @@ def expected_values(task: str, chance: np.ndarray, answer: np.ndarray, acted: np
     return np.where(acted, acted_value, abstain)
 
 
-PART = 250_000  # rows summarised at a time: a large batch costs a part's working memory, not its own
+PART = 125_000  # rows summarised at a time: a large batch costs a part's working memory, not its own
 
 
-def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
-    """One batch, per day, at the bundle's setting: summarised in parts of `PART` rows, added up (a
-    second thread scored no faster, and held two parts); a text input's words over the whole batch."""
-    parts = [frame.iloc[i : i + PART] for i in range(0, len(frame), PART)] or [frame]
-    made = [_summarise_part(bundle, part, ref, point) for part in parts]
+def summarise(
+    bundle: Bundle,
+    frame: pd.DataFrame,
+    ref: Reference,
+    point: OperatingPoint,
+    workers: int = 1,
+    meanwhile: Callable[[], object] | None = None,
+) -> Summary:
+    """One batch, per day, at the bundle's setting: summarised in parts of `PART` rows, added up; a
+    text input's words over the whole batch. With `workers` > 1 the parts are shared among that many
+    processes where forking is safe (`forks.map_forked`; a thread scores no faster), and this one
+    runs `meanwhile()` first, while the others work."""
+    from core.after_launch.traffic import forks
+
+    _lacking(bundle, frame, ref)
+    starts = list(range(0, len(frame), PART)) or [0]
+    made = forks.map_forked(_part_at, (bundle, frame, ref, point), starts, workers, meanwhile)
     summary = Summary.combine(made)
     if ref.texts:
         when = pd.to_datetime(frame[bundle.spec.traffic.timestamp], errors="coerce", utc=True)
@@ -231,12 +250,9 @@ def summarise(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: Operat
     return summary
 
 
-def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
-    """Some rows of a batch, per day, at the bundle's setting (text inputs' words aside)."""
-    from core.evaluation import metrics
-
-    spec = bundle.spec
-    traffic = spec.traffic
+def _lacking(bundle: Bundle, frame: pd.DataFrame, ref: Reference) -> None:
+    """Refuse a batch without the timestamp or an input the model reads (or that is watched)."""
+    traffic = bundle.spec.traffic
     missing = [c for c in [traffic.timestamp, *bundle.features] if c not in frame.columns]
     if traffic.score_column or traffic.score_columns:
         missing = [c for c in missing if c == traffic.timestamp or c in ref.features]
@@ -246,6 +262,20 @@ def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: 
             "Each batch needs the timestamp and the model's input columns, as in the evaluation file.",
             field="traffic.path",
         )
+
+
+def _part_at(work: tuple, start: int) -> Summary:
+    """The `PART` rows of a batch from `start`: `work` is (bundle, rows, reference, setting)."""
+    bundle, frame, ref, point = work
+    return _summarise_part(bundle, frame.iloc[start : start + PART], ref, point)
+
+
+def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
+    """Some rows of a batch, per day, at the bundle's setting (text inputs' words aside)."""
+    from core.evaluation import metrics
+
+    spec = bundle.spec
+    traffic = spec.traffic
     when = pd.to_datetime(frame[traffic.timestamp], errors="coerce", utc=True)
     keep = when.notna().to_numpy()
     frame, when = frame.loc[keep], when[keep]
@@ -301,30 +331,43 @@ def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: 
             ref.derived(feature + UNLIKE, frame, cache)
             rows[feature + NEW_WORDS] = cache[feature + NEW_WORDS]
     days = rows.groupby("day", as_index=False, sort=True).sum()
+    days_of = np.unique(day, return_inverse=True)  # (the days, each request's day among them)
     parts = []
     for feature in ref.features:
         if ref.source(feature) not in frame.columns:
             continue
         codes = ref.codes(feature, ref.derived(feature, frame, cache))
-        counted = pd.DataFrame({"day": day, "bin": codes}).value_counts().reset_index(name="count")
+        counted = _per_day(days_of, codes, ref.size(feature), "bin")
         counted["feature"] = feature
         parts.append(counted)
     inputs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["day", "bin", "count", "feature"])
     answers = pd.DataFrame(columns=["day", "answer", "count"])
     if spec.task != "regression":
         shown = np.where(acted, answer, -1)  # -1: handed to a person
-        answers = pd.DataFrame({"day": day, "answer": shown}).value_counts().reset_index(name="count")
+        answers = _per_day(days_of, shown + 1, proba.shape[1] + 1, "answer")
+        answers["answer"] -= 1
     novel = [pd.DataFrame(columns=NOVEL)]
     for feature, known in ref.known.items():
         if feature in frame.columns:
-            text = frame[feature].astype("string")
-            new = text.notna().to_numpy() & ~text.isin(known).to_numpy()
+            found, distinct = _distinct(frame[feature])
+            unknown = np.array([value not in known for value in distinct] + [False])
+            new = unknown[found]
             if new.any():
-                counted = pd.DataFrame({"day": day[new], "value": text[new].to_numpy(object)}).value_counts()
+                named = np.array(distinct, dtype=object)[found[new]]
+                counted = pd.DataFrame({"day": day[new], "value": named}).value_counts()
                 counted = counted.reset_index(name="count").sort_values("count", ascending=False).head(200)
                 novel.append(counted.assign(feature=feature)[NOVEL])
     novel = pd.concat([f for f in novel if len(f)] or novel[:1], ignore_index=True)
     return Summary(days, inputs[["day", "feature", "bin", "count"]], answers, novel=novel)
+
+
+def _per_day(days_of: tuple[np.ndarray, np.ndarray], codes: np.ndarray, size: int, name: str) -> pd.DataFrame:
+    """How many requests fall in each of `size` codes (0 to size - 1) per day: day, `name`, count,
+    only the pairs that occur."""
+    days, index = days_of
+    counts = np.bincount(index.astype(np.int64) * size + codes, minlength=len(days) * size)
+    seen = np.flatnonzero(counts)
+    return pd.DataFrame({"day": days[seen // size], name: seen % size, "count": counts[seen]})
 
 
 def _cache_key(bundle: Bundle, batch: Batch, point: OperatingPoint) -> str:
@@ -359,16 +402,17 @@ def keep(folder: Path, summary: Summary) -> None:
         shutil.rmtree(partial, ignore_errors=True)
 
 
-def add(folder: Path, file: Path, opened: Bundle | None = None, cache: Path | None = None) -> Path:
+def add(folder: Path, file: Path, opened: Bundle | None = None, cache: Path | None = None, workers: int = 1) -> Path:
     """Add a batch (`log.add`) summarised as it is added: the summary is made from the rows already
     read, before anything is written (a batch that cannot be summarised is refused), and kept in
-    the cache once the batch is logged, so the page never reads a batch's rows."""
+    the cache once the batch is logged, so the page never reads a batch's rows. `workers`: how many
+    processes share a large batch's parts (the command uses every core)."""
     from core.after_launch.traffic import log
     from core.bundles import scoring
 
-    def prepare(bundle: Bundle, frame: pd.DataFrame):
+    def prepare(bundle: Bundle, frame: pd.DataFrame, meanwhile):
         point = bundle.spec.operating_point
-        made = summarise(bundle, frame, reference(bundle), point)
+        made = summarise(bundle, frame, reference(bundle), point, workers, meanwhile)
 
         def logged(digest: str) -> None:
             try:
