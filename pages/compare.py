@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import format as fmt
-from core.app import session, ui
+from core.app import links, session, ui
 from core.bundles.bundle import Bundle
 from core.evaluation import compare, metrics
 
@@ -25,6 +25,14 @@ if st.session_state.get("compare") not in ids:
     st.session_state.pop("compare", None)
     if linked in ids or comparable:
         st.session_state["compare"] = linked if linked in ids else comparable[0]
+    if linked is not None and linked not in ids:  # said for as long as the one shown instead is shown
+        st.session_state["_compare_notice"] = (
+            st.session_state.get("compare"),
+            links.compared_instead(linked, titles[comparable[0]] if comparable else None),
+        )
+shown_instead, notice = st.session_state.get("_compare_notice") or (None, None)
+if notice and shown_instead == st.session_state.get("compare"):
+    st.info(fmt.literal(notice), icon=":material/link_off:")
 
 
 def _choice(i: str) -> str:

@@ -12,8 +12,8 @@ st.markdown(
     "How often each model is right, **how much of the real work it covers**, and **what that is worth**: "
     "always together, because a model that is right 93% of the time on a fifth of the work is not a 93% success."
 )
-if notice := session.bundle_notice():
-    st.info(fmt.literal(notice), icon=":material/info:")
+for notice in session.link_notices():
+    st.info(fmt.literal(notice), icon=":material/link_off:")
 
 entries = session.catalogue()
 if not entries:

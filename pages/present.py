@@ -34,7 +34,13 @@ story_so_far = ui.attempt(
     }
 )
 found = story_so_far.value or {}
-other = ui.attempt(session.comparable, bundle, st.query_params.get("compare")).value
+asked_compare = st.query_params.get("compare")
+other = ui.attempt(session.comparable, bundle, asked_compare).value
+if asked_compare is not None and (other is None or other.id != asked_compare) and "slide" not in st.session_state:
+    st.info(
+        fmt.literal(links.compared_instead(asked_compare, other.spec.title if other is not None else None)),
+        icon=":material/link_off:",
+    )
 SLIDES = deck.names(found, comparable=other is not None, explainable=bundle.explainable)
 
 if "slide" not in st.session_state:
@@ -62,11 +68,21 @@ if other is not None:
 st.html(slide_html.STYLE)
 
 
+case_notice: list = []
+
+
 def case_shown():
     """The case slide's case: the one the link or the picker names, else a typical one."""
     explained = session.explanation(bundle)
     keys = story.case_keys(bundle, explained)
-    position = story.case_position(keys, st.session_state.get("deck_case", st.query_params.get("case")), explained)
+    wanted = st.session_state.get("deck_case", st.query_params.get("case"))
+    if wanted is not None and wanted not in keys and not case_notice:
+        case_notice.append(wanted)  # said once a run, however often the case is asked for
+        st.info(
+            fmt.literal(links.not_found(f"{spec.subject} id", wanted, f"a typical {spec.subject} is shown")),
+            icon=":material/link_off:",
+        )
+    position = story.case_position(keys, wanted, explained)
     return story.case_view(bundle, explained, position, point, session.word_explainers(bundle)), keys
 
 

@@ -64,6 +64,34 @@ def slide_from_query(raw: str | None, count: int) -> tuple[int, str | None]:
     return 1, f"The link asked for slide '{_quoted(raw)}', but there are slides 1 to {count}, so slide 1 is shown."
 
 
+AUDIENCES = ("Plain", "Technical")
+
+
+def audience_from_query(raw) -> tuple[str, str | None]:
+    """The audience a link asks for (`plain` or `technical`, any case), else Plain with a notice.
+
+    >>> audience_from_query("technical"), audience_from_query(None)
+    (('Technical', None), ('Plain', None))
+    """
+    if raw is None or not str(raw).strip():
+        return AUDIENCES[0], None
+    wanted = str(raw).strip().capitalize()
+    if wanted in AUDIENCES:
+        return wanted, None
+    return AUDIENCES[0], (
+        f"The link asked for the audience '{_quoted(raw)}', but there are only Plain and Technical, so Plain is shown."
+    )
+
+
+def compared_instead(asked, shown: str | None) -> str:
+    """The notice for a link that names a model to compare with that cannot be shown: the model
+    shown instead (its title), or that no model can be compared."""
+    instead = f"{fmt.clean(shown, limit=60)} is shown, the first that can be" if shown else "none is shown"
+    return (
+        f"The link asked to compare with '{_quoted(asked)}', which is not a model on the same rows here, so {instead}."
+    )
+
+
 def point_to_query(point: OperatingPoint, spec: BundleSpec) -> dict[str, str]:
     """The query that reopens a point; empty for regression, which always acts."""
     if spec.task == "regression":

@@ -238,9 +238,9 @@ def usable_bundle():
 
     _through_the_router()
     st.session_state["_run_number"] = st.session_state.get("_run_number", 0) + 1
-    from core.app.session import bundle_notice
+    from core.app.session import link_notices
 
-    if notice := bundle_notice():  # a link to a model that is not here
+    for notice in link_notices():  # a link to a model that is not here, or an audience there is not
         st.info(fmt.literal(notice), icon=":material/link_off:")
     entry = current()
     if entry is None:

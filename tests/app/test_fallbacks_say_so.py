@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.bundles.bundle import load_bundle
+from tests.app.test_model_kinds_app import settle
 from tests.helpers import seen
 
 
@@ -60,3 +62,50 @@ def test_an_unusable_edit_value_is_named_and_never_written_back_as_junk(app, dem
     assert any(s.startswith("The link set Monthly bill to 'banana', which is not a usable number") for s in infos(at))
     assert "None" not in at.query_params.get("edits", "") and "banana" not in at.query_params.get("edits", "")
     assert at.number_input(key="edit_monthly_charges").value is not None
+
+
+def test_an_unknown_model_to_compare_with_is_named_with_the_one_shown_instead(app, demo_root):
+    at = app(demo_root, bundle="churn-gbm", compare="nope").switch_page("pages/compare.py").run()
+    assert not at.exception
+    churn_logreg = load_bundle(demo_root / "churn-logreg").spec.title
+    assert (
+        f"The link asked to compare with 'nope', which is not a model on the same rows here, so {churn_logreg} is "
+        "shown, the first that can be." in infos(at)
+    )
+    assert at.query_params["compare"] == "churn-logreg"
+    at.selectbox(key="compare").set_value("churn-logreg").run()
+    assert any(s.startswith("The link asked to compare with 'nope'") for s in infos(at))  # still the one shown instead
+
+
+def test_the_slides_name_an_unknown_model_to_compare_with_and_an_unknown_case(app, demo_root):
+    from core.outputs import deck
+
+    at = app(demo_root, bundle="churn-gbm", compare="nope", case="ZZZ", slide=str(deck.NAMES.index(deck.CASE) + 1))
+    at = settle(at.switch_page("pages/present.py").run())
+    assert not at.exception
+    shown = infos(at)
+    churn_logreg = load_bundle(demo_root / "churn-logreg").spec.title
+    assert (
+        f"The link asked to compare with 'nope', which is not a model on the same rows here, so {churn_logreg} is "
+        "shown, the first that can be." in shown
+    )
+    assert (
+        "The link asked for customer id 'ZZZ', which this model does not have, so a typical customer is shown." in shown
+    )
+    assert (
+        shown.count(
+            "The link asked for customer id 'ZZZ', which this model does not have, so a typical customer is shown."
+        )
+        == 1
+    )
+    assert at.query_params["case"] != "ZZZ"
+
+
+def test_an_unknown_audience_is_named_and_plain_is_shown(app, demo_root):
+    at = app(demo_root, bundle="churn-gbm", audience="expert").switch_page("pages/performance.py").run()
+    assert not at.exception
+    notice = "The link asked for the audience 'expert', but there are only Plain and Technical, so Plain is shown."
+    assert notice in infos(at)
+    assert at.query_params["audience"] == "plain"
+    at.sidebar.button_group(key="audience").set_value("Technical").run()
+    assert notice not in infos(at)

@@ -7,6 +7,7 @@ from collections import Counter
 import streamlit as st
 
 from core import format as fmt
+from core.app import links
 from core.app.session.entries import Entry, catalogue
 
 BUNDLE_KEY = "bundle"
@@ -91,6 +92,16 @@ def bundle_notice() -> str | None:
     return notice if shown is not None and st.session_state.get(BUNDLE_KEY) == shown else None
 
 
+def link_notices() -> list[str]:
+    """Why what is shown is not what a link asked for (the model, the audience): said for as long as
+    it is what is shown."""
+    said = [notice] if (notice := bundle_notice()) else []
+    shown, notice = st.session_state.get("audience_notice") or (None, None)
+    if shown is not None and st.session_state.get("audience") == shown:
+        said.append(notice)
+    return said
+
+
 def choose(bundle_id: str) -> None:
     """Make another bundle the selected one (for buttons, as an on_click callback)."""
     st.session_state[BUNDLE_KEY] = bundle_id
@@ -102,14 +113,14 @@ def current() -> Entry | None:
     return next((e for e in catalogue() if e.id == selected), None)
 
 
-AUDIENCES = ("Plain", "Technical")
+AUDIENCES = links.AUDIENCES
 
 
 def select_audience() -> str:
     """The sidebar's audience switch, kept in the URL as ?audience=plain|technical."""
     if st.session_state.get("audience") not in AUDIENCES:
-        wanted = str(st.query_params.get("audience", "")).capitalize()
-        st.session_state["audience"] = wanted if wanted in AUDIENCES else AUDIENCES[0]
+        st.session_state["audience"], notice = links.audience_from_query(st.query_params.get("audience"))
+        st.session_state["audience_notice"] = (st.session_state["audience"], notice) if notice else None
     st.sidebar.segmented_control(
         "Audience",
         AUDIENCES,
