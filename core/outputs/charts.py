@@ -24,6 +24,17 @@ def _checked(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+TITLE_WIDTH = 100  # characters a chart's title line holds at its width before it is wrapped
+
+
+def title_lines(title: str) -> str | list[str]:
+    """A chart title as Vega-Lite draws it: one line, or lines of at most `TITLE_WIDTH` characters
+    (a title is a sentence, never cut short)."""
+    import textwrap
+
+    return title if len(title) <= TITLE_WIDTH else textwrap.wrap(title, TITLE_WIDTH)
+
+
 class Frozen:
     """A chart already written as its Vega-Lite spec, drawn and downloaded like an Altair chart.
 
@@ -34,7 +45,8 @@ class Frozen:
     def __init__(self, spec: dict, source: alt.TopLevelMixin):
         self.spec, self._source = spec, source
         self.height = getattr(source, "height", None)
-        self.title = spec.get("title", {}).get("text") if isinstance(spec.get("title"), dict) else spec.get("title")
+        title = spec.get("title", {}).get("text") if isinstance(spec.get("title"), dict) else spec.get("title")
+        self.title = " ".join(title) if isinstance(title, list) else title
 
     def to_dict(self, validate: bool = True) -> dict:
         if validate:  # the edited spec must still be one Vega-Lite accepts
@@ -74,7 +86,7 @@ class Template:
             digest = hashlib.md5(json.dumps(rows).encode(), usedforsecurity=False).hexdigest()[:12]
             renamed[name] = f"{name}-now-{number}-{digest}"  # named by its rows, as Altair names data
             spec["datasets"][renamed[name]] = rows
-        spec["title"]["text"] = title
+        spec["title"]["text"] = title_lines(title)
         text = json.dumps(spec)
         for old, new in renamed.items():
             text = text.replace(f'"{old}"', f'"{new}"')
@@ -133,23 +145,21 @@ def tradeoff(
     curve: pd.DataFrame,
     control: str,
     control_label: str,
-    current: float,
+    current: float | None,
     best: float | None,
     value_column: str,
     value_label: str,
     currency: str,
     title: str,
 ) -> alt.LayerChart:
-    """Accuracy and coverage (top) and net value (bottom) across the control's range."""
+    """Accuracy and coverage (top) and net value (bottom) across the control's range, with a rule
+    where the setting is now and one at the best-value setting (each only when given: a curve that
+    does not run through it has none)."""
     drawn = tradeoff_data(curve, control)
     frame, shares = drawn["curve"], drawn["shares"]
     x = alt.X(f"{control}:Q", title=control_label, axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False))
-    marks = pd.DataFrame(
-        {
-            control: [current] + ([best] if best is not None else []),
-            "mark": ["Now"] + (["Best-value setting"] if best is not None else []),
-        }
-    )
+    shown = [(at, name) for at, name in ((current, "Now"), (best, "Best-value setting")) if at is not None]
+    marks = pd.DataFrame({control: [at for at, _ in shown], "mark": [name for _, name in shown]})
     rules = (
         alt.Chart(marks)
         .mark_rule(strokeDash=[4, 3])
@@ -157,7 +167,10 @@ def tradeoff(
             x=f"{control}:Q",
             color=alt.Color(
                 "mark:N",
-                scale=alt.Scale(domain=["Now", "Best-value setting"], range=["#1F2430", GREEN]),
+                scale=alt.Scale(
+                    domain=[name for _, name in shown],
+                    range=[{"Now": "#1F2430", "Best-value setting": GREEN}[name] for _, name in shown],
+                ),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
         )

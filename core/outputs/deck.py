@@ -111,7 +111,7 @@ def slide(
             )
         if bundle.decides_only:
             return Slide(name, narrative.people_title(kpis, spec), [found["people"].sentence], notes=[found["people"]])
-        title, chart = story.tradeoff_chart(spec, index, point, best)
+        title, chart = story.tradeoff_chart(spec, index, point, best, through_best=True)  # its top: the best value
         return Slide(
             name,
             narrative.tradeoff_title(best, kpis, spec),

@@ -43,6 +43,7 @@ class Report:
     tables: list[tuple[str, pd.DataFrame]]
     card: list[tuple[str, str | None]]
     facts: list[tuple[str, str]] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)  # beside each chart, in words ("" for none)
     risks: list[str] = field(default_factory=list)
     decision: str = ""
     since_launch: str = ""  # one line on real traffic since launch, when the bundle has some
@@ -79,15 +80,19 @@ def build(
     by_code = {f.code: f for f in found}
     labels = {name: spec.label(name) for name in bundle.features}
     importance = explain.importance(explained, labels) if explained is not None else None
-    built = []
+    built, captions = [], []
     if spec.task != "regression" and not spec.decides_only and spec.business.is_set:
         index = tradeoff.Index(data)
-        built.append(story.tradeoff_chart(spec, index, point, tradeoff.best_point(index)))
+        best = tradeoff.best_point(index)
+        built.append(story.tradeoff_chart(spec, index, point, best, through_best=True))  # its top: the best value
+        best_words = narrative.best_point(best, k, point, spec)
+        captions.append(best_words.text(audience) if best_words is not None else "")
     if importance is not None:
         title = narrative.importance_title(importance, spec)
         built.append(
             (title, charts.importance_bars(importance.head(10), "Average shift", spec.task != "regression", title))
         )
+        captions.append("")
     tables = []
     for column in spec.segments:
         table = breakdown.segment_table(data, point, bundle.eval[column])
@@ -148,6 +153,7 @@ def build(
         summary=by_code["executive"].text(audience),
         tiles=tiles,
         charts=[(title, chart_png(chart)) for title, chart in built],
+        captions=captions,
         tables=tables,
         card=[(s.title, s.text) for s in card.sections(spec)],
         facts=facts,
@@ -215,9 +221,12 @@ def to_html(report: Report) -> str:
             f"<div class='value'>{e(value)}</div><div class='range'>{e(span)}</div></div>"
         )
     parts.append("</div>")
-    for title, png in report.charts:
+    for i, (title, png) in enumerate(report.charts):
+        caption = report.captions[i] if i < len(report.captions) else ""
         parts.append(
-            f"<figure><img alt='{e(title)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'></figure>"
+            f"<figure><img alt='{e(title)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+            + (f"<figcaption>{e(caption)}</figcaption>" if caption else "")
+            + "</figure>"
         )
     for title, table in report.tables:
         parts.append(f"<h2>{e(title)}</h2>{_table_html(table)}")
@@ -270,9 +279,11 @@ def to_pdf(report: Report) -> bytes:
     for label, value, span in report.tiles:
         text(f"{label}: {value}", 13, "B", 7)
         text(span, 9, "", 5)
-    for _finding, png in report.charts:
+    for i, (_finding, png) in enumerate(report.charts):
         pdf.ln(3)
         pdf.image(io.BytesIO(png), w=width)  # the chart carries its own title
+        if i < len(report.captions) and report.captions[i]:
+            text(report.captions[i], 10)
     for title, table in report.tables:
         pdf.ln(3)
         text(title, 12, "B", 6)

@@ -233,23 +233,44 @@ CONTROL_LABELS = {"threshold": "Chance needed to flag", "min_confidence": "Confi
 
 
 def tradeoff_chart(
-    spec, index: tradeoff.Index, point: OperatingPoint, best: tradeoff.Best, control: str = "min_confidence"
+    spec,
+    index: tradeoff.Index,
+    point: OperatingPoint,
+    best: tradeoff.Best,
+    control: str | None = None,
+    through_best: bool = False,
 ):
-    """(title, chart): accuracy, coverage and net value along one control, titled with its finding."""
+    """(title, chart): accuracy, coverage and net value along one control, titled with its finding.
+
+    The other control (binary models have two) is held where the setting is now, for a page whose
+    controls move; or, `through_best`, where the best-value setting has it, so the curve's top is
+    the best value (a slide or a report states that value). `control` unset: the one along which
+    the curve runs through both the setting now and the best one, if one does. The best-value
+    setting is marked only on a curve that runs through it, and "now" only on one that runs
+    through the setting now."""
     from core import format as fmt
     from core.outputs import charts
 
-    curve = tradeoff.curve(index, point, control)
-    current, best_at = getattr(point, control), getattr(best.point, control)
+    binary = spec.task == "binary"
+    if control is None:
+        control = "min_confidence"
+        if binary and through_best and point.min_confidence == best.point.min_confidence:
+            control = "threshold"
     other = {"threshold": "min_confidence", "min_confidence": "threshold"}[control]
-    held = getattr(point, other) if spec.task == "binary" else None
-    title = narrative.curve_title(curve, control, current, spec, held)
+    basis = best.point if through_best else point
+    held = getattr(basis, other) if binary else None
+    curve = tradeoff.curve(index, basis, control)
+    now_on = held is None or abs(getattr(point, other) - held) < 1e-9
+    best_on = held is None or abs(getattr(best.point, other) - held) < 1e-9
     per_period = spec.business.volume is not None
     column = "net_per_period" if per_period else "net_per_case"
+    now_value = float(index.frame(point.threshold, point.min_confidence)[column].iloc[0])
+    title = narrative.curve_title(curve, control, point, spec, held, best, now_value)
     value_label = f"Net value {fmt.per(spec.business.per)}" if per_period else "Net value per case"
+    best_at = getattr(best.point, control) if best_on else None
     # built once; each move puts the marker, the title and the curve (the other control may have
     # moved it) into a copy of the built spec
-    key = (control, best_at, column, value_label, spec.business.currency)
+    key = (control, best_at, now_on, column, value_label, spec.business.currency)
     built = getattr(index, "_charts", None)
     if built is None:
         built = index._charts = {}
@@ -258,11 +279,13 @@ def tradeoff_chart(
         if len(built) >= 16:
             built.pop(next(iter(built)))
         chart = charts.tradeoff(
-            curve, control, CONTROL_LABELS[control], charts.Marked.PLACE, best_at, column, value_label,
-            spec.business.currency, "",
+            curve, control, CONTROL_LABELS[control], charts.Marked.PLACE if now_on else None, best_at, column,
+            value_label, spec.business.currency, "",
         )  # fmt: skip
-        built[key] = charts.Marked(chart, control, drawn)
-    return title, built[key].at(current, title, drawn)
+        built[key] = charts.Marked(chart, control, drawn) if now_on else charts.Template(chart, drawn)
+    if now_on:
+        return title, built[key].at(getattr(point, control), title, drawn)
+    return title, built[key].at(title, drawn)
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,62 @@ from core.words.narrative.failures import _listed
 from core.words.narrative.findings import INFO, Finding, _cap, _lower, _money, _n, _unit, _when, _within, net_worth
 from core.words.narrative.reasons import contribution_words, what_it_predicts
 
+CONTROL_NAMES = {"threshold": "chance needed to flag", "min_confidence": "confidence needed to act"}
 
-def curve_title(curve, control: str, current: float, spec: BundleSpec, held: float | None = None) -> str:
-    """Net value along one control with the other held where it is: the top of this curve (not the
-    best-value setting, which moves both controls) and where it is now. `held` is the other
-    control's value (binary models have two)."""
-    column = "net_per_period" if spec.business.volume is not None else "net_per_case"
-    top = curve.loc[curve[column].idxmax()]
+
+def _along(control: str, value: float) -> str:
+    """Where on one control a figure is read: "from a 45% chance", "from 60% sure"."""
     if control == "threshold":
-        where = f"from a {fmt.percent(top[control])} chance"
-        fixed = f"with the confidence needed to act held at {fmt.percent(held)}" if held is not None else ""
+        return f"from a {fmt.percent(value)} chance"
+    return "when it acts on every case" if value <= 0 else f"from {fmt.percent(value)} sure"
+
+
+def setting_words(point, task: str) -> str:
+    """A setting of both controls in a few words: "a 55% chance and 40% sure"."""
+    sure = "acting on every case" if point.min_confidence <= 0 else f"{fmt.percent(point.min_confidence)} sure"
+    return f"a {fmt.percent(point.threshold)} chance and {sure}" if task == "binary" else sure
+
+
+def curve_title(
+    curve, control: str, point, spec: BundleSpec, held: float | None = None, best=None, now_value: float | None = None
+) -> str:
+    """Net value along one control with the other (binary models have two) held at `held`: the
+    curve's top, and the best-value setting (`best`, which moves both controls) in the same words
+    when the curve runs through it, else named beside it with its own value, so the curve's top is
+    never mistaken for the best; and where the setting is now (`point`, worth `now_value`)."""
+    column = "net_per_period" if spec.business.volume is not None else "net_per_case"
+    other = "min_confidence" if control == "threshold" else "threshold"
+    fixed = f", with the {CONTROL_NAMES[other]} held at {fmt.percent(held)}" if held is not None else ""
+    if not spec.business.is_set:
+        return f"What the {CONTROL_NAMES[control]} trades{fixed}: accuracy against coverage (no values are set)"
+
+    def on_curve(at) -> bool:
+        return held is None or abs(getattr(at, other) - held) < 1e-9
+
+    current = getattr(point, control)
+    if on_curve(point):
+        at_now = curve.iloc[(curve[control] - current).abs().argmin()][column] if now_value is None else now_value
+        now = f"now {_money(at_now, spec)} at {fmt.percent(current)}"
     else:
-        where = "when it acts on every case" if top[control] <= 0 else f"from {fmt.percent(top[control])} sure"
-        fixed = f"with the chance needed to flag held at {fmt.percent(held)}" if held is not None else ""
-    now = curve.iloc[(curve[control] - current).abs().argmin()]
-    return (
-        f"Net value along this control{' ' + fixed if fixed else ''}: {_money(top[column], spec)} {_when(spec)} "
-        f"at most, {where} (now {_money(now[column], spec)} at {fmt.percent(current)})"
+        now = f"now {_money(now_value, spec)} at {setting_words(point, spec.task)}"
+    top = curve.loc[curve[column].idxmax()]
+    if best is not None and on_curve(best.point):
+        best_value = best.net_per_period if column == "net_per_period" else best.net_per_case
+        return (
+            f"Net value along the {CONTROL_NAMES[control]}{fixed}: highest, {_money(best_value, spec)} {_when(spec)}, "
+            f"at the best-value setting, {_along(control, getattr(best.point, control))} ({now})"
+        )
+    title = (
+        f"Net value along the {CONTROL_NAMES[control]}{fixed}: highest along it {_money(top[column], spec)} "
+        f"{_when(spec)}, {_along(control, top[control])} ({now})"
     )
+    if best is not None:
+        best_value = best.net_per_period if column == "net_per_period" else best.net_per_case
+        title += (
+            f"; the best-value setting, {setting_words(best.point, spec.task)}, earns {_money(best_value, spec)} "
+            f"{_when(spec)}"
+        )
+    return title
 
 
 def segment_title(table, column_label: str, overall: Kpis) -> str:

@@ -189,21 +189,41 @@ def test_regression_error_sentences():
     [
         (
             "threshold",
-            "Net value along this control with the confidence needed to act held at 60%: $300 a month at most, "
-            "from a 20% chance (now $100 at 50%)",
+            "Net value along the chance needed to flag, with the confidence needed to act held at 60%: highest along "
+            "it $300 a month, from a 20% chance (now $100 at 50%); the best-value setting, a 55% chance and 40% sure, "
+            "earns $457 a month",
         ),
         (
             "min_confidence",
-            "Net value along this control with the chance needed to flag held at 60%: $300 a month at most, "
-            "from 20% sure (now $100 at 50%)",
+            "Net value along the confidence needed to act, with the chance needed to flag held at 60%: highest along "
+            "it $300 a month, from 20% sure (now $100 at 50%); the best-value setting, a 55% chance and 40% sure, "
+            "earns $457 a month",
         ),
     ],
 )
-def test_curve_titles_say_what_is_held_and_never_claim_the_best(control, sentence):
+def test_a_curve_that_misses_the_best_setting_names_its_own_top_beside_the_best_value(control, sentence):
+    from core.bundles.contract import OperatingPoint
+    from core.evaluation.tradeoff import Best
+
     curve = pd.DataFrame({control: [0.2, 0.5, 0.8], "net_per_period": [300.0, 100.0, -50.0]})
-    title = narrative.curve_title(curve, control, 0.5, spec(), held=0.6)
+    best = Best(OperatingPoint(0.55, 0.4), 457 / 20000, 457.0)
+    now = OperatingPoint(0.5, 0.6) if control == "threshold" else OperatingPoint(0.6, 0.5)
+    title = narrative.curve_title(curve, control, now, spec(), held=0.6, best=best, now_value=100.0)
     assert title == sentence
-    assert "best" not in title.lower() and "peak" not in title.lower()
+    assert "at most" not in title
+
+
+def test_a_curve_through_the_best_setting_calls_its_top_the_best_and_says_where_now_is_when_off_it():
+    from core.bundles.contract import OperatingPoint
+    from core.evaluation.tradeoff import Best
+
+    curve = pd.DataFrame({"threshold": [0.2, 0.55, 0.8], "net_per_period": [300.0, 457.0, -50.0]})
+    best = Best(OperatingPoint(0.55, 0.4), 457 / 20000, 457.0)
+    title = narrative.curve_title(curve, "threshold", OperatingPoint(0.5, 0.6), spec(), 0.4, best, 100.0)
+    assert title == (
+        "Net value along the chance needed to flag, with the confidence needed to act held at 40%: highest, $457 a "
+        "month, at the best-value setting, from a 55% chance (now $100 at a 50% chance and 60% sure)"
+    )
 
 
 def test_people_when_the_model_handles_everything():
