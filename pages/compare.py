@@ -130,7 +130,7 @@ with ui.section("Where each one wins"):
                 pd.DataFrame(
                     {
                         spec.label(column): table["segment"],
-                        subjects.capitalize(): table["n"],
+                        subjects.capitalize(): table["n"].map(fmt.count),
                         "A right when it acts": table["accuracy_a"].map(fmt.percent),
                         "B right when it acts": table["accuracy_b"].map(fmt.percent),
                         **(

@@ -80,7 +80,10 @@ st.subheader("The decision")
 with ui.section("The decision"):
     ui.findings([narrative.decision(k, spec, point, len(risks.value or []))])
     ui.sign_off(bundle, point, result, "overview")
-st.page_link("pages/performance.py", label="Try another setting on the Performance page", icon=":material/tune:")
+if bundle.decides_only:  # no probabilities: there is no setting to try
+    st.page_link("pages/performance.py", label="See how it performs on the Performance page", icon=":material/tune:")
+else:
+    st.page_link("pages/performance.py", label="Try another setting on the Performance page", icon=":material/tune:")
 
 st.subheader("A report to leave behind")
 st.caption(

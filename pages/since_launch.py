@@ -209,8 +209,8 @@ with ui.section("What changed in the inputs"):
         mix = mix.groupby(["start", "label"], as_index=False)["share"].sum()
         person = result.answers[(result.answers["answer"] == -1) & (result.answers["start"] == last)]
         mix_title = (
-            f"What the model answers, per {result.period}: a person handles "
-            f"{fmt.percent(float(person['share'].sum()))} in the latest"
+            f"What the model answers, per {result.period}: it hands "
+            f"{fmt.percent(float(person['share'].sum()))} to a person in the latest"
         )
         ui.chart(charts.traffic_answers(mix, mix_title), mix_title)
 

@@ -61,11 +61,20 @@ def test_a_scenario_reports_the_predicted_outcome_apart_from_the_value_of_decisi
     assert sentence == (
         "By the model's predictions, setting contract type to month-to-month for 4,000 test customers means about "
         "310 more of them would cancel (1,130 instead of 820). The model's decision changes for 700 of them. "
-        "It would act on 3,400 itself instead of 3,000. The value of its decisions on them, at this setting and by "
-        "its own predictions, would rise by about $94,245 a month: that is what acting on the predictions is worth, "
-        "not money the change itself earns."
+        "It would act on 3,400 itself instead of 3,000. Its decisions on them would be worth about $94,245 a month "
+        "more by its own predictions only because more of them would cancel, leaving more to act on: that is no gain "
+        "from the change."
     )
-    assert "worth about $94,245 a month more" not in sentence
+    fewer = whatif.ScenarioResult(**{**result.__dict__, "events_after": 600.0})  # fewer cancel: the value as it is
+    assert whatif.scenario_sentence(fewer, whatif.Rule("contract", "set", "two-year"), contract, spec).endswith(
+        "The value of its decisions on them, at this setting and by its own predictions, would rise by about $94,245 "
+        "a month: that is what acting on the predictions is worth, not money the change itself earns."
+    )
+    # the difference said is the difference of the two counts shown, however they round
+    odd = whatif.ScenarioResult(**{**result.__dict__, "events_before": 820.4, "events_after": 1130.6})
+    assert "about 311 more of them would cancel (1,131 instead of 820)" in whatif.scenario_sentence(
+        odd, whatif.Rule("contract", "set", "month-to-month"), contract, spec
+    )
 
 
 def test_small_percent_axes_show_a_decimal():

@@ -98,12 +98,13 @@ def scenario_sentence(result: ScenarioResult, rule: Rule, control: Control, spec
         )
     sentences = []
     if result.events_before is not None:
-        moved = result.events_after - result.events_before
-        if abs(moved) >= 0.5:
+        after, before = _shown(result.events_after), _shown(result.events_before)
+        moved = after - before  # the difference of the two counts as shown, so the sentence adds up
+        if moved:
             sentences.append(
                 f"By the model's predictions, {what[0].lower() + what[1:]} for {who} means about "
                 f"{fmt.count(abs(moved))} {'more' if moved > 0 else 'fewer'} of them would {_event_verb(spec)} "
-                f"({fmt.count(result.events_after)} instead of {fmt.count(result.events_before)})."
+                f"({fmt.count(after)} instead of {fmt.count(before)})."
             )
         else:
             sentences.append(
@@ -123,13 +124,25 @@ def scenario_sentence(result: ScenarioResult, rule: Rule, control: Control, spec
     if result.value_before is not None and spec.business.is_set:
         change = result.value_after - result.value_before
         when = fmt.per(spec.business.per) if spec.business.volume else "in the test set"
-        if abs(change) >= 0.5:
+        harm = result.events_before is not None and _shown(result.events_after) > _shown(result.events_before)
+        if abs(change) >= 0.5 and harm and change > 0:  # more of the event it guards against: the harm leads
+            sentences.append(
+                f"Its decisions on them would be worth about {fmt.money(change, spec.business.currency)} {when} more "
+                f"by its own predictions only because more of them would {_event_verb(spec)}, leaving more to act on: "
+                "that is no gain from the change."
+            )
+        elif abs(change) >= 0.5:
             sentences.append(
                 f"The value of its decisions on them, at this setting and by its own predictions, would "
                 f"{'rise' if change > 0 else 'fall'} by about {fmt.money(abs(change), spec.business.currency)} {when}: "
                 "that is what acting on the predictions is worth, not money the change itself earns."
             )
     return " ".join(sentences)
+
+
+def _shown(count: float) -> int:
+    """A count as `fmt.count` writes it, as a number."""
+    return int(fmt.count(count).replace(",", ""))
 
 
 def _event_verb(spec: BundleSpec) -> str:

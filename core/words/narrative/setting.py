@@ -21,8 +21,9 @@ def people(k: Kpis, spec: BundleSpec) -> Finding:
         sentence = f"{lead}, the model acts on all {fmt.count(acts)} itself."
     else:
         sentence = f"{lead}, the model acts on {fmt.count(acts)} itself and hands {fmt.count(person)} to a person."
-    if unseen >= 0.5:
-        sentence += f" {fmt.count(unseen)} of them ask for something it was never trained on."
+    if unseen >= 0.5:  # of all of them, not of those handed over: said so
+        whole = fmt.count(business.volume or k.n)
+        sentence += f" {fmt.count(unseen)} of all {whole} ask for something it was never trained on."
     return Finding(
         "people",
         INFO,

@@ -102,7 +102,7 @@ def slide_title(code: str, sentence: str, numbers_: dict | None = None) -> Findi
 
 
 def headline_title(k: Kpis, spec: BundleSpec) -> Finding:
-    """ "It handles 6 in 10 tickets, and is right on 9 in 10 of those" """
+    """ "It covers 6 in 10 tickets, and is right on 9 in 10 of those" """
     numbers_ = {"coverage": k.coverage, "accuracy_acted": k.accuracy_acted, "n": k.n}
     if k.acted == 0:
         return slide_title("headline", f"At this setting it acts on none of the {_n(k.n, spec)}", numbers_)
@@ -114,7 +114,7 @@ def headline_title(k: Kpis, spec: BundleSpec) -> Finding:
             "headline", f"Its estimate is {within} for {fmt.frequency(k.accuracy_acted)} {spec.subjects}", numbers_
         )
     if k.coverage <= 0 or k.accuracy_acted != k.accuracy_acted:
-        return slide_title("headline", f"It handles none of the {spec.subjects} it was built for", numbers_)
+        return slide_title("headline", f"It covers none of the {spec.subjects} it was built for", numbers_)
     right = (
         "always right"
         if k.accuracy_acted >= 1
@@ -122,7 +122,7 @@ def headline_title(k: Kpis, spec: BundleSpec) -> Finding:
         if k.accuracy_acted >= 0.995
         else f"right on {fmt.frequency(k.accuracy_acted)} of those"
     )
-    return slide_title("headline", f"It handles {fmt.frequency(k.coverage)} {spec.subjects}, and is {right}", numbers_)
+    return slide_title("headline", f"It covers {fmt.frequency(k.coverage)} {spec.subjects}, and is {right}", numbers_)
 
 
 def tradeoff_title(best, current: Kpis, spec: BundleSpec) -> Finding:
@@ -130,7 +130,7 @@ def tradeoff_title(best, current: Kpis, spec: BundleSpec) -> Finding:
     if best is None or not spec.business.is_set:
         return slide_title(
             "tradeoff",
-            f"Asking it to be surer means it acts on fewer {spec.subjects}, and people handle the rest",
+            f"Asking it to be surer means it acts on fewer {spec.subjects} itself and hands more to a person",
         )
     best_value = best.net_per_period if best.net_per_period is not None else best.net_per_case
     now = net_worth(current)

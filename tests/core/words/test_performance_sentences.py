@@ -42,7 +42,7 @@ def test_people_mentions_unseen_requests():
     tickets = spec(task="multiclass", subject="ticket", subjects="tickets", business=Business(volume=1000, per="week"))
     assert narrative.people(k, tickets).sentence == (
         "Of 1,000 tickets a week, the model acts on 750 itself and hands 250 to a person. "
-        "500 of them ask for something it was never trained on."
+        "500 of all 1,000 ask for something it was never trained on."  # more than were handed over: all, not them
     )
 
 
