@@ -234,27 +234,50 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
     chart as an image, a table as a table, the speaker notes as the slide's notes, and a last
     slide with `colophon` (version, file hashes)."""
     from pptx import Presentation
-    from pptx.util import Emu, Pt
+    from pptx.util import Emu
 
     if chart_png is None:
         from core.outputs.report import chart_png
+    from core.outputs.pdf import FONTS
+
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 16:9
     layout = deck.slide_layouts[5]  # title only
     width, margin = deck.slide_width, Emu(600000)
+    regular = str(FONTS / "DejaVuSans.ttf")  # measured with a font wider than the deck's own: it fits in any
+
+    def fitted(frame, size: int) -> None:
+        """Every line inside its box: the largest size up to `size` at which the text fits."""
+        frame.word_wrap = True
+        frame.fit_text(font_family="DejaVu Sans", max_size=size, font_file=regular)
 
     def text_box(page, top, height, lines, size):
         frame = page.shapes.add_textbox(margin, top, width - 2 * margin, height).text_frame
-        frame.word_wrap = True
         for number, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
             paragraph.text = fmt.clean(line)
-            paragraph.font.size = Pt(size)
+        fitted(frame, size)
+
+    def titled(page, text: str) -> None:
+        heading = page.shapes.title
+        heading.left, heading.top, heading.width, heading.height = margin, Emu(250000), width - 2 * margin, Emu(1100000)
+        heading.text = fmt.clean(text)
+        fitted(heading.text_frame, 32)
+
+    def picture(page, png: bytes, top) -> None:
+        """A chart as large as the room under the text allows, whole and centred."""
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as image:
+            pixels_wide, pixels_high = image.size
+        room_wide, room_high = width - 2 * margin, deck.slide_height - top - Emu(250000)
+        scale = min(room_wide / pixels_wide, room_high / pixels_high)
+        wide, high = int(pixels_wide * scale), int(pixels_high * scale)
+        page.shapes.add_picture(io.BytesIO(png), margin + (room_wide - wide) // 2, top, width=wide, height=high)
 
     for shown in slides:
         page = deck.slides.add_slide(layout)
-        page.shapes.title.text = fmt.clean(shown.title)
-        page.shapes.title.text_frame.paragraphs[0].font.size = Pt(32)
+        titled(page, shown.title)
         top = Emu(1450000)
         lines = [*shown.facts, *shown.sentences, *tile_lines(shown)]
         if lines:
@@ -268,11 +291,10 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
                 for c, value in enumerate(row):
                     grid.cell(r, c).text = fmt.clean(value)
         if shown.chart is not None:
-            image = io.BytesIO(chart_png(shown.chart[1]))
-            page.shapes.add_picture(image, margin, top, height=deck.slide_height - top - Emu(250000))
+            picture(page, chart_png(shown.chart[1]), top)
         page.notes_slide.notes_text_frame.text = "\n".join(shown.note_lines())
     last = deck.slides.add_slide(layout)
-    last.shapes.title.text = title
+    titled(last, title)
     text_box(last, Emu(1500000), Emu(4000000), colophon, 14)
     out = io.BytesIO()
     deck.save(out)
@@ -280,22 +302,20 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
 
 
 def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=None) -> bytes:
-    """The slides as a PDF, one 16:9 page each (the same content as the PowerPoint file, the
-    speaker notes under a rule at the foot of each page), and the colophon last."""
-    from fpdf import FPDF
-
-    from core.outputs.report import _latin
+    """The slides as a PDF, one 16:9 page each (the same content as the PowerPoint file), then the
+    speaker notes in full on pages of their own, slide by slide, and the colophon last."""
+    from core.outputs import pdf as documents
 
     if chart_png is None:
         from core.outputs.report import chart_png
-    pdf = FPDF(orientation="landscape", unit="mm", format=(190.5, 338.67))
+    pdf = documents.document(title, orientation="landscape", unit="mm", format=(190.5, 338.67))
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(16, 12, 16)
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def write(body: str, size: float, style: str = "", height: float | None = None) -> None:
-        pdf.set_font("helvetica", style, size)
-        pdf.multi_cell(width, height or size * 0.5, _latin(fmt.clean(body)), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(documents.FAMILY, style, size)
+        pdf.multi_cell(width, height or size * 0.5, fmt.clean(body), align="L", new_x="LMARGIN", new_y="NEXT")
 
     for shown in slides:
         pdf.add_page()
@@ -306,23 +326,27 @@ def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=No
             pdf.ln(1)
         if shown.table:
             pdf.ln(2)
-            pdf.set_font("helvetica", "", 13)
+            pdf.set_font(documents.FAMILY, "", 13)
             with pdf.table(text_align="LEFT") as grid:
                 for row in shown.table:
                     cells = grid.row()
                     for value in row:
-                        cells.cell(_latin(fmt.clean(value)))
+                        cells.cell(fmt.clean(value))
         if shown.chart is not None:
             pdf.ln(2)
-            room = pdf.h - pdf.get_y() - 22
+            room = pdf.h - pdf.get_y() - pdf.b_margin - 4
             pdf.image(io.BytesIO(chart_png(shown.chart[1])), h=max(room, 40), keep_aspect_ratio=True, w=width)
-        notes = shown.note_lines()
-        if notes:
-            pdf.set_y(pdf.h - 20)
-            pdf.set_draw_color(200, 200, 200)
-            pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-            pdf.set_font("helvetica", "", 7)
-            pdf.multi_cell(width, 3.2, _latin(" ".join(notes))[:600], new_x="LMARGIN", new_y="NEXT")
+    noted = [(number, shown) for number, shown in enumerate(slides, 1) if shown.note_lines()]
+    if noted:  # in full, on pages of their own: never cut to fit a slide's foot
+        pdf.set_auto_page_break(auto=True, margin=12)
+        pdf.add_page()
+        write("Speaker notes", 22, "B", 11)
+        for number, shown in noted:
+            pdf.ln(3)
+            write(f"Slide {number}: {shown.title}", 13, "B", 6.5)
+            for line in shown.note_lines():
+                write(line, 11, height=5.5)
+        pdf.set_auto_page_break(auto=False)
     pdf.add_page()
     write(title, 26, "B", 12)
     pdf.ln(4)

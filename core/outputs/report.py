@@ -257,16 +257,16 @@ def to_html(report: Report) -> str:
 def to_pdf(report: Report) -> bytes:
     import io
 
-    from fpdf import FPDF
+    from core.outputs import pdf as documents
 
-    pdf = FPDF(format="A4")
+    pdf = documents.document(report.title, format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def text(body: str, size: int = 11, style: str = "", height: float = 6) -> None:
-        pdf.set_font("helvetica", style, size)
-        pdf.multi_cell(width, height, _latin(body), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(documents.FAMILY, style, size)
+        pdf.multi_cell(width, height, body, new_x="LMARGIN", new_y="NEXT")
 
     text(report.title, 20, "B", 10)
     text(report.subtitle, 10)
@@ -300,7 +300,7 @@ def to_pdf(report: Report) -> bytes:
     if report.decisions:
         text("Decisions signed", 11, "B", 6)
         if report.decisions_check:
-            text(report.decisions_check, 9, "I", 5)
+            text(report.decisions_check, 9, "", 5)
         for line in report.decisions:
             text(f"- {line}", 9, "", 5)
     pdf.ln(3)
@@ -313,11 +313,3 @@ def to_pdf(report: Report) -> bytes:
     for name, value in report.facts:
         text(f"{name}: {value}", 9, "", 5)
     return bytes(pdf.output())
-
-
-def _latin(body: str) -> str:
-    """The PDF's built-in fonts speak Latin-1: swap the few characters they lack."""
-    swaps = {"−": "-", "→": "->", "·": "-", "’": "'", "“": '"', "”": '"', "–": "-", "€": "EUR ", "≥": ">="}
-    for a, b in swaps.items():
-        body = body.replace(a, b)
-    return body.encode("latin-1", "replace").decode("latin-1")

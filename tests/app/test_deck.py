@@ -78,7 +78,7 @@ def test_the_pdf_deck_has_one_page_per_slide_and_says_what_the_slides_say(demo_r
 
     bundle, shown = slides_for(demo_root, bundle_id)
     reader = PdfReader(io.BytesIO(deck.pdf_bytes(shown, "About these slides", colophon(bundle))))
-    assert len(reader.pages) == len(shown) + 1
+    assert len(reader.pages) > len(shown) + 1  # the slides, the notes on pages of their own, the colophon
     first = reader.pages[0]
     assert float(first.mediabox.width) / float(first.mediabox.height) == pytest.approx(16 / 9, rel=0.01)
     for page, slide in zip(reader.pages, shown, strict=False):
@@ -86,7 +86,19 @@ def test_the_pdf_deck_has_one_page_per_slide_and_says_what_the_slides_say(demo_r
         assert " ".join(slide.title.split()) in text
         if slide.chart is not None:
             assert page.images, slide.name
+    notes = " ".join(" ".join(page.extract_text().split()) for page in reader.pages[len(shown) : -1])
+    assert notes.startswith("Speaker notes")
+    for number, slide in enumerate(shown, 1):  # every note in full, under its slide
+        assert f"Slide {number}: " in notes
+        for line in slide.note_lines():
+            assert " ".join(line.split()) in notes
+    risks = next(s for s in shown if s.name == deck.RISKS)
+    bullets = [line for line in risks.sentences if line.startswith("•")]
+    assert bullets
+    pages = {" ".join(p.extract_text().split()) for p in reader.pages[: len(shown)]}
+    assert all(any(" ".join(b.split()) in page for page in pages) for b in bullets)  # "•" prints as itself
     assert bundle.eval_sha256 in reader.pages[-1].extract_text().replace("\n", "")
+    assert reader.metadata.title == "About these slides"
 
 
 def test_present_offers_both_files_and_the_presenter_view(app, demo_root):

@@ -1,0 +1,106 @@
+"""The downloaded decks as a room sees them: the PowerPoint file rendered by LibreOffice Impress
+and both PDFs read back, for every demo and each family of model. On every page every word and
+picture lies inside the page, no two words overlap, and no word lies on a picture; the rendered
+pages are saved as PNGs (pdftoppm) beside the other screenshots, to look at."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from core.bundles import scoring
+from core.bundles.bundle import load_bundle
+from core.evaluation import metrics
+from core.explaining import explain
+from core.outputs import deck, report
+from tests.app.test_home import DEMOS
+from tests.app.test_model_kinds_app import DECK_KINDS
+from tests.core.outputs.test_deck_titles import build_deck
+
+OUTPUT = Path(__file__).resolve().parents[2] / "output" / "decks"
+TOLERANCE = 0.5  # points: what a renderer's rounding may put past an edge
+
+
+@pytest.fixture(scope="module")
+def rendered(demo_root, kinds_root, tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """{deck: {"pptx": LibreOffice's PDF of the PowerPoint file, "pdf": the PDF deck}}; the charts
+    are drawn once for both files."""
+    assert shutil.which("soffice") and shutil.which("pdftoppm"), "LibreOffice Impress and poppler-utils (.ci/run)"
+    root, kinds = kinds_root
+    folder = tmp_path_factory.mktemp("decks")
+    drawn: dict[int, bytes] = {}
+
+    def png(chart) -> bytes:  # each chart drawn once, for both files
+        if id(chart) not in drawn:
+            drawn[id(chart)] = report.chart_png(chart)
+        return drawn[id(chart)]
+
+    made = {}
+    bundles = [(name, load_bundle(demo_root / name), demo_root) for name in DEMOS]
+    bundles += [(name, kinds[name], root) for name in DECK_KINDS]
+    for name, bundle, home in bundles:
+        data = metrics.from_bundle(bundle, scoring.scores(bundle, home / ".test-cache"))
+        explained = explain.for_bundle(bundle, home / ".test-cache") if bundle.explainable else None
+        shown = build_deck(bundle, data, explained, bundle.spec.operating_point)
+        colophon = [f"Model file sha256 {bundle.model_sha256}", f"Evaluation file sha256 {bundle.eval_sha256}"]
+        (folder / f"{name}.pptx").write_bytes(deck.pptx_bytes(shown, "About these slides", colophon, png))
+        (folder / f"{name}-deck.pdf").write_bytes(deck.pdf_bytes(shown, "About these slides", colophon, png))
+        made[name] = {"pdf": folder / f"{name}-deck.pdf"}
+    out = folder / "impress"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), *sorted(folder.glob("*.pptx"))],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    for name in made:
+        made[name]["pptx"] = out / f"{name}.pdf"
+        for kind, pdf in made[name].items():
+            subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(OUTPUT / f"{name}-{kind}")], check=True)
+    return made
+
+
+def _overlap(a: dict, b: dict) -> float:
+    """The area two boxes share (PDF points squared)."""
+    wide = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+    high = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return max(wide, 0) * max(high, 0)
+
+
+def problems(pdf: Path) -> list[str]:
+    """Every word or picture past a page's edge, and every two words (or a word and a picture)
+    drawn over each other, page by page."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, 1):
+            words = page.extract_words(use_text_flow=False, keep_blank_chars=False)
+            pictures = list(page.images)
+            for box in [*words, *pictures]:
+                if (
+                    box["x0"] < -TOLERANCE
+                    or box["top"] < -TOLERANCE
+                    or box["x1"] > page.width + TOLERANCE
+                    or box["bottom"] > page.height + TOLERANCE
+                ):
+                    found.append(f"page {number}: '{box.get('text', 'a picture')}' runs past the edge")
+            for i, word in enumerate(words):
+                for other in words[i + 1 :]:
+                    if _overlap(word, other) > 2.0:
+                        found.append(f"page {number}: '{word['text']}' is drawn over '{other['text']}'")
+                for picture in pictures:
+                    if _overlap(word, picture) > 2.0:
+                        found.append(f"page {number}: '{word['text']}' is drawn over a picture")
+    return found
+
+
+@pytest.mark.parametrize("name", DEMOS + DECK_KINDS)
+@pytest.mark.parametrize("kind", ["pptx", "pdf"])
+def test_every_page_of_each_deck_fits_and_nothing_is_drawn_over_anything(rendered, name, kind):
+    pdf = rendered[name][kind]
+    assert pdf.exists() and pdf.stat().st_size > 10_000
+    assert problems(pdf) == []
+    assert sorted(OUTPUT.glob(f"{name}-{kind}-*.png"))  # rendered to look at
