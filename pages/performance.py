@@ -58,6 +58,10 @@ def operating_point() -> None:
             )
     point = session.current_point(bundle)
     session.write_point(point, bundle)
+    if spec.task != "regression" and not bundle.decides_only:  # a control that changes nothing says why
+        lowest = float(session.eval_set(bundle).confidence.min())
+        for sentence in narrative.idle_settings(point, spec, lowest):
+            st.caption(fmt.literal(sentence))
     session.view_link()
 
     result = session.headline(bundle, point)

@@ -114,3 +114,11 @@ def test_a_broken_bundle_explains_itself_on_the_page(app, mixed_root):
         "**The model 'broken-model' cannot be opened:** model.joblib does not match"
     )
     assert not at.metric
+
+
+def test_a_control_that_changes_nothing_says_so_beside_it(app, demo_root):
+    at = open_performance(app, demo_root, bundle="churn-gbm")  # a 50% chance while it must be 60% sure
+    idle = "any chance needed above 40% and up to 60% makes the same decisions: the chance needed changes nothing here."
+    assert any(seen(c.value).endswith(idle) for c in at.caption)
+    at.slider(key="threshold").set_value(0.7).run()
+    assert at.caption and not any(idle in seen(c.value) for c in at.caption)

@@ -52,7 +52,15 @@ from core.words.narrative.reasons import (
     shift_label,
     what_it_predicts,
 )
-from core.words.narrative.setting import best_point, describe_point, outcome_words, people, point_change, small_sample
+from core.words.narrative.setting import (
+    best_point,
+    describe_point,
+    idle_settings,
+    outcome_words,
+    people,
+    point_change,
+    small_sample,
+)
 from core.words.narrative.since_launch import (
     FIGURES,
     PSI_WORDS,
@@ -124,6 +132,7 @@ __all__ = [
     "describe_point",
     "outcome_words",
     "best_point",
+    "idle_settings",
     "point_change",
     "small_sample",
     "binary_outcomes",

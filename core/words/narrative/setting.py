@@ -124,3 +124,26 @@ def small_sample(ranges, spec: BundleSpec) -> Finding | None:
     return Finding(
         "small_sample", WARNING, sentence, numbers_, "Percentile bootstrap over evaluation rows, 2,000 resamples."
     )
+
+
+def idle_settings(point, spec: BundleSpec, lowest: float) -> list[str]:
+    """Why a control, where it stands, changes no decision: the confidence needed is at or below the
+    least sure the model is of any test case (`lowest`), or (binary) the chance needed lies where
+    the confidence needed leaves no case to decide differently. One sentence each, said beside the
+    controls so a move that changes nothing is not a mystery."""
+    said = []
+    sure, chance = point.min_confidence, point.threshold
+    if sure <= lowest:
+        said.append(
+            f"It is at least {fmt.percent(lowest)} sure of every {spec.subject} in the tests, so needing "
+            f"{fmt.percent(sure)} lets it act on all of them: the confidence needed changes nothing here "
+            f"until it is above {fmt.percent(lowest)}."
+        )
+    if spec.task == "binary" and sure > 0.5 and 1 - sure < chance <= sure:
+        said.append(
+            f"While it must be {fmt.percent(sure)} sure to act, it acts only on {spec.subjects} with a chance of "
+            f"{fmt.percent(sure)} or more, or {fmt.percent(1 - sure)} or less, so any chance needed above "
+            f"{fmt.percent(1 - sure)} and up to {fmt.percent(sure)} makes the same decisions: the chance needed "
+            "changes nothing here."
+        )
+    return said

@@ -246,3 +246,34 @@ def test_histogram_title():
     assert narrative.histogram_title(breakdown.error_summary(data), delivery) == (
         "75% of estimates land within 1 hour; 75% are too high"
     )
+
+
+def test_a_control_that_changes_nothing_says_why():
+    churn = spec()
+    assert narrative.idle_settings(OperatingPoint(0.5, 0.6), churn, 0.5) == [
+        "While it must be 60% sure to act, it acts only on customers with a chance of 60% or more, or 40% or less, "
+        "so any chance needed above 40% and up to 60% makes the same decisions: the chance needed changes nothing here."
+    ]
+    assert narrative.idle_settings(OperatingPoint(0.3, 0.5), churn, 0.5) == [
+        "It is at least 50% sure of every customer in the tests, so needing 50% lets it act on all of them: the "
+        "confidence needed changes nothing here until it is above 50%."
+    ]
+    assert narrative.idle_settings(OperatingPoint(0.7, 0.6), churn, 0.5) == []  # both move decisions
+
+
+def test_what_the_idle_sentences_claim_is_true_of_the_decisions(demo_root):
+    """Within the range the sentence names, every chance needed gives the same decisions; at a
+    confidence needed no higher than the least sure case, it acts on every case."""
+    import numpy as np
+
+    from core.bundles import scoring
+    from core.bundles.bundle import load_bundle
+    from core.evaluation import metrics
+
+    bundle = load_bundle(demo_root / "churn-gbm")
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, demo_root / ".test-cache"))
+    decided = [outcomes(data, OperatingPoint(t, 0.6)).value for t in np.round(np.arange(0.41, 0.605, 0.01), 2)]
+    assert all(np.array_equal(d, decided[0]) for d in decided)
+    assert not np.array_equal(outcomes(data, OperatingPoint(0.62, 0.6)).value, decided[0])  # beyond it, they move
+    lowest = float(data.confidence.min())
+    assert kpis(data, OperatingPoint(0.5, lowest)).acted == data.n
