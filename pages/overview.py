@@ -39,9 +39,12 @@ def reasons():
     return explained, table, directions, narrative.drivers(table, directions, spec, words=words), words
 
 
-relies_on = ui.attempt(reasons)  # the summary names the top reasons when they could be computed
+# figures first: the summary, the tiles and since launch are drawn before the explanations are
+# waited for; the summary names the top reasons once they are known
 with ui.section("The summary"):
-    ui.findings([narrative.executive(k, spec, relies_on.value[3] if relies_on.value else None)])
+    summary = st.empty()
+    with summary.container():
+        ui.findings([narrative.executive(k, spec, None)])
     ui.kpi_tiles(result, spec)
 
 
@@ -52,6 +55,10 @@ if launched.show("Since launch") and launched.value is not None:
         st.page_link("pages/since_launch.py", label="See how it is doing since launch", icon=":material/monitoring:")
 
 st.subheader("The top three reasons behind its predictions")
+relies_on = ui.attempt(reasons) if bundle.explainable else ui.Attempt()
+if relies_on.value:
+    with summary.container():
+        ui.findings([narrative.executive(k, spec, relies_on.value[3])])
 if not bundle.explainable:
     st.info(fmt.literal(bundle.unexplainable_reason), icon=":material/info:")
 elif relies_on.show("The reasons"):

@@ -57,10 +57,16 @@ def test_other_sections_of_a_page_render_while_explanations_are_pending(app, sma
         return real(bundle, cache_directory, progress)
 
     monkeypatch.setattr(explain, "for_bundle", held)
+    order = []  # figures first: the tiles are drawn before the page waits for any explanation
+    for module, name in ((session, "explanation"), (__import__("core.app.ui", fromlist=["ui"]), "kpi_tiles")):
+        real_call = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _f=real_call, _n=name, **k: order.append(_n) or _f(*a, **k))
     try:
         at = app(tmp_path, bundle="slow").switch_page("pages/overview.py").run()
         assert not at.exception and not at.error
         assert len(at.metric) == 3  # the figures do not wait for the explanations
         assert len(at.get("progress")) == 1
+        first = order.index("explanation")  # (the router may run the page once before it is routed)
+        assert order[0] == "kpi_tiles" and first > 0 and order[first - 1] == "kpi_tiles"
     finally:
         release.set()
