@@ -96,22 +96,11 @@ DECK_KINDS = ["lightgbm-categories", "xgboost-categories-multiclass", "svc-no-pr
 
 
 @pytest.mark.parametrize("kind", DECK_KINDS)
-def test_every_slide_and_both_files_with_each_family_of_model(app, kinds_root, kind, tmp_path):
-    """Present, slide by slide, and the deck as PowerPoint and PDF, for models the demos are not."""
-    import io
+def test_every_slide_with_each_family_of_model(app, kinds_root, kind):
+    """Present, slide by slide, for models the demos are not (the files: test_rendered_decks)."""
     import re
 
-    from pptx import Presentation
-    from pypdf import PdfReader
-
-    from core.bundles import scoring
-    from core.evaluation import metrics
-    from core.explaining import explain
-    from core.outputs import deck
-    from tests.core.outputs.test_deck_titles import build_deck
-
-    root, bundles = kinds_root
-    bundle = bundles[kind]
+    root, _ = kinds_root
     titles = []
     count = None
     number = 1
@@ -129,12 +118,4 @@ def test_every_slide_and_both_files_with_each_family_of_model(app, kinds_root, k
         titles.append(re.search(r"slide-title'>([^<]*)<", bodies[0]).group(1))
         number += 1
     assert len(set(titles)) == len(titles) == count >= 5, titles
-
-    cache = tmp_path / "cache"
-    data = metrics.from_bundle(bundle, scoring.scores(bundle, cache))
-    explained = explain.for_bundle(bundle, cache) if bundle.explainable else None
-    shown = build_deck(bundle, data, explained, bundle.spec.operating_point)
-    colophon = [f"Model file sha256 {bundle.model_sha256}"]
-    slides = list(Presentation(io.BytesIO(deck.pptx_bytes(shown, "About these slides", colophon))).slides)
-    assert [s.shapes.title.text for s in slides[:-1]] == [s.title for s in shown]
-    assert len(PdfReader(io.BytesIO(deck.pdf_bytes(shown, "About these slides", colophon))).pages) == len(shown) + 1
+    # both files, for each of these families: tests/core/outputs/test_rendered_decks.py

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from core import format as fmt
 from core.bundles import scoring
 from core.bundles.bundle import load_bundle
 from core.evaluation import metrics
@@ -35,7 +36,7 @@ def rendered(demo_root, kinds_root, tmp_path_factory) -> dict[str, dict[str, Pat
 
     def png(chart) -> bytes:  # each chart drawn once, for both files
         if id(chart) not in drawn:
-            drawn[id(chart)] = report.chart_png(chart)
+            drawn[id(chart)] = report.chart_png(chart, scale=1.0)  # placed by its shape, whatever its pixels
         return drawn[id(chart)]
 
     made = {}
@@ -48,7 +49,7 @@ def rendered(demo_root, kinds_root, tmp_path_factory) -> dict[str, dict[str, Pat
         colophon = [f"Model file sha256 {bundle.model_sha256}", f"Evaluation file sha256 {bundle.eval_sha256}"]
         (folder / f"{name}.pptx").write_bytes(deck.pptx_bytes(shown, "About these slides", colophon, png))
         (folder / f"{name}-deck.pdf").write_bytes(deck.pdf_bytes(shown, "About these slides", colophon, png))
-        made[name] = {"pdf": folder / f"{name}-deck.pdf"}
+        made[name] = {"pdf": folder / f"{name}-deck.pdf", "titles": [fmt.clean(s.title) for s in shown]}
     out = folder / "impress"
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), *sorted(folder.glob("*.pptx"))],
@@ -57,7 +58,9 @@ def rendered(demo_root, kinds_root, tmp_path_factory) -> dict[str, dict[str, Pat
     OUTPUT.mkdir(parents=True, exist_ok=True)
     for name in made:
         made[name]["pptx"] = out / f"{name}.pdf"
-        for kind, pdf in made[name].items():
+        made[name]["source"] = folder / f"{name}.pptx"
+        for kind in ("pdf", "pptx"):
+            pdf = made[name][kind]
             subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(OUTPUT / f"{name}-{kind}")], check=True)
     return made
 
@@ -100,7 +103,17 @@ def problems(pdf: Path) -> list[str]:
 @pytest.mark.parametrize("name", DEMOS + DECK_KINDS)
 @pytest.mark.parametrize("kind", ["pptx", "pdf"])
 def test_every_page_of_each_deck_fits_and_nothing_is_drawn_over_anything(rendered, name, kind):
-    pdf = rendered[name][kind]
+    import pdfplumber
+    from pptx import Presentation
+
+    pdf, titles = rendered[name][kind], rendered[name]["titles"]
     assert pdf.exists() and pdf.stat().st_size > 10_000
     assert problems(pdf) == []
+    with pdfplumber.open(pdf) as document:
+        pages = len(document.pages)
+    if kind == "pptx":  # one page a slide and the colophon; each slide titled with its finding
+        slides = list(Presentation(rendered[name]["source"]).slides)
+        assert [s.shapes.title.text for s in slides[:-1]] == titles and pages == len(titles) + 1
+    else:  # the slides, the notes on pages of their own, the colophon
+        assert pages > len(titles) + 1
     assert sorted(OUTPUT.glob(f"{name}-{kind}-*.png"))  # rendered to look at
