@@ -105,7 +105,13 @@ def kinds_root(tmp_path_factory):
     return root, published or {name: load_bundle(root / name) for name in KINDS}
 
 
-SLOW_FIRST = ("tests/browser/", "tests/app/")
+SLOW_FIRST = (  # the longest single tests and fixtures first, so no worker is left alone with one at the end
+    "tests/core/outputs/test_rendered_decks.py",
+    "tests/core/bundles/test_cluster.py",
+    "tests/core/test_sentence_properties.py",
+    "tests/browser/",
+    "tests/app/",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the markers into groups
@@ -114,8 +120,9 @@ def pytest_collection_modifyitems(items):
     model fitted for the module) run on one worker, so the fixture is built once, not once per
     worker (`--dist loadgroup`); every other test goes wherever a worker is free.
 
-    The slowest tests are handed out first (real browsers, then whole pages through AppTest, then
-    the rest), so the two workers finish together rather than one waiting on a long test at the end."""
+    The slowest tests are handed out first (the decks rendered by LibreOffice, the cluster, the
+    sentence properties, real browsers, then whole pages through AppTest, then the rest), so the
+    two workers finish together rather than one waiting on a long test at the end."""
     items.sort(key=lambda item: next((i for i, part in enumerate(SLOW_FIRST) if part in item.nodeid), len(SLOW_FIRST)))
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
