@@ -315,7 +315,8 @@ def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=No
 
     def write(body: str, size: float, style: str = "", height: float | None = None) -> None:
         pdf.set_font(documents.FAMILY, style, size)
-        pdf.multi_cell(width, height or size * 0.5, fmt.clean(body), align="L", new_x="LMARGIN", new_y="NEXT")
+        body = documents.shaped_as_needed(pdf, fmt.clean(body))
+        pdf.multi_cell(width, height or size * 0.5, body, align="L", new_x="LMARGIN", new_y="NEXT")
 
     for shown in slides:
         pdf.add_page()
@@ -327,6 +328,7 @@ def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=No
         if shown.table:
             pdf.ln(2)
             pdf.set_font(documents.FAMILY, "", 13)
+            documents.shaped_as_needed(pdf, " ".join(fmt.clean(value) for row in shown.table for value in row))
             with pdf.table(text_align="LEFT") as grid:
                 for row in shown.table:
                     cells = grid.row()

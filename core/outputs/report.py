@@ -266,7 +266,7 @@ def to_pdf(report: Report) -> bytes:
 
     def text(body: str, size: int = 11, style: str = "", height: float = 6) -> None:
         pdf.set_font(documents.FAMILY, style, size)
-        pdf.multi_cell(width, height, body, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, height, documents.shaped_as_needed(pdf, body), new_x="LMARGIN", new_y="NEXT")
 
     text(report.title, 20, "B", 10)
     text(report.subtitle, 10)

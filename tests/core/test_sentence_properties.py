@@ -75,7 +75,7 @@ def bundles(draw):
     return frame, task, subject, subjects, business, extra
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bundles())
 def test_every_sentence_reads_right_whatever_the_numbers(generated):
     frame, task, subject, subjects, business, extra = generated

@@ -20,6 +20,7 @@ from core.outputs import deck, report
 from tests.app.test_home import DEMOS
 from tests.app.test_model_kinds_app import DECK_KINDS
 from tests.core.outputs.test_deck_titles import build_deck
+from tests.core.outputs.vocabulary import DOUBLED, RETIRED, everything_said
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output" / "decks"
 TOLERANCE = 0.5  # points: what a renderer's rounding may put past an edge
@@ -50,6 +51,8 @@ def rendered(demo_root, kinds_root, tmp_path_factory) -> dict[str, dict[str, Pat
         (folder / f"{name}.pptx").write_bytes(deck.pptx_bytes(shown, "About these slides", colophon, png))
         (folder / f"{name}-deck.pdf").write_bytes(deck.pdf_bytes(shown, "About these slides", colophon, png))
         made[name] = {"pdf": folder / f"{name}-deck.pdf", "titles": [fmt.clean(s.title) for s in shown]}
+        if name in DEMOS:  # everything a review of it reads, for the vocabulary sweep
+            made[name]["said"] = everything_said(bundle, data, explained, bundle.spec.operating_point, shown)
     out = folder / "impress"
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), *sorted(folder.glob("*.pptx"))],
@@ -117,3 +120,12 @@ def test_every_page_of_each_deck_fits_and_nothing_is_drawn_over_anything(rendere
     else:  # the slides, the notes on pages of their own, the colophon
         assert pages > len(titles) + 1
     assert sorted(OUTPUT.glob(f"{name}-{kind}-*.png"))  # rendered to look at
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_no_retired_word_and_no_doubled_punctuation_anywhere(rendered, name):
+    """One vocabulary on every finding (both audiences), slide, note and report line of each demo."""
+    said = rendered[name]["said"]
+    assert len(said) > 20
+    assert [s for s in said if RETIRED.search(s)] == []
+    assert [s for s in said if DOUBLED.search(s)] == []
