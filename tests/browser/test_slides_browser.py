@@ -17,6 +17,21 @@ def slide_count(page) -> int:
     return int(shown.split("/")[1])
 
 
+# the height fits() reads, unchanged over four reads 40 ms apart: charts redrawn at the new size
+SETTLED = """() => new Promise(resolve => {
+    let last = -1, same = 0;
+    const read = () => Math.max(document.documentElement.scrollHeight,
+        document.querySelector('[data-testid="stMain"]')?.scrollHeight || 0);
+    const tick = () => {
+        const height = read();
+        same = height === last ? same + 1 : 0;
+        last = height;
+        if (same >= 3) resolve(true); else setTimeout(tick, 40);
+    };
+    tick();
+})"""
+
+
 def fits(page) -> tuple[int, int]:
     """(document height, viewport height): the page scrolls when the first is the larger."""
     return page.evaluate(
@@ -55,7 +70,7 @@ def test_every_slide_fits_the_screen(browser, server, bundle_id):
                     page.wait_for_selector(
                         '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
                     )
-                page.wait_for_timeout(300)  # the layout settles at the new size
+                page.wait_for_function(SETTLED)  # the layout settles at the new size
                 document, viewport = fits(page)
                 if screen == "1920x1080":  # the room's screen, kept to look at
                     screenshot(page, f"slide-{bundle_id}-{screen}-{number}")
