@@ -10,6 +10,7 @@ import pytest
 from core.bundles.bundle import load_bundle
 from core.words.glossary import JARGON
 from tests.app.test_home import DEMOS
+from tests.core.outputs.vocabulary import DOUBLED, RETIRED
 from tests.helpers import seen
 
 PAGES = [
@@ -112,3 +113,5 @@ def test_plain_mode_uses_no_jargon_on_any_page(app, demo_root, bundle_id, page):
         lowered = text.lower()
         used = [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", lowered)]
         assert not used, (page, bundle_id, used, text)
+        assert not RETIRED.search(text), (page, bundle_id, "a retired word", text)  # one vocabulary, page by page
+        assert not DOUBLED.search(text), (page, bundle_id, "doubled punctuation", text)
