@@ -314,9 +314,7 @@ def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=No
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def write(body: str, size: float, style: str = "", height: float | None = None) -> None:
-        pdf.set_font(documents.FAMILY, style, size)
-        body = documents.shaped_as_needed(pdf, fmt.clean(body))
-        pdf.multi_cell(width, height or size * 0.5, body, align="L", new_x="LMARGIN", new_y="NEXT")
+        documents.write(pdf, fmt.clean(body), size, style, height)
 
     for shown in slides:
         pdf.add_page()

@@ -19,7 +19,7 @@ SHAPED = re.compile(
 
 def document(title: str, language: str = "en", **page):
     """An FPDF document (`page`: its orientation, unit and format) with the Unicode font ready in
-    regular and bold, and its metadata set. Write text through `write` so it is shaped when its
+    regular and bold, and its metadata set. Write text through `write`, so it is shaped when its
     script needs it."""
     from fpdf import FPDF
 
@@ -38,3 +38,13 @@ def shaped_as_needed(pdf, text: str) -> str:
     letters), off otherwise (it costs time, and Latin, Greek and Cyrillic read right without it)."""
     pdf.set_text_shaping(bool(SHAPED.search(text)))
     return text
+
+
+def write(pdf, text: str, size: float, style: str = "", height: float | None = None, align: str = "L") -> None:
+    """A paragraph across the page's width, in the document's font (`style` "" or "B") at `size`
+    points, `height` mm a line (half the size unless given), aligned `align` ("L", or "J" for
+    justified), shaped where its script needs it."""
+    pdf.set_font(FAMILY, style, size)
+    pdf.multi_cell(
+        pdf.epw, height or size * 0.5, shaped_as_needed(pdf, text), align=align, new_x="LMARGIN", new_y="NEXT"
+    )

@@ -265,8 +265,7 @@ def to_pdf(report: Report) -> bytes:
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def text(body: str, size: int = 11, style: str = "", height: float = 6) -> None:
-        pdf.set_font(documents.FAMILY, style, size)
-        pdf.multi_cell(width, height, documents.shaped_as_needed(pdf, body), new_x="LMARGIN", new_y="NEXT")
+        documents.write(pdf, body, size, style, height, align="J")  # justified, as the report always was
 
     text(report.title, 20, "B", 10)
     text(report.subtitle, 10)

@@ -229,7 +229,7 @@ def unseen_groups(bundle: Bundle, data: metrics.EvalSet) -> list:
     return groups(bundle.eval[column], bundle.y.to_numpy(), ~data.in_scope)
 
 
-CONTROL_LABELS = {"threshold": "Chance needed to flag", "min_confidence": "Confidence needed to act"}
+CONTROL_LABELS = {control: name[:1].upper() + name[1:] for control, name in narrative.CONTROL_NAMES.items()}
 
 
 def tradeoff_chart(

@@ -213,8 +213,9 @@ def read(path, needed) -> tuple[pd.DataFrame, Callable[[], str]]:
         return frame[[c for c in frame.columns if c in needed]], lambda: content
     import pyarrow.parquet as pq
 
-    names = pq.ParquetFile(path).schema_arrow.names
-    kept = {name: _column(path, name) for name in names if name in needed}
+    file = pq.ParquetFile(path)  # its metadata read once, for every column
+    names = file.schema_arrow.names
+    kept = {name: _column(file, name) for name in names if name in needed}
     frame = pd.DataFrame(kept, copy=False)  # in the file's order
     del kept
 
@@ -222,18 +223,17 @@ def read(path, needed) -> tuple[pd.DataFrame, Callable[[], str]]:
     def content() -> str:
         digest = _Digest(names)
         for name in digest.names:
-            digest.add(frame[name] if name in frame.columns else _column(path, name))
+            digest.add(frame[name] if name in frame.columns else _column(file, name))
         return digest.hexdigest()
 
     return frame, content
 
 
-def _column(path, name: str) -> pd.Series:
-    """One column of a Parquet file, as pandas reads it (its Arrow buffers handed over, not copied)."""
+def _column(file, name: str) -> pd.Series:
+    """One column of an open Parquet file, as pandas reads it (its Arrow buffers handed over, not copied)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    table = pq.ParquetFile(path).read(columns=[name])
+    table = file.read(columns=[name])
     column = table.to_pandas(self_destruct=True)[name]
     del table
     pa.default_memory_pool().release_unused()

@@ -236,9 +236,7 @@ def summarise(
     made = forks.map_forked(_part_at, (bundle, frame, ref, point), starts, workers, meanwhile)
     summary = Summary.combine(made)
     if ref.texts:
-        when = pd.to_datetime(frame[bundle.spec.traffic.timestamp], errors="coerce", utc=True)
-        keep = when.notna().to_numpy()
-        day = when[keep].dt.tz_localize(None).dt.floor("D").to_numpy("datetime64[ns]")
+        keep, day = _days(frame, bundle.spec.traffic.timestamp)
         terms, examples = [pd.DataFrame(columns=TERMS)], [pd.DataFrame(columns=EXAMPLES)]
         for feature, watched in ref.texts.items():
             if feature in frame.columns:
@@ -264,6 +262,13 @@ def _lacking(bundle: Bundle, frame: pd.DataFrame, ref: Reference) -> None:
         )
 
 
+def _days(frame: pd.DataFrame, timestamp: str) -> tuple[np.ndarray, np.ndarray]:
+    """(which rows have a readable time; the day of each of those, in one unit kept through Parquet)."""
+    when = pd.to_datetime(frame[timestamp], errors="coerce", utc=True)
+    keep = when.notna().to_numpy()
+    return keep, when[keep].dt.tz_localize(None).dt.floor("D").to_numpy("datetime64[ns]")
+
+
 def _part_at(work: tuple, start: int) -> Summary:
     """The `PART` rows of a batch from `start`: `work` is (bundle, rows, reference, setting)."""
     bundle, frame, ref, point = work
@@ -276,10 +281,8 @@ def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: 
 
     spec = bundle.spec
     traffic = spec.traffic
-    when = pd.to_datetime(frame[traffic.timestamp], errors="coerce", utc=True)
-    keep = when.notna().to_numpy()
-    frame, when = frame.loc[keep], when[keep]
-    day = when.dt.tz_localize(None).dt.floor("D").to_numpy("datetime64[ns]")  # one unit, kept through Parquet
+    keep, day = _days(frame, traffic.timestamp)
+    frame = frame.loc[keep]
     n = len(frame)
     proba, estimate = scores_of(bundle, frame)
     outcome = frame[traffic.outcome] if traffic.outcome in frame.columns else pd.Series([None] * n, index=frame.index)

@@ -85,6 +85,7 @@ from core.words.narrative.since_launch import (
     traffic_value,
 )
 from core.words.narrative.titles import (
+    CONTROL_NAMES,
     calibration_title,
     case_title,
     comparison_title,
@@ -145,6 +146,7 @@ __all__ = [
     "heavy_tail",
     "rare_classes",
     "curve_title",
+    "CONTROL_NAMES",
     "segment_title",
     "calibration_title",
     "histogram_title",

@@ -9,7 +9,10 @@ from core.words.narrative.failures import _listed
 from core.words.narrative.findings import INFO, Finding, _cap, _lower, _money, _n, _unit, _when, _within, net_worth
 from core.words.narrative.reasons import contribution_words, what_it_predicts
 
-CONTROL_NAMES = {"threshold": "chance needed to flag", "min_confidence": "confidence needed to act"}
+CONTROL_NAMES = {
+    "threshold": "chance needed to flag",
+    "min_confidence": "confidence needed to act",
+}  # as the charts name them
 
 
 def _along(control: str, value: float) -> str:
