@@ -20,19 +20,7 @@ point = session.current_point(bundle)
 data = session.eval_set(bundle)
 result = session.headline(bundle, point)
 presenter = st.query_params.get("notes") == "1"
-story_so_far = ui.attempt(
-    lambda: {
-        f.code: f
-        for f in story.findings(
-            bundle,
-            data,
-            session.explanation(bundle),
-            point,
-            word_reasons=session.word_explainers(bundle),
-            unseen=session.unseen_groups(bundle) if spec.task == "multiclass" else [],
-        )
-    }
-)
+story_so_far = ui.attempt(session.story_findings, bundle, point)
 found = story_so_far.value or {}
 asked_compare = st.query_params.get("compare")
 other = ui.attempt(session.comparable, bundle, asked_compare).value
@@ -105,14 +93,22 @@ def context(name: str) -> dict:
     return needs
 
 
-def draw(shown: deck.Slide, chart_height: int, css: str = "", chart_width: int | None = None) -> None:
-    """One slide: its finding as the title, then its facts, sentences, figures, table and chart."""
+def draw(shown: deck.Slide, chart_height: int | None = None, css: str = "", chart_width: int | None = None) -> None:
+    """One slide: its finding as the title, then its facts, sentences, figures, table and chart.
+    Without a `chart_height` the slide fills the screen: the chart, in slide type, takes the height
+    the text leaves (each of stacked plots an equal share)."""
     technical = ui.audience() == narrative.TECHNICAL
     labels = [tile[0] for tile in narrative.tiles(result, spec, technical)] if shown.tiles else []
-    st.html(slide_html.slide(shown, labels, technical, css))
-    if shown.chart is not None:
-        sized = charts.sized(shown.chart[1], chart_height, chart_width)
-        ui.chart(sized, shown.chart[0], downloads=False)  # no app controls
+    full = chart_height is None
+    chart_title, views = charts.for_slide(shown.chart[1]) if full and shown.chart is not None else ("", [])
+    st.html(slide_html.slide(shown, labels, technical, css or ("full" if full else ""), chart_title))
+    if shown.chart is None:
+        return
+    if full:
+        for view in views:
+            ui.chart(view, shown.chart[0], downloads=False, stretch=True)  # no app controls
+    else:
+        ui.chart(charts.sized(shown.chart[1], chart_height, chart_width), shown.chart[0], downloads=False)
 
 
 def build(name: str) -> deck.Slide:
@@ -137,7 +133,8 @@ if story_so_far.show("This slide"):
                 st.caption("Notes")
                 st.html(slide_html.notes(shown))
         else:
-            draw(shown, 280, chart_width=1040)
+            with st.container(key="slide-frame", height=600, border=False):  # the screen's height, set by its style
+                draw(shown)
 
 
 def files() -> tuple[list[deck.Slide], str, list[str]]:

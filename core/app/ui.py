@@ -167,18 +167,20 @@ def findings(found: list[narrative.Finding | None]) -> None:
             st.markdown(text)
 
 
-def chart(built, finding_text: str, downloads: bool = True) -> None:
+def chart(built, finding_text: str, downloads: bool = True, stretch: bool = False) -> None:
     """An Altair chart with its finding as alt text, and PNG or SVG downloads rendered on demand
     (none with `downloads=False`: a slide shows the chart alone).
 
     Streamlit sizes a chart's height only when told, so the spec's plot height is passed on with
-    room for the title and the axes.
+    room for the title and the axes; with `stretch` the chart takes the height its container has left.
     """
     plot_height = getattr(built, "height", None)
     # the spec without Altair's schema validation, which took most of a chart's time on every
     # rerun (the charts are built by our own code, and its tests validate them)
     spec = built.to_dict(validate=False)
-    if isinstance(plot_height, int):
+    if stretch:
+        st.vega_lite_chart(spec=spec, alt=finding_text, height="stretch", width="stretch")
+    elif isinstance(plot_height, int):
         st.vega_lite_chart(spec=spec, alt=finding_text, height=plot_height + CHART_FRAME)
     else:
         st.vega_lite_chart(spec=spec, alt=finding_text)
@@ -246,16 +248,17 @@ def usable_bundle():
     if entry is None:
         st.info("There is no model bundle to show yet. Publish one with `python -m core.publish`.")
         st.stop()
-    if entry.problem is not None:
-        problem(entry.problem, f"The model '{entry.id}' cannot be opened")
+    opened = entry.opened  # read once: the folder may change between two reads (a publish in progress)
+    if isinstance(opened, BundleError):
+        problem(opened, f"The model '{entry.id}' cannot be opened")
         st.caption("Pick another model in the sidebar; the others keep working.")
         st.stop()
-    scored = attempt(eval_set, entry.bundle)  # scored once and cached: every page needs it
+    scored = attempt(eval_set, opened)  # scored once and cached: every page needs it
     if scored.error is not None:
         problem(scored.error, f"The model '{entry.id}' cannot be measured")
         st.caption("Pick another model in the sidebar; the others keep working.")
         st.stop()
-    return entry.bundle
+    return opened
 
 
 @dataclass

@@ -526,6 +526,118 @@ def sized(chart, height: int, width: int | None = None) -> Frozen:
     return sized_
 
 
+SLIDE_TEXT = 24  # pixels: the smallest chart text on a slide at 1920x1080, readable from the back of a room
+SLIDE_CONFIG = {
+    "axis": {
+        "labelFontSize": SLIDE_TEXT,
+        "titleFontSize": SLIDE_TEXT,
+        "labelLimit": 460,
+        "tickCount": 6,  # fewer, larger ticks
+        "titlePadding": 12,
+    },
+    # a value axis's title set level above the plot, where a short plot still has room for it
+    "axisY": {
+        "titleAngle": 0,
+        "titleAlign": "left",
+        "titleAnchor": "end",
+        "titleBaseline": "bottom",
+        "titleY": -16,
+        "titleX": 0,
+    },  # fmt: skip
+    "legend": {"labelFontSize": SLIDE_TEXT, "titleFontSize": SLIDE_TEXT, "symbolSize": 260, "labelLimit": 460},
+    "header": {"labelFontSize": SLIDE_TEXT, "titleFontSize": SLIDE_TEXT},
+    "text": {"fontSize": SLIDE_TEXT},
+    "line": {"strokeWidth": 4},
+    "rule": {"strokeWidth": 3},
+}
+_SLIDE_SIZES = {"circle": 3.0, "point": 3.0, "square": 3.0, "bar": 2.0, "tick": 2.0}  # mark areas and widths
+
+
+def _for_slide(node):
+    """`node` (any part of a spec) with text, lines and marks sized for a slide, in place."""
+    if isinstance(node, list):
+        for item in node:
+            _for_slide(item)
+        return node
+    if not isinstance(node, dict):
+        return node
+    for key, value in node.items():
+        if key in ("data", "datasets"):
+            continue
+        if key == "mark":
+            mark = {"type": value} if isinstance(value, str) else value
+            kind = mark.get("type")
+            if kind == "text":
+                mark["fontSize"] = max(mark.get("fontSize", 0), SLIDE_TEXT)
+            if kind in ("line", "rule", "area") and "strokeWidth" in mark:
+                mark["strokeWidth"] = max(mark["strokeWidth"], 3)
+            if kind in _SLIDE_SIZES and isinstance(mark.get("size"), int | float):
+                mark["size"] = mark["size"] * _SLIDE_SIZES[kind]
+            if isinstance(mark.get("point"), dict) and isinstance(mark["point"].get("size"), int | float):
+                mark["point"]["size"] *= 3
+            node[key] = mark
+        elif key in ("axis", "legend") and isinstance(value, dict):
+            if key == "legend":
+                value["orient"] = "bottom"  # under the plot, clear of a value axis's title
+            for size in ("labelFontSize", "titleFontSize"):
+                if size in value:
+                    value[size] = max(value[size], SLIDE_TEXT)
+            if isinstance(value.get("labelLimit"), int | float):
+                value["labelLimit"] = max(value["labelLimit"] * 2.5, 460)
+        else:
+            _for_slide(value)
+    return node
+
+
+def _legends(node) -> list[tuple[dict, str]]:
+    """(encoding, channel) of every encoding in `node` that draws a legend."""
+    found = []
+    if isinstance(node, list):
+        for item in node:
+            found += _legends(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "encoding" and isinstance(value, dict):
+                found += [(value, c) for c, e in value.items() if isinstance(e, dict) and e.get("legend", {}) is not None
+                          and c in ("color", "stroke", "fill", "shape", "size", "strokeDash")]  # fmt: skip
+            elif key not in ("data", "datasets"):
+                found += _legends(value)
+    return found
+
+
+def for_slide(chart) -> tuple[str, list[Frozen]]:
+    """`chart` as a slide shows it: its title as text for the slide to set, and its plots with
+    text of at least `SLIDE_TEXT` pixels, thicker lines and larger marks, stacked plots each a chart
+    of its own (so each takes its share of the slide's height). Sizes are left to the slide."""
+    spec = json.loads(json.dumps(chart.to_dict(validate=False)))
+    source = chart._source if isinstance(chart, Frozen) else chart
+    title = spec.pop("title", "")
+    title = title.get("text", "") if isinstance(title, dict) else title
+    spec["config"] = {**spec.get("config", {}), **SLIDE_CONFIG}
+    parts = spec.pop("vconcat", None)
+    if parts is None:
+        views = [spec]
+    else:
+        shared = {k: v for k, v in spec.items() if k not in ("resolve", "spacing", "bounds", "center")}
+        views = [{**shared, **part} for part in parts]
+    for view in views:
+        _for_slide(view)
+        for size in ("height", "width"):
+            view.pop(size, None)
+    last = _legends(views[-1])
+    for view in views[:-1]:  # a legend the last plot shows too is said once, under it
+        for encoding, channel in _legends(view):
+            if (channel, encoding[channel].get("field")) in {(c, e[c].get("field")) for e, c in last}:
+                encoding[channel]["legend"] = None
+    if parts is not None:  # each part checked as the kind of chart it now is
+        return _joined(title), [Frozen(view, alt.LayerChart() if "layer" in view else alt.Chart()) for view in views]
+    return _joined(title), [Frozen(views[0], source)]
+
+
+def _joined(title: str | list[str]) -> str:
+    return " ".join(title) if isinstance(title, list) else title
+
+
 MEASURED_LINE = "Measured where outcomes have arrived"
 ESTIMATED_LINE = "Estimated from its confidence (outcomes not in yet)"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -122,7 +123,11 @@ def test_the_presenter_view_shows_this_slide_the_next_and_the_notes(app, demo_ro
 def test_a_slide_shows_its_chart_without_app_controls(app, demo_root, slide):
     at = settle(app(demo_root, bundle="churn-gbm", slide=slide).switch_page("pages/present.py").run())
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) == 1
+    drawn = at.get("vega_lite_chart")
+    assert len(drawn) == {"2": 2, "3": 1}[slide]  # the trade-off's two stacked plots, each a chart of the slide's
+    for chart in drawn:
+        config = json.loads(chart.proto.spec)["config"]
+        assert config["axis"]["labelFontSize"] >= 24 and config["legend"]["labelFontSize"] >= 24
     assert [seen(p.proto.popover.label) for p in at.get("popover")] == ["Slides to keep"]  # no "Download this chart"
 
 

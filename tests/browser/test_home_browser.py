@@ -72,8 +72,7 @@ def test_the_first_start_shows_progress_and_lists_pages_not_files(tmp_path, page
         page.get_by_text("Building the demo bundles").first.wait_for(timeout=60_000)
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "Model card" in nav and "What if" in nav  # the pages' titles, never their files ("card", "whatif")
-        wait_for_app(page, "h3")
-        expect(page.locator("h3")).to_have_count(4, timeout=60_000)
+        # the build finishing into four cards is tested without a browser (test_an_empty_artifacts_root_builds_the_demos)
     finally:
         next(server, None)
 

@@ -1,29 +1,24 @@
-"""The screenshots in the README: Overview, Performance and What if for two demo bundles."""
+"""The README's screenshots that no other browser test takes: the churn Overview and Since launch.
+
+The README's other screenshots come from the tests of their pages (`overview-support-router-plain`,
+`performance-support-router`, `performance-churn-gbm`, `whatif-text`, `whatif-churn-gbm`, the slides).
+"""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_for_app
 
-VIEWS = [
-    ("overview", "Overview", "The decision"),
-    ("performance", "Performance", "What it decided, and what really happened"),
-    ("whatif", "What if", "Change the case"),
-]
 
-
-@pytest.mark.parametrize("bundle", ["support-router", "churn-gbm"])
-@pytest.mark.parametrize(("path", "title", "part"), VIEWS)
-def test_readme_views(server, page, bundle, path, title, part):
-    page.goto(f"{server}/{path}?bundle={bundle}")
+def test_readme_overview(server, page):
+    page.goto(f"{server}/overview?bundle=churn-gbm")
     wait_for_app(page)
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=60_000)
-    expect(page.get_by_text(part, exact=True).first).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("The decision", exact=True).first).to_be_visible(timeout=60_000)
     wait_for_app(page)
     assert not page.get_by_test_id("stException").count()
-    screenshot(page, f"readme-{path}-{bundle}")
+    screenshot(page, "readme-overview-churn-gbm")
 
 
 def test_readme_since_launch(server, browser):

@@ -40,6 +40,20 @@ def fits(page) -> tuple[int, int]:
     )
 
 
+FRAME = """() => {
+    const frame = document.querySelector('.st-key-slide-frame').getBoundingClientRect();
+    const inner = document.querySelector('.st-key-slide-frame');
+    const charts = [...document.querySelectorAll('.st-key-slide-frame [data-testid="stVegaLiteChart"]')];
+    return {width: frame.width, bottom: frame.bottom, scrolls: inner.scrollHeight > inner.clientHeight + 1,
+            charts: charts.reduce((sum, c) => sum + c.getBoundingClientRect().height, 0)};
+}"""
+
+
+def frame(page) -> dict:
+    """The audience's slide: its width, its bottom edge, whether it scrolls, its charts' height."""
+    return page.evaluate(FRAME)
+
+
 @pytest.mark.parametrize("bundle_id", DEMOS)
 def test_every_slide_fits_the_screen(browser, server, bundle_id):
     """Each slide is reached once, by Next as a presenter does, and checked on both screens."""
@@ -77,6 +91,11 @@ def test_every_slide_fits_the_screen(browser, server, bundle_id):
                 assert document <= viewport, (
                     f"slide {number} ({title}) is {document} px tall on a {viewport} px screen ({screen})"
                 )
+                used = frame(page)  # the whole 16:9 frame, but for the row of controls under it
+                assert used["width"] >= 0.9 * width and used["bottom"] >= 0.85 * height, (number, screen, used)
+                assert not used["scrolls"], (number, screen)
+                if page.locator('[data-testid="stVegaLiteChart"]').count():
+                    assert used["charts"] >= 0.4 * height, (number, screen, used)  # the chart takes the room left
             assert not page.get_by_text("Download this chart").count()  # no app chrome on a slide
             seen.append(title)
         assert len(set(seen)) == count  # every slide says its own finding

@@ -230,6 +230,25 @@ def unseen_groups(bundle: Bundle) -> list:
     return _unseen_groups(bundle.figures_key, bundle)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _story(key: str, threshold: float, min_confidence: float, _bundle: Bundle, _explained) -> dict:
+    from core.outputs import story
+
+    unseen = unseen_groups(_bundle) if _bundle.spec.task == "multiclass" else []
+    point = OperatingPoint(threshold, min_confidence)
+    found = story.findings(
+        _bundle, eval_set(_bundle), _explained, point, word_reasons=word_explainers(_bundle), unseen=unseen
+    )
+    return {finding.code: finding for finding in found}
+
+
+def story_findings(bundle: Bundle, point: OperatingPoint) -> dict:
+    """{code: finding} of the story the slides tell at `point`, cached once the explanations are in
+    (until then `explanation` raises `Pending`). Shared by every session: nothing may change them."""
+    explained = explanation(bundle)
+    return _story(bundle.figures_key, point.threshold, point.min_confidence, bundle, explained)
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _controls(key: str, _bundle: Bundle):
     from core.explaining.whatif import controls, kept_facts

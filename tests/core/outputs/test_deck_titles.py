@@ -4,17 +4,19 @@ three settings; and the titles that pick a side pick the right one."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
 import pytest
 import textstat
 
+from core import format as fmt
 from core.bundles import scoring
 from core.bundles.bundle import load_bundle
 from core.evaluation import compare, metrics, tradeoff
 from core.explaining import explain
-from core.outputs import deck, story
+from core.outputs import charts, deck, story
 from core.words import narrative
 from core.words.glossary import JARGON
 from tests.app.test_home import DEMOS
@@ -183,3 +185,25 @@ def test_the_risk_slide_shows_as_many_risks_as_its_title_counts(decks):
         assert len(bullets) == min(counted, deck.RISKS_SHOWN), key
         if counted:
             assert risks.title.split()[0] in ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
+
+
+def test_every_slide_chart_reads_from_the_back_of_the_room(decks):
+    """Drawn as the Present page draws it (`charts.for_slide`), every word of every slide chart is
+    at least 24 px, its title is set by the slide, and stacked plots are charts of their own."""
+    import vl_convert as vlc
+
+    drawn = 0
+    for (bundle_id, setting), (_, slides, _) in decks.items():
+        if setting != "own":
+            continue
+        for shown in (s for s in slides if s.chart is not None):
+            title, views = charts.for_slide(shown.chart[1])
+            assert title and title == fmt.clean(title)  # the finding, for the slide to set above the plots
+            for view in views:
+                spec = view.to_dict(validate=True)
+                assert not {"vconcat", "hconcat", "title", "width", "height"} & set(spec), (bundle_id, shown.name)
+                svg = vlc.vegalite_to_svg(json.dumps({**spec, "width": 1700, "height": 420}))
+                sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+                assert sizes and min(sizes) >= charts.SLIDE_TEXT, (bundle_id, shown.name, sorted(set(sizes)))
+                drawn += 1
+    assert drawn >= 12

@@ -20,16 +20,28 @@ def test_a_slide_escapes_every_text_and_labels_its_tiles():
     )
     plain = slide_html.slide(shown, ["How often it is right"], technical=False, css="small")
     assert plain == (
-        "<div class='small'><div class='slide-title'>Right &lt;b&gt;9&lt;/b&gt; in 10</div>"
-        "<div class='slide-fact'>Customer 7</div>"
+        "<div class='slide small'><div class='slide-title'>Right &lt;b&gt;9&lt;/b&gt; in 10</div>"
+        "<div class='slide-body'><div class='slide-fact'>Customer 7</div>"
         "<div class='slide-text'>It acts on 80% &amp; hands the rest to a person.</div>"
         "<div class='slide-tiles'><div class='slide-tile'><div class='label'>How often it is right</div>"
         "<div class='value'>91%</div><div class='span'>89–93%</div></div></div>"
         "<table class='slide-table'><tr><th>Group</th><th>Share</th></tr>"
-        "<tr><td>&lt;North&gt;</td><td>40%</td></tr></table></div>"
+        "<tr><td>&lt;North&gt;</td><td>40%</td></tr></table></div></div>"
     )
-    technical = slide_html.slide(shown, ["Accuracy when it acts"], technical=True)
-    assert technical.endswith("<div class='slide-method'>Bootstrap &lt;1,000&gt;</div></div>")
+    technical = slide_html.slide(shown, ["Accuracy when it acts"], technical=True, chart_title="Net <value>")
+    assert technical.endswith(
+        "<div class='slide-method'>Bootstrap &lt;1,000&gt;</div>"
+        "<div class='slide-chart-title'>Net &lt;value&gt;</div></div></div>"
+    )
+
+
+def test_the_audiences_slide_of_words_alone_is_set_large_only_while_its_words_are_few():
+    few = deck.Slide("risks", Finding("t", 0, "Two risks"), sentences=["• One.", "• Two."])
+    assert slide_html.slide(few, [], technical=False, css="full").startswith("<div class='slide full alone large'>")
+    many = deck.Slide("risks", Finding("t", 0, "Seven risks"), sentences=["• " + "word " * 30] * 4)
+    assert slide_html.slide(many, [], technical=False, css="full").startswith("<div class='slide full alone'>")
+    charted = deck.Slide("relies", Finding("t", 0, "It relies"), chart=("t", None))
+    assert slide_html.slide(charted, [], technical=False, css="full").startswith("<div class='slide full'>")
 
 
 def test_the_presenter_view_pieces():
