@@ -29,8 +29,10 @@ unit_title = narrative.shift_label(spec)
 st.caption(
     fmt.literal(
         f"{spec.title} · explained on {fmt.count(len(result.rows))} of {fmt.count(len(bundle.eval))} test "
-        f"{spec.subjects} · "
-        + (f"{result.method_name}: {result.note}" if ui.audience() == narrative.TECHNICAL else f"Method: {result.note}")
+        f"{spec.subjects}"
+        + (
+            f" · {result.method_name}: {result.note}" if ui.audience() == narrative.TECHNICAL else ""
+        )  # no method in Plain
     )
 )
 
@@ -38,6 +40,8 @@ output = None
 output_name = None
 if st.session_state.get("_explain_for") != bundle.id:  # arriving: the link's feature and class win
     asked_feature, asked_class = st.query_params.get("feature"), st.query_params.get("explain")
+    if asked_class is not None and asked_class not in result.outputs:  # a link naming the class as the data writes it
+        asked_class = str(spec.class_name(asked_class))
     if asked_feature in labels:
         st.session_state["feature"] = asked_feature
     elif asked_feature is not None:

@@ -48,12 +48,12 @@ def gap_sentence(spec: BundleSpec) -> str | None:
 
 
 def scores_source(spec: BundleSpec) -> str:
-    """Where the figures' scores come from, in words."""
+    """Where the model's answers come from, in words."""
     if spec.predictions_only:
         columns = [spec.prediction_column] if spec.prediction_column else [c for _, c in spec.prediction_columns]
         shown = ", ".join(columns[:4]) + (f" and {len(columns) - 4} more" if len(columns) > 4 else "")
-        return f"read from the evaluation file ({shown}); there is no model file, so no explanations"
-    return spec.calibration or "computed here by the model file"
+        return f"given with the test {spec.subjects} ({shown}); without the model itself, its reasons cannot be shown"
+    return spec.calibration or "worked out here by the model itself"
 
 
 def facts(
@@ -85,7 +85,7 @@ def facts(
             else "not set: no business values in bundle.yaml",
         ),
         ("Relies most on", ", ".join(drivers) if drivers else "not computed"),
-        ("Scores", scores_source(spec)),
+        ("Its answers", scores_source(spec)),
         ("Known weak groups", "; ".join(weak) if weak else "none stands out"),
     ]
     if unseen is not None:

@@ -37,8 +37,10 @@ def test_explanations_render_for_every_demo_bundle(app, demo_root, bundle_id):
     assert at.title[0].value == "Explanations"
     caption = seen(at.caption[0].value)
     assert "explained on 2,000 of" in caption
-    assert "Method: exact contributions computed from the model's own trees" in caption or (
-        "Method: each feature's weight times how far its value is from the average" in caption
+    assert "Method" not in caption and "contributions" not in caption and "weight" not in caption  # Plain: no method
+    technical = seen(open_explanations(app, demo_root, bundle=bundle_id, audience="technical").caption[0].value)
+    assert ": exact contributions computed from the model's own trees" in technical or (
+        ": each feature's weight times how far its value is from the average" in technical
     )
     assert [h.value for h in at.subheader] == ["What the model relies on", "One feature up close", "One case"]
     assert seen(at.main.markdown[0].value).startswith("The model relies most on ")
@@ -73,10 +75,10 @@ def test_choosing_another_case_changes_the_reasons(app, demo_root):
 
 def test_multiclass_can_explain_one_class(app, demo_root):
     at = open_explanations(app, demo_root, bundle="support-router")
-    at.selectbox(key="explain_class").select("refund_request").run()
+    at.selectbox(key="explain_class").select("Refund request").run()
     assert not at.exception
     drivers = seen(at.main.markdown[0].value)
-    assert "refund" in drivers and "the chance of refund_request" in drivers
+    assert "refund" in drivers and "the chance of Refund request" in drivers
 
 
 def test_a_ticket_is_explained_word_by_word_and_each_answer_has_its_words(app, demo_root):
@@ -90,5 +92,5 @@ def test_a_ticket_is_explained_word_by_word_and_each_answer_has_its_words(app, d
     table = next(df.value for df in at.dataframe if "Words that push toward it" in df.value.columns)
     by_answer = dict(zip(table["Answer"], table["Words that push toward it"], strict=True))
     assert len(by_answer) == 10
-    assert "refund" in by_answer["refund_request"] and "password" in by_answer["password_reset"]
-    assert "cancel" in by_answer["cancel_subscription"]
+    assert "refund" in by_answer["Refund request"] and "password" in by_answer["Password reset"]
+    assert "cancel" in by_answer["Cancel subscription"]

@@ -60,7 +60,7 @@ def test_every_page_opens_with_every_kind_of_model(app, kinds_root, kind):
         if page == "pages/card.py":
             facts = " ".join(shown)
             if kind in PREDICTIONS_ONLY:
-                assert "read from the evaluation file" in facts
+                assert "given with the test" in facts
             if kind == "svc-calibrated":
                 assert "sigmoid calibrator that the publisher fitted" in facts
 

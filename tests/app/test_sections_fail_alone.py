@@ -26,7 +26,7 @@ CASES = [
     ("pages/card.py", "core.words.card.facts", "The measured facts", ["In the team's words"]),
     ("pages/whatif.py", "core.explaining.whatif.assess", "The edited case", ["What if it applied to many customers?"]),
     ("pages/whatif.py", "core.explaining.whatif.scenario", "The rule applied to many cases", ["The smallest change that flips the decision"]),
-    ("pages/present.py", "core.outputs.story.findings", "This slide", []),
+    ("pages/present.py", "core.app.session.story_findings", "This slide", []),
 ]  # fmt: skip
 
 

@@ -146,7 +146,7 @@ def test_the_requests_never_trained_on_are_counted_the_same_on_page_report_and_s
 
     at = app(demo_root, bundle="support-router").switch_page("pages/performance.py").run()
     page = {m.group(1): int(m.group(2).replace(",", "")) for e in at.expander
-            if (m := re.match(r"(\w+) · ([\d,]+) tickets", seen(e.label)))}  # fmt: skip
+            if (m := re.match(r"(.+?) · ([\d,]+) tickets", seen(e.label)))}  # fmt: skip
     bundle = load_bundle(demo_root / "support-router")
     data = metrics.from_bundle(bundle, scoring.scores(bundle))
     built = report.build(bundle, data, None, bundle.spec.operating_point)

@@ -135,7 +135,8 @@ def _outcomes(values: pd.Series, bundle, column: str) -> None:
     known = {str(c) for c in bundle.classes} | {
         str(v) for v in pd.unique(bundle.y.dropna())
     }  # and the out-of-scope ones
-    unknown = arrived & ~values.astype(str).isin(known).to_numpy()
+    named = {v: str(bundle.spec.class_name(v)) for v in pd.unique(values.dropna())}  # as written, or as shown
+    unknown = arrived & ~(values.astype(str).isin(known) | values.map(named).isin(known)).to_numpy()
     if unknown.any():
         seen = ", ".join(f"'{_name(v)}'" for v in pd.unique(values[unknown])[:3])
         raise _refuse(

@@ -275,6 +275,16 @@ def _part_at(work: tuple, start: int) -> Summary:
     return _summarise_part(bundle, frame.iloc[start : start + PART], ref, point)
 
 
+def named_outcomes(outcome: pd.Series, spec) -> pd.Series:
+    """Outcomes as logged (labels as the data writes them) under the names the bundle's classes
+    carry (`spec.class_name`), each distinct label named once; missing outcomes stay missing."""
+    labels = pd.unique(outcome.dropna())
+    names = {label: spec.class_name(label) for label in labels}
+    if all(names[label] == label for label in labels):
+        return outcome
+    return outcome.map(names)
+
+
 def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
     """Some rows of a batch, per day, at the bundle's setting (text inputs' words aside)."""
     from core.evaluation import metrics
@@ -298,6 +308,7 @@ def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: 
         )
         expected = np.full(n, np.nan)
     else:
+        outcome = named_outcomes(outcome, spec)
         if spec.task == "binary":
             positive = bundle.classes.index(bundle.positive_class)
             p = proba[:, positive]

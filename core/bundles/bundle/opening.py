@@ -37,7 +37,7 @@ def load_bundle(folder: Path) -> Bundle:
     notices = _check_labels(spec, frame, model_classes) if model_classes is not None else []
     if not spec.predictions_only and (gaps := missing_values_notice(frame, features, spec.subjects)) is not None:
         notices.insert(0, gaps)
-    if classes is not None and spec.class_names:
+    if classes is not None:  # under the names people read
         classes, positive, frame = _named(spec, classes, positive, frame)
     # what the model turned out to be: sentences read the positive class and the kind of scores from the spec
     if spec.task == "regression" and spec.tolerance.default:

@@ -19,9 +19,11 @@ def predictions_digest(spec: BundleSpec) -> str:
 
 
 def _named(spec: BundleSpec, classes: tuple, positive: Any, frame: pd.DataFrame):
-    """Classes, positive class and true labels under the names `classes:` gives them."""
+    """Classes, positive class and true labels under the names people read (`spec.class_name`);
+    the frame is changed in place, and only when a name differs from its label."""
     named = tuple(spec.class_name(c) for c in classes)
-    frame = frame.copy()
+    if named == tuple(classes):
+        return tuple(classes), positive, frame
     frame[spec.target] = frame[spec.target].map(spec.class_name)
     positive = spec.class_name(positive) if positive is not None else None
     return named, positive, frame

@@ -257,6 +257,24 @@ def _access(raw: dict) -> tuple[str, ...]:
     return tuple(rules)
 
 
+def _labels(raw: dict) -> dict[str, str]:
+    """labels: the words shown for class names and category values as written in the data, e.g.
+    {bug_report: "Bug report", business_partner: "Business partner"} (the app's own wording otherwise)."""
+    entry = raw.get("labels")
+    if entry is None:
+        return {}
+    if not isinstance(entry, dict):
+        raise _fail(
+            "labels",
+            "`labels` must map each class or category value as written to the words shown, "
+            'e.g. `labels: {bug_report: "Bug report"}`.',
+        )
+    words = {_bounded_text(k, "labels"): _bounded_text(v, f"labels.{k}") for k, v in entry.items()}
+    if any(not w.strip() for w in words.values()):
+        raise _fail("labels", "`labels` gives a value empty words.")
+    return words
+
+
 def _class_names(raw: dict) -> dict[str, str]:
     """classes: names people read for labels written as codes, e.g. {0: billing, 1: shipping}."""
     entry = raw.get("classes")
@@ -430,6 +448,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         prediction_column=prediction_column,
         prediction_columns=prediction_columns,
         class_names=_class_names(raw),
+        labels=_labels(raw),
         calibration=_text(raw, "calibration"),
         traffic=_traffic(raw, folder, task, target),
         access=_access(raw),

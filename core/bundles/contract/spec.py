@@ -142,6 +142,17 @@ def humanise(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _identifier(text: str) -> bool:
+    """Whether a value is written as a snake_case identifier ('bug_report'), not as words.
+
+    >>> _identifier("bug_report"), _identifier("month-to-month"), _identifier("Premium"), _identifier("_x")
+    (True, False, False, False)
+    """
+    import re
+
+    return re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+", text) is not None
+
+
 @dataclass(frozen=True)
 class TrafficSpec:
     """`traffic:`: real requests after launch, in a file or a folder of batch files."""
@@ -190,6 +201,7 @@ class BundleSpec:
     # ... or, multiclass, one column per class, as (class, column) pairs
     prediction_columns: tuple[tuple[str, str], ...] = ()
     class_names: dict[str, str] = field(default_factory=dict)  # classes: label as written -> name people read
+    labels: dict[str, str] = field(default_factory=dict)  # labels: class or category value as written -> words shown
     calibration: str | None = None  # how the publisher calibrated a model, in words (model card)
     decides_only: bool = False  # set on opening: a classifier with a decision but no probabilities
     traffic: TrafficSpec | None = None  # real requests after launch
@@ -200,8 +212,16 @@ class BundleSpec:
         return self.model_path is None
 
     def class_name(self, label: Any) -> Any:
-        """The name people read for a label (as `classes:` maps it), else the label itself."""
-        return self.class_names.get(str(label), label)
+        """The name people read for a class: as `labels:` or `classes:` name it, else a name written
+        as an identifier in words ('bug_report' -> 'Bug report'), else the label itself."""
+        text = str(label)
+        return self.labels.get(text) or self.class_names.get(text) or (humanise(text) if _identifier(text) else label)
+
+    def value_name(self, value: Any) -> str:
+        """The words shown for a category value: as `labels:` names it, else a value written as an
+        identifier in words ('business_partner' -> 'Business partner'), else the value itself."""
+        text = str(value)
+        return self.labels.get(text) or (humanise(text) if _identifier(text) else text)
 
     def label(self, feature: str) -> str:
         info = self.features.get(feature)

@@ -124,7 +124,7 @@ def weakest_segment(row, column_label: str, overall: Kpis, spec: BundleSpec, min
         else ""
     )
     sentence = (
-        f"It does worst for {_lower(column_label)} {row['segment']}. There it is right "
+        f"It does worst for {_lower(column_label)} {spec.value_name(row['segment'])}. There it is right "
         f"{fmt.percent(row['accuracy_acted'])} of the time when it acts, against "
         f"{fmt.percent(overall.accuracy_acted)} overall ({_n(row['acted'], spec)}{within})."
     )

@@ -97,4 +97,4 @@ def shown_value(value, feature: str, spec: BundleSpec) -> str:
         info = spec.features.get(feature)
         unit = info.unit if info and info.unit and info.unit not in ("1 to 5",) else None
         return fmt.quantity(float(value), unit, text)
-    return str(value)
+    return spec.value_name(value)

@@ -234,3 +234,61 @@ def test_the_publisher_writes_label_stubs_and_lists_what_it_left_unset(tmp_path,
         "  - event (the positive outcome in words, e.g. cancelled)\n"
         "  - the model card (intended use, not for, training data, limitations, ethical considerations)\n"
     )
+
+
+def test_labels_written_as_identifiers_are_shown_in_words_and_labels_chooses_other_words(tmp_path):
+    frame = rows()
+    frame["stage"] = np.array(["new_customer", "long_stay", "loyal"])[frame["code"].clip(0, 2)]
+    frame["plan"] = np.where(frame["spend"] > 50, "business_partner", "home")
+    model = LogisticRegression(max_iter=500).fit(frame[["tenure", "spend"]], frame["stage"])
+    bundle = publish(
+        model, frame[["tenure", "spend", "plan", "stage"]], target="stage", task="multiclass",
+        out=tmp_path / "l", segments=["plan"],
+    )  # fmt: skip
+    assert bundle.model_classes == ("long_stay", "loyal", "new_customer")
+    assert bundle.classes == ("Long stay", "loyal", "New customer")  # words; "loyal" was never an identifier
+    assert set(bundle.y) <= set(bundle.classes)
+    proba = scoring.scores(bundle, tmp_path / "cache").proba
+    decided = np.array(bundle.classes)[proba.argmax(axis=1)]
+    assert list(decided) == [bundle.spec.class_name(c) for c in model.predict(frame[["tenure", "spend"]])]
+    spec = bundle.spec
+    assert [spec.value_name(v) for v in ("business_partner", "month-to-month", "Premium", 3)] == [
+        "Business partner", "month-to-month", "Premium", "3",
+    ]  # fmt: skip
+
+    folder = tmp_path / "l"
+    manifest = (folder / "bundle.yaml").read_text()
+    (folder / "bundle.yaml").write_text(
+        manifest + 'labels: {long_stay: "Staying a while", business_partner: Partner}\n'
+    )
+    named = load_bundle(folder)
+    assert named.classes == ("Staying a while", "loyal", "New customer")
+    assert (
+        named.spec.value_name("business_partner") == "Partner"
+        and named.spec.class_name("long_stay") == "Staying a while"
+    )
+
+    (folder / "bundle.yaml").write_text(manifest + "labels: [long_stay]\n")
+    with pytest.raises(BundleError) as caught:
+        load_bundle(folder)
+    assert caught.value.message == (
+        "bundle.yaml: `labels` must map each class or category value as written to the words shown, "
+        'e.g. `labels: {bug_report: "Bug report"}`.'
+    )
+    (folder / "bundle.yaml").write_text(manifest + 'labels: {long_stay: " "}\n')
+    with pytest.raises(BundleError) as caught:
+        load_bundle(folder)
+    assert caught.value.message == "bundle.yaml: `labels` gives a value empty words."
+
+
+def test_outcomes_logged_after_launch_are_matched_under_the_names_shown(tmp_path):
+    from core.after_launch.traffic.summaries import named_outcomes
+    from core.bundles.contract.spec import BundleSpec
+
+    spec = BundleSpec("b", tmp_path, "T", "multiclass", "y", None, tmp_path / "e.csv", labels={"long_stay": "Staying"})
+    logged = pd.Series(["new_customer", None, "long_stay", "loyal"], dtype=object)
+    named = named_outcomes(logged, spec)
+    assert named.isna().tolist() == [False, True, False, False]  # an outcome not in yet stays missing
+    assert named.dropna().tolist() == ["New customer", "Staying", "loyal"]
+    plain = pd.Series(["a", "b"])
+    assert named_outcomes(plain, spec) is plain  # nothing to name: the same column, not a copy

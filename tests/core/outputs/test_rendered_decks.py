@@ -5,6 +5,7 @@ pages are saved as PNGs (pdftoppm) beside the other screenshots, to look at."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,7 +21,7 @@ from core.outputs import deck, report
 from tests.app.test_home import DEMOS
 from tests.app.test_model_kinds_app import DECK_KINDS
 from tests.core.outputs.test_deck_titles import build_deck
-from tests.core.outputs.vocabulary import DOUBLED, RETIRED, everything_said
+from tests.core.outputs.vocabulary import DOUBLED, RETIRED, everything_said, raw_labels
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output" / "decks"
 TOLERANCE = 0.5  # points: what a renderer's rounding may put past an edge
@@ -53,6 +54,7 @@ def rendered(demo_root, kinds_root, tmp_path_factory) -> dict[str, dict[str, Pat
         made[name] = {"pdf": folder / f"{name}-deck.pdf", "titles": [fmt.clean(s.title) for s in shown]}
         if name in DEMOS:  # everything a review of it reads, for the vocabulary sweep
             made[name]["said"] = everything_said(bundle, data, explained, bundle.spec.operating_point, shown)
+            made[name]["raw labels"] = raw_labels(bundle)
     out = folder / "impress"
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), *sorted(folder.glob("*.pptx"))],
@@ -129,3 +131,5 @@ def test_no_retired_word_and_no_doubled_punctuation_anywhere(rendered, name):
     assert len(said) > 20
     assert [s for s in said if RETIRED.search(s)] == []
     assert [s for s in said if DOUBLED.search(s)] == []
+    raw = rendered[name]["raw labels"]
+    assert [s for s in said if any(re.search(rf"\b{re.escape(label)}\b", s) for label in raw)] == []
