@@ -152,7 +152,7 @@ with ui.section("One case"):
         format_func=str.capitalize,
     )
     truth = story.truth_for_cases(bundle, result.rows)
-    position = explain.pick_case(result, how if how != "by id" else "typical", truth)
+    position = explain.pick_case(result, how if how != "by id" else "typical", truth, session.typical_row(bundle))
     if how == "by id":
         ids = bundle.eval[spec.id_column].iloc[result.rows].astype(str).tolist()
         wanted = right.selectbox(

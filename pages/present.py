@@ -70,7 +70,7 @@ def case_shown():
             fmt.literal(links.not_found(f"{spec.subject} id", wanted, f"a typical {spec.subject} is shown")),
             icon=":material/link_off:",
         )
-    position = story.case_position(keys, wanted, explained)
+    position = story.case_position(keys, wanted, explained, session.typical_row(bundle))
     return story.case_view(bundle, explained, position, point, session.word_explainers(bundle)), keys
 
 

@@ -71,9 +71,9 @@ if pick == "by id":
             ),
             icon=":material/search_off:",
         )
-        row = whatif.pick_row(data, point, "typical")
+        row = session.typical_row(bundle)
 else:
-    row = whatif.pick_row(data, point, pick)
+    row = session.typical_row(bundle) if pick == "typical" else whatif.pick_row(data, point, pick)
 original = whatif.views.case_values(X, row)
 case_key = f"{bundle.id}:{row}"
 if (

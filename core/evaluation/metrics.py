@@ -242,6 +242,21 @@ class Kpis:
         return None if self.volume is None else self.net_per_case * self.volume
 
 
+def typical_row(data: EvalSet, point: OperatingPoint) -> int:
+    """The one typical case of a model, shown on every page, slide and report: of the cases it
+    gets right at `point` (acts on and is right about; an estimate within tolerance), the one
+    whose prediction (chance, confidence or estimate) lies closest to the median prediction of
+    all cases, the first row on a tie. Should it get none right, the closest of all."""
+    level = data.predicted if data.task == "regression" else (
+        data.p_positive if data.task == "binary" else data.confidence
+    )  # fmt: skip
+    out = outcomes(data, point)
+    right = np.flatnonzero(out.correct if data.task == "regression" else out.acted & out.correct)
+    candidates = right if len(right) else np.arange(data.n)
+    distance = np.abs(level[candidates] - np.median(level))
+    return int(candidates[distance.argmin()])
+
+
 def kpis_from(out: Outcomes, volume: int | None = None) -> Kpis:
     n = len(out.acted)
     count = np.count_nonzero  # on flags, many times faster than a sum

@@ -124,8 +124,9 @@ def findings(
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
             found.append(narrative.unseen_words(unseen_groups(bundle, data) if unseen is None else unseen, spec))
     truth = truth_for_cases(bundle, explained.rows) if explained is not None else None
+    typical = metrics.typical_row(data, spec.operating_point) if explained is not None else None
     for pick in ("typical", "most confident", "most surprising error") if explained is not None else ():
-        position = explain.pick_case(explained, pick, truth)
+        position = explain.pick_case(explained, pick, truth, typical)
         k_out = int(explained.predicted[position].argmax()) if explained.values.shape[2] > 1 else 0
         case = explain.case(explained, position, bundle.X, labels, k_out)
         output = explained.outputs[k_out] if spec.task == "multiclass" else None
@@ -311,9 +312,10 @@ def case_keys(bundle: Bundle, explained: explain.Explanation) -> list[str]:
     return [str(int(row) + 1) for row in explained.rows]
 
 
-def case_position(keys: list[str], wanted: str | None, explained: explain.Explanation) -> int:
-    """Which explained case to show: the one a link or a picker names, else a typical one."""
-    return keys.index(wanted) if wanted in keys else explain.pick_case(explained, "typical")
+def case_position(keys: list[str], wanted: str | None, explained: explain.Explanation, typical: int | None) -> int:
+    """Which explained case to show: the one a link or a picker names, else the typical one
+    (`typical`, its row, from `metrics.typical_row`)."""
+    return keys.index(wanted) if wanted in keys else explain.pick_case(explained, "typical", typical=typical)
 
 
 def case_view(

@@ -230,6 +230,16 @@ def unseen_groups(bundle: Bundle) -> list:
     return _unseen_groups(bundle.figures_key, bundle)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _typical(key: str, _bundle: Bundle) -> int:
+    return metrics.typical_row(eval_set(_bundle), _bundle.spec.operating_point)
+
+
+def typical_row(bundle: Bundle) -> int:
+    """The bundle's one typical case (its row), the same on every page and slide (cached)."""
+    return _typical(bundle.figures_key, bundle)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _story(key: str, threshold: float, min_confidence: float, _bundle: Bundle, _explained) -> dict:
     from core.outputs import story

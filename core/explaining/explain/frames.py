@@ -128,9 +128,16 @@ def case(
     return head.reset_index(drop=True)
 
 
-def pick_case(explanation: Explanation, kind: str, truth_index: np.ndarray | None = None) -> int:
-    """A sampled row position: 'typical', 'most confident' or 'most surprising error'."""
+def pick_case(
+    explanation: Explanation, kind: str, truth_index: np.ndarray | None = None, typical: int | None = None
+) -> int:
+    """A sampled row position: 'typical' (the row `typical` names, `metrics.typical_row`, when it
+    was explained), 'most confident' or 'most surprising error'."""
     predicted = explanation.predicted
+    if kind == "typical" and typical is not None:
+        at = np.flatnonzero(explanation.rows == typical)
+        if len(at):
+            return int(at[0])
     if kind == "most confident":
         confidence = np.maximum(predicted, 1 - predicted).max(axis=1) if predicted.shape[1] == 1 else predicted.max(1)
         return int(confidence.argmax())

@@ -101,8 +101,18 @@ def _cached(bundle, cache_directory):
     return cache_directory / f"{bundle.content_hash}.explanations.npz"
 
 
-def explain_bundle(bundle, **options) -> Explanation:
-    """`explain` for an opened bundle: its model, rows, classes and labels (`options`: size, budget...)."""
+def typical_row(bundle, cache_directory=None) -> int:
+    """The bundle's typical case (`metrics.typical_row` at its own setting), from its scores."""
+    from core.bundles import scoring
+    from core.evaluation import metrics
+
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, cache_directory))
+    return metrics.typical_row(data, bundle.spec.operating_point)
+
+
+def explain_bundle(bundle, cache_directory=None, **options) -> Explanation:
+    """`explain` for an opened bundle: its model, rows, classes and labels, its sample holding its
+    typical case (`options`: size, budget...)."""
     return explain(
         bundle.model,
         bundle.X,
@@ -110,18 +120,25 @@ def explain_bundle(bundle, **options) -> Explanation:
         bundle.classes,
         bundle.positive_class,
         labels=bundle.y,
+        include=(typical_row(bundle, cache_directory),),
         **options,
     )
 
 
 def stored_for_bundle(bundle, cache_directory) -> Explanation | None:
     """The bundle's explanation if it was computed before (shipped with it, or in the cache) for
-    the classes bundle.yaml names now: an edited positive class or class name is explained afresh."""
+    the classes bundle.yaml names now and with its typical case (unless its time ran out first):
+    an edited positive class, class name or setting is explained afresh."""
     shape = {"features": list(bundle.features), "n_rows": len(bundle.eval)}
     wanted = outputs_for(bundle)
+    typical = None
     for path in (bundle.spec.folder / BUNDLE_FILE, _cached(bundle, cache_directory)):
         found = restore(path, bundle.content_hash, **shape)
-        if found is not None and found.outputs == wanted:
+        if found is None or found.outputs != wanted:
+            continue
+        typical = typical_row(bundle, cache_directory) if typical is None else typical
+        cut_short = found.planned is not None and len(found.rows) < found.planned
+        if cut_short or typical in found.rows:
             return found
     return None
 
@@ -133,7 +150,7 @@ def for_bundle(bundle, cache_directory, progress=None) -> Explanation:
     if found is not None:
         return found
     compute_count += 1
-    result = explain_bundle(bundle, progress=progress)
+    result = explain_bundle(bundle, cache_directory, progress=progress)
     try:
         store(result, _cached(bundle, cache_directory), bundle.content_hash)
     except OSError:

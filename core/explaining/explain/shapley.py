@@ -206,6 +206,28 @@ def sample_rows(labels: np.ndarray, size: int = SAMPLE_SIZE, seed: int = 0) -> n
     return np.sort(picked)
 
 
+def with_rows(rows: np.ndarray, wanted: list[int], strata: np.ndarray) -> np.ndarray:
+    """The sample `rows` holding the `wanted` rows too, at the same size: each wanted row not in it
+    takes the place of the first sampled row of its own stratum (label), so the sample stays
+    stratified, or of the first sampled row when none shares it; sorted.
+
+    >>> with_rows(np.array([0, 2, 4, 6]), [3], np.array(["a", "b", "c", "c", "a", "b", "a"]))
+    array([0, 3, 4, 6])
+    >>> with_rows(np.array([0, 2, 4, 6]), [5], np.array(["a", "b", "c", "c", "a", "b", "a"]))
+    array([2, 4, 5, 6])
+    """
+    rows = np.asarray(rows)
+    for row in wanted:
+        if row in rows:
+            continue
+        others = rows[~np.isin(rows, wanted)]
+        same = others[strata[others] == strata[row]]
+        if len(same) or len(others):
+            rows = rows[rows != (same[0] if len(same) else others[0])]
+        rows = np.sort(np.append(rows, row).astype(rows.dtype))
+    return rows
+
+
 def _to_array(values) -> np.ndarray:
     return values.toarray() if hasattr(values, "toarray") else np.asarray(values, dtype=float)
 
@@ -581,12 +603,14 @@ def explain(
     time_budget: float | None = None,
     progress=None,
     explainer: RowExplainer | None = None,
+    include: tuple[int, ...] = (),
 ) -> Explanation:
-    """Explain a stratified sample of the evaluation rows of a fitted model or Pipeline, within
-    `time_budget` seconds (default: `budget_seconds()`)."""
+    """Explain a stratified sample of the evaluation rows of a fitted model or Pipeline, and the
+    rows `include` names (the typical case), within `time_budget` seconds (default: `budget_seconds()`)."""
     started = time.perf_counter()
     time_budget = time_budget if time_budget is not None else budget_seconds()
-    rows = sample_rows(labels if labels is not None else np.zeros(len(X)), size)
+    strata = np.asarray(labels) if labels is not None else np.zeros(len(X))
+    rows = with_rows(sample_rows(strata, size), [r for r in include if 0 <= r < len(X)], strata)
     explainer = explainer or RowExplainer(model, X, task, classes, positive)
     remaining = time_budget - (time.perf_counter() - started)
     from core.bundles import cluster

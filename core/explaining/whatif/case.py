@@ -124,8 +124,9 @@ class CaseIds:
 
 
 def pick_row(data, point: OperatingPoint, kind: str) -> int:
-    """An evaluation row to start from: 'typical', 'borderline', 'most confident' or 'wrong'."""
-    from core.evaluation.metrics import outcomes
+    """An evaluation row to start from: 'typical' (`metrics.typical_row`), 'borderline', 'most
+    confident' or 'wrong'."""
+    from core.evaluation.metrics import outcomes, typical_row
 
     out = outcomes(data, point)
     if data.task == "regression":
@@ -134,7 +135,7 @@ def pick_row(data, point: OperatingPoint, kind: str) -> int:
             return int(error.argmax())
         if kind == "borderline" and data.tolerance.absolute is not None:
             return int(np.abs(error - data.tolerance.absolute).argmin())
-        return int(np.abs(data.predicted - np.median(data.predicted)).argmin())
+        return typical_row(data, point)
     confidence = data.confidence
     if data.task == "binary":
         edge = np.abs(data.p_positive - point.threshold)
@@ -147,4 +148,4 @@ def pick_row(data, point: OperatingPoint, kind: str) -> int:
     if kind == "wrong":
         wrong = np.flatnonzero(out.acted & ~out.correct)
         return int(wrong[confidence[wrong].argmax()]) if len(wrong) else int(confidence.argmin())
-    return int(np.abs(confidence - np.median(confidence)).argmin())
+    return typical_row(data, point)

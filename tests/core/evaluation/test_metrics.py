@@ -158,3 +158,21 @@ def test_regression_bootstrap_bins_values_but_keeps_the_point_estimate():
     result = headline(data, OperatingPoint())
     assert result.ranges.value_per_case.value == pytest.approx(result.kpis.value_per_case)
     assert result.ranges.value_per_case.low < result.kpis.value_per_case < result.ranges.value_per_case.high
+
+
+def test_the_typical_case_is_the_right_one_nearest_the_median_prediction():
+    from core.evaluation.metrics import typical_row
+
+    # chances 0.1 0.3 0.45 0.5 0.9: median 0.45; row 2 is nearest but wrong (flagged, did not happen)
+    data = EvalSet.binary([0, 0, 0, 1, 1], [0.1, 0.3, 0.45, 0.5, 0.9])
+    point = OperatingPoint(threshold=0.4, min_confidence=0.0)
+    assert outcomes(data, point).correct.tolist() == [True, True, False, True, True]
+    assert typical_row(data, point) == 3  # |0.5 - 0.45| = 0.05 beats row 1's 0.15
+    # acting only from 60% sure: row 3 (50%) is handed to a person, so no longer "right when it acts"
+    assert typical_row(data, OperatingPoint(threshold=0.4, min_confidence=0.6)) == 1
+    # nothing right at all: the nearest of every case
+    assert typical_row(EvalSet.binary([1, 1, 1], [0.1, 0.2, 0.3]), OperatingPoint(0.5, 0.0)) == 1
+    estimates = EvalSet.regression([10, 20, 30, 40], [10, 29, 31, 60], Tolerance(absolute=2))
+    assert typical_row(estimates, OperatingPoint()) == 2  # median 30: row 2 (31, off by 1) is within tolerance
+    classes = EvalSet.multiclass([0, 1, 2], [[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.5, 0.2, 0.3]])
+    assert typical_row(classes, OperatingPoint(min_confidence=0.0)) == 1  # median confidence 0.7, right

@@ -33,7 +33,12 @@ def build_deck(bundle, data, explained, point, other=None, cache=None) -> list[d
         judged = compare.judged(
             data, point, bundle.spec.title, other_data, other.spec.operating_point, other.spec.title, bundle.spec
         )
-    view = story.case_view(bundle, explained, explain.pick_case(explained, "typical"), point) if explained else None
+    typical = metrics.typical_row(data, bundle.spec.operating_point)
+    view = (
+        story.case_view(bundle, explained, explain.pick_case(explained, "typical", typical=typical), point)
+        if explained
+        else None
+    )
     context = dict(
         result=metrics.headline(data, point),
         point=point,
