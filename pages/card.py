@@ -19,16 +19,23 @@ st.caption(fmt.literal(f"{spec.title}{' · ' + spec.summary if spec.summary else
 labels = {name: spec.label(name) for name in bundle.features}
 
 
+explained = ui.attempt(session.explanation, bundle)  # still being worked out: the other facts meanwhile
+
+
 def measured():
-    explained = session.explanation(bundle)
-    drivers = explain.importance(explained, labels)["label"].head(3).tolist() if explained is not None else []
+    if explained.pending is not None:
+        drivers = None
+    else:
+        drivers = (
+            explain.importance(explained.value, labels)["label"].head(3).tolist() if explained.value is not None else []
+        )
     weak = []
     if spec.task != "regression":
         for column in spec.segments:
             row = breakdown.weakest_segment(breakdown.segment_table(data, point, session.segments(bundle, column)))
             if row is not None and result.kpis.accuracy_acted - row["accuracy_acted"] >= 0.02:
                 weak.append(
-                    f"{spec.label(column)} {row['segment']} ({row['accuracy_acted'] * 100:.0f}% right when it acts)"
+                    f"{spec.label(column)} {spec.value_name(row['segment'])} ({row['accuracy_acted'] * 100:.0f}% right when it acts)"
                 )
     unseen = 1 - result.kpis.scope_coverage if result.kpis.scope_coverage < 0.99 else None
     return card.facts(
@@ -61,6 +68,8 @@ with right:
     if facts.show("The measured facts"):
         for name, value in facts.value:
             st.markdown(f"**{fmt.literal(name)}**  \n{fmt.literal(value)}")
+        if explained.pending is not None:
+            explained.show("What it relies on")  # its progress; the page updates itself when it is done
 
 st.subheader("Decisions signed")
 with ui.section("The decision log"):

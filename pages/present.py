@@ -22,6 +22,9 @@ result = session.headline(bundle, point)
 presenter = st.query_params.get("notes") == "1"
 story_so_far = ui.attempt(session.story_findings, bundle, point)
 found = story_so_far.value or {}
+if story_so_far.pending is not None:  # the reasons still being worked out: every other slide meanwhile
+    unseen = session.unseen_groups(bundle) if spec.task == "multiclass" else []
+    found = {f.code: f for f in story.findings(bundle, data, None, point, session.word_explainers(bundle), unseen)}
 asked_compare = st.query_params.get("compare")
 other = ui.attempt(session.comparable, bundle, asked_compare).value
 if asked_compare is not None and (other is None or other.id != asked_compare) and "slide" not in st.session_state:
@@ -116,7 +119,9 @@ def build(name: str) -> deck.Slide:
 
 
 shown = None
-if story_so_far.show("This slide"):
+if story_so_far.error is not None:
+    story_so_far.show("This slide")
+else:  # a slide that needs the reasons shows their progress until they are in
     with ui.section("This slide"):
         shown = build(name)
         if presenter:

@@ -57,9 +57,16 @@ def scores_source(spec: BundleSpec) -> str:
 
 
 def facts(
-    spec: BundleSpec, rows: int, headline, drivers: list[str], weak: list[str], unseen: float | None, point_words: str
+    spec: BundleSpec,
+    rows: int,
+    headline,
+    drivers: list[str] | None,
+    weak: list[str],
+    unseen: float | None,
+    point_words: str,
 ) -> list[tuple[str, str]]:
-    """The computed facts, as (name, value) pairs, each from the app's own figures."""
+    """The computed facts, as (name, value) pairs, each from the app's own figures (`drivers`
+    None: the explanations are still being worked out)."""
     k, r = headline.kpis, headline.ranges
     net = r.net_per_period if r.net_per_period is not None else r.net_per_case
     when = fmt.per(spec.business.per) if spec.business.volume is not None else f"per {spec.subject}"
@@ -84,7 +91,7 @@ def facts(
             if spec.business.is_set
             else "not set: no business values in bundle.yaml",
         ),
-        ("Relies most on", ", ".join(drivers) if drivers else "not computed"),
+        ("Relies most on", "being worked out" if drivers is None else ", ".join(drivers) or "not computed"),
         ("Its answers", scores_source(spec)),
         ("Known weak groups", "; ".join(weak) if weak else "none stands out"),
     ]

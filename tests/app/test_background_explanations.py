@@ -70,3 +70,30 @@ def test_other_sections_of_a_page_render_while_explanations_are_pending(app, sma
         assert order[0] == "kpi_tiles" and first > 0 and order[first - 1] == "kpi_tiles"
     finally:
         release.set()
+
+
+def test_the_card_and_the_slides_show_their_figures_while_the_reasons_are_worked_out(
+    app, small_churn, tmp_path, monkeypatch
+):
+    model, evaluation = small_churn
+    publish(model, evaluation, target="churned", task="binary", out=tmp_path / "slow", positive_class="yes")
+    monkeypatch.setattr(jobs, "_jobs", OrderedDict())
+    monkeypatch.setattr(session.caches, "BLOCK_SECONDS", 0.2)
+    release = __import__("threading").Event()
+    real = explain.for_bundle
+    monkeypatch.setattr(explain, "for_bundle", lambda b, c, progress=None: release.wait(30) and real(b, c, progress))
+    try:
+        card = app(tmp_path, bundle="slow").switch_page("pages/card.py").run()
+        assert not card.exception and not card.error
+        facts = " ".join(seen(m.value) for m in card.markdown)
+        assert "**Relies most on**  \nbeing worked out" in facts and "**Coverage**" in facts  # the rest meanwhile
+        assert len(card.get("progress")) == 1
+        headline = app(tmp_path, bundle="slow", slide="1").switch_page("pages/present.py").run()
+        assert not headline.exception and not headline.error
+        slide = " ".join(h.proto.body for h in headline.get("html") if "slide-title" in h.proto.body)
+        assert "slide-tiles" in slide and not headline.get("progress")  # the headline needs no reasons
+        reasons = app(tmp_path, bundle="slow", slide="3").switch_page("pages/present.py").run()
+        assert not reasons.exception and not reasons.error
+        assert len(reasons.get("progress")) == 1  # what it relies on: its progress, until it is in
+    finally:
+        release.set()
