@@ -36,7 +36,12 @@ def _half_up(x: float) -> int:
 
 
 def frequency(x: float | None) -> str:
-    """A share as a natural frequency, the way people picture it."""
+    """A share as a natural frequency, the way people picture it; tenths are rounded from the whole
+    percentage (0.846 is shown as 85%, so "about 9 in 10").
+
+    >>> frequency(0.846), frequency(0.844), frequency(0.05), frequency(0.97)
+    ('about 9 in 10', 'about 8 in 10', 'about 1 in 20', 'about 97 in 100')
+    """
     if _missing(x):
         return "no"
     if x <= 0:
@@ -51,7 +56,7 @@ def frequency(x: float | None) -> str:
         return f"about 1 in {_half_up(1 / x)}"
     if x >= 0.945:  # "10 in 10" would say "all"; a finer scale keeps the difference visible
         return f"about {_half_up(x * 100)} in 100"
-    return f"about {_half_up(x * 10)} in 10"
+    return f"about {_half_up(_half_up(x * 100) / 10)} in 10"  # from the percentage shown beside it
 
 
 def money(x: float | None, currency: str = "USD", compact: bool = False, decimals: int | None = None) -> str:

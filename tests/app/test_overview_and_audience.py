@@ -10,7 +10,7 @@ import pytest
 from core.bundles.bundle import load_bundle
 from core.words.glossary import JARGON
 from tests.app.test_home import DEMOS
-from tests.core.outputs.vocabulary import DOUBLED, RETIRED
+from tests.core.outputs.vocabulary import DOUBLED, RETIRED, arithmetic_problems
 from tests.helpers import seen
 
 PAGES = [
@@ -115,3 +115,5 @@ def test_plain_mode_uses_no_jargon_on_any_page(app, demo_root, bundle_id, page):
         assert not used, (page, bundle_id, used, text)
         assert not RETIRED.search(text), (page, bundle_id, "a retired word", text)  # one vocabulary, page by page
         assert not DOUBLED.search(text), (page, bundle_id, "doubled punctuation", text)
+        assert arithmetic_problems(text) == [], (page, bundle_id, text)
+    assert arithmetic_problems(" ".join(texts)) == [], (page, bundle_id)  # the page as a whole adds up

@@ -21,7 +21,7 @@ from core.outputs import deck, report
 from tests.app.test_home import DEMOS
 from tests.app.test_model_kinds_app import DECK_KINDS
 from tests.core.outputs.test_deck_titles import build_deck
-from tests.core.outputs.vocabulary import DOUBLED, RETIRED, everything_said, raw_labels
+from tests.core.outputs.vocabulary import DOUBLED, RETIRED, arithmetic_problems, everything_said, raw_labels
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output" / "decks"
 TOLERANCE = 0.5  # points: what a renderer's rounding may put past an edge
@@ -126,10 +126,13 @@ def test_every_page_of_each_deck_fits_and_nothing_is_drawn_over_anything(rendere
 
 @pytest.mark.parametrize("name", DEMOS)
 def test_no_retired_word_and_no_doubled_punctuation_anywhere(rendered, name):
-    """One vocabulary on every finding (both audiences), slide, note and report line of each demo."""
+    """One vocabulary on every finding (both audiences), slide, note and report line of each demo,
+    and arithmetic that adds up from the figures shown."""
     said = rendered[name]["said"]
     assert len(said) > 20
     assert [s for s in said if RETIRED.search(s)] == []
     assert [s for s in said if DOUBLED.search(s)] == []
+    assert [(s, arithmetic_problems(s)) for s in said if arithmetic_problems(s)] == []
+    assert arithmetic_problems(" ".join(said)) == []  # across sentences: the best value less the value now
     raw = rendered[name]["raw labels"]
     assert [s for s in said if any(re.search(rf"\b{re.escape(label)}\b", s) for label in raw)] == []

@@ -6,6 +6,7 @@ value is shown as the identifier the data writes it as ("bug_report")."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from core.outputs import report, story
@@ -44,3 +45,54 @@ def everything_said(bundle, data, explained, point, shown=None) -> list[str]:
     made = report.build(bundle, data, explained, point)
     said += [made.summary, *made.risks, made.decision, *made.captions, *(t for t, _ in made.charts)]
     return [s for s in said if s]
+
+
+# --- arithmetic a reader can check: every figure said beside the ones it comes from adds up ---
+
+_NUMBER = r"\$?-?[\d,]+(?:\.\d+)?%?"
+
+
+def _value(text: str) -> float:
+    return float(text.replace("$", "").replace(",", "").replace("%", "").replace("−", "-"))
+
+
+def arithmetic_problems(sentence: str) -> list[str]:
+    """What in `sentence` does not add up, as a reader would check it from the figures shown:
+
+    - "N more (or fewer) ... (A instead of B)": N is the difference of A and B;
+    - "A ... more than now" beside "highest, about B ... now C": A is B minus C;
+    - "N of them / N of all M": N is at most M;
+    - "X (95% range A to B)" and "X, range A to B": A <= X <= B... when X is the figure the range belongs to;
+    - a share of something ("N% of"): between 0% and 100%;
+    - "about N in 10 ... (P%)": P% rounds to N in 10.
+
+    Run on one sentence, or on everything one view says joined (the best value and the value now
+    are said in different sentences).
+    """
+    found = []
+    text = sentence.replace("−", "-").replace("\u2009", " ")
+    for m in re.finditer(rf"({_NUMBER}) (more|fewer)\b[^()]*?\(({_NUMBER}) instead of ({_NUMBER})\)", text):
+        said, a, b = _value(m.group(1)), _value(m.group(3)), _value(m.group(4))
+        if abs(abs(a - b) - abs(said)) > 1e-9:
+            found.append(f"'{m.group(0)}': {a:g} and {b:g} differ by {abs(a - b):g}, not {said:g}")
+    for m in re.finditer(rf"({_NUMBER}) of (?:all |them\b)({_NUMBER})?", text):
+        if m.group(2) and _value(m.group(1)) > _value(m.group(2)):
+            found.append(f"'{m.group(0)}': a part larger than its whole")
+    for m in re.finditer(rf"({_NUMBER}) \((?:95% range|range) ({_NUMBER}) to ({_NUMBER})", text):
+        x, low, high = (_value(g) for g in m.groups())
+        if not low - 1e-9 <= x <= high + 1e-9:
+            found.append(f"'{m.group(0)}': {x:g} lies outside its own range")
+    for m in re.finditer(r"(-?[\d,]+(?:\.\d+)?)% of\b", text):
+        if not 0 <= _value(m.group(1)) <= 100:
+            found.append(f"'{m.group(0)}': a share outside 0% to 100%")
+    for m in re.finditer(r"about (\d+) in (10|100)\b[^()]*?\((\d+(?:\.\d+)?)%\)", text):
+        said, per, share = int(m.group(1)), int(m.group(2)), float(m.group(3))
+        near = math.floor(share * per / 100 + 0.5)  # halves up, as the figures are rounded
+        if near != said and not (said == 1 and share * per / 100 < 1):
+            found.append(f"'{m.group(0)}': {share:g}% is about {near} in {per}, not {said}")
+    best = re.search(rf"highest, about ({_NUMBER})", text)
+    gain = re.search(rf"That is ({_NUMBER})[^.]* more than now", text)
+    now = re.search(rf"\(now ({_NUMBER})", text)
+    if best and gain and now and abs(_value(best.group(1)) - _value(now.group(1)) - _value(gain.group(1))) > 1e-9:
+        found.append(f"{best.group(1)} less {now.group(1)} is not {gain.group(1)}")
+    return found
