@@ -85,15 +85,25 @@ def _range(estimate, show) -> str:
     return f"95% range {show(estimate.low)} to {show(estimate.high)}, n = {fmt.count(estimate.n)}"
 
 
-def shown_value(value, feature: str, spec: BundleSpec) -> str:
-    """A feature's value with its unit: '21.6 km', '3 calls', 'month-to-month'."""
+def decimals(value: float) -> int:
+    """How many decimals `shown_value` writes for a number (up to 2, trailing zeros dropped)."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def shown_value(value, feature: str, spec: BundleSpec, digits: int | None = None) -> str:
+    """A feature's value with its unit: '21.6 km', '3 calls', 'month-to-month'; `digits` fixes the
+    decimals (two numbers set side by side are written alike: '0.40' beside '0.49')."""
     if value is None or (isinstance(value, float) and value != value) or str(value) == "<NA>":
         return "unknown"
     info = spec.features.get(feature)
     if info is not None and info.kind == "text":  # a message: its start, quoted
         return f"“{fmt.clean(' '.join(str(value).split()), limit=28)}”"
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+        if digits is not None:
+            text = f"{value:,.{digits}f}"
+        else:
+            text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
         info = spec.features.get(feature)
         unit = info.unit if info and info.unit and info.unit not in ("1 to 5",) else None
         return fmt.quantity(float(value), unit, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core import format as fmt
 from core.bundles.contract import BundleSpec
-from core.words.narrative.findings import INFO, NOTE, WARNING, Finding, _lower, _money, _n, shown_value
+from core.words.narrative.findings import INFO, NOTE, WARNING, Finding, _lower, _money, _n, decimals, shown_value
 from core.words.narrative.titles import number_word
 
 
@@ -48,11 +48,12 @@ def traffic_median(
     if now is None:
         return None
     way = "higher" if now > test else "lower"
+    digits = max(decimals(round(now, 2)), decimals(round(test, 2)))  # written alike: 0.40 against 0.49
     return Finding(
         "traffic_input",
         NOTE,
-        f"Since {when}, the {_lower(label)} is {way}: half are above {shown_value(round(now, 2), feature, spec)}, "
-        f"against {shown_value(round(test, 2), feature, spec)} in the test data.",
+        f"Since {when}, the {_lower(label)} is {way}: half are above {shown_value(round(now, 2), feature, spec, digits)}, "
+        f"against {shown_value(round(test, 2), feature, spec, digits)} in the test data.",
         {"now": round(now, 2), "test": round(test, 2)},
         f"Population stability index of {PSI_WORDS} or more over tenths of the test data, two periods running.",
     )

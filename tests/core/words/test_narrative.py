@@ -174,3 +174,14 @@ def test_without_a_summary_the_executive_paragraph_starts_with_the_figures():
     paragraph = narrative.executive(k, spec(business=Business(values={"true_positive": 10})), None).sentence
     assert paragraph.startswith("The model acts on all customers itself (100%).")
     assert "makes predictions about" not in paragraph
+
+
+def test_two_numbers_side_by_side_are_written_with_the_same_decimals():
+    from core.words.narrative.since_launch import traffic_median
+
+    moved = traffic_median("Share of late payments", "late_share", 0.4, 0.49, "the week of 2 Nov", make_spec())
+    assert moved.sentence == (
+        "Since the week of 2 Nov, the share of late payments is lower: half are above 0.40, against 0.49 in the test data."
+    )
+    whole = traffic_median("Support calls", "calls", 3.0, 2.0, "the week of 2 Nov", make_spec())
+    assert "half are above 3, against 2 in the test data" in whole.sentence
