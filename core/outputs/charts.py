@@ -519,8 +519,12 @@ def sized(chart, height: int, width: int | None = None) -> Frozen:
                 part["width"] = width
     else:
         spec["height"] = height
-    if width is not None and isinstance(spec.get("title"), dict):
-        spec["title"]["limit"] = width + 80  # a long title ends in an ellipsis, not across the next column
+    if width is not None and isinstance(spec.get("title"), dict):  # a title is a sentence: wrapped to the width
+        import textwrap
+
+        text = spec["title"].get("text", "")
+        text = " ".join(text) if isinstance(text, list) else text
+        spec["title"]["text"] = textwrap.wrap(text, max(int((width + 80) / 7), 30)) if text else text
     sized_ = Frozen(spec, source)
     sized_.height = None if "vconcat" in spec else height  # stacked plots: Streamlit sizes the whole
     return sized_
@@ -632,6 +636,29 @@ def for_slide(chart) -> tuple[str, list[Frozen]]:
     if parts is not None:  # each part checked as the kind of chart it now is
         return _joined(title), [Frozen(view, alt.LayerChart() if "layer" in view else alt.Chart()) for view in views]
     return _joined(title), [Frozen(views[0], source)]
+
+
+DECK_SIZE = (1200, 460)  # pixels a deck's chart is drawn at: about its size on a 1920x1080 screen
+
+
+def for_deck(chart, width: int = DECK_SIZE[0], height: int = DECK_SIZE[1]) -> Frozen:
+    """`chart` as a downloaded deck shows it, one picture: slide type (`for_slide`) with its title
+    (at `SLIDE_TEXT`, wrapped to the width), its plots `width` wide sharing `height` pixels, so the
+    picture's words stay about `SLIDE_TEXT` pixels where the deck is shown full screen at 1920x1080."""
+    import textwrap
+
+    title, views = for_slide(chart)
+    specs = [dict(view.spec) for view in views]
+    shared = {k: specs[0][k] for k in ("config", "datasets", "$schema") if k in specs[0]}
+    parts = [{k: v for k, v in spec.items() if k not in shared} for spec in specs]
+    for part in parts:
+        part.update(width=width, height=max(int(height / len(parts)) - 70 * (len(parts) - 1), 80))
+    spec = {**shared, **(parts[0] if len(parts) == 1 else {"vconcat": parts, "spacing": 24})}
+    if title:
+        lines = textwrap.wrap(title, max(int(width / (SLIDE_TEXT * 0.5)), 40))
+        spec["title"] = {"text": lines, "anchor": "start", "fontSize": SLIDE_TEXT, "offset": 14}
+    source = views[0]._source if len(parts) == 1 else alt.VConcatChart(vconcat=[])
+    return Frozen(spec, source)
 
 
 def _joined(title: str | list[str]) -> str:

@@ -229,6 +229,13 @@ def colophon(spec, hashes: tuple[str, str, str], point) -> list[str]:
     ]
 
 
+def deck_png(chart) -> bytes:
+    """A slide's chart as the decks place it: drawn in slide type at about its size on a screen."""
+    from core.outputs.report import chart_png
+
+    return chart_png(charts.for_deck(chart), scale=1.5)
+
+
 def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=None) -> bytes:
     """The slides as a PowerPoint file: the finding as the title, the sentences as text, each
     chart as an image, a table as a table, the speaker notes as the slide's notes, and a last
@@ -236,8 +243,7 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
     from pptx import Presentation
     from pptx.util import Emu
 
-    if chart_png is None:
-        from core.outputs.report import chart_png
+    chart_png = chart_png or deck_png
     from core.outputs.pdf import FONTS
 
     deck = Presentation()
@@ -306,8 +312,7 @@ def pdf_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=No
     speaker notes in full on pages of their own, slide by slide, and the colophon last."""
     from core.outputs import pdf as documents
 
-    if chart_png is None:
-        from core.outputs.report import chart_png
+    chart_png = chart_png or deck_png
     pdf = documents.document(title, orientation="landscape", unit="mm", format=(190.5, 338.67))
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(16, 12, 16)

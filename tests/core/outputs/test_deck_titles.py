@@ -194,7 +194,8 @@ def test_the_risk_slide_shows_as_many_risks_as_its_title_counts(decks):
 
 def test_every_slide_chart_reads_from_the_back_of_the_room(decks):
     """Drawn as the Present page draws it (`charts.for_slide`), every word of every slide chart is
-    at least 24 px, its title is set by the slide, and stacked plots are charts of their own."""
+    at least 24 px, its title is set by the slide, and stacked plots are charts of their own; the
+    decks' picture of it (`charts.for_deck`) is in the same type, about a screen's size."""
     import vl_convert as vlc
 
     drawn = 0
@@ -211,4 +212,10 @@ def test_every_slide_chart_reads_from_the_back_of_the_room(decks):
                 sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
                 assert sizes and min(sizes) >= charts.SLIDE_TEXT, (bundle_id, shown.name, sorted(set(sizes)))
                 drawn += 1
+            # the downloaded decks' picture of it: the same type, its title inside, about a screen's size
+            picture = vlc.vegalite_to_svg(charts.for_deck(shown.chart[1]).to_json())
+            sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', picture)]
+            assert min(sizes) >= charts.SLIDE_TEXT and fmt.clean(title).split()[0] in picture, (bundle_id, shown.name)
+            width = float(re.search(r'<svg[^>]* width="([\d.]+)"', picture).group(1))
+            assert charts.DECK_SIZE[0] <= width <= charts.DECK_SIZE[0] + 500, (bundle_id, shown.name, width)
     assert drawn >= 12

@@ -17,7 +17,7 @@ from core.bundles import scoring
 from core.bundles.bundle import load_bundle
 from core.evaluation import metrics
 from core.explaining import explain
-from core.outputs import deck, report
+from core.outputs import charts, deck, report
 from tests.app.test_home import DEMOS
 from tests.app.test_model_kinds_app import DECK_KINDS
 from tests.core.outputs.test_deck_titles import build_deck
@@ -38,7 +38,7 @@ def rendered(demo_root, kinds_root, tmp_path_factory) -> dict[str, dict[str, Pat
 
     def png(chart) -> bytes:  # each chart drawn once, for both files
         if id(chart) not in drawn:
-            drawn[id(chart)] = report.chart_png(chart, scale=1.0)  # placed by its shape, whatever its pixels
+            drawn[id(chart)] = report.chart_png(charts.for_deck(chart), scale=1.0)  # placed by its shape
         return drawn[id(chart)]
 
     made = {}
