@@ -147,7 +147,8 @@ def wait_for_app(page, element: str = "h1") -> None:
     """
     page.wait_for_selector(element, timeout=60_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_timeout(300)  # the last delta is painted after the state flips
+    # the last delta is painted after the state flips: two animation frames later it is on screen
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def screenshot(page, name: str) -> Path:

@@ -40,3 +40,4 @@ def test_arithmetic_that_adds_up_passes():
 def test_retired_words_and_doubled_punctuation_are_caught():
     assert RETIRED.search("It handles about 6 in 10 tickets") and not RETIRED.search("It covers about 6 in 10")
     assert DOUBLED.search("my money back?.") and DOUBLED.search("end,.") and not DOUBLED.search("and so on...")
+    assert DOUBLED.search("For example: “Can I get my money back?”.") and not DOUBLED.search("“Is it here?” It is.")

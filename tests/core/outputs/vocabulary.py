@@ -14,7 +14,7 @@ from core.words import narrative
 from tests.core.outputs.test_deck_titles import build_deck
 
 RETIRED = re.compile(r"\b(it|model|the model) handles\b|\bhandles (about|none|all|\d)", re.IGNORECASE)
-DOUBLED = re.compile(r"[?!][.?!]|(?<!\.)\.\.(?!\.)|,[.,]")
+DOUBLED = re.compile(r"[?!][”\"’)]?[.?!]|(?<!\.)\.[”\"’]?\.(?!\.)|,[”\"’]?[.,]")  # also across a closing quote
 
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
