@@ -140,7 +140,8 @@ def edit_controls(shown) -> None:
             else:
                 current = st.session_state.get(key)
                 options = list(c.options) + ([current] if current is not None and current not in c.options else [])
-                st.selectbox(fmt.literal(c.label), options, key=key, help=fmt.literal(hint), accept_new_options=True)
+                st.selectbox(fmt.literal(c.label), options, key=key, help=fmt.literal(hint), accept_new_options=True,
+                             format_func=spec.value_name)  # fmt: skip
 
 
 def edited_case() -> None:
@@ -292,7 +293,13 @@ def scenario() -> None:
             key="scenario_value",
         )
     else:
-        value = st.selectbox("Value", list(control.options), key="scenario_category", accept_new_options=True)
+        value = st.selectbox(
+            "Value",
+            list(control.options),
+            key="scenario_category",
+            accept_new_options=True,
+            format_func=spec.value_name,
+        )
     mask = whatif.views.group_mask(bundle.eval, spec, group)
     rule = whatif.Rule(feature, whatif.views.RULE_ACTIONS[action], value)
     signature = (bundle.figures_key, group, feature, action, str(value), point)

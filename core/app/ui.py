@@ -342,7 +342,7 @@ def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             spec.subjects.capitalize(): table["n"].map(fmt.count),
-            "Segment": table["segment"],
+            "Segment": table["segment"].map(spec.value_name),
             "Acted on": table["acted"].map(fmt.count),
             "Right when it acts": table["accuracy_acted"],
             "95% range": [
