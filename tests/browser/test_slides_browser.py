@@ -49,6 +49,10 @@ FRAME = """() => {
 }"""
 
 
+TALL_CHARTS = """least => [...document.querySelectorAll('.st-key-slide-frame [data-testid="stVegaLiteChart"]')]
+    .reduce((sum, c) => sum + c.getBoundingClientRect().height, 0) >= least"""
+
+
 def frame(page) -> dict:
     """The audience's slide: its width, its bottom edge, whether it scrolls, its charts' height."""
     return page.evaluate(FRAME)
@@ -91,11 +95,11 @@ def test_every_slide_fits_the_screen(browser, server, bundle_id):
                 assert document <= viewport, (
                     f"slide {number} ({title}) is {document} px tall on a {viewport} px screen ({screen})"
                 )
+                if page.locator('[data-testid="stVegaLiteChart"]').count():  # the chart takes the room left
+                    page.wait_for_function(TALL_CHARTS, arg=0.4 * height, timeout=15_000)  # (laid out at this size)
                 used = frame(page)  # the whole 16:9 frame, but for the row of controls under it
                 assert used["width"] >= 0.9 * width and used["bottom"] >= 0.85 * height, (number, screen, used)
                 assert not used["scrolls"], (number, screen)
-                if page.locator('[data-testid="stVegaLiteChart"]').count():
-                    assert used["charts"] >= 0.4 * height, (number, screen, used)  # the chart takes the room left
             assert not page.get_by_text("Download this chart").count()  # no app chrome on a slide
             seen.append(title)
         assert len(set(seen)) == count  # every slide says its own finding
