@@ -3,6 +3,7 @@ estimate, the rest of the page renders, and the page shows the result once it is
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 
@@ -44,12 +45,13 @@ def test_a_slow_first_explanation_shows_progress_then_the_result(app, small_chur
     assert "What the model relies on" in [s.value for s in at.subheader]
 
 
-def test_other_sections_of_a_page_render_while_explanations_are_pending(app, small_churn, tmp_path, monkeypatch):
+def held_explanations(small_churn, tmp_path, monkeypatch) -> threading.Event:
+    """A churn bundle "slow" whose first explanation waits until the returned event is set (at most 30 s)."""
     model, evaluation = small_churn
     publish(model, evaluation, target="churned", task="binary", out=tmp_path / "slow", positive_class="yes")
     monkeypatch.setattr(jobs, "_jobs", OrderedDict())
     monkeypatch.setattr(session.caches, "BLOCK_SECONDS", 0.2)
-    release = __import__("threading").Event()
+    release = threading.Event()
     real = explain.for_bundle
 
     def held(bundle, cache_directory, progress=None):
@@ -57,6 +59,11 @@ def test_other_sections_of_a_page_render_while_explanations_are_pending(app, sma
         return real(bundle, cache_directory, progress)
 
     monkeypatch.setattr(explain, "for_bundle", held)
+    return release
+
+
+def test_other_sections_of_a_page_render_while_explanations_are_pending(app, small_churn, tmp_path, monkeypatch):
+    release = held_explanations(small_churn, tmp_path, monkeypatch)
     order = []  # figures first: the tiles are drawn before the page waits for any explanation
     for module, name in ((session, "explanation"), (__import__("core.app.ui", fromlist=["ui"]), "kpi_tiles")):
         real_call = getattr(module, name)
@@ -75,13 +82,7 @@ def test_other_sections_of_a_page_render_while_explanations_are_pending(app, sma
 def test_the_card_and_the_slides_show_their_figures_while_the_reasons_are_worked_out(
     app, small_churn, tmp_path, monkeypatch
 ):
-    model, evaluation = small_churn
-    publish(model, evaluation, target="churned", task="binary", out=tmp_path / "slow", positive_class="yes")
-    monkeypatch.setattr(jobs, "_jobs", OrderedDict())
-    monkeypatch.setattr(session.caches, "BLOCK_SECONDS", 0.2)
-    release = __import__("threading").Event()
-    real = explain.for_bundle
-    monkeypatch.setattr(explain, "for_bundle", lambda b, c, progress=None: release.wait(30) and real(b, c, progress))
+    release = held_explanations(small_churn, tmp_path, monkeypatch)
     try:
         card = app(tmp_path, bundle="slow").switch_page("pages/card.py").run()
         assert not card.exception and not card.error

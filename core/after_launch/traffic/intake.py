@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core import format as fmt
+from core.bundles.bundle import named_labels
 from core.bundles.contract import BundleError
 
 EARLIEST = pd.Timestamp("2000-01-01")  # no batch of real requests is older than this
@@ -135,8 +136,8 @@ def _outcomes(values: pd.Series, bundle, column: str) -> None:
     known = {str(c) for c in bundle.classes} | {
         str(v) for v in pd.unique(bundle.y.dropna())
     }  # and the out-of-scope ones
-    named = {v: str(bundle.spec.class_name(v)) for v in pd.unique(values.dropna())}  # as written, or as shown
-    unknown = arrived & ~(values.astype(str).isin(known) | values.map(named).isin(known)).to_numpy()
+    shown = named_labels(values, bundle.spec).astype(str)  # as written, or as shown
+    unknown = arrived & ~(values.astype(str).isin(known) | shown.isin(known)).to_numpy()
     if unknown.any():
         seen = ", ".join(f"'{_name(v)}'" for v in pd.unique(values[unknown])[:3])
         raise _refuse(

@@ -14,7 +14,7 @@ import pandas as pd
 
 from core.after_launch.traffic.log import Batch, batches
 from core.after_launch.traffic.text import LENGTH, NEW_WORDS, UNLIKE, UNLIKE_SHARE, batch_terms, watch
-from core.bundles.bundle import Bundle, align_categories, class_index, read_rows
+from core.bundles.bundle import Bundle, align_categories, class_index, named_labels, read_rows
 from core.bundles.contract import BundleError, OperatingPoint
 
 SUMMARY_VERSION = 3  # 2: text inputs watched, new category values counted; 3: the share of words new to it
@@ -275,16 +275,6 @@ def _part_at(work: tuple, start: int) -> Summary:
     return _summarise_part(bundle, frame.iloc[start : start + PART], ref, point)
 
 
-def named_outcomes(outcome: pd.Series, spec) -> pd.Series:
-    """Outcomes as logged (labels as the data writes them) under the names the bundle's classes
-    carry (`spec.class_name`), each distinct label named once; missing outcomes stay missing."""
-    labels = pd.unique(outcome.dropna())
-    names = {label: spec.class_name(label) for label in labels}
-    if all(names[label] == label for label in labels):
-        return outcome
-    return outcome.map(names)
-
-
 def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: OperatingPoint) -> Summary:
     """Some rows of a batch, per day, at the bundle's setting (text inputs' words aside)."""
     from core.evaluation import metrics
@@ -308,7 +298,7 @@ def _summarise_part(bundle: Bundle, frame: pd.DataFrame, ref: Reference, point: 
         )
         expected = np.full(n, np.nan)
     else:
-        outcome = named_outcomes(outcome, spec)
+        outcome = named_labels(outcome, spec)
         if spec.task == "binary":
             positive = bundle.classes.index(bundle.positive_class)
             p = proba[:, positive]

@@ -47,7 +47,7 @@ from core.bundles.bundle.folders import (
     read_spec,
 )
 from core.bundles.bundle.opening import load_bundle
-from core.bundles.bundle.scores_only import check_predictions, predictions_digest
+from core.bundles.bundle.scores_only import check_predictions, named_labels, predictions_digest
 
 __all__ = [
     "MANIFEST",
@@ -80,6 +80,7 @@ __all__ = [
     "check_eval",
     "class_index",
     "load_bundle",
+    "named_labels",
     "predictions_digest",
     "check_predictions",
 ]

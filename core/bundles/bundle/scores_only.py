@@ -18,13 +18,24 @@ def predictions_digest(spec: BundleSpec) -> str:
     return hashlib.sha256(f"predictions:{spec.task}:{named}".encode()).hexdigest()
 
 
+def named_labels(labels: pd.Series, spec: BundleSpec) -> pd.Series:
+    """Labels as the data writes them (true labels, outcomes logged after launch) under the names
+    the bundle's classes carry (`spec.class_name`), each distinct label named once; missing ones
+    stay missing, and a column with nothing to name is returned as it is."""
+    distinct = pd.unique(labels.dropna())
+    names = {label: spec.class_name(label) for label in distinct}
+    if all(names[label] == label for label in distinct):
+        return labels
+    return labels.map(names)
+
+
 def _named(spec: BundleSpec, classes: tuple, positive: Any, frame: pd.DataFrame):
     """Classes, positive class and true labels under the names people read (`spec.class_name`);
     the frame is changed in place, and only when a name differs from its label."""
     named = tuple(spec.class_name(c) for c in classes)
     if named == tuple(classes):
         return tuple(classes), positive, frame
-    frame[spec.target] = frame[spec.target].map(spec.class_name)
+    frame[spec.target] = named_labels(frame[spec.target], spec)
     positive = spec.class_name(positive) if positive is not None else None
     return named, positive, frame
 

@@ -257,18 +257,25 @@ def _access(raw: dict) -> tuple[str, ...]:
     return tuple(rules)
 
 
-def _labels(raw: dict) -> dict[str, str]:
-    """labels: the words shown for class names and category values as written in the data, e.g.
-    {bug_report: "Bug report", business_partner: "Business partner"} (the app's own wording otherwise)."""
-    entry = raw.get("labels")
+def _text_map(raw: dict, key: str, refusal: str) -> dict:
+    """`key:` as the map it must be ({} when absent), or `refusal` when it is something else."""
+    entry = raw.get(key)
     if entry is None:
         return {}
     if not isinstance(entry, dict):
-        raise _fail(
-            "labels",
-            "`labels` must map each class or category value as written to the words shown, "
-            'e.g. `labels: {bug_report: "Bug report"}`.',
-        )
+        raise _fail(key, refusal)
+    return entry
+
+
+def _labels(raw: dict) -> dict[str, str]:
+    """labels: the words shown for class names and category values as written in the data, e.g.
+    {bug_report: "Bug report", business_partner: "Business partner"} (the app's own wording otherwise)."""
+    entry = _text_map(
+        raw,
+        "labels",
+        "`labels` must map each class or category value as written to the words shown, "
+        'e.g. `labels: {bug_report: "Bug report"}`.',
+    )
     words = {_bounded_text(k, "labels"): _bounded_text(v, f"labels.{k}") for k, v in entry.items()}
     if any(not w.strip() for w in words.values()):
         raise _fail("labels", "`labels` gives a value empty words.")
@@ -277,14 +284,11 @@ def _labels(raw: dict) -> dict[str, str]:
 
 def _class_names(raw: dict) -> dict[str, str]:
     """classes: names people read for labels written as codes, e.g. {0: billing, 1: shipping}."""
-    entry = raw.get("classes")
-    if entry is None:
-        return {}
-    if not isinstance(entry, dict):
-        raise _fail(
-            "classes",
-            "`classes` must map each label to the name people read, e.g. `classes: {0: billing, 1: shipping}`.",
-        )
+    entry = _text_map(
+        raw,
+        "classes",
+        "`classes` must map each label to the name people read, e.g. `classes: {0: billing, 1: shipping}`.",
+    )
     names = {_bounded_text(k, "classes"): _bounded_text(v, "classes") for k, v in entry.items()}
     repeated = sorted({n for n in names.values() if list(names.values()).count(n) > 1})
     if repeated:

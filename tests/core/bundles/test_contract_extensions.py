@@ -282,13 +282,13 @@ def test_labels_written_as_identifiers_are_shown_in_words_and_labels_chooses_oth
 
 
 def test_outcomes_logged_after_launch_are_matched_under_the_names_shown(tmp_path):
-    from core.after_launch.traffic.summaries import named_outcomes
+    from core.bundles.bundle import named_labels
     from core.bundles.contract.spec import BundleSpec
 
     spec = BundleSpec("b", tmp_path, "T", "multiclass", "y", None, tmp_path / "e.csv", labels={"long_stay": "Staying"})
     logged = pd.Series(["new_customer", None, "long_stay", "loyal"], dtype=object)
-    named = named_outcomes(logged, spec)
+    named = named_labels(logged, spec)
     assert named.isna().tolist() == [False, True, False, False]  # an outcome not in yet stays missing
     assert named.dropna().tolist() == ["New customer", "Staying", "loyal"]
     plain = pd.Series(["a", "b"])
-    assert named_outcomes(plain, spec) is plain  # nothing to name: the same column, not a copy
+    assert named_labels(plain, spec) is plain  # nothing to name: the same column, not a copy
