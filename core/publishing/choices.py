@@ -134,3 +134,32 @@ def text_columns(columns: list[str], said: set[str], catboost: bool = False) -> 
         else f"the model's pipeline turns {'it' if one else 'them'} into word counts."
     )
     return Choice("features", sentence, "")
+
+
+def explanations(bundle: Bundle, explained, problem: str | None) -> Choice:
+    """What the publisher stored of the reasons behind the model's answers, and why not all of them."""
+    from core import format as fmt
+
+    if explained is not None:
+        planned = explained.planned or len(explained.rows)
+        if len(explained.rows) < planned:
+            sentence = (
+                f"Explanations: {fmt.counted(len(explained.rows), 'sample case', 'sample cases')} of {planned:,} were "
+                f"explained within the {explained.budget:.0f} seconds allowed and stored with the bundle; every page "
+                "says so. Allow more with MODELBRIEF_EXPLAIN_SECONDS."
+            )
+        else:
+            sentence = (
+                f"Explanations: the reasons for {fmt.counted(len(explained.rows), 'sample case', 'sample cases')} "
+                "were worked out now and stored with the bundle, so no page waits for them (--no-explain leaves "
+                "them to the app)."
+            )
+    elif problem is not None:
+        sentence = (
+            f"Explanations: none stored, because working them out failed ({problem}); the app tries again on "
+            "its Explanations page and says what went wrong."
+        )
+    else:
+        reason = bundle.unexplainable_reason.split(". ")[0].rstrip(".")
+        sentence = f"Explanations: none stored. {reason}."
+    return Choice("explanations", sentence, "")

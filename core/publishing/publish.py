@@ -161,7 +161,7 @@ def publish(
     out: str | Path,
     title: str | None = None,
     overwrite: bool = False,
-    precompute_explanations: bool = False,
+    precompute_explanations: bool | None = None,
     model_features: list[str] | None = None,
     predictions: str | dict[str, str] | None = None,
     calibrate: bool = False,
@@ -180,6 +180,12 @@ def publish(
     Without a model (`model=None`), `predictions` names the evaluation file's score columns: the
     chance of the positive class (binary) or the estimate (regression) as one column name, or a
     mapping of class to column (multiclass).
+
+    The reasons behind the model's answers (SHAP contributions for the explanation sample) are
+    worked out now and stored with the bundle, within the app's time budget, so no page computes
+    them on its first visit. `precompute_explanations=None` (the default) stores them when the
+    model can be explained and says why not otherwise; `True` refuses to publish without them;
+    `False` leaves them to the app, which works them out once in the background.
 
     `calibrate=True` gives a classifier without probabilities (or with poor ones) calibrated
     probabilities: a sigmoid calibrator is fitted on a held-out part of the evaluation rows
@@ -388,9 +394,18 @@ def _write(
 
     with cluster.connected(cluster.address(dask)) as client:
         _store_figures(bundle, folder, parts=client is not None)
-        explained = _explained(bundle) if precompute_explanations else None
+        explained, problem = None, None
+        if precompute_explanations or (precompute_explanations is None and bundle.explainable):
+            try:
+                explained = _explained(bundle)
+            except BundleError as failed:
+                if precompute_explanations:
+                    raise
+                problem = failed.detail or failed.message
     if explained is not None:
         explain.store(explained, folder / explain.BUNDLE_FILE, bundle.content_hash)
+    if precompute_explanations is None:
+        said.append(choices.explanations(bundle, explained, problem))
     return said
 
 
@@ -512,11 +527,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="replace an existing bundle folder")
     parser.add_argument(
         "--dask",
-        help="score (and with --explain, explain) on this Dask scheduler, e.g. tcp://host:8786 "
+        help="score and explain on this Dask scheduler, e.g. tcp://host:8786 "
         "(default: $MODELBRIEF_DASK, else this machine)",
     )
-    parser.add_argument(
-        "--explain", action="store_true", help="compute the SHAP explanations now and ship them in the bundle folder"
+    explaining = parser.add_mutually_exclusive_group()
+    explaining.add_argument(
+        "--explain",
+        action="store_true",
+        help="refuse to publish unless the SHAP explanations are worked out now (by default they are, when the "
+        "model can be explained, and stored in the bundle folder)",
+    )
+    explaining.add_argument(
+        "--no-explain",
+        action="store_true",
+        help="leave the explanations to the app, which works them out once in the background",
     )
     args = parser.parse_args(argv)
     from core.bundles import memory
@@ -561,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
             out=args.out,
             title=args.title,
             overwrite=args.force,
-            precompute_explanations=args.explain,
+            precompute_explanations=True if args.explain else False if args.no_explain else None,
             dask=args.dask,
             say=chosen.append,
             **{k: v for k, v in extra.items() if v},

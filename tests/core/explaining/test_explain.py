@@ -341,7 +341,7 @@ def test_charts_never_receive_more_than_the_stated_marks(demo_root):
 def test_stored_explanations_are_read_back_only_for_the_same_content(tmp_path, make_bundle):
     from core.bundles.bundle import load_bundle
 
-    bundle = load_bundle(make_bundle())
+    bundle = load_bundle(make_bundle(precompute_explanations=False))  # nothing shipped: the app computes it
     before = explain.kept.compute_count
     first = explain.for_bundle(bundle, tmp_path)
     again = explain.for_bundle(load_bundle(bundle.spec.folder), tmp_path)
@@ -350,24 +350,74 @@ def test_stored_explanations_are_read_back_only_for_the_same_content(tmp_path, m
     assert explain.restore(tmp_path / f"{bundle.content_hash}.explanations.npz", "another-hash") is None
 
 
-def test_the_publisher_can_ship_explanations(tmp_path, small_churn):
+def test_the_publisher_ships_the_explanations_so_no_first_visit_computes_them(tmp_path, small_churn):
     from core.publishing.publish import publish
 
     model, evaluation = small_churn
-    bundle = publish(
-        model,
-        evaluation,
-        target="churned",
-        task="binary",
-        out=tmp_path / "shipped",
-        positive_class="yes",
-        precompute_explanations=True,
-    )
+    said: list[str] = []
+    common = dict(target="churned", task="binary", positive_class="yes")
+    bundle = publish(model, evaluation, out=tmp_path / "shipped", say=said.append, **common)  # the default
     assert (tmp_path / "shipped" / explain.BUNDLE_FILE).is_file()
+    assert said == [
+        "Explanations: the reasons for 200 sample cases were worked out now and stored with the bundle, so no "
+        "page waits for them (--no-explain leaves them to the app)."
+    ]
     before = explain.kept.compute_count
     result = explain.for_bundle(bundle, tmp_path / "empty-cache")
     assert explain.kept.compute_count == before
     assert result.method == "linear"
+    fresh = explain.explain_bundle(bundle)  # what the app would have worked out on a first visit
+    np.testing.assert_array_equal(result.rows, fresh.rows)
+    np.testing.assert_allclose(result.values, fresh.values, rtol=0, atol=1e-12)
+
+    left = publish(model, evaluation, out=tmp_path / "left", precompute_explanations=False, **common)
+    assert not (left.spec.folder / explain.BUNDLE_FILE).exists()
+
+
+def test_explanations_the_publisher_cannot_store_are_said_and_never_stop_a_default_publish(
+    tmp_path, small_churn, monkeypatch
+):
+    from core.bundles.contract import BundleError
+    from core.publishing import publish as publishing
+
+    model, evaluation = small_churn
+    common = dict(target="churned", task="binary", positive_class="yes")
+    scored = evaluation.assign(p_yes=model.predict_proba(evaluation)[:, 1])
+    said: list[str] = []
+    publishing.publish(None, scored, predictions="p_yes", out=tmp_path / "scores", say=said.append, **common)
+    assert said[-1] == (
+        "Explanations: none stored. This bundle holds the model's scores but not the model, so the reasons "
+        "behind its predictions cannot be worked out."
+    )
+
+    def fails(bundle):
+        raise BundleError("could not", detail="MemoryError: out of room")
+
+    monkeypatch.setattr(publishing, "_explained", fails)
+    said.clear()
+    bundle = publishing.publish(model, evaluation, out=tmp_path / "failed", say=said.append, **common)
+    assert not (bundle.spec.folder / explain.BUNDLE_FILE).exists()
+    assert said[-1] == (
+        "Explanations: none stored, because working them out failed (MemoryError: out of room); the app tries "
+        "again on its Explanations page and says what went wrong."
+    )
+    with pytest.raises(BundleError, match="could not"):  # asked for (--explain): nothing is published without them
+        publishing.publish(model, evaluation, out=tmp_path / "asked", precompute_explanations=True, **common)
+    assert not (tmp_path / "asked").exists()
+
+
+def test_a_sample_cut_short_by_the_time_allowed_is_said_with_its_counts(make_bundle):
+    from types import SimpleNamespace
+
+    from core.bundles.bundle import load_bundle
+    from core.publishing import choices
+
+    bundle = load_bundle(make_bundle(precompute_explanations=False))
+    short = SimpleNamespace(rows=np.arange(230), planned=2000, budget=12.0)
+    assert choices.explanations(bundle, short, None).sentence == (
+        "Explanations: 230 sample cases of 2,000 were explained within the 12 seconds allowed and stored with "
+        "the bundle; every page says so. Allow more with MODELBRIEF_EXPLAIN_SECONDS."
+    )
 
 
 def test_a_waterfall_of_a_chance_never_leaves_zero_to_one():

@@ -132,6 +132,11 @@ def test_existing_folder_is_not_overwritten_by_accident(tmp_path, small_churn, c
     assert main(args) == 2
     assert "already exists and is not empty" in capsys.readouterr().err
     assert main([*args, "--force"]) == 0
+    assert "  - Explanations: the reasons for 200 sample cases were worked out now" in capsys.readouterr().out
+    assert (tmp_path / "b" / "explanations.npz").is_file()
+    assert main([*args, "--force", "--no-explain"]) == 0
+    assert "Explanations" not in capsys.readouterr().out
+    assert not (tmp_path / "b" / "explanations.npz").exists()
 
 
 def test_a_failed_publish_leaves_nothing_behind(tmp_path, small_churn):
