@@ -82,6 +82,7 @@ def _split():
 # time allowed, and the matrix then also holds bundles whose explanation the app works out on a first visit.
 FIRST_VISIT_EXPLAINS = {"precompute_explanations": False}
 
+
 def _encoded(estimator) -> Pipeline:
     encode = ColumnTransformer(
         [
