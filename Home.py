@@ -79,4 +79,7 @@ session.glossary_panel()
 if st.query_params.get("present") == "1" and page.url_path != "present":
     # ?present=1 opens presentation mode from any page, with the link's slide, case and view
     st.switch_page("pages/present.py", query_params=st.query_params.to_dict())
-page.run()
+try:
+    page.run()
+finally:  # the page is drawn (or stopped): what the next one needs is made ready while it is read
+    session.warm(session.current())

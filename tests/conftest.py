@@ -21,6 +21,10 @@ from core.publishing.publish import publish
 
 OUTPUT = Path(__file__).parent / "output"
 
+# In this process each page makes what it needs, so a test sees exactly what its page computed; the
+# warm-up has tests of its own (tests/app/test_warm_up.py), and every browser test's server runs with it.
+os.environ["MODELBRIEF_WARM_UP"] = "0"
+
 
 def built_once(tmp_path_factory, name: str, build) -> Path:
     """A folder `build(folder)` fills, built once per test run and shared by every worker.

@@ -59,7 +59,7 @@ def start_server(demo_root: Path, log: Path, env: dict | None = None) -> tuple[s
     """A Streamlit server on the demo bundles (`env`: settings of its own), answering its health
     check; (its URL, its process)."""
     port = _free_port()
-    env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(demo_root), **(env or {})}
+    env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(demo_root), "MODELBRIEF_WARM_UP": "1", **(env or {})}
     with open(log, "w") as out:
         process = subprocess.Popen(
             [

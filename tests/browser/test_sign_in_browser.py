@@ -124,6 +124,7 @@ def signed_app(demo_root, tmp_path_factory):
     )
     app_log = work / "streamlit.log"
     env = {**os.environ, "MODELBRIEF_ARTIFACTS": str(root), "MODELBRIEF_CACHE": str(demo_root / ".cache")}
+    env["MODELBRIEF_WARM_UP"] = "1"  # as the app runs
     command = [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(app_port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)]  # fmt: skip
     app = subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(app_log, "w"), stderr=subprocess.STDOUT)

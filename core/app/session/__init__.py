@@ -9,7 +9,8 @@ once per model and evaluation file, whoever asks first.
 - `sidebar`: the sign-in panel, the bundle picker, the audience switch, the glossary, the link to this view;
 - `comparing`: the model set against this one, judged case by case;
 - `setting`: the operating point this session looks at, kept in the page address;
-- `rooms`: a presentation shared by the presenter's window and its audience windows.
+- `rooms`: a presentation shared by the presenter's window and its audience windows;
+- `warming`: the selected bundle's shared figures made ready in the background once a page is drawn.
 """
 
 from core.app.session.caches import (
@@ -21,6 +22,7 @@ from core.app.session.caches import (
     controls,
     eval_set,
     explanation,
+    explanation_job,
     headline,
     index,
     log,
@@ -56,6 +58,7 @@ from core.app.session.sidebar import (
     sign_in_panel,
     view_link,
 )
+from core.app.session.warming import warm
 
 __all__ = [
     "log",
@@ -69,6 +72,8 @@ __all__ = [
     "BLOCK_SECONDS",
     "Pending",
     "explanation",
+    "explanation_job",
+    "warm",
     "waiting_words",
     "row_explainer",
     "word_explainers",

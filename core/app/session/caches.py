@@ -116,7 +116,8 @@ class Pending(Exception):
         self.job, self.what = job, what
 
 
-def _explain_job(bundle: Bundle):
+def explanation_job(bundle: Bundle):
+    """The bundle's explanation as a background job, shared by every session: started, or joined."""
     from core.app import jobs
     from core.explaining import explain
 
@@ -138,7 +139,7 @@ def explanation(bundle: Bundle, wait_for_all: bool = False):
     if not bundle.explainable:
         return None
     block = None if wait_for_all else BLOCK_SECONDS
-    job = _explain_job(bundle)
+    job = explanation_job(bundle)
     waited = st.session_state.setdefault("_waited", {})
     run = st.session_state.get("_run_number")
     if waited.get(job.key) == run:  # this run already waited for it once: the page is not held up twice

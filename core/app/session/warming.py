@@ -1,0 +1,75 @@
+"""What the pages will need, made ready while the person reads the page in front of them.
+
+The first page anyone opens after a start would otherwise pay for Python loading the modules that
+draw charts and explain models, for opening the model and its rows, and for the figures every page
+shares. Once a page is drawn, `warm` does that work in the background, once per process and
+bundle, through the same shared caches the pages read: a page that asks for something still being
+made waits for it (Streamlit's caches hold one computation per key), never computes it twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from core.bundles.bundle import Bundle, fingerprint
+
+# What the pages import beyond Home, heaviest first (each is read once per process).
+MODULES = (
+    "core.outputs.story",
+    "core.explaining.explain",
+    "core.outputs.charts",
+    "core.evaluation.breakdown",
+    "core.explaining.whatif",
+)
+SWITCH = "MODELBRIEF_WARM_UP"  # "0": nothing is made ready ahead (each page makes what it needs)
+
+
+def on() -> bool:
+    return os.environ.get(SWITCH, "1").strip() != "0"
+
+
+def warm(entry) -> None:
+    """Make the selected bundle's shared figures ready in the background (once per process and set of files)."""
+    if entry is None or entry.spec is None or entry.spec_problem is not None or not on():
+        return
+    from core.app import jobs
+
+    try:
+        stamp = fingerprint(entry.folder)
+    except OSError:  # removed while listed: the page that opens it says so
+        return
+    jobs.start(f"warm:{entry.folder}:{hash(stamp)}", lambda progress: _prepare(entry.folder, progress))
+
+
+def _prepare(folder, progress) -> None:
+    from core.app.session import caches
+
+    for module in MODULES:
+        importlib.import_module(module)
+    progress(0.3)
+    opened = caches.open_bundle(folder)
+    if not isinstance(opened, Bundle):
+        return
+    progress(0.6)
+    ready(opened)
+
+
+def ready(bundle: Bundle) -> None:
+    """Every figure the pages share for `bundle`, computed into the shared caches; the explanation
+    started (read back when the publisher stored it)."""
+    from core.app.session import caches
+
+    caches.headline(bundle)
+    caches.index(bundle)
+    caches.typical_row(bundle)
+    if bundle.spec.task != "regression":
+        caches.best(bundle)
+        for column in bundle.spec.segments:
+            caches.segments(bundle, column)
+    if bundle.explainable:
+        caches.explanation_job(bundle)
+        caches.controls(bundle)
+        caches.row_explainer(bundle)  # What if's and Explanations' one case
+    if bundle.spec.traffic is not None:
+        caches.since_launch(bundle)
