@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import shap  # noqa: F401 - first, from here: its first import keeps the importing stack (and its bundle) alive
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
@@ -71,8 +72,9 @@ def small_churn():
 def make_bundle(tmp_path, small_churn):
     """Publish the small churn model as a valid bundle folder and return its path."""
 
-    def make(name: str = "small-churn", **fields) -> Path:
-        model, evaluation = small_churn
+    def make(name: str = "small-churn", evaluation=None, **fields) -> Path:
+        model, rows = small_churn
+        evaluation = rows if evaluation is None else evaluation
         fields.setdefault("positive_class", "yes")
         publish(model, evaluation, target="churned", task="binary", out=tmp_path / name, **fields)
         return tmp_path / name

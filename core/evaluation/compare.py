@@ -29,7 +29,8 @@ def rows_problem(a, b) -> str | None:
             f"They were evaluated on different rows: {fmt.count(len(a.eval))} against {fmt.count(len(b.eval))}. "
             f"Publish both with the same evaluation file to compare them."
         )
-    if a.spec.id_column and b.spec.id_column:
+    same_file = a.eval_sha256 == b.eval_sha256 and a.spec.id_column == b.spec.id_column  # the same ids, row for row
+    if a.spec.id_column and b.spec.id_column and not same_file:
         same = a.eval[a.spec.id_column].astype(str).to_numpy() == b.eval[b.spec.id_column].astype(str).to_numpy()
         if not same.all():
             return (
@@ -47,14 +48,20 @@ def rows_problem(a, b) -> str | None:
 
 def _as_outcomes(labels) -> np.ndarray:
     """True outcomes in one spelling, so the same rows written as True/False, 1/0, "1"/"0" or 1.0/0.0
-    agree: numbers when every label reads as one, else text."""
-    series = pd.Series(labels)
+    agree: numbers when every label reads as one, else text. Each distinct label is spelled once
+    (a million rows hold a few labels, not a million strings).
+
+    >>> _as_outcomes([True, False, True]), _as_outcomes(["1", "0", "1.0"]), _as_outcomes(["yes", 1])
+    (array([1., 0., 1.]), array([1., 0., 1.]), array(['yes', '1'], dtype=object))
+    """
+    codes, distinct = pd.factorize(pd.Series(labels), use_na_sentinel=False)
+    series = pd.Series(distinct)
     if pd.api.types.is_bool_dtype(series):
         series = series.astype(int)
     as_numbers = pd.to_numeric(series.astype(str).str.strip().replace({"True": "1", "False": "0"}), errors="coerce")
     if as_numbers.notna().all():
-        return as_numbers.to_numpy(dtype=float)
-    return series.astype(str).to_numpy()
+        return as_numbers.to_numpy(dtype=float)[codes]
+    return series.astype(str).to_numpy(dtype=object)[codes]
 
 
 @dataclass(frozen=True)

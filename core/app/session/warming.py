@@ -14,8 +14,10 @@ import os
 
 from core.bundles.bundle import Bundle, fingerprint
 
-# What the pages import beyond Home, heaviest first (each is read once per process).
+# What the pages import beyond Home, heaviest first (each is read once per process). shap first, from
+# here: its first import keeps the stack that imported it alive for good, and this stack holds no bundle.
 MODULES = (
+    "shap",
     "core.outputs.story",
     "core.explaining.explain",
     "core.outputs.charts",

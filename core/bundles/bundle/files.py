@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -189,12 +191,61 @@ def read_rows(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     return frame
 
 
-def load_eval(spec: BundleSpec, columns: list[str] | None = None) -> tuple[pd.DataFrame, str]:
-    """Verify and read the evaluation file (only `columns` when given). Returns the frame and its sha256."""
+class SharedRows:
+    """The columns of one evaluation file as read, shared by every bundle opened on a file with the
+    same sha256 (a champion and its challenger): each bundle gets a frame of its own over the same
+    column arrays, and a column one bundle changes (copy on write) is its own. Held while a bundle
+    holds it."""
+
+    def __init__(self, digest: str):
+        self.digest = digest
+        self.columns: dict[str, pd.Series] = {}
+        self.order: list[str] | None = None  # every column of the file, in its order, once known
+        self.lock = threading.Lock()
+
+    def frame(self, path: Path, wanted: list[str] | None) -> pd.DataFrame:
+        """The file's rows, only the `wanted` columns it holds (in its order), reading only those
+        not read before."""
+        with self.lock:
+            if self.order is None and (wanted is None or path.suffix.lower() != ".parquet"):
+                read = read_rows(path)  # every column (a csv is read whole)
+                self.order = list(read.columns)
+                self.columns.update({c: read[c] for c in read.columns if c not in self.columns})
+            elif self.order is None:
+                import pyarrow.parquet as pq
+
+                self.order = list(pq.read_schema(path).names)
+            held = self.order if wanted is None else [c for c in self.order if c in set(wanted)]
+            missing = [c for c in held if c not in self.columns]
+            if missing:
+                read = read_rows(path, missing)
+                self.columns.update({c: read[c] for c in read.columns})
+            if not held:
+                return pd.DataFrame()
+            return pd.DataFrame({c: self.columns[c] for c in held}, copy=False)
+
+
+_shared: weakref.WeakValueDictionary[str, SharedRows] = weakref.WeakValueDictionary()
+_shared_lock = threading.Lock()
+
+
+def shared_rows(digest: str) -> SharedRows:
+    """The rows of the evaluation file with this sha256, shared while any bundle holds them."""
+    with _shared_lock:
+        rows = _shared.get(digest)
+        if rows is None:
+            rows = _shared[digest] = SharedRows(digest)
+        return rows
+
+
+def load_eval(spec: BundleSpec, columns: list[str] | None = None) -> tuple[pd.DataFrame, str, SharedRows]:
+    """Verify and read the evaluation file (only `columns` when given). Returns the frame, its
+    sha256 and the rows it shares with other bundles on the same file (hold them while using the frame)."""
     path = spec.eval_path
     digest = _verify(path, spec.eval_sha256, "eval.sha256")
+    rows = shared_rows(digest)
     try:
-        frame = read_rows(path, columns)
+        frame = rows.frame(path, columns)
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame()
     except Exception as exc:
@@ -210,4 +261,4 @@ def load_eval(spec: BundleSpec, columns: list[str] | None = None) -> tuple[pd.Da
             "Export the held-out evaluation rows again; the app needs them to measure the model.",
             field="eval.path",
         )
-    return frame, digest
+    return frame, digest, rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ class Bundle:
     decides_only: bool = False  # a classifier with a decision but no probabilities
     model_classes: tuple | None = None  # the classes as the model writes them (before `classes:` names)
     manifest_sha256: str = ""  # bundle.yaml as read: values, volume, positive class, tolerance, labels
+    shared_rows: Any = field(default=None, repr=False, compare=False)  # files.SharedRows: held while open
 
     @property
     def id(self) -> str:

@@ -25,12 +25,12 @@ def load_bundle(folder: Path) -> Bundle:
     """Open a bundle folder, or raise BundleError saying what is wrong and what to do."""
     spec = read_spec(Path(folder))
     if spec.predictions_only:
-        frame, eval_sha = load_eval(spec)
+        frame, eval_sha, rows = load_eval(spec)
         features, classes, positive = check_predictions(spec, frame)
         model, model_sha, decides_only, model_classes = None, predictions_digest(spec), False, classes
     else:
         model, model_sha = load_model(spec)
-        frame, eval_sha = load_eval(spec, _used_columns(model, spec))
+        frame, eval_sha, rows = load_eval(spec, _used_columns(model, spec))
         features, model_classes, positive = check_eval(spec, model, frame)
         decides_only = spec.task != "regression" and not hasattr(model, "predict_proba")
         classes = model_classes
@@ -69,6 +69,7 @@ def load_bundle(folder: Path) -> Bundle:
         decides_only=decides_only,
         model_classes=model_classes,
         manifest_sha256=file_sha256(spec.folder / MANIFEST),
+        shared_rows=rows,
     )
 
 
