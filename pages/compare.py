@@ -1,13 +1,12 @@
 """Compare: the selected model (A) against another on the same evaluation rows (B)."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import format as fmt
 from core.app import links, session, ui
 from core.bundles.bundle import Bundle
-from core.evaluation import compare, metrics
+from core.evaluation import compare
 
 bundle = ui.usable_bundle()
 spec = bundle.spec
@@ -18,7 +17,7 @@ if not others:
     st.stop()
 ids = [e.id for e in others]
 titles = {e.id: e.title for e in others}
-same_rows = {e.id for e in others if compare.rows_problem(bundle, e.bundle) is None}
+same_rows = {e.id for e in others if session.rows_problem(bundle, e.bundle) is None}
 linked = st.query_params.get("compare")
 if st.session_state.get("compare") not in ids:
     comparable = sorted(same_rows, key=ids.index)
@@ -54,19 +53,17 @@ st.query_params["compare"] = other_id
 other: Bundle = next(e.bundle for e in others if e.id == other_id)
 st.caption(fmt.literal(f"A: {spec.title} · B: {other.spec.title}"))
 
-problem = compare.rows_problem(bundle, other)
+problem = session.rows_problem(bundle, other)
 if problem:
     st.warning(fmt.literal(f"These two cannot be compared case by case. {problem}"), icon=":material/rule:")
     st.stop()
 
-data_a = session.eval_set(bundle)
 scored_b = ui.attempt(session.eval_set, other)
 if scored_b.error is not None:
     ui.problem(scored_b.error, "The other model cannot be measured")
     st.caption("Pick another model to compare with.")
     st.stop()
-data_b = scored_b.value
-own_a, own_b = session.current_point(bundle), other.spec.operating_point
+own_a = session.current_point(bundle)
 currency, volume, per = spec.business.currency, spec.business.volume, spec.business.per
 subjects = spec.subjects
 
@@ -99,17 +96,11 @@ def figures_table(differences) -> pd.DataFrame:
 
 
 with ui.section("The figures side by side"):
-    with st.spinner("Comparing the two models case by case..."):
-        own = compare.paired(data_a, own_a, data_b, own_b)
-        common = compare.paired(data_a, own_a, data_b, own_a)
+    shown = session.figures_side_by_side(bundle, own_a, other)
+    own, agree = shown.own, shown.agreement
     own_tab, common_tab = st.tabs(["Each at its own setting", "Both at A's setting"])
     own_tab.dataframe(figures_table(own), hide_index=True)
-    common_tab.dataframe(figures_table(common), hide_index=True)
-
-    out_a, out_b = metrics.outcomes(data_a, own_a), metrics.outcomes(data_b, own_b)
-    answer_a, score_a = compare.answers(data_a, own_a)
-    answer_b, score_b = compare.answers(data_b, own_b)
-    agree = compare.agreement(out_a, out_b, answer_a, answer_b)
+    common_tab.dataframe(figures_table(shown.common), hide_index=True)
 
 
 st.subheader("The verdict")
@@ -125,7 +116,7 @@ with ui.section("Where each one wins"):
     if spec.segments:
         st.subheader("Where each one wins")
         for column in spec.segments:
-            table = compare.segment_winners(data_a, own_a, data_b, own_b, bundle.eval[column])
+            table = session.segment_winners(bundle, own_a, other, column)
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -146,7 +137,7 @@ with ui.section("Where each one wins"):
 
 st.subheader("Where they disagree most")
 with ui.section("The disagreements"):
-    rows = compare.disagreements(score_a, score_b)
+    rows, score_a, score_b = session.disagreements(bundle, own_a, other)
     ids_column = spec.id_column
     st.dataframe(
         pd.DataFrame(
@@ -154,12 +145,8 @@ with ui.section("The disagreements"):
                 spec.subject.capitalize(): bundle.eval[ids_column].iloc[rows].astype(str).to_numpy()
                 if ids_column
                 else rows + 1,
-                "A says": [
-                    f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_a)[rows]
-                ],
-                "B says": [
-                    f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in np.asarray(score_b)[rows]
-                ],
+                "A says": [f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in score_a],
+                "B says": [f"{x:.2f}" if spec.task == "regression" else fmt.percent(x) for x in score_b],
                 "What happened": bundle.y.iloc[rows].astype(str).to_numpy(),
             }
         ),

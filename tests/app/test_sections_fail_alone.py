@@ -42,6 +42,10 @@ def test_a_failing_section_is_one_sentence_and_the_rest_of_the_page_renders(
     import importlib
 
     monkeypatch.setattr(importlib.import_module(module), name, broken)
+    from core.app.session import comparing
+
+    for kept in (comparing._figures, comparing._winners, comparing._disagreements):
+        kept.clear()  # Compare keeps its pieces: each must be worked out again to meet the failure
     at = app(demo_root, bundle="churn-gbm").switch_page(page).run()
     if target == "core.explaining.whatif.scenario":  # the rule is applied when asked
         at.button(key="scenario_apply").click().run()

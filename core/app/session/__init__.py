@@ -40,7 +40,14 @@ from core.app.session.caches import (
     waiting_words,
     word_explainers,
 )
-from core.app.session.comparing import comparable, judged
+from core.app.session.comparing import (
+    comparable,
+    disagreements,
+    figures_side_by_side,
+    judged,
+    rows_problem,
+    segment_winners,
+)
 from core.app.session.entries import CARD_WAIT, Entry, card_summary, catalogue, ensure_demos, every_bundle
 from core.app.session.rooms import ROOMS, Room, room
 from core.app.session.setting import current_point, init_point, move_to, write_point
@@ -111,6 +118,10 @@ __all__ = [
     "current_point",
     "comparable",
     "judged",
+    "rows_problem",
+    "figures_side_by_side",
+    "segment_winners",
+    "disagreements",
     "Room",
     "room",
     "ROOMS",

@@ -14,8 +14,8 @@ import os
 
 from core.bundles.bundle import Bundle, fingerprint
 
-# What the pages import beyond Home, heaviest first (each is read once per process). shap first, from
-# here: its first import keeps the stack that imported it alive for good, and this stack holds no bundle.
+# What the pages import beyond Home, heaviest first (each is read once per process). shap is imported
+# from `_prepare`, whose stack holds no bundle: its first import keeps the importing stack alive for good.
 MODULES = (
     "shap",
     "core.outputs.story",
@@ -45,23 +45,24 @@ def warm(entry) -> None:
 
 
 def _prepare(folder, progress) -> None:
-    from core.app.session import caches
-
+    """What every page needs first, then the modules the pages import, then the rest. Only the
+    helpers hold the bundle: this frame never does, while shap is first imported from it."""
+    if not _figures(folder):
+        return
+    progress(0.4)
     for module in MODULES:
         importlib.import_module(module)
-    progress(0.3)
-    opened = caches.open_bundle(folder)
-    if not isinstance(opened, Bundle):
-        return
     progress(0.6)
-    ready(opened)
+    _the_rest(folder)
 
 
-def ready(bundle: Bundle) -> None:
-    """Every figure the pages share for `bundle`, computed into the shared caches; the explanation
-    started (read back when the publisher stored it)."""
+def _figures(folder) -> bool:
+    """The bundle opened and the figures every page shows; False when it cannot open."""
     from core.app.session import caches
 
+    bundle = caches.open_bundle(folder)
+    if not isinstance(bundle, Bundle):
+        return False
     caches.headline(bundle)
     caches.index(bundle)
     caches.typical_row(bundle)
@@ -69,9 +70,25 @@ def ready(bundle: Bundle) -> None:
         caches.best(bundle)
         for column in bundle.spec.segments:
             caches.segments(bundle, column)
+    return True
+
+
+def _the_rest(folder) -> None:
+    """The explanation started (read back when the publisher stored it), What if's controls and
+    explainer, the requests since launch, and Compare's pieces against the model it opens on."""
+    from core.app.session import caches, comparing, entries
+
+    bundle = caches.open_bundle(folder)
     if bundle.explainable:
         caches.explanation_job(bundle)
         caches.controls(bundle)
-        caches.row_explainer(bundle)  # What if's and Explanations' one case
+        caches.row_explainer(bundle)
     if bundle.spec.traffic is not None:
         caches.since_launch(bundle)
+    other = comparing.comparable(bundle, entries=entries.every_bundle())
+    if other is not None:
+        point = bundle.spec.operating_point
+        comparing.figures_side_by_side(bundle, point, other)
+        for column in bundle.spec.segments:
+            comparing.segment_winners(bundle, point, other, column)
+        comparing.disagreements(bundle, point, other)
