@@ -7,6 +7,7 @@ its next run. Finished jobs keep their result (or error) until `forget`, a bound
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -15,6 +16,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KEEP_FINISHED = 32
+THREAD_PREFIX = "modelbrief-"  # every job's thread is named so
+
+
+class _NoPageNotice(logging.Filter):
+    """A job has no page to draw on, by design: Streamlit's notice that its thread has none (logged
+    each time a shared cache it fills would show a spinner) is left out of the server log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.getMessage().startswith("Thread '" + THREAD_PREFIX) and "missing ScriptRunContext" in record.msg
+        )
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NoPageNotice())
 
 
 @dataclass
@@ -83,7 +98,7 @@ def start(key: str, work: Callable[[Callable[[float], None]], Any], budget: floa
             job.fraction = 1.0
             job.finished.set()
 
-    threading.Thread(target=run, name=f"modelbrief-{key[:40]}", daemon=True).start()
+    threading.Thread(target=run, name=f"{THREAD_PREFIX}{key[:40]}", daemon=True).start()
     return job
 
 
