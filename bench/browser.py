@@ -132,7 +132,12 @@ class Server:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # said, and the run goes on
+            print(f"The server on port {self.port} did not stop within 30 s of SIGTERM; killed.", file=sys.stderr)
+            self.process.kill()
+            self.process.wait()
         self.log.close()
 
 
@@ -357,7 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traffic", type=int, default=100_000, help="requests since launch, in 52 weekly batches")
     parser.add_argument("--readme", action="store_true", help="write the tables into README.md")
     args = parser.parse_args(argv)
-    results = [measure(rows, args.repeats, args.traffic) for rows in args.sizes]
+    results = []
+    for rows in args.sizes:  # each size's tables printed as soon as it is measured
+        results.append(measure(rows, args.repeats, args.traffic))
+        print(page_table(results[-1:]), moves_table(results[-1:]), sep="\n\n", flush=True)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     targets = ", ".join(f"{k} {v:g}" for k, v in TARGETS.items())
     text = (
