@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 
 from core.bundles.bundle import Bundle, fingerprint
 
@@ -44,9 +45,13 @@ def warm(entry) -> None:
     jobs.start(f"warm:{entry.folder}:{hash(stamp)}", lambda progress: _prepare(entry.folder, progress))
 
 
+SETTLE_SECONDS = 0.5  # the page just run is sent and drawn first: the warm-up would slow that down
+
+
 def _prepare(folder, progress) -> None:
     """What every page needs first, then the modules the pages import, then the rest. Only the
     helpers hold the bundle: this frame never does, while shap is first imported from it."""
+    time.sleep(SETTLE_SECONDS)
     if not _figures(folder):
         return
     progress(0.4)
@@ -66,11 +71,20 @@ def _figures(folder) -> bool:
     caches.headline(bundle)
     caches.index(bundle)
     caches.typical_row(bundle)
+    if bundle.explainable and _stored_explanation(bundle):  # read back without shap: started at once
+        caches.explanation_job(bundle)
     if bundle.spec.task != "regression":
         caches.best(bundle)
         for column in bundle.spec.segments:
             caches.segments(bundle, column)
     return True
+
+
+def _stored_explanation(bundle: Bundle) -> bool:
+    from core.bundles import scoring
+    from core.explaining import explain
+
+    return explain.stored_for_bundle(bundle, scoring.cache_dir()) is not None
 
 
 def _the_rest(folder) -> None:
