@@ -195,13 +195,19 @@ RUN_DONE = """(since) => {
 }"""
 
 
-def rerun_after(page, act) -> float:
+def rerun_after(page, act, timeout: float = 20_000) -> float | None:
     """Seconds from an action to the script finishing the run it started and the page drawn again,
     on the page's own clock: every change of the app's script state is recorded as it happens, so a
-    run that starts and finishes between two looks is still seen."""
+    run that starts and finishes between two looks is still seen. None when no run started and
+    finished within `timeout` ms (counted and shown beside the figures, never left out silently)."""
+    from playwright.sync_api import TimeoutError as Timeout
+
     since = page.evaluate(WATCH_RUNS)
     act()
-    page.wait_for_function(RUN_DONE, arg=since, timeout=120_000, polling=20)
+    try:
+        page.wait_for_function(RUN_DONE, arg=since, timeout=timeout, polling=20)
+    except Timeout:
+        return None
     page.wait_for_function(DRAWN, timeout=120_000, polling=20)
     return (page.evaluate("performance.now()") - since) / 1000
 
@@ -213,11 +219,16 @@ def spread(values: list[float]) -> str:
 MOVES = 20  # slider moves and What-if edits, enough for a 95th percentile
 
 
-def tail(values: list[float]) -> str:
-    """Median and 95th percentile (linear between the two nearest of the runs)."""
+def tail(values: list[float | None]) -> str:
+    """Median and 95th percentile (linear between the two nearest of the runs), and how many
+    actions started no run."""
     import numpy as np
 
-    return f"{statistics.median(values):.2f}, p95 {float(np.percentile(values, 95)):.2f}"
+    timed = [v for v in values if v is not None]
+    if not timed:
+        return f"no run started in {len(values)} tries"
+    text = f"{statistics.median(timed):.2f}, p95 {float(np.percentile(timed, 95)):.2f}"
+    return text + (f" ({len(values) - len(timed)} of {len(values)} started no run)" if len(timed) < len(values) else "")
 
 
 def _visit(page, url: str, heading: str | None) -> float:
@@ -340,13 +351,18 @@ def page_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def moves_table(results: list[dict]) -> str:
+def _p95(values: list[float | None]) -> float:
     import numpy as np
 
+    timed = [v for v in values if v is not None]
+    return float(np.percentile(timed, 95)) if timed else float("inf")
+
+
+def moves_table(results: list[dict]) -> str:
     sizes = [f"{r['rows']:,} rows" for r in results]
     lines = ["| what | " + " | ".join(sizes) + " |", "| --- |" + " ---: |" * len(sizes)]
     for what in ("slider move", "What-if edit"):
-        cells = [judged(float(np.percentile(r[what], 95)), TARGETS["p95"], tail(r[what])) for r in results]
+        cells = [judged(_p95(r[what]), TARGETS["p95"], tail(r[what])) for r in results]
         lines.append(f"| {what} | " + " | ".join(cells) + " |")
     memory = [r["peak memory (MB)"] for r in results]
     target = TARGETS["peak memory (MB)"]

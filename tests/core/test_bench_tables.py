@@ -50,3 +50,9 @@ def test_a_peer_that_never_draws_is_said_so_and_a_lead_under_target_is_missed():
     assert lines[5] == (
         "| 10,000 | ExplainerDashboard | all 10,000 cases | not drawn within 600 s | 4.0 |  | more than 300.0x |"
     )
+
+
+def test_an_action_that_started_no_run_is_counted_beside_the_figures():
+    assert browser.tail([0.2, None, 0.2, 0.2]) == "0.20, p95 0.20 (1 of 4 started no run)"
+    assert browser.tail([None, None]) == "no run started in 2 tries"
+    assert browser.judged(browser._p95([None]), 0.35, "x") == "**x, missed** (target 0.35)"
