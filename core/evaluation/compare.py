@@ -155,10 +155,12 @@ def agreement(out_a: Outcomes, out_b: Outcomes, answer_a: np.ndarray, answer_b: 
 def segment_winners(data_a: EvalSet, point_a, data_b: EvalSet, point_b, segment: pd.Series) -> pd.DataFrame:
     """For each value of a segment column: both models' accuracy when acting and net value, and who wins."""
     out_a, out_b = outcomes(data_a, point_a), outcomes(data_b, point_b)
-    codes, labels = segment_codes(segment)
+    from core.evaluation.breakdown import Coded
+
+    coded = Coded.of(segment)
     rows = []
-    for code, value in enumerate(labels):
-        mask = codes == code
+    for code, value in enumerate(coded.names):
+        mask = coded.codes == code
         ka = kpis_from(_subset(out_a, mask))
         kb = kpis_from(_subset(out_b, mask))
         rows.append(
@@ -176,27 +178,6 @@ def segment_winners(data_a: EvalSet, point_a, data_b: EvalSet, point_b, segment:
         frame["net_b"] > frame["net_a"], "B", np.where(frame["net_b"] < frame["net_a"], "A", "tie")
     )
     return frame
-
-
-def segment_codes(segment: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """(a code per row, the segment each code names as text, in order of first appearance); a
-    missing value is "Unknown", and values written alike as text are one segment. Each distinct
-    value is written once, not once per row.
-
-    >>> segment_codes(pd.Series(["north", None, "south", "north", 1, "1"]))
-    (array([0, 1, 2, 0, 3, 3]), ['north', 'Unknown', 'south', '1'])
-    """
-    codes, distinct = pd.factorize(segment, use_na_sentinel=True)
-    written = [str(v) for v in distinct]
-    if (codes < 0).any():
-        written.append("Unknown")
-        codes = np.where(codes < 0, len(written) - 1, codes)
-    # the same text from different values (1 and "1") is one segment, in order of first appearance
-    first = pd.Series(np.arange(len(codes))).groupby(codes).min().reindex(range(len(written))).to_numpy()
-    order = np.argsort(first, kind="stable")
-    labels = list(dict.fromkeys(written[i] for i in order))
-    remap = np.array([labels.index(w) for w in written], dtype=np.intp)
-    return remap[codes], labels
 
 
 def _subset(out: Outcomes, mask: np.ndarray) -> Outcomes:
