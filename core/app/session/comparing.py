@@ -29,16 +29,9 @@ def comparable(bundle: Bundle, wanted: str | None = None, entries=None) -> Bundl
     candidates.sort(key=lambda e: e.id != wanted)  # the one asked for first, the rest in order
     for entry in candidates:
         other = entry.bundle
-        if other is not None and _same_rows(bundle.figures_key, other.figures_key, bundle, other):
+        if other is not None and rows_problem(bundle, other) is None:
             return other
     return None
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _same_rows(key_a: str, key_b: str, _a: Bundle, _b: Bundle) -> bool:
-    from core.evaluation import compare
-
-    return compare.rows_problem(_a, _b) is None
 
 
 @st.cache_resource(max_entries=16, show_spinner="Comparing the two models case by case...")
