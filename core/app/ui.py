@@ -476,6 +476,9 @@ def sign_off(bundle, point, result, key: str) -> None:
             placeholder="The conditions, or what more work is needed.",
         )
         signed = st.form_submit_button("Sign", icon=":material/draw:", key=f"sign-{key}")
+    # the confirmation outlives the run that signed: a later rerun (a background job done, a
+    # fragment) must not take it off the page before it is read
+    confirmed = f"_signed-{key}-{bundle.spec.id}"
     if signed:
         from core.app import viewer
 
@@ -483,15 +486,15 @@ def sign_off(bundle, point, result, key: str) -> None:
         kept = attempt(
             decisions.record, bundle, point, result, verdict, comment, who, issuer=me.issuer, subject=me.subject
         )
+        st.session_state.pop(confirmed, None)
         if kept.show("The sign-off"):
             entry = kept.value
-            st.success(
-                fmt.literal(
-                    f"Kept in the decision log: {entry.verdict_words}, by {entry.signer}, "
-                    f"{entry.signed_at:%d %b %Y %H:%M} UTC."
-                ),
-                icon=":material/verified:",
+            st.session_state[confirmed] = (
+                f"Kept in the decision log: {entry.verdict_words}, by {entry.signer}, "
+                f"{entry.signed_at:%d %b %Y %H:%M} UTC."
             )
+    if confirmed in st.session_state:
+        st.success(fmt.literal(st.session_state[confirmed]), icon=":material/verified:")
 
 
 _CHAIN_HELP = (
