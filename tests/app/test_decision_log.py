@@ -85,3 +85,22 @@ def test_the_card_says_whether_the_log_is_verified_and_names_an_entry_changed_ou
     assert [seen(w.value) for w in card.warning] == [
         f"Not verified: entry 1 (Rejected by ana@example.com on {day}) was changed outside the app."
     ]
+
+
+def test_the_sign_off_confirmation_stays_through_later_runs(app, demo_root, tmp_path):
+    """Background work the page waited on reruns it when done; the confirmation must still be there."""
+    from core.team import decisions
+
+    root = root_with(demo_root, tmp_path)
+    overview = app(root, bundle="churn-gbm").switch_page("pages/overview.py").run()
+    overview.radio(key="verdict-overview").set_value("reject")
+    overview.button(key="sign-overview").click().run()
+    assert not overview.exception
+
+    def confirmed():
+        return [seen(s.value).split(", by ")[0] for s in overview.success if "decision log" in seen(s.value)]
+
+    assert confirmed() == ["Kept in the decision log: Rejected"]
+    overview.run()
+    assert confirmed() == ["Kept in the decision log: Rejected"]
+    assert [e.verdict for e in decisions.history("churn-gbm")] == ["reject"]  # kept once, not once per run
