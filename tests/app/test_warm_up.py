@@ -51,3 +51,40 @@ def test_a_bundle_that_cannot_open_warms_nothing_and_its_page_still_says_why(app
     at.switch_page("pages/overview.py").run()
     assert not at.exception
     assert at.error and "cannot be opened" in at.error[0].value
+
+
+def test_the_warm_up_waits_while_a_page_runs_and_just_after(monkeypatch):
+    """It never competes with a page being computed or sent: each step waits for the pages to be quiet."""
+    import threading
+    import time
+
+    from core.app.session import warming
+
+    monkeypatch.setattr(warming, "QUIET_SECONDS", 0.3)
+    monkeypatch.setattr(warming, "_last_end", 0.0)
+    started = time.monotonic()
+    warming.quiet()
+    assert time.monotonic() - started < 0.1  # nothing running: at once
+
+    stepped = []
+    worker = threading.Thread(target=lambda: (warming.quiet(), stepped.append(time.monotonic())))
+    with warming.page_run():
+        worker.start()
+        time.sleep(0.5)
+        assert stepped == []  # a page is running: the step waits
+        ended_by = time.monotonic()
+    worker.join(5)
+    assert len(stepped) == 1 and stepped[0] - ended_by >= 0.3  # and waits a moment after it ends
+
+
+def test_a_page_run_that_stops_or_fails_still_lets_the_warm_up_go_on(monkeypatch):
+    from core.app.session import warming
+
+    monkeypatch.setattr(warming, "QUIET_SECONDS", 0.0)
+    try:
+        with warming.page_run():
+            raise RuntimeError("a page that failed")
+    except RuntimeError:
+        pass
+    assert warming._runs == 0
+    warming.quiet()  # returns: nothing is left counted as running

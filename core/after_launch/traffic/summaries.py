@@ -382,9 +382,8 @@ def _cache_key(bundle: Bundle, batch: Batch, point: OperatingPoint) -> str:
 def batch_summary(bundle: Bundle, batch: Batch, ref: Reference, point: OperatingPoint, cache: Path) -> Summary:
     """A batch's summary: read from the cache, or computed once and kept there."""
     folder = cache / "traffic" / _cache_key(bundle, batch, point)
-    names = NAMES
-    if all((folder / f"{name}.parquet").exists() for name in names):
-        return Summary(*(pd.read_parquet(folder / f"{name}.parquet") for name in names))
+    if (kept := _read(folder)) is not None:
+        return kept
     summary = summarise(bundle, read_rows(batch.path), ref, point)
     keep(folder, summary)
     return summary
@@ -409,7 +408,8 @@ def keep(folder: Path, summary: Summary) -> None:
 def add(folder: Path, file: Path, opened: Bundle | None = None, cache: Path | None = None, workers: int = 1) -> Path:
     """Add a batch (`log.add`) summarised as it is added: the summary is made from the rows already
     read, before anything is written (a batch that cannot be summarised is refused), and kept in
-    the cache once the batch is logged, so the page never reads a batch's rows. `workers`: how many
+    the cache once the batch is logged, with the running total of every batch so far, so the page
+    never reads a batch's rows and reads one total. `workers`: how many
     processes share a large batch's parts (the command uses every core)."""
     from core.after_launch.traffic import log
     from core.bundles import scoring
@@ -419,10 +419,10 @@ def add(folder: Path, file: Path, opened: Bundle | None = None, cache: Path | No
         made = summarise(bundle, frame, reference(bundle), point, workers, meanwhile)
 
         def logged(digest: str) -> None:
+            kept = cache or scoring.cache_dir()
             try:
-                keep(
-                    (cache or scoring.cache_dir()) / "traffic" / _cache_key(bundle, Batch(Path(), digest), point), made
-                )
+                keep(kept / "traffic" / _cache_key(bundle, Batch(Path(), digest), point), made)
+                summary(bundle, kept, point)  # the running total grown by this batch, for the page to read
             except OSError:
                 pass  # no cache to write: the page summarises the batch itself, once
 
@@ -435,14 +435,48 @@ computed = 0  # batches summarised (not read from the cache): tests count it
 
 
 def summary(bundle: Bundle, cache: Path, point: OperatingPoint | None = None, ref: Reference | None = None) -> Summary:
-    """Every batch of a bundle's traffic, added up (each batch summarised once)."""
+    """Every batch of a bundle's traffic, added up (each batch summarised once).
+
+    The batches are added one at a time, oldest first, and the running total after each is kept
+    in the cache under a key chained from the batches so far: a page reads one total, not one
+    summary per batch, and a new batch adds itself to the total before it. Always the same sums in
+    the same order, so the figures are the same whether the total was read or worked out.
+    """
     global computed
     point = point or bundle.spec.operating_point
-    ref = ref or reference(bundle)
-    parts = []
-    for batch in batches(bundle):
-        key = cache / "traffic" / _cache_key(bundle, batch, point)
-        if not key.exists():
+    found = batches(bundle)
+    if not found:
+        return None
+    chain = _chained_keys(bundle, found, point)
+    start, total = len(found), None
+    while start > 0 and (total := _read(cache / "traffic" / chain[start - 1])) is None:
+        start -= 1
+    for at in range(start, len(found)):
+        batch = found[at]
+        if not (cache / "traffic" / _cache_key(bundle, batch, point)).exists():
             computed += 1
-        parts.append(batch_summary(bundle, batch, ref, point, cache))
-    return Summary.combine(parts) if parts else None
+        ref = ref or reference(bundle)
+        part = batch_summary(bundle, batch, ref, point, cache)
+        total = Summary.combine([part] if total is None else [total, part])
+    if start < len(found):
+        keep(cache / "traffic" / chain[-1], total)
+        if start > 0:  # the total it grew from is no longer the newest: one total kept per bundle
+            shutil.rmtree(cache / "traffic" / chain[start - 1], ignore_errors=True)
+    return total
+
+
+def _chained_keys(bundle: Bundle, found: list[Batch], point: OperatingPoint) -> list[str]:
+    """The key of the running total after each batch: each holds the one before it."""
+    keys, before = [], "total"
+    for batch in found:
+        before = hashlib.sha256(f"{before}|{_cache_key(bundle, batch, point)}".encode()).hexdigest()[:32]
+        keys.append(before)
+    return keys
+
+
+def _read(folder: Path) -> Summary | None:
+    """A summary kept in the cache, or None (not there, or removed while it was read)."""
+    try:
+        return Summary(*(pd.read_parquet(folder / f"{name}.parquet") for name in NAMES))
+    except (OSError, ValueError):
+        return None

@@ -65,7 +65,7 @@ from core.app.session.sidebar import (
     sign_in_panel,
     view_link,
 )
-from core.app.session.warming import warm
+from core.app.session.warming import page_run, warm
 
 __all__ = [
     "log",
@@ -81,6 +81,7 @@ __all__ = [
     "explanation",
     "explanation_job",
     "warm",
+    "page_run",
     "waiting_words",
     "row_explainer",
     "word_explainers",

@@ -5,25 +5,33 @@ draw charts and explain models, for opening the model and its rows, and for the 
 shares. Once a page is drawn, `warm` does that work in the background, once per process and
 bundle, through the same shared caches the pages read: a page that asks for something still being
 made waits for it (Streamlit's caches hold one computation per key), never computes it twice.
+
+It steps aside for the pages: between its steps it waits until no page is running and none has
+finished within `QUIET_SECONDS`, so it never competes with a page being computed or sent to the
+browser (both would slow down, on one interpreter). A step already under way finishes first.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from core.bundles.bundle import Bundle, fingerprint
 
-# What the pages import beyond Home, heaviest first (each is read once per process). shap is imported
-# from `_prepare`, whose stack holds no bundle: its first import keeps the importing stack alive for good.
+# What the pages import beyond Home, what most pages need first; shap (What if, and explanations not
+# stored) last. shap is imported from `_prepare`, whose stack holds no bundle: its first import keeps
+# the importing stack alive for good.
 MODULES = (
-    "shap",
-    "core.outputs.story",
-    "core.explaining.explain",
     "core.outputs.charts",
+    "core.outputs.story",
     "core.evaluation.breakdown",
+    "core.explaining.explain",
     "core.explaining.whatif",
+    "shap",
 )
 SWITCH = "MODELBRIEF_WARM_UP"  # "0": nothing is made ready ahead (each page makes what it needs)
 
@@ -45,17 +53,46 @@ def warm(entry) -> None:
     jobs.start(f"warm:{entry.folder}:{hash(stamp)}", lambda progress: _prepare(entry.folder, progress))
 
 
-SETTLE_SECONDS = 0.5  # the page just run is sent and drawn first: the warm-up would slow that down
+QUIET_SECONDS = 1.0  # after a page's run ends, its last parts are still being sent and drawn
+_runs = 0  # page runs under way, in every session
+_last_end = 0.0  # when the last one ended (time.monotonic)
+_state = threading.Condition()
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Around each run of the app (the router): the warm-up waits while it runs, and just after."""
+    global _runs, _last_end
+    with _state:
+        _runs += 1
+    try:
+        yield
+    finally:
+        with _state:
+            _runs -= 1
+            _last_end = time.monotonic()
+            _state.notify_all()
+
+
+def quiet() -> None:
+    """Wait until no page is running and none has ended within `QUIET_SECONDS`."""
+    with _state:
+        while True:
+            left = QUIET_SECONDS - (time.monotonic() - _last_end)
+            if _runs == 0 and left <= 0:
+                return
+            _state.wait(timeout=left if _runs == 0 else QUIET_SECONDS)
 
 
 def _prepare(folder, progress) -> None:
-    """What every page needs first, then the modules the pages import, then the rest. Only the
-    helpers hold the bundle: this frame never does, while shap is first imported from it."""
-    time.sleep(SETTLE_SECONDS)
+    """What every page needs first, then the modules the pages import, then the rest, each step
+    when the pages are quiet. Only the helpers hold the bundle: this frame never does, while shap
+    is first imported from it."""
     if not _figures(folder):
         return
     progress(0.4)
     for module in MODULES:
+        quiet()
         importlib.import_module(module)
     progress(0.6)
     _the_rest(folder)
@@ -65,17 +102,20 @@ def _figures(folder) -> bool:
     """The bundle opened and the figures every page shows; False when it cannot open."""
     from core.app.session import caches
 
+    quiet()
     bundle = caches.open_bundle(folder)
     if not isinstance(bundle, Bundle):
         return False
-    caches.headline(bundle)
-    caches.index(bundle)
-    caches.typical_row(bundle)
+    for step in (caches.headline, caches.index, caches.typical_row):
+        quiet()
+        step(bundle)
     if bundle.explainable and _stored_explanation(bundle):  # read back without shap: started at once
         caches.explanation_job(bundle)
     if bundle.spec.task != "regression":
+        quiet()
         caches.best(bundle)
         for column in bundle.spec.segments:
+            quiet()
             caches.segments(bundle, column)
     return True
 
@@ -95,14 +135,20 @@ def _the_rest(folder) -> None:
     bundle = caches.open_bundle(folder)
     if bundle.explainable:
         caches.explanation_job(bundle)
-        caches.controls(bundle)
-        caches.row_explainer(bundle)
+        for step in (caches.controls, caches.row_explainer):
+            quiet()
+            step(bundle)
     if bundle.spec.traffic is not None:
+        quiet()
         caches.since_launch(bundle)
+    quiet()
     other = comparing.comparable(bundle, entries=entries.every_bundle())
     if other is not None:
         point = bundle.spec.operating_point
+        quiet()
         comparing.figures_side_by_side(bundle, point, other)
         for column in bundle.spec.segments:
+            quiet()
             comparing.segment_winners(bundle, point, other, column)
+        quiet()
         comparing.disagreements(bundle, point, other)

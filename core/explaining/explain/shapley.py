@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.pipeline import Pipeline
 
 from core.bundles.native import NativeModel
 
@@ -133,6 +131,8 @@ def step_is_passthrough(steps) -> bool:
 
 def split_pipeline(model) -> tuple[object | None, object]:
     """(preprocessing, final estimator); preprocessing is None for a bare estimator."""
+    from sklearn.pipeline import Pipeline  # here, not at the top: a page with stored explanations never needs it
+
     if isinstance(model, Pipeline) and len(model.steps) > 1:
         # resamplers (imbalanced-learn) act only while fitting: at prediction the rows pass them untouched
         kept = [(name, step) for name, step in model.steps[:-1] if not hasattr(step, "fit_resample")]
@@ -157,6 +157,9 @@ def column_groups(preprocessing, features: list[str], n_transformed: int) -> np.
     Works through ColumnTransformers (1:1 transformers by position; one-hot encoders by their
     category names) and any 1:1 preprocessing; -1 marks a column that cannot be traced.
     """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
     ct = None
     if isinstance(preprocessing, ColumnTransformer):
         ct = preprocessing
@@ -404,6 +407,8 @@ class RowExplainer:
 
     def __init__(self, model, X: pd.DataFrame, task: str, classes: tuple | None = None, positive=None):
         self.model, self.task, self.classes, self.positive = model, task, classes, positive
+        from sklearn.pipeline import Pipeline
+
         self.features = [str(c) for c in X.columns]
         self.outputs = ["prediction"] if task == "regression" else [str(c) for c in classes]
         self.preprocessing, estimator = split_pipeline(model)

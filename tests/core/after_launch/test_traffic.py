@@ -183,6 +183,33 @@ def test_a_batch_is_summarised_as_it_is_added_so_the_page_never_reads_its_rows(r
     pd.testing.assert_frame_equal(kept, added.days.reset_index(drop=True), check_dtype=False)
 
 
+def test_a_page_reads_one_running_total_and_it_equals_the_total_worked_out_from_nothing(router, tmp_path):
+    """The total after each batch is kept; a page reads it instead of one summary per batch, and an
+    added batch grows it. Read or worked out from nothing, the figures are the same to the last bit."""
+    from core.after_launch.traffic import summaries
+    from core.publishing.demo_traffic import router_week
+
+    cache = tmp_path / "cache"
+    traffic.summary(load_bundle(router), cache)
+    extra = tmp_path / "week-13.parquet"
+    router_week(13).to_parquet(extra, index=False)
+    traffic.add(router, extra, cache=cache)
+    bundle = load_bundle(router)
+    parts = [
+        cache / "traffic" / summaries._cache_key(bundle, b, bundle.spec.operating_point)
+        for b in traffic.batches(bundle)
+    ]
+    totals = [f for f in (cache / "traffic").iterdir() if f not in parts]
+    assert len(parts) == 13 and len(totals) == 1  # one total kept, the one before it let go
+    for part in parts:  # a page that read any batch's summary would now fail
+        shutil.rmtree(part)
+    read = traffic.summary(bundle, cache)
+    fresh = traffic.summary(bundle, tmp_path / "from-nothing")
+    for name in summaries.NAMES:
+        pd.testing.assert_frame_equal(getattr(read, name), getattr(fresh, name), check_exact=True)
+    assert int(read.days["n"].sum()) == 13 * 1500
+
+
 def test_a_batch_that_cannot_be_summarised_is_refused_before_anything_is_written(router, tmp_path, monkeypatch):
     from core.after_launch.traffic import summaries
     from core.publishing.demo_traffic import router_week
