@@ -6,9 +6,10 @@ shares. Once a page is drawn, `warm` does that work in the background, once per 
 bundle, through the same shared caches the pages read: a page that asks for something still being
 made waits for it (Streamlit's caches hold one computation per key), never computes it twice.
 
-It steps aside for the pages: between its steps it waits until no page is running and none has
-finished within `QUIET_SECONDS`, so it never competes with a page being computed or sent to the
-browser (both would slow down, on one interpreter). A step already under way finishes first.
+It steps aside for the pages: after opening the bundle (which whatever page comes next needs), it
+waits between its steps until no page is running and none has finished within `QUIET_SECONDS`, so
+it never competes with a page being computed or sent to the browser (both would slow down, on one
+interpreter). A step already under way finishes first.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def warm(entry) -> None:
 
 
 QUIET_SECONDS = 1.0  # after a page's run ends, its last parts are still being sent and drawn
+SETTLE_SECONDS = 0.5  # before opening the bundle, which any next page needs: the page just run is sent first
 _runs = 0  # page runs under way, in every session
 _last_end = 0.0  # when the last one ended (time.monotonic)
 _state = threading.Condition()
@@ -102,7 +104,7 @@ def _figures(folder) -> bool:
     """The bundle opened and the figures every page shows; False when it cannot open."""
     from core.app.session import caches
 
-    quiet()
+    time.sleep(SETTLE_SECONDS)  # every page needs the bundle open: that step does not wait for quiet
     bundle = caches.open_bundle(folder)
     if not isinstance(bundle, Bundle):
         return False
