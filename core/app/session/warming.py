@@ -86,6 +86,12 @@ def quiet() -> None:
             _state.wait(timeout=left if _runs == 0 else QUIET_SECONDS)
 
 
+def _when_quiet(work, *args):
+    """One step of the warm-up, once the pages are quiet."""
+    quiet()
+    return work(*args)
+
+
 def _prepare(folder, progress) -> None:
     """What every page needs first, then the modules the pages import, then the rest, each step
     when the pages are quiet. Only the helpers hold the bundle: this frame never does, while shap
@@ -94,8 +100,7 @@ def _prepare(folder, progress) -> None:
         return
     progress(0.4)
     for module in MODULES:
-        quiet()
-        importlib.import_module(module)
+        _when_quiet(importlib.import_module, module)
     progress(0.6)
     _the_rest(folder)
 
@@ -109,16 +114,13 @@ def _figures(folder) -> bool:
     if not isinstance(bundle, Bundle):
         return False
     for step in (caches.headline, caches.index, caches.typical_row):
-        quiet()
-        step(bundle)
+        _when_quiet(step, bundle)
     if bundle.explainable and _stored_explanation(bundle):  # read back without shap: started at once
         caches.explanation_job(bundle)
     if bundle.spec.task != "regression":
-        quiet()
-        caches.best(bundle)
+        _when_quiet(caches.best, bundle)
         for column in bundle.spec.segments:
-            quiet()
-            caches.segments(bundle, column)
+            _when_quiet(caches.segments, bundle, column)
     return True
 
 
@@ -138,19 +140,13 @@ def _the_rest(folder) -> None:
     if bundle.explainable:
         caches.explanation_job(bundle)
         for step in (caches.controls, caches.row_explainer):
-            quiet()
-            step(bundle)
+            _when_quiet(step, bundle)
     if bundle.spec.traffic is not None:
-        quiet()
-        caches.since_launch(bundle)
-    quiet()
-    other = comparing.comparable(bundle, entries=entries.every_bundle())
+        _when_quiet(caches.since_launch, bundle)
+    other = _when_quiet(comparing.comparable, bundle, None, entries.every_bundle())
     if other is not None:
         point = bundle.spec.operating_point
-        quiet()
-        comparing.figures_side_by_side(bundle, point, other)
+        _when_quiet(comparing.figures_side_by_side, bundle, point, other)
         for column in bundle.spec.segments:
-            quiet()
-            comparing.segment_winners(bundle, point, other, column)
-        quiet()
-        comparing.disagreements(bundle, point, other)
+            _when_quiet(comparing.segment_winners, bundle, point, other, column)
+        _when_quiet(comparing.disagreements, bundle, point, other)

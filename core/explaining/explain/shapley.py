@@ -406,9 +406,9 @@ class RowExplainer:
     """
 
     def __init__(self, model, X: pd.DataFrame, task: str, classes: tuple | None = None, positive=None):
-        self.model, self.task, self.classes, self.positive = model, task, classes, positive
         from sklearn.pipeline import Pipeline
 
+        self.model, self.task, self.classes, self.positive = model, task, classes, positive
         self.features = [str(c) for c in X.columns]
         self.outputs = ["prediction"] if task == "regression" else [str(c) for c in classes]
         self.preprocessing, estimator = split_pipeline(model)
