@@ -11,7 +11,7 @@ from core.evaluation import compare
 bundle = ui.usable_bundle()
 spec = bundle.spec
 st.title("Compare two models")
-others = [e for e in session.catalogue() if e.bundle is not None and e.id != bundle.id]
+others = [e for e in session.catalogue() if e.bundle is not None and e.bundle_id != bundle.id]
 if not others:
     st.info("There is only one model to look at. Publish a second one, on the same evaluation rows, to compare.")
     st.stop()
@@ -19,8 +19,9 @@ ids = [e.id for e in others]
 titles = {e.id: e.title for e in others}
 same_rows = {e.id for e in others if session.rows_problem(bundle, e.bundle) is None}
 linked = st.query_params.get("compare")
+pair = session.partner(session.current())  # a registry champion opens on its challenger, and back
 if st.session_state.get("compare") not in ids:
-    comparable = sorted(same_rows, key=ids.index)
+    comparable = sorted(same_rows, key=lambda i: (i != pair, ids.index(i)))
     st.session_state.pop("compare", None)
     if linked in ids or comparable:
         st.session_state["compare"] = linked if linked in ids else comparable[0]
@@ -52,6 +53,10 @@ if other_id is None:
 st.query_params["compare"] = other_id
 other: Bundle = next(e.bundle for e in others if e.id == other_id)
 st.caption(fmt.literal(f"A: {spec.title} · B: {other.spec.title}"))
+if pair is not None and other_id == pair:
+    st.caption(
+        fmt.literal(f"Champion against challenger in the MLflow registry: {bundle.id} (A) against {other.id} (B).")
+    )
 
 problem = session.rows_problem(bundle, other)
 if problem:

@@ -16,6 +16,9 @@ for notice in session.link_notices():
     st.info(fmt.literal(notice), icon=":material/link_off:")
 
 entries = session.catalogue()
+registry_notice = session.registry_notice()
+if registry_notice:
+    st.warning(fmt.literal(registry_notice), icon=":material/cloud_off:")
 if not entries:
     st.warning(
         "There are no model bundles in the artifacts folder yet. Publish one with "

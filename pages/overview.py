@@ -4,6 +4,8 @@ import streamlit as st
 
 from core import format as fmt
 from core.app import session, ui
+from core.bundles.registry import file_stem
+from core.evaluation import compare
 from core.explaining import explain
 from core.outputs import story
 from core.words import narrative
@@ -74,6 +76,37 @@ def risk_findings() -> list:
     return narrative.risks(found + story.since_launch_risks(launched.value, launched.error))
 
 
+def promoted():
+    """What promoting this challenger in place of its model's champion would change (None: not a challenger)."""
+    here = session.current()
+    champion_entry = session.champion_of(here, session.catalogue())
+    if champion_entry is None:
+        return None
+    champion = champion_entry.bundle
+    if champion is None or session.rows_problem(champion, bundle) is not None:
+        return None
+    shown = session.figures_side_by_side(champion, champion.spec.operating_point, bundle)
+    b = champion.spec.business
+    return compare.promotion(
+        shown.own,
+        f"version {champion_entry.source.version} (@champion)",
+        f"version {here.source.version} (@challenger)",
+        spec.subjects,
+        b.volume,
+        b.per,
+        b.currency,
+        values_set=b.is_set,
+    )
+
+
+promotion = ui.attempt(promoted) if session.partner(session.current()) else ui.Attempt()
+if promotion.value is not None or promotion.error is not None:
+    st.subheader("If it were promoted")
+    if promotion.show("What promoting it would change"):
+        with ui.section("If it were promoted"):
+            ui.say(promotion.value)
+            st.page_link("pages/compare.py", label="Compare it with the champion", icon=":material/compare_arrows:")
+
 st.subheader("Risks and caveats")
 risks = ui.attempt(risk_findings)
 if risks.show("The risks"):
@@ -143,7 +176,7 @@ left, right = st.columns(2)
 left.download_button(
     "Download the report (HTML)",
     _html,
-    file_name=f"{bundle.id}-report.html",
+    file_name=f"{file_stem(bundle.id)}-report.html",
     mime="text/html",
     icon=":material/description:",
     on_click="ignore",
@@ -152,7 +185,7 @@ left.download_button(
 right.download_button(
     "Download the report (PDF)",
     _pdf,
-    file_name=f"{bundle.id}-report.pdf",
+    file_name=f"{file_stem(bundle.id)}-report.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
     on_click="ignore",

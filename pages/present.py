@@ -11,6 +11,7 @@ import streamlit as st
 
 from core import format as fmt
 from core.app import links, session, ui
+from core.bundles.registry import file_stem
 from core.outputs import charts, deck, slide_html, story
 from core.words import narrative
 
@@ -209,7 +210,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.download_button(
                 "PowerPoint",
                 lambda: deck.pptx_bytes(*files()),
-                file_name=f"{bundle.id}-review.pptx",
+                file_name=f"{file_stem(bundle.id)}-review.pptx",
                 mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                 on_click="ignore",
                 icon=":material/slideshow:",
@@ -218,7 +219,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.download_button(
                 "PDF",
                 lambda: deck.pdf_bytes(*files()),
-                file_name=f"{bundle.id}-review.pdf",
+                file_name=f"{file_stem(bundle.id)}-review.pdf",
                 mime="application/pdf",
                 on_click="ignore",
                 icon=":material/picture_as_pdf:",

@@ -136,3 +136,21 @@ def pytest_collection_modifyitems(items):
             continue
         if any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.fixture(scope="session")
+def mlflow_registry(tmp_path_factory):
+    """A real `mlflow server` on loopback (SQLite store, local artifact root), filled as
+    `tests.registry_models.seed` says. Every test that uses it is in the xdist group "mlflow", so
+    one worker starts it once."""
+    from types import SimpleNamespace
+
+    from tests import registry_models
+
+    folder = tmp_path_factory.mktemp("mlflow")
+    uri, process = registry_models.start_server(folder / "server")
+    try:
+        folders = registry_models.seed(uri, folder / "bundles")
+        yield SimpleNamespace(uri=uri, folders=folders, folder=folder)
+    finally:
+        registry_models.stop_server(process)

@@ -107,7 +107,11 @@ def _card(entry: Entry, selected: bool, wait: float) -> None:
     shown = card_summary(entry, wait)
     if isinstance(shown, BaseException) and not isinstance(shown, Pending):
         st.subheader(f":material/warning: {fmt.literal(entry.title)}")
-        st.caption(f"Folder {fmt.literal(entry.id)} in the artifacts folder")
+        st.caption(
+            fmt.literal(f"{entry.id} in the MLflow registry")
+            if entry.source is not None or entry.id.startswith("mlflow:")
+            else f"Folder {fmt.literal(entry.id)} in the artifacts folder"
+        )
         if isinstance(shown, BundleError):
             problem(shown, "This bundle cannot be opened")
         else:  # a model that scores oddly must not take the page down
@@ -124,6 +128,8 @@ def _card(entry: Entry, selected: bool, wait: float) -> None:
         None if isinstance(shown, Pending) else f"{fmt.count(shown.rows)} test {spec.subjects}",
     ]
     st.caption(fmt.literal(" · ".join(f for f in facts if f)))
+    if entry.source is not None:
+        registry_source(entry.source)
     if isinstance(shown, Pending):
         if entry.summary_note:
             st.caption(fmt.literal(entry.summary_note))
@@ -151,6 +157,16 @@ def _card(entry: Entry, selected: bool, wait: float) -> None:
         st.success("This is the selected model.", icon=":material/check_circle:")
     else:
         st.button("Select this model", key=f"select-{entry.id}", on_click=choose, args=(entry.id,))
+
+
+def registry_source(source, brief: bool = False) -> None:
+    """Which registry version this is, and (unless brief) what was read from where and the files' sha256."""
+    if source.stale:
+        st.warning(fmt.literal(source.stale), icon=":material/cloud_off:")
+    st.caption(fmt.literal(source.headline()), help=None if not brief else fmt.literal(source.read_from()))
+    if not brief:
+        for line in (source.read_from(), source.files(), *source.notes):
+            st.caption(fmt.literal(line))
 
 
 def findings(found: list[narrative.Finding | None]) -> None:
@@ -248,6 +264,8 @@ def usable_bundle():
     if entry is None:
         st.info("There is no model bundle to show yet. Publish one with `python -m core.publish`.")
         st.stop()
+    if entry.source is not None:  # a registry version: which one it is, on every page
+        registry_source(entry.source, brief=True)
     opened = entry.opened  # read once: the folder may change between two reads (a publish in progress)
     if isinstance(opened, BundleError):
         problem(opened, f"The model '{entry.id}' cannot be opened")

@@ -241,6 +241,46 @@ def verdict(
     return " ".join(sentences)
 
 
+def promotion(
+    differences: list[Difference],
+    champion: str,
+    challenger: str,
+    subjects: str,
+    volume: int | None,
+    per: str | None,
+    currency: str,
+    values_set: bool = True,
+) -> str:
+    """What promoting the challenger in place of the champion would change, in cases and in money,
+    each model at its own setting, with the 95% range of each change (B - A, B the challenger).
+
+    Without a volume the cases are counted per 1,000 of them; without business values the money
+    is said not to be known, never shown as nothing."""
+    by = {d.figure: d for d in differences}
+    cov, net = by["coverage"], by["net_per_case"]
+    scale, when = (volume, fmt.per(per)) if volume else (1000, f"in every 1,000 {subjects}")
+
+    def cases(d: Difference) -> str:
+        change = d.difference * scale
+        more = "more" if change > 0 else "fewer"
+        ranged = f"95% range {fmt.count(round(d.low * scale)):s} to {fmt.count(round(d.high * scale)):s}"
+        if not d.beyond_noise:
+            return f"cover about as many {subjects} ({fmt.count(round(change))} {when}, {ranged}, within the noise)"
+        return f"cover about {fmt.count(round(abs(change)))} {more} {subjects} {when} ({ranged})"
+
+    def money(d: Difference) -> str:
+        change = d.difference * scale
+        ranged = f"95% range {fmt.money(d.low * scale, currency)} to {fmt.money(d.high * scale, currency)}"
+        if not d.beyond_noise:
+            return f"be worth about the same ({fmt.money(change, currency)} {when}, {ranged}, within the noise)"
+        return f"be worth about {fmt.money(abs(change), currency)} {'more' if change > 0 else 'less'} {when} ({ranged})"
+
+    said = f"Promoting {challenger} in place of {champion}, each at its own setting, would {cases(cov)}"
+    if not values_set:
+        return said + ". No business values are set, so what that is worth cannot be said."
+    return f"{said}, and {money(net)}."
+
+
 def answers(data: EvalSet, point: OperatingPoint) -> tuple[np.ndarray, np.ndarray]:
     """(what each row's answer is, the score it is judged by): binary the flag and its chance,
     multiclass the class and its confidence, regression the estimate (every row acts)."""

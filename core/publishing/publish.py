@@ -167,6 +167,9 @@ def publish(
     calibrate: bool = False,
     dask: str | None = None,
     say: Callable[[str], None] | None = None,
+    mlflow: str | None = None,
+    mlflow_alias: str | None = None,
+    mlflow_uri: str | None = None,
     **fields: Any,
 ) -> Bundle:
     """Write a bundle folder and return it opened.
@@ -195,8 +198,33 @@ def publish(
     the columns a model that names none is handed, columns read as text) is written into
     `bundle.yaml` with the reason, and each choice is said as a sentence through `say` (the command
     line prints them; from Python they go to the `modelbrief.publish` logger).
+
+    `mlflow="<name>"` also logs the bundle into a run on the MLflow server (`mlflow_uri`, else
+    $MODELBRIEF_MLFLOW_URI, else $MLFLOW_TRACKING_URI) and registers it as a new version of that
+    model, with the alias `mlflow_alias` when given; the model goes in through MLflow's scikit-learn
+    flavour, and the bundle folder is published with that same file (see `to_mlflow`).
     """
     say = say or _LOG.info
+    if mlflow is not None:
+        return _publish_to_mlflow(
+            model,
+            evaluation,
+            mlflow,
+            mlflow_alias,
+            mlflow_uri,
+            say,
+            target=target,
+            task=task,
+            out=out,
+            title=title,
+            overwrite=overwrite,
+            precompute_explanations=precompute_explanations,
+            model_features=model_features,
+            predictions=predictions,
+            calibrate=calibrate,
+            dask=dask,
+            **fields,
+        )
     if task not in TASKS:
         raise BundleError(f"The task must be binary, multiclass or regression, not '{task}'.")
     if (model is None) != (predictions is not None):
@@ -230,6 +258,32 @@ def publish(
     for choice in said:
         say(choice.sentence)
     return load_bundle(final)  # opened where it now lives, exactly as the app will open it
+
+
+REGISTERED = "Registered '"  # how the registry's sentence starts (to_mlflow.Registered.sentence)
+
+
+def _publish_to_mlflow(model, evaluation, name, alias, uri, say, **options) -> Bundle:
+    """`publish` into a folder with the model as MLflow saves it, then that bundle registered."""
+    from core.publishing import to_mlflow
+
+    server = to_mlflow.tracking_uri(uri)
+    staging = Path(tempfile.mkdtemp(prefix="modelbrief-mlflow-"))
+    try:
+        model_dir = None
+        if model is not None and not options.get("calibrate"):
+            is_file = isinstance(model, (str, Path))
+            if not is_file or Path(model).suffix.lower() in (".joblib", ".pkl"):
+                model = to_mlflow.saved_model(_read_model(model) if is_file else model, staging)
+                model_dir = model.parent
+        bundle = publish(model, evaluation, say=say, **options)
+        registered = to_mlflow.register(
+            bundle, name, server, model_dir, alias, log_model=bundle.model if model_dir is None else None
+        )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    say(registered.sentence)
+    return bundle
 
 
 CALIBRATION_SHARE = 0.3  # of the evaluation rows, held out to fit the calibrator
@@ -530,6 +584,13 @@ def main(argv: list[str] | None = None) -> int:
         help="score and explain on this Dask scheduler, e.g. tcp://host:8786 "
         "(default: $MODELBRIEF_DASK, else this machine)",
     )
+    parser.add_argument(
+        "--to-mlflow",
+        metavar="NAME",
+        help="also log the bundle into an MLflow run and register it as a new version of this model "
+        "(server: $MODELBRIEF_MLFLOW_URI, else $MLFLOW_TRACKING_URI)",
+    )
+    parser.add_argument("--mlflow-alias", help="with --to-mlflow: give the new version this alias, e.g. challenger")
     explaining = parser.add_mutually_exclusive_group()
     explaining.add_argument(
         "--explain",
@@ -588,6 +649,8 @@ def main(argv: list[str] | None = None) -> int:
             precompute_explanations=True if args.explain else False if args.no_explain else None,
             dask=args.dask,
             say=chosen.append,
+            mlflow=args.to_mlflow,
+            mlflow_alias=args.mlflow_alias,
             **{k: v for k, v in extra.items() if v},
         )
     except BundleError as exc:
@@ -605,6 +668,10 @@ def main(argv: list[str] | None = None) -> int:
         f"Published '{bundle.spec.title}' to {bundle.spec.folder} ({len(bundle.eval):,} evaluation rows, {source}).\n"
         f"Edit {bundle.spec.folder / MANIFEST} to add plain labels, business values and the model card."
     )
+    registered = [c for c in chosen if c.startswith(REGISTERED)]
+    chosen = [c for c in chosen if not c.startswith(REGISTERED)]
+    for line in registered:
+        print(line)
     if chosen:
         print("Chosen for you (written into bundle.yaml with the reason):\n" + "\n".join(f"  - {c}" for c in chosen))
     unset = left_unset(bundle.spec)

@@ -48,7 +48,16 @@ from core.app.session.comparing import (
     rows_problem,
     segment_winners,
 )
-from core.app.session.entries import CARD_WAIT, Entry, card_summary, catalogue, ensure_demos, every_bundle
+from core.app.session.entries import (
+    CARD_WAIT,
+    Entry,
+    card_summary,
+    catalogue,
+    ensure_demos,
+    every_bundle,
+    registry_notice,
+)
+from core.app.session.registry import champion_of, partner
 from core.app.session.rooms import ROOMS, Room, room
 from core.app.session.setting import current_point, init_point, move_to, write_point
 from core.app.session.sidebar import (
@@ -110,6 +119,9 @@ __all__ = [
     "Entry",
     "catalogue",
     "every_bundle",
+    "registry_notice",
+    "partner",
+    "champion_of",
     "CARD_WAIT",
     "card_summary",
     "ensure_demos",

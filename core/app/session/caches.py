@@ -21,9 +21,10 @@ log = logging.getLogger("modelbrief")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _open(folder: str, stamp: tuple) -> Bundle | BundleError:
+def _open(folder: str, stamp: tuple, as_id: str | None = None) -> Bundle | BundleError:
     try:
-        return load_bundle(Path(folder))
+        opened = load_bundle(Path(folder))
+        return opened if as_id is None else _named_as(opened, as_id)
     except BundleError as problem:
         return problem
     except Exception as exc:  # never let a surprise reach the page as a traceback
@@ -35,9 +36,16 @@ def _open(folder: str, stamp: tuple) -> Bundle | BundleError:
         )
 
 
-def open_bundle(folder: Path) -> Bundle | BundleError:
-    """The opened bundle, or the problem that stops it opening (both cached)."""
-    return _open(str(folder), fingerprint(folder))
+def open_bundle(folder: Path, as_id: str | None = None) -> Bundle | BundleError:
+    """The opened bundle, or the problem that stops it opening (both cached). `as_id` names a bundle
+    whose folder is not its name (a registry version, kept in the cache)."""
+    return _open(str(folder), fingerprint(folder), as_id)
+
+
+def _named_as(bundle: Bundle, as_id: str) -> Bundle:
+    import dataclasses
+
+    return dataclasses.replace(bundle, spec=dataclasses.replace(bundle.spec, id=as_id))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

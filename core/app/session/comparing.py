@@ -21,7 +21,7 @@ def comparable(bundle: Bundle, wanted: str | None = None, entries=None) -> Bundl
     candidates = [
         e
         for e in (catalogue() if entries is None else entries)
-        if e.id != bundle.id
+        if e.bundle_id != bundle.id
         and e.spec is not None
         and e.spec.task == bundle.spec.task
         and (e.summary is None or e.summary.rows == len(bundle.eval))

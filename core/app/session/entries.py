@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -31,6 +32,13 @@ class Entry:
     spec_problem: BundleError | None = None
     summary: Summary | None = None
     summary_note: str | None = None  # why a summary shipped with it was not used (it is measured again)
+    source: Any = None  # registry.Source: a version from the MLflow registry, and where its parts came from
+    as_id: str | None = None  # the opened bundle's id when it is not the entry's (a registry version's number)
+
+    @property
+    def bundle_id(self) -> str:
+        """The id of the bundle this entry opens (a registry alias opens a numbered version)."""
+        return self.as_id or self.id
 
     @property
     def title(self) -> str:
@@ -38,7 +46,7 @@ class Entry:
 
     @property
     def opened(self) -> Bundle | BundleError:
-        return self.spec_problem or open_bundle(self.folder)
+        return self.spec_problem or open_bundle(self.folder, self.as_id)
 
     @property
     def bundle(self) -> Bundle | None:
@@ -65,7 +73,29 @@ def catalogue() -> list[Entry]:
 
 
 def every_bundle() -> list[Entry]:
-    """Every bundle under the artifacts root, whoever is looking."""
+    """Every bundle under the artifacts root and in the configured MLflow registry, whoever is looking."""
+    return folder_bundles() + registry_bundles()[0]
+
+
+def registry_notice() -> str | None:
+    """A sentence when the configured MLflow registry does not answer (None when it does, or none is set)."""
+    return registry_bundles()[1]
+
+
+def registry_bundles() -> tuple[list[Entry], str | None]:
+    """The registry's versions (with any registry id this session asked for), and a sentence when the
+    registry did not answer; nothing when no registry is configured."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from core.app.session import registry
+
+    in_a_page = get_script_run_ctx(suppress_warning=True) is not None  # not in the warm-up's thread
+    asked = [str(a) for a in (st.session_state.get("bundle"), st.query_params.get("bundle")) if a] if in_a_page else []
+    return registry.entries(asked)
+
+
+def folder_bundles() -> list[Entry]:
+    """Every bundle folder under the artifacts root."""
     entries = []
     for folder in discover():
         try:
@@ -84,7 +114,7 @@ def _card_job(entry: Entry):
 
     def work(progress) -> Summary:
         progress(0.05)
-        opened = open_bundle(entry.folder)
+        opened = open_bundle(entry.folder, entry.as_id)
         if isinstance(opened, BundleError):
             raise opened
         progress(0.5)

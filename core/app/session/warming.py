@@ -51,7 +51,10 @@ def warm(entry) -> None:
         stamp = fingerprint(entry.folder)
     except OSError:  # removed while listed: the page that opens it says so
         return
-    jobs.start(f"warm:{entry.folder}:{hash(stamp)}", lambda progress: _prepare(entry.folder, progress))
+    jobs.start(
+        f"warm:{entry.folder}:{entry.as_id}:{hash(stamp)}",
+        lambda progress: _prepare(entry.folder, progress, entry.as_id),
+    )
 
 
 QUIET_SECONDS = 1.0  # after a page's run ends, its last parts are still being sent and drawn
@@ -92,25 +95,25 @@ def _when_quiet(work, *args):
     return work(*args)
 
 
-def _prepare(folder, progress) -> None:
+def _prepare(folder, progress, as_id=None) -> None:
     """What every page needs first, then the modules the pages import, then the rest, each step
     when the pages are quiet. Only the helpers hold the bundle: this frame never does, while shap
     is first imported from it."""
-    if not _figures(folder):
+    if not _figures(folder, as_id):
         return
     progress(0.4)
     for module in MODULES:
         _when_quiet(importlib.import_module, module)
     progress(0.6)
-    _the_rest(folder)
+    _the_rest(folder, as_id)
 
 
-def _figures(folder) -> bool:
+def _figures(folder, as_id=None) -> bool:
     """The bundle opened and the figures every page shows; False when it cannot open."""
     from core.app.session import caches
 
     time.sleep(SETTLE_SECONDS)  # every page needs the bundle open: that step does not wait for quiet
-    bundle = caches.open_bundle(folder)
+    bundle = caches.open_bundle(folder, as_id)
     if not isinstance(bundle, Bundle):
         return False
     for step in (caches.headline, caches.index, caches.typical_row):
@@ -131,12 +134,12 @@ def _stored_explanation(bundle: Bundle) -> bool:
     return explain.stored_for_bundle(bundle, scoring.cache_dir()) is not None
 
 
-def _the_rest(folder) -> None:
+def _the_rest(folder, as_id=None) -> None:
     """The explanation started (read back when the publisher stored it), What if's controls and
     explainer, the requests since launch, and Compare's pieces against the model it opens on."""
     from core.app.session import caches, comparing, entries
 
-    bundle = caches.open_bundle(folder)
+    bundle = caches.open_bundle(folder, as_id)
     if bundle.explainable:
         caches.explanation_job(bundle)
         for step in (caches.controls, caches.row_explainer):
