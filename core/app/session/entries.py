@@ -91,7 +91,8 @@ def registry_bundles() -> tuple[list[Entry], str | None]:
 
     in_a_page = get_script_run_ctx(suppress_warning=True) is not None  # not in the warm-up's thread
     asked = [str(a) for a in (st.session_state.get("bundle"), st.query_params.get("bundle")) if a] if in_a_page else []
-    return registry.entries(asked)
+    found, notice = registry.entries(asked)
+    return [Entry(**fields) for fields in found], notice
 
 
 def folder_bundles() -> list[Entry]:

@@ -35,24 +35,31 @@ def _listing(uri: str) -> list[Version]:
     return registry.listing(uri)
 
 
-def listing(uri: str) -> tuple[list[Version], str | None]:
-    """The versions Home lists, and a sentence when they are not what the registry holds now."""
+def listing(uri: str) -> tuple[list[Version], str | None, str | None]:
+    """The versions Home lists; a sentence for Home when they are not what the registry holds now;
+    and one for each of them (None when the registry answered)."""
     try:
         versions = _listing(uri)
     except Unreachable as problem:
         with _lock:
             last = _last_listing.get(uri)
         if last is None:
-            return [], f"{problem.message} Its models are not listed; the folder bundles below work as before."
-        return last[0], (
+            return [], f"{problem.message} Its models are not listed; the folder bundles below work as before.", None
+        return (
+            last[0],
             f"{problem.message} Its models are listed as they were at {_when(last[1])}; "
-            "the folder bundles work as before."
+            "the folder bundles work as before.",
+            f"{problem.message} This is the version read at {_when(last[1])}",
         )
     except BundleError as problem:
-        return [], problem.message + " " + problem.hint
+        return [], problem.message + " " + problem.hint, None
     with _lock:
         _last_listing[uri] = (versions, time.time())
-    return versions, None
+    return versions, None, None
+
+
+def _moved(ref: Ref) -> str:
+    return f"; @{ref.alias} may have moved since." if ref.alias else "."
 
 
 @st.cache_resource(ttl=ASK_SECONDS, max_entries=256, show_spinner=False)
@@ -69,8 +76,7 @@ def resolve(uri: str, ref: Ref) -> tuple[Version | None, BundleError | None, str
             last = _last_resolved.get((uri, ref))
         if last is None:
             return None, problem, None
-        moved = f"; @{ref.alias} may have moved since" if ref.alias else ""
-        return last[0], None, f"{problem.message} This is the version read at {_when(last[1])}{moved}."
+        return last[0], None, f"{problem.message} This is the version read at {_when(last[1])}{_moved(ref)}"
     except BundleError as problem:
         return None, problem, None
     with _lock:
@@ -109,7 +115,7 @@ def read(uri: str, version: Version) -> tuple[Path | None, Source | None, Bundle
         if last is None:
             return None, None, problem
         folder, source = last
-        stale = f"{problem.message} This is the copy read earlier; its files still match their sha256."
+        stale = f"{problem.message} This is the copy read earlier, checked against its sha256 as it opens."
         return folder, dataclasses.replace(source, aliases=version.aliases, stale=stale), None
     if isinstance(found, BundleError):
         return None, None, found
@@ -119,38 +125,47 @@ def read(uri: str, version: Version) -> tuple[Path | None, Source | None, Bundle
     return folder, dataclasses.replace(source, aliases=version.aliases), None
 
 
-def entry(uri: str, ref: Ref, version: Version | None = None, note: str | None = None):
-    """The catalogue entry for a registry id: its version resolved (unless given), read, and its manifest."""
+def entry(uri: str, ref: Ref, version: Version | None = None, note: str | None = None) -> dict:
+    """The catalogue entry's fields for a registry id (entries.Entry takes them): its version resolved
+    (unless given), read, and its manifest."""
     from core.app.session.caches import _read as read_manifest
-    from core.app.session.entries import Entry
     from core.bundles.bundle import fingerprint
 
     problem = None
     if version is None:
         version, problem, note = resolve(uri, ref)
     if version is None:
-        return Entry(ref.text, Path(), None, problem)
+        return {"id": ref.text, "folder": Path(), "spec": None, "spec_problem": problem}
     folder, source, problem = read(uri, version)
-    if source is not None and note and not source.stale:
+    if source is not None and note:
         source = dataclasses.replace(source, stale=note)
     if folder is None:
-        return Entry(ref.text, Path(), None, problem)
+        return {"id": ref.text, "folder": Path(), "spec": None, "spec_problem": problem}
     spec, problem, found, summary_note = read_manifest(str(folder), fingerprint(folder))
     as_id = f"{registry.PREFIX}{version.name}/{version.version}"
     if spec is not None:
         spec = dataclasses.replace(spec, id=as_id)
-    return Entry(ref.text, folder, spec, problem, found, summary_note, source=source, as_id=as_id)
+    return {
+        "id": ref.text,
+        "folder": folder,
+        "spec": spec,
+        "spec_problem": problem,
+        "summary": found,
+        "summary_note": summary_note,
+        "source": source,
+        "as_id": as_id,
+    }
 
 
-def entries(asked: list[str]) -> tuple[list, str | None]:
-    """The registry's entries Home lists, plus any registry id asked for by this session that it does
+def entries(asked: list[str]) -> tuple[list[dict], str | None]:
+    """The fields of the registry's entries Home lists, plus any registry id asked for by this session that it does
     not list (a pinned version, another alias); and a sentence when the registry did not answer."""
     uri = registry.configured_uri()
     if uri is None:
         return [], None
-    versions, notice = listing(uri)
-    listed = [entry(uri, v.ref, v, notice) for v in versions]
-    ids = {e.id for e in listed}
+    versions, notice, each = listing(uri)
+    listed = [entry(uri, v.ref, v, each + _moved(v.ref) if each else None) for v in versions]
+    ids = {e["id"] for e in listed}
     for text in asked:
         try:
             ref = registry.parse(text)
