@@ -264,6 +264,8 @@ def promotion(
         change = d.difference * scale
         more = "more" if change > 0 else "fewer"
         ranged = f"95% range {fmt.count(round(d.low * scale)):s} to {fmt.count(round(d.high * scale)):s}"
+        if d.low == d.high == 0:
+            return f"cover just as many {subjects}"
         if not d.beyond_noise:
             return f"cover about as many {subjects} ({fmt.count(round(change))} {when}, {ranged}, within the noise)"
         return f"cover about {fmt.count(round(abs(change)))} {more} {subjects} {when} ({ranged})"
