@@ -14,6 +14,14 @@ bundle = ui.usable_bundle()
 spec = bundle.spec
 expert = ui.audience() == narrative.TECHNICAL
 st.title("Since launch")
+if spec.traffic is None and bundle.id.startswith("mlflow:"):
+    st.info(
+        "This version comes from the MLflow registry, and real requests after launch are read only from bundle "
+        "folders. Publish it to a folder with a `traffic:` section to follow it here; the README's section on "
+        "traffic shows how.",
+        icon=":material/info:",
+    )
+    st.stop()
 if spec.traffic is None:
     st.info(
         "This model has no traffic yet. Add a `traffic:` section to bundle.yaml (a folder of real requests and "

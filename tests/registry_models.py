@@ -233,6 +233,7 @@ def _log_pyfunc(client, name: str, model, rows: pd.DataFrame) -> None:
         "modelbrief.positive_class": "yes",
         "modelbrief.subject": "customer",
         "modelbrief.business": json.dumps(BUSINESS),
+        "modelbrief.access": "[group:reviewers, '@example.com']",
     }
     _register(client, name, run_id, "model", description="Predicts which customers will cancel.", tags=tags)
     shutil.rmtree(work, ignore_errors=True)

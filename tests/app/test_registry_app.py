@@ -87,6 +87,13 @@ def test_every_page_opens_a_registry_version_and_says_which_it_is(served, mlflow
     )
 
 
+def test_since_launch_says_where_traffic_is_read_from(served):
+    at = served("pages/since_launch.py", bundle="mlflow:churn@champion")
+    assert seen(at.info[0].value).startswith(
+        "This version comes from the MLflow registry, and real requests after launch are read only from bundle folders."
+    )
+
+
 def test_compare_opens_the_champion_on_its_challenger(served):
     at = served("pages/compare.py", bundle="mlflow:churn@champion")
     assert not at.exception

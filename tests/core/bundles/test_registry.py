@@ -74,7 +74,9 @@ def test_promotion_says_the_change_in_cases_and_money_with_ranges():
         "1,000 customers, 95% range -70 to 70, within the noise). No business values are set, so what that is "
         "worth cannot be said."
     )
-    same = [dataclasses.replace(d, a=1.0, b=1.0, low=0.0, high=0.0) if d.figure == "coverage" else d for d in differences]
+    same = [
+        dataclasses.replace(d, a=1.0, b=1.0, low=0.0, high=0.0) if d.figure == "coverage" else d for d in differences
+    ]
     assert compare.promotion(same, "A", "B", "customers", 20000, "month", "USD").startswith(
         "Promoting B in place of A, each at its own setting, would cover just as many customers, and be worth about "
         "$10,000 more a month"
@@ -182,6 +184,7 @@ def test_a_pyfunc_model_described_by_tags_is_scored_like_its_model(mlflow_regist
     assert bundle.spec.title == "Churn risk, served model"
     assert bundle.spec.summary == "Predicts which customers will cancel."
     assert bundle.spec.business.volume == 20000
+    assert bundle.spec.access == ("group:reviewers", "@example.com")  # who may see it, from a tag
     assert source.model_from == "the model through its pyfunc flavour"
     assert source.eval_from == "the evaluation rows from its artifact modelbrief/eval.parquet"
     assert source.manifest_from == (
