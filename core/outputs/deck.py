@@ -219,9 +219,13 @@ COLOPHON_TITLE = "About these slides"
 def colophon(spec, hashes: tuple[str, str, str], point) -> list[str]:
     """The last slide of both files: the model and its version, the sha256 of its model,
     evaluation and manifest files, and the setting the slides speak of."""
+    from core.bundles.registry import version_words
+
     model, evaluation, manifest = hashes
+    registered = version_words(spec.id)
     return [
         f"{spec.title}{f', version {spec.version}' if spec.version else ''}",
+        *([f"Model version: {registered}."] if registered else []),
         f"Model file sha256 {model}",
         f"Evaluation file sha256 {evaluation}",
         f"bundle.yaml sha256 {manifest}",

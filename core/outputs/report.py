@@ -15,6 +15,7 @@ import pandas as pd
 from core import __version__
 from core import format as fmt
 from core.bundles.contract import OperatingPoint
+from core.bundles.registry import version_words
 from core.evaluation import breakdown, metrics, tradeoff
 from core.explaining import explain
 from core.outputs import charts
@@ -142,6 +143,8 @@ def build(
         else ("Scores", "read from the evaluation file (no model file)"),
         ("Evaluation file sha256", bundle.eval_sha256),
     ]
+    if (registered := version_words(spec.id)) is not None:
+        facts.append(("Model version", registered))
     risks = narrative.risks(
         [f for f in found if f.code not in ("executive", "headline")] + story.since_launch_risks(since, since_problem)
     )

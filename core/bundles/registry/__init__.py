@@ -13,7 +13,16 @@ an id names a model, never a server, so no link can make the app open a pickle f
 No MLflow import happens until a registry is configured and asked.
 """
 
-from core.bundles.registry.names import PREFIX, URI_ENV, Ref, configured_uri, file_stem, parse, shown_uri
+from core.bundles.registry.names import (
+    PREFIX,
+    URI_ENV,
+    Ref,
+    configured_uri,
+    file_stem,
+    parse,
+    shown_uri,
+    version_words,
+)
 from core.bundles.registry.reading import Source, materialize
 from core.bundles.registry.server import Unreachable, Version, listing, resolve
 
@@ -25,6 +34,7 @@ __all__ = [
     "configured_uri",
     "shown_uri",
     "file_stem",
+    "version_words",
     "Version",
     "Unreachable",
     "listing",

@@ -78,3 +78,24 @@ def file_stem(bundle_id: str) -> str:
     'mlflow-team-churn-champion'
     """
     return re.sub(r"[^\w.-]+", "-", bundle_id).strip("-") or "model"
+
+
+def version_words(bundle_id: str) -> str | None:
+    """A registry bundle's version as reports and slides name it; None for a folder bundle.
+
+    >>> version_words("mlflow:churn/2")
+    'churn, version 2 in the MLflow registry'
+    >>> version_words("churn-gbm") is None
+    True
+    """
+    try:
+        ref = parse(bundle_id)
+    except BundleError:
+        return None
+    if ref is None:
+        return None
+    return (
+        f"{ref.name}, version {ref.version} in the MLflow registry"
+        if ref.version
+        else f"{ref.text} in the MLflow registry"
+    )

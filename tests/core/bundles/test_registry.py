@@ -240,3 +240,15 @@ def _the_server(request, monkeypatch):
     """Tests that read the registry get MODELBRIEF_MLFLOW_URI set to it."""
     if "mlflow_registry" in request.fixturenames:
         monkeypatch.setenv(registry.URI_ENV, request.getfixturevalue("mlflow_registry").uri)
+
+
+def test_reports_and_slides_name_the_registry_version(mlflow_registry, tmp_path):
+    from core.outputs import deck
+
+    version = registry.resolve(mlflow_registry.uri, registry.parse("mlflow:churn@challenger"))
+    folder, _ = registry.materialize(mlflow_registry.uri, version, tmp_path)
+    bundle = load_bundle(folder)
+    spec = dataclasses.replace(bundle.spec, id="mlflow:churn/2")
+    lines = deck.colophon(spec, ("m", "e", "b"), spec.operating_point)
+    assert lines[1] == "Model version: churn, version 2 in the MLflow registry."
+    assert deck.colophon(bundle.spec, ("m", "e", "b"), spec.operating_point)[1] == "Model file sha256 m"
