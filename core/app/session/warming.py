@@ -52,7 +52,7 @@ def warm(entry) -> None:
     except OSError:  # removed while listed: the page that opens it says so
         return
     jobs.start(
-        f"warm:{entry.folder}:{entry.as_id}:{hash(stamp)}",
+        f"warm:{entry.folder}:{hash(stamp)}" + (f":{entry.as_id}" if entry.as_id else ""),
         lambda progress: _prepare(entry.folder, progress, entry.as_id),
     )
 
