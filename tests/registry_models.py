@@ -8,6 +8,7 @@ a pyfunc model described only by tags, and a predictions-only version.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -119,8 +120,9 @@ def _pyfunc(model):
     return Wrapped(ChurnChances(model))
 
 
+@functools.lru_cache(maxsize=4)
 def models(n: int = 1500, seed: int = 5):
-    """Three fitted churn models and their shared evaluation rows."""
+    """Three fitted churn models and their shared evaluation rows (fitted once per process: do not change them)."""
     data = churn_data(n=n, seed=seed)
     train, rows = data.iloc[: n // 2], data.iloc[n // 2 :].reset_index(drop=True)
     fitted = {}
@@ -161,6 +163,7 @@ def seed(uri: str, root: Path) -> dict:
             rows,
             out=out,
             title=f"Churn risk, {kind}",
+            precompute_explanations=None if version == 1 else False,  # the stored explanation travels once
             mlflow="churn",
             mlflow_alias=alias,
             **common,
@@ -180,6 +183,7 @@ def seed(uri: str, root: Path) -> dict:
         predictions="p_yes",
         out=root / "scores-only",
         title="Churn scores from the warehouse",
+        precompute_explanations=False,
         mlflow="scores-only",
         **{k: v for k, v in common.items() if k != "segments"},
     )

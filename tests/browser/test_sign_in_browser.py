@@ -275,7 +275,9 @@ def test_each_user_sees_only_their_models_and_a_forbidden_link_shows_nothing(bro
         signed = re.compile(f"Kept in the decision log: Approved, by {email}")
         expect(page.get_by_text(signed)).to_be_visible(timeout=60_000)  # signed as themselves
         if user == "ana":  # a download through the proxy: made when asked for, and only with the cookie
-            wait_for_app(page, '[data-testid="stDownloadButton"]')  # the signing run over: the button is the last one drawn
+            wait_for_app(
+                page, '[data-testid="stDownloadButton"]'
+            )  # the signing run over: the button is the last one drawn
             with page.expect_download(timeout=60_000) as made:
                 page.get_by_role("button", name="Download the report (HTML)").click()
             address = made.value.url
