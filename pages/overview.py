@@ -72,7 +72,15 @@ elif relies_on.show("The reasons"):
 
 def risk_findings() -> list:
     unseen = session.unseen_groups(bundle) if spec.task == "multiclass" else []
-    found = story.overview_risks(bundle, data, point, result, unseen, lambda column: session.segments(bundle, column))
+    found = story.overview_risks(
+        bundle,
+        data,
+        point,
+        result,
+        unseen,
+        lambda column: session.segments(bundle, column),
+        lambda: session.groups(bundle, point) if spec.groups else None,
+    )
     return narrative.risks(found + story.since_launch_risks(launched.value, launched.error))
 
 

@@ -78,6 +78,7 @@ def operating_point() -> None:
         ui.kpi_tiles(result, spec)
         ui.say(narrative.people(k, spec).sentence)
     if spec.task == "regression":
+        groups_section(point)
         return
 
     if not bundle.decides_only and not spec.business.is_set:
@@ -112,6 +113,51 @@ def operating_point() -> None:
             ui.findings([story.rare_classes_finding(bundle, data)])
 
     segments(point, k)
+    groups_section(point)
+
+
+def groups_section(point: OperatingPoint) -> None:
+    """Who bears the errors at this setting: each group column's rates with ranges, the gaps beyond
+    the noise in words, the groups too small to judge, and a setting that narrows the largest gap."""
+    if not spec.groups:
+        return
+    st.subheader("Who bears the errors")
+    with ui.section("The groups"):
+        assessed = session.groups(bundle, point)
+        if assessed.gaps:
+            ui.findings([narrative.gap_finding(g, spec, assessed.looked_at) for g in assessed.gaps])
+            first = assessed.gaps[0]
+            if spec.task == "binary" and not bundle.decides_only:
+                from core.evaluation import groups as grouping
+
+                suggestion = grouping.narrowing(
+                    data, point, session.group_codes(bundle, first.column), first, session.index(bundle)
+                )
+                if suggestion is not None:
+                    st.info(fmt.literal(narrative.narrowing(suggestion, spec)), icon=":material/balance:")
+                    st.button(
+                        "Move to that setting",
+                        on_click=session.move_to,
+                        args=(OperatingPoint(suggestion.threshold, point.min_confidence),),
+                        icon=":material/balance:",
+                        key="narrow-gap",
+                    )
+        else:
+            ui.say(narrative.no_gap(spec, list(spec.groups)))
+        for found in assessed.tables:
+            small = narrative.too_small(found.column, assessed.small[found.column], spec)
+            st.markdown(f"**By {fmt.literal(spec.label(found.column).lower())}**")
+            st.dataframe(ui.group_frame(found, spec), hide_index=True)
+            if small:
+                st.caption(fmt.literal(small))
+            if ui.audience() == narrative.TECHNICAL and found.parity:
+                st.caption(
+                    fmt.literal(
+                        f"Demographic parity difference {found.parity['demographic_parity']:.3f}; equalized odds "
+                        f"difference {found.parity['equalized_odds']:.3f} (Fairlearn's definitions, with the model's "
+                        "own flags)."
+                    )
+                )
 
 
 def segments(point: OperatingPoint, overall) -> None:

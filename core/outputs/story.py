@@ -111,6 +111,7 @@ def findings(
         found.append(narrative.regression_errors(summary, spec))
         found.append(narrative.heavy_tail(summary, spec, data.n))
         found += segment_risks(bundle, data, point, k, summary=summary)
+        found += group_risks(bundle, data, point)
     else:
         if not spec.decides_only:  # a decision with no probabilities has no setting to choose, no chances to check
             found.append(narrative.best_point(tradeoff.best_point(tradeoff.Index(data)), k, point, spec))
@@ -119,6 +120,7 @@ def findings(
         if not spec.decides_only:
             found.append(calibration_finding(data, spec))
         found += segment_risks(bundle, data, point, k)
+        found += group_risks(bundle, data, point)
         if spec.task == "multiclass":
             found.append(rare_classes_finding(bundle, data))
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
@@ -147,6 +149,25 @@ def findings(
     risks = narrative.risks([f for f in found if f is not None and f.code not in ("executive", "headline")])
     found.append(narrative.decision(k, spec, point, len(risks)))
     return [f for f in found if f is not None]
+
+
+def assess_groups(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint):
+    """Who bears the errors at a setting (`groups.Assessment`), or None without `groups:`."""
+    from core.evaluation import groups
+
+    if not bundle.spec.groups:
+        return None
+    coded = {c: breakdown.Coded.of(groups.banded(bundle.eval[c])[0]) for c in bundle.spec.groups}
+    return groups.assess(data, point, coded, bundle.spec.group_min_gap)
+
+
+def group_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, groups_of=None) -> list:
+    """The largest gap between groups of people beyond the noise, as a risk (none without one).
+    `groups_of()` gives the assessment when the caller keeps it cached."""
+    assessed = groups_of() if groups_of is not None else assess_groups(bundle, data, point)
+    if assessed is None or not assessed.gaps:
+        return []
+    return [narrative.gap_finding(assessed.gaps[0], bundle.spec, assessed.looked_at)]
 
 
 def segment_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, k, segments_of=None, summary=None):
@@ -179,7 +200,9 @@ def segment_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, 
     ]
 
 
-def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, result, unseen=(), segments_of=None):
+def overview_risks(
+    bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, result, unseen=(), segments_of=None, groups_of=None
+):
     """The Overview's risks at a setting, most important first: requests it was never built for,
     a small sample, what people asked for in their words, large errors or untrustworthy
     confidence, the weakest segment of each segment column, and a model that loses money.
@@ -197,6 +220,7 @@ def overview_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint,
     if spec.task == "multiclass":
         found.append(rare_classes_finding(bundle, data))
     found += segment_risks(bundle, data, point, k, segments_of, summary=summary)
+    found += group_risks(bundle, data, point, groups_of)
     found.append(losing_money(k, spec))
     return narrative.risks([f for f in found if f is not None])
 

@@ -39,6 +39,7 @@ from core.publishing.demo_data import (
     delivery_data,
     encoder,
     tickets,
+    with_household,
 )
 from core.publishing.demo_traffic import TRAFFIC, churn_week, delivery_week, router_week
 from core.publishing.demo_traffic import write as write_traffic
@@ -76,7 +77,7 @@ def build_churn(root: Path, seed: int = 7) -> None:
     from sklearn.pipeline import Pipeline
 
     data = churn_data(seed=seed)
-    train, evaluation = data.iloc[:6000], data.iloc[6000:].reset_index(drop=True)
+    train, evaluation = data.iloc[:6000], with_household(data.iloc[6000:].reset_index(drop=True), seed)
     X = train[CHURN_CATEGORICAL + CHURN_NUMERIC]
     y = train["churned"]
     champion = Pipeline(
@@ -100,6 +101,7 @@ def build_churn(root: Path, seed: int = 7) -> None:
             "limitations": "Satisfaction is missing for a third of customers; customers in their first month have little history.",
             "ethical_considerations": "Age is used as a signal but must never decide who is offered a discount on its own.",
         },
+        groups=["age", "household"],
         **CHURN_COMMON,
     )
     write_traffic(root / "churn-gbm", churn_week)
@@ -121,6 +123,7 @@ def build_churn(root: Path, seed: int = 7) -> None:
             "intended_use": "A transparent challenger to the gradient-boosting churn model.",
             "training_data": "The same 6,000 customers as the champion.",
         },
+        groups=["age", "region"],
         **CHURN_COMMON,
     )
     write_traffic(root / "churn-logreg", churn_week)

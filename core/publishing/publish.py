@@ -132,6 +132,10 @@ def manifest_text(fields: dict, task: str) -> str:
         ("id_column", None),
         ("features", "# plain labels and units; actionable: false keeps what-if from changing a feature"),
         ("segments", "# columns to break results down by"),
+        (
+            "groups",
+            "# groups of people to compare for fairness (numeric columns banded); min_gap: the smallest gap to report",
+        ),
         ("operating_point", "# when the model acts; below min_confidence a person handles the case"),
         ("tolerance", "# regression: a prediction this close to the truth counts as right"),
     ]:
@@ -338,7 +342,9 @@ def calibrate_on_held_out(model: Any, evaluation: Any, target: str, fields: dict
     names = getattr(model, "feature_names_in_", None)
     features = [str(n) for n in names] if names is not None else fields.get("model_features")
     if features is None:
-        features = other_columns(frame, target, fields.get("id_column"), fields.get("segments") or [])
+        features = other_columns(
+            frame, target, fields.get("id_column"), [*(fields.get("segments") or []), *(fields.get("groups") or [])]
+        )
     labels = frame[target]
     counts = labels.value_counts()
     stratify = labels if counts.min() >= 2 else None
@@ -564,6 +570,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--id-column", help="the column that identifies a row")
     parser.add_argument("--segments", help="comma-separated columns to break results down by")
     parser.add_argument(
+        "--groups",
+        help="comma-separated columns whose groups of people to compare for fairness (read by the model or not)",
+    )
+    parser.add_argument(
         "--features", help="comma-separated columns a model fitted on arrays takes, in order (model.features)"
     )
     parser.add_argument(
@@ -631,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         "positive_class": args.positive_class,
         "id_column": args.id_column,
         "segments": [s.strip() for s in args.segments.split(",") if s.strip()] if args.segments else None,
+        "groups": [s.strip() for s in args.groups.split(",") if s.strip()] if args.groups else None,
         "predictions": predictions,
         "classes": classes,
         "calibrate": args.calibrate,

@@ -380,3 +380,31 @@ def since_launch(bundle: Bundle):
         raise
     traffic.keep_line(scoring.cache_dir(), bundle, result)  # Home's cards read it without opening the bundle
     return result
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _group_codes(key: str, column: str, _bundle: Bundle):
+    from core.evaluation import breakdown, groups
+
+    names, _ = groups.banded(_bundle.eval[column])
+    return breakdown.Coded.of(names)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _groups(key: str, threshold: float, min_confidence: float, _bundle: Bundle):
+    from core.evaluation import groups
+
+    coded = {column: _group_codes(key, column, _bundle) for column in _bundle.spec.groups}
+    return groups.assess(
+        eval_set(_bundle), OperatingPoint(threshold, min_confidence), coded, _bundle.spec.group_min_gap
+    )
+
+
+def groups(bundle: Bundle, point: OperatingPoint):
+    """Who bears the errors at a setting: every `groups:` column's table, the gaps beyond the noise,
+    the groups too small to judge (cached per setting; the columns coded once per bundle)."""
+    return _groups(bundle.figures_key, point.threshold, point.min_confidence, bundle)
+
+
+def group_codes(bundle: Bundle, column: str):
+    return _group_codes(bundle.figures_key, column, bundle)

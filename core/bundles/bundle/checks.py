@@ -59,7 +59,7 @@ def model_features(model: Any, spec: BundleSpec, frame: pd.DataFrame) -> list[st
                 field="model.features",
             )
         return list(spec.model_features)
-    others = other_columns(frame, spec.target, spec.id_column, spec.segments)
+    others = other_columns(frame, spec.target, spec.id_column, (*spec.segments, *spec.groups))
     if width is not None and not (width == 1 and len(others) == 1):  # one column cannot be out of order
         raise BundleError(
             f"The model was fitted on {width} unnamed {'column' if width == 1 else 'columns'} and the evaluation "
@@ -163,7 +163,11 @@ def _check_rows(spec: BundleSpec, frame: pd.DataFrame, file_name: str) -> None:
             "Add the true outcome as a column, or set `target` to the column that holds it.",
             field="target",
         )
-    for key, columns in (("segments", spec.segments), ("id_column", [spec.id_column] if spec.id_column else [])):
+    for key, columns in (
+        ("segments", spec.segments),
+        ("groups", spec.groups),
+        ("id_column", [spec.id_column] if spec.id_column else []),
+    ):
         absent = [c for c in columns if c not in frame.columns]
         if absent:
             raise BundleError(

@@ -53,7 +53,7 @@ def load_bundle(folder: Path) -> Bundle:
         positive_class=positive if spec.task == "binary" else spec.positive_class,
         notices=(*spec.notices, *notices),
     )
-    _lean(frame, [spec.target, *spec.segments], set(features))
+    _lean(frame, [spec.target, *spec.segments, *spec.groups], set(features))
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()  # what the checks' Arrow work kept for reuse
@@ -82,7 +82,14 @@ def _used_columns(model: Any, spec: BundleSpec) -> list[str] | None:
     features = named if named is not None else list(spec.model_features or spec.features or [])
     if not features:
         return None
-    return [*features, spec.target, *spec.segments, *([spec.id_column] if spec.id_column else []), "in_scope"]
+    return [
+        *features,
+        spec.target,
+        *spec.segments,
+        *spec.groups,
+        *([spec.id_column] if spec.id_column else []),
+        "in_scope",
+    ]
 
 
 def _lean(frame: pd.DataFrame, columns: list[str], features: set[str]) -> None:

@@ -82,7 +82,7 @@ def check_predictions(spec: BundleSpec, frame: pd.DataFrame) -> tuple[list[str],
                 field="predictions",
             )
         frame[column] = values.astype(np.float64)
-    keep = set(other_columns(frame, spec.target, spec.id_column, spec.segments, also=scores))
+    keep = set(other_columns(frame, spec.target, spec.id_column, (*spec.segments, *spec.groups), also=scores))
     features = [c for c in model_features(None, spec, frame) if c in keep]
     labels = frame[spec.target]
     if spec.task == "regression":

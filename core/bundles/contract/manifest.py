@@ -358,6 +358,26 @@ def _positive_class(value: Any) -> Any:
     return _bounded_text(value, "positive_class")
 
 
+def _groups(raw: dict) -> tuple[tuple[str, ...], float]:
+    """groups: a list of columns, or {columns: [...], min_gap: 0.05}; ((), default) without the key."""
+    given = raw.get("groups")
+    min_gap = 0.05
+    if given is None:
+        return (), min_gap
+    if isinstance(given, dict):
+        min_gap = _number(given.get("min_gap", min_gap), "groups.min_gap", 0, 1)
+        given = given.get("columns")
+    if isinstance(given, str):
+        given = [given]
+    if not isinstance(given, list) or not given:
+        raise _fail(
+            "groups",
+            "`groups` must list the columns whose groups to compare.",
+            "Write groups: [age_band, region], or groups: {columns: [age_band], min_gap: 0.05}.",
+        )
+    return tuple(dict.fromkeys(_bounded_text(c, "groups") for c in given)), min_gap
+
+
 def parse_manifest(text: str, folder: Path) -> BundleSpec:
     """Validate the text of a bundle.yaml and return the spec it describes."""
     raw = load_yaml(text)
@@ -400,6 +420,7 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
     segments = raw.get("segments") or []
     if not isinstance(segments, list):
         raise _fail("segments", "`segments` must be a list of column names.")
+    groups, group_min_gap = _groups(raw)
     subject = _text(raw, "subject") or "case"
     point, notices = control_point(
         OperatingPoint(
@@ -440,6 +461,8 @@ def parse_manifest(text: str, folder: Path) -> BundleSpec:
         features=_features(raw),
         model_features=_model_features(raw),
         segments=tuple(_bounded_text(s, "segments") for s in segments),
+        groups=groups,
+        group_min_gap=group_min_gap,
         operating_point=point,
         tolerance=allowed,
         business=_business(raw, task),

@@ -191,6 +191,8 @@ class BundleSpec:
     features: dict[str, FeatureInfo] = field(default_factory=dict)
     model_features: tuple[str, ...] = ()  # model.features: the columns a bare estimator takes, in order
     segments: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # columns whose groups of people are compared for fairness (numbers banded)
+    group_min_gap: float = 0.05  # groups.min_gap: the smallest gap in an error rate worth a finding
     operating_point: OperatingPoint = OperatingPoint()
     tolerance: Tolerance = Tolerance()
     business: Business = Business()

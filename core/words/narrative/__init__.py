@@ -28,6 +28,7 @@ from core.words.narrative.failures import (
     unseen_words,
     weakest_segment,
 )
+from core.words.narrative.fairness import RATE_WORDS, gap_finding, narrowing, no_gap, too_small, who
 from core.words.narrative.figures import NO_VALUES, headline, out_of_scope, summary, tiles, value_sentence
 from core.words.narrative.findings import (
     INFO,
@@ -107,6 +108,12 @@ from core.words.narrative.titles import (
 )
 
 __all__ = [
+    "RATE_WORDS",
+    "gap_finding",
+    "narrowing",
+    "no_gap",
+    "too_small",
+    "who",
     "NO_RISKS",
     "cut_short",
     "reason_lines",

@@ -1,0 +1,209 @@
+"""Who bears the errors: group figures against Fairlearn and by hand, gaps only beyond the noise,
+the demo's gap in its exact words, and the contract's `groups:`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.bundles.contract import BundleError, OperatingPoint
+from core.evaluation import groups, metrics
+from core.evaluation.breakdown import Coded
+from core.words import narrative
+from tests.helpers import make_spec
+
+
+def _binary(n: int, seed: int, groups_of=None, rates=None):
+    """Random binary rows: a group per row, the truth and the model's chance."""
+    rng = np.random.default_rng(seed)
+    group = rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2]) if groups_of is None else groups_of(rng, n)
+    truth = (rng.random(n) < 0.3).astype(int)
+    chance = np.clip(truth * 0.35 + rng.random(n) * 0.65, 0, 1)
+    return group, truth, chance
+
+
+def test_group_figures_equal_fairlearns_metric_frame():
+    from fairlearn.metrics import (
+        MetricFrame,
+        demographic_parity_difference,
+        equalized_odds_difference,
+        false_negative_rate,
+        false_positive_rate,
+        selection_rate,
+    )
+    from sklearn.metrics import accuracy_score
+
+    group, truth, chance = _binary(5000, 1)
+    data = metrics.EvalSet.binary(truth, chance)
+    point = OperatingPoint(0.45, 0.0)  # acting on every case, as Fairlearn's metrics assume
+    found = groups.table(data, point, "g", Coded.of(pd.Series(group)))
+    flagged = (chance >= 0.45).astype(int)
+    frame = MetricFrame(
+        metrics={
+            "fpr": false_positive_rate,
+            "fnr": false_negative_rate,
+            "selection": selection_rate,
+            "accuracy": accuracy_score,
+        },
+        y_true=truth,
+        y_pred=flagged,
+        sensitive_features=group,
+    ).by_group
+    ours = found.frame.set_index("group")
+    for name in ("a", "b", "c"):
+        assert ours.loc[name, "wrongly_flagged"] == pytest.approx(frame.loc[name, "fpr"], abs=1e-12)
+        assert ours.loc[name, "missed"] == pytest.approx(frame.loc[name, "fnr"], abs=1e-12)
+        assert ours.loc[name, "accuracy_acted"] == pytest.approx(frame.loc[name, "accuracy"], abs=1e-12)
+    assert found.parity["demographic_parity"] == pytest.approx(
+        demographic_parity_difference(truth, flagged, sensitive_features=group), abs=1e-12
+    )
+    assert found.parity["equalized_odds"] == pytest.approx(
+        equalized_odds_difference(truth, flagged, sensitive_features=group), abs=1e-12
+    )
+    assert frame["selection"].max() - frame["selection"].min() == pytest.approx(found.parity["demographic_parity"])
+
+
+def test_group_figures_by_hand_with_cases_handed_to_a_person():
+    # group x: 4 rows; y: 4 rows. Threshold 0.5, act only when at least 70% sure either way.
+    group = ["x", "x", "x", "x", "y", "y", "y", "y"]
+    truth = [1, 0, 0, 1, 0, 0, 1, 1]
+    chance = [0.9, 0.8, 0.6, 0.1, 0.2, 0.75, 0.4, 0.95]
+    values = {"true_positive": 100, "false_positive": -10, "false_negative": -50, "abstain": -1}
+    data = metrics.EvalSet.binary(truth, chance, values=values, volume=800)
+    found = groups.table(data, OperatingPoint(0.5, 0.7), "g", Coded.of(pd.Series(group))).frame.set_index("group")
+    # x: acts on 0.9 (TP), 0.8 (FP), 0.1 (FN); 0.6 goes to a person
+    assert found.loc["x", "share_acted"] == 3 / 4
+    assert found.loc["x", "accuracy_acted"] == 1 / 3
+    assert found.loc["x", "wrongly_flagged"] == 1 / 2  # 1 of its 2 cases without the event
+    assert found.loc["x", "missed"] == 1 / 2  # 1 of its 2 cases with the event
+    # y: acts on 0.2 (TN), 0.75 (FP), 0.95 (TP); 0.4 goes to a person
+    assert found.loc["y", "wrongly_flagged"] == 1 / 2
+    assert found.loc["y", "missed"] == 0.0
+    # the errors' cost a period: (1 FP x -10 + 1 FN x -50) x 800 / 8 rows = 6,000 for x; 1,000 for y
+    assert found.loc["x", "errors_cost"] == 6000.0
+    assert found.loc["y", "errors_cost"] == 1000.0
+
+
+def test_newcombes_interval_matches_his_worked_examples():
+    low, high = groups.newcombe(56, 70, 48, 80)  # Newcombe (1998), Table II, method 10
+    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+    low, high = groups.newcombe(9, 10, 3, 10)
+    assert (round(low, 4), round(high, 4)) == (0.1705, 0.8090)
+
+
+def test_numbers_are_banded_at_round_cut_points_and_text_is_left_as_it_is():
+    ages = pd.Series(np.arange(18, 90, dtype=float))
+    names, banded = groups.banded(ages)
+    assert banded
+    assert list(dict.fromkeys(names)) == ["under 36", "36 to 53", "54 to 70", "71 and over"]
+    assert groups.banded(pd.Series([1.0, 2.0, None]))[0].tolist() == ["1.0", "2.0", "Unknown"]
+    assert groups.banded(pd.Series(["North", None]))[0].tolist() == ["North", "Unknown"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 1_000_000), n=st.integers(200, 20_000), k=st.integers(2, 6))
+def test_groups_drawn_at_random_with_equal_rates_never_make_a_finding(seed, n, k):
+    rng = np.random.default_rng(seed)
+    group = rng.integers(0, k, n).astype(str)
+    truth = (rng.random(n) < 0.3).astype(int)
+    chance = np.clip(truth * 0.3 + rng.random(n) * 0.7, 0, 1)  # the same model for everyone
+    data = metrics.EvalSet.binary(truth, chance)
+    assessed = groups.assess(data, OperatingPoint(0.5, 0.0), {"g": Coded.of(pd.Series(group))})
+    assert assessed.gaps == []
+
+
+def test_chance_alone_makes_a_finding_in_fewer_than_one_assessment_in_a_thousand():
+    found = 0
+    for seed in range(2000):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(200, 3000))
+        group = rng.integers(0, int(rng.integers(2, 7)), n).astype(str)
+        truth = (rng.random(n) < 0.3).astype(int)
+        chance = np.clip(truth * 0.3 + rng.random(n) * 0.7, 0, 1)
+        assessed = groups.assess(
+            metrics.EvalSet.binary(truth, chance), OperatingPoint(0.5, 0.0), {"g": Coded.of(pd.Series(group))}
+        )
+        found += bool(assessed.gaps)
+    assert found <= 2  # 0.1% of 2,000
+
+
+def test_a_real_gap_is_found_and_a_small_group_is_named_too_small():
+    def drawn(rng, n):
+        return rng.choice(["big", "other", "tiny"], n, p=[0.6, 0.395, 0.005])
+
+    group, truth, chance = _binary(8000, 2, drawn)
+    chance = np.where((group == "big") & (truth == 0), np.clip(chance + 0.25, 0, 1), chance)  # wrongly flagged more
+    data = metrics.EvalSet.binary(truth, chance, values={"false_positive": -20.0}, volume=16_000)
+    assessed = groups.assess(data, OperatingPoint(0.5, 0.0), {"g": Coded.of(pd.Series(group))})
+    assert [(g.metric, g.worse, g.better) for g in assessed.gaps] == [("wrongly_flagged", "big", "other")]
+    assert assessed.small["g"] == [("tiny", int((group == "tiny").sum()))]
+    gap = assessed.gaps[0]
+    assert gap.extra == pytest.approx(gap.difference * gap.worse_rate.n * 2)  # 16,000 a month over 8,000 rows
+    assert gap.cost == pytest.approx(gap.extra * 20)
+
+
+def test_the_demo_gap_in_its_exact_words(demo_root):
+    from core.bundles import scoring
+    from core.bundles.bundle import load_bundle
+    from core.outputs import story
+
+    bundle = load_bundle(demo_root / "churn-gbm")
+    data = metrics.from_bundle(bundle, scoring.scores(bundle, demo_root / ".test-cache"))
+    assessed = story.assess_groups(bundle, data, bundle.spec.operating_point)
+    assert [(g.column, g.metric, g.worse, g.better) for g in assessed.gaps] == [
+        ("household", "missed", "Single", "Family")
+    ]
+    finding = narrative.gap_finding(assessed.gaps[0], bundle.spec, assessed.looked_at)
+    assert finding.sentence == DEMO_GAP
+    assert narrative.too_small("household", assessed.small["household"], bundle.spec) == (
+        "Too few customers to judge by household: Shared house (20 customers)."
+    )
+    logreg = load_bundle(demo_root / "churn-logreg")
+    other = story.assess_groups(
+        logreg,
+        metrics.from_bundle(logreg, scoring.scores(logreg, demo_root / ".test-cache")),
+        logreg.spec.operating_point,
+    )
+    assert other.gaps == []
+    assert narrative.no_gap(logreg.spec, list(logreg.spec.groups)) == (
+        "No group of customers by age, region is treated worse beyond the noise: every gap in its errors is within "
+        "its range or under 5 points."
+    )
+
+
+DEMO_GAP = (
+    "Of customers whose household is Single who cancelled, the model misses 49%, against 31% of customers whose "
+    "household is Family: about 298 more of them a month go unflagged, which costs about $35,725 a month."
+)
+
+
+def test_groups_in_the_contract(tmp_path):
+    from core.bundles.contract import parse_manifest
+
+    base = "schema: modelbrief/v1\ntitle: T\ntask: binary\ntarget: y\nmodel: {path: m.skops}\neval: {path: e.csv}\n"
+    assert parse_manifest(base, tmp_path).groups == ()
+    spec = parse_manifest(base + "groups: [age, region]\n", tmp_path)
+    assert (spec.groups, spec.group_min_gap) == (("age", "region"), 0.05)
+    spec = parse_manifest(base + "groups: {columns: [age], min_gap: 0.02}\n", tmp_path)
+    assert (spec.groups, spec.group_min_gap) == (("age",), 0.02)
+    with pytest.raises(BundleError) as caught:
+        parse_manifest(base + "groups: []\n", tmp_path)
+    assert caught.value.message == "bundle.yaml: `groups` must list the columns whose groups to compare."
+
+
+def test_a_group_column_missing_from_the_rows_is_refused_and_one_the_model_does_not_read_is_kept(make_bundle):
+    from core.bundles.bundle import load_bundle
+
+    folder = make_bundle(groups=["region"])
+    assert load_bundle(folder).spec.groups == ("region",)
+    with pytest.raises(BundleError) as caught:
+        make_bundle("no-column", groups=["household"])
+    assert caught.value.message == ("bundle.yaml: groups names household, which is not a column of eval.parquet.")
+
+
+def test_a_spec_with_groups_reads_its_sentences_in_plain_words():
+    spec = make_spec(subject="customer", subjects="customers")
+    assert narrative.who("age", "60 and over", spec) == "customers whose age is 60 and over"
