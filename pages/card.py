@@ -46,6 +46,7 @@ def measured():
         weak,
         unseen,
         narrative.describe_point(point, spec),
+        narrative.card_line(session.groups(bundle, point), spec) if spec.groups else None,
     )
 
 

@@ -387,32 +387,10 @@ def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
 
 
 def group_frame(found, spec: BundleSpec) -> pd.DataFrame:
-    """One group column's table (`groups.Table`) with plain column names and ranges, for st.dataframe."""
-    from core.words.narrative import RATE_WORDS
+    """One group column's table with plain column names and ranges, for st.dataframe."""
+    from core.outputs import story
 
-    table = found.frame
-    frame = pd.DataFrame(
-        {
-            spec.label(found.column): table["group"].map(spec.value_name),
-            spec.subjects.capitalize(): table["n"].map(fmt.count),
-            "Acted on": table["share_acted"].map(fmt.percent),
-            "Right when it acts": table["accuracy_acted"].map(fmt.percent),
-        }
-    )
-    for metric in found.rates:
-        frame[RATE_WORDS[metric]] = [
-            f"{fmt.percent(v)} ({fmt.percent(lo)} to {fmt.percent(hi)})" if n else "none to judge"
-            for v, lo, hi, n in zip(
-                table[metric], table[f"{metric}_low"], table[f"{metric}_high"], table[f"{metric}_n"], strict=True
-            )
-        ]
-    if "typical_error" in table:
-        frame["Typical error"] = table["typical_error"].map(lambda x: f"{x:,.2f}")
-    if spec.business.is_set and spec.business.volume:
-        frame[f"Errors cost {fmt.per(spec.business.per)}"] = table["errors_cost"].map(
-            lambda x: fmt.money(x, spec.business.currency)
-        )
-    return frame
+    return story.group_table(found, spec)
 
 
 def large_error_frame(table: pd.DataFrame, spec: BundleSpec, column: str) -> pd.DataFrame:

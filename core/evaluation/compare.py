@@ -277,10 +277,12 @@ def promotion(
             return f"be worth about the same ({fmt.money(change, currency)} {when}, {ranged}, within the noise)"
         return f"be worth about {fmt.money(abs(change), currency)} {'more' if change > 0 else 'less'} {when} ({ranged})"
 
-    said = f"Promoting {challenger} in place of {champion}, each at its own setting, would {cases(cov)}"
+    said = (
+        f"With {challenger} in place of {champion}, each at its own setting, the model would {cases(by['coverage'])}."
+    )
     if not values_set:
-        return said + ". No business values are set, so what that is worth cannot be said."
-    return f"{said}, and {money(net)}."
+        return said + " No business values are set, so what that is worth cannot be said."
+    return f"{said} It would {money(net)}."
 
 
 def answers(data: EvalSet, point: OperatingPoint) -> tuple[np.ndarray, np.ndarray]:

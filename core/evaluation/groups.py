@@ -168,23 +168,21 @@ def table(data: EvalSet, point: OperatingPoint, column: str, coded: Coded) -> Ta
         parity["equalized_odds"] = float(
             max(np.nanmax(caught) - np.nanmin(caught), np.nanmax(false_flags) - np.nanmin(false_flags))
         )
-        values = data.values
-        errors = kinds[:, 2] * float(values.get("false_positive", 0.0)) + kinds[:, 3] * float(
-            values.get("false_negative", 0.0)
-        )
+        lost = _unit_cost(data)  # each error against getting it right
+        errors = kinds[:, 2] * lost.get("wrongly_flagged", 0.0) + kinds[:, 3] * lost.get("missed", 0.0)
     elif data.task == "multiclass":
         wrong = count(out.acted & out.in_scope & ~out.correct)
         rates["wrong_route"] = _rate(wrong, acted)
-        errors = wrong * float(data.values.get("wrong", 0.0))
+        errors = wrong * _unit_cost(data).get("wrong_route", 0.0)
     else:
         outside = count(out.acted & ~out.correct)
         rates["outside_tolerance"] = _rate(outside, acted)
         error = np.abs(data.predicted - data.y)
         with np.errstate(invalid="ignore", divide="ignore"):
             frame["typical_error"] = count(weights=error) / n
-        errors = count(weights=error) * float(data.values.get("per_unit_error", 0.0))
+        errors = count(weights=error) * -float(data.values.get("per_unit_error", 0.0))
     scale = (data.volume / data.n) if data.volume else None
-    frame["errors_cost"] = -errors * scale if (scale is not None and data.values) else np.nan
+    frame["errors_cost"] = errors * scale if (scale is not None and data.values) else np.nan
     for metric, found in rates.items():
         frame[metric] = [r.value for r in found]
         frame[f"{metric}_low"] = [r.low for r in found]

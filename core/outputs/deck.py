@@ -21,6 +21,7 @@ NEVER_BUILT_FOR = "What it was never built for"
 RELIES = "What it relies on"
 CASE = "One case"
 COMPARISON = "Against another model"
+GROUPS = "Who bears the errors"
 RISKS = "Risks"
 DECISION = "The decision"
 NAMES = [HEADLINE, TRADEOFF, RELIES, CASE, RISKS, DECISION]
@@ -56,6 +57,8 @@ def names(found: dict, comparable: bool = False, explainable: bool = True) -> li
         shown.insert(shown.index(RELIES), NEVER_BUILT_FOR)
     if comparable:
         shown.insert(shown.index(RISKS), COMPARISON)
+    if "group_gap" in found or "groups_even" in found:
+        shown.insert(shown.index(RISKS), GROUPS)
     return shown
 
 
@@ -183,6 +186,22 @@ def slide(
             notes=[narrative.Finding("comparison", narrative.INFO, comparison.verdict, {},
                                      "Paired bootstrap over the same rows, 1,000 resamples; each model at its own setting.")],
         )  # fmt: skip
+    if name == GROUPS:
+        assessed = story.assess_groups(bundle, data, point)
+        gap = assessed.gaps[0] if assessed.gaps else None
+        said = found.get("group_gap") or found.get("groups_even")
+        column = gap.column if gap else spec.groups[0]
+        shown_table = next(t for t in assessed.tables if t.column == column)
+        frame = story.group_table(shown_table, spec)
+        keep = [spec.label(column), spec.subjects.capitalize(), *[narrative.RATE_WORDS[m] for m in shown_table.rates]]
+        small = narrative.too_small(column, assessed.small[column], spec)
+        return Slide(
+            name,
+            narrative.groups_title(gap, spec),
+            [said.sentence, *([small] if small else [])],
+            table=[keep, *frame[keep].astype(str).values.tolist()][:7],
+            notes=[said],
+        )
     if name == RISKS:
         risks = _risks(found, since, since_problem)
         return Slide(

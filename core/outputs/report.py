@@ -95,6 +95,11 @@ def build(
         )
         captions.append("")
     tables = []
+    assessed = story.assess_groups(bundle, data, point)
+    for found_table in assessed.tables if assessed is not None else []:
+        tables.append(
+            (f"Who bears the errors, by {spec.label(found_table.column).lower()}", story.group_table(found_table, spec))
+        )
     for column in spec.segments:
         table = breakdown.segment_table(data, point, bundle.eval[column])
         tables.append(
@@ -134,6 +139,7 @@ def build(
         weak,
         1 - k.scope_coverage if k.scope_coverage < 0.99 else None,
         narrative.describe_point(point, spec),
+        narrative.card_line(assessed, spec) if assessed is not None else None,
     )
     facts += [
         ("Report made", dt.date.today().isoformat()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from core import format as fmt
 from core.bundles.bundle import Bundle, class_index
@@ -111,7 +112,7 @@ def findings(
         found.append(narrative.regression_errors(summary, spec))
         found.append(narrative.heavy_tail(summary, spec, data.n))
         found += segment_risks(bundle, data, point, k, summary=summary)
-        found += group_risks(bundle, data, point)
+        found += group_findings(bundle, data, point)
     else:
         if not spec.decides_only:  # a decision with no probabilities has no setting to choose, no chances to check
             found.append(narrative.best_point(tradeoff.best_point(tradeoff.Index(data)), k, point, spec))
@@ -120,7 +121,7 @@ def findings(
         if not spec.decides_only:
             found.append(calibration_finding(data, spec))
         found += segment_risks(bundle, data, point, k)
-        found += group_risks(bundle, data, point)
+        found += group_findings(bundle, data, point)
         if spec.task == "multiclass":
             found.append(rare_classes_finding(bundle, data))
             found.append(narrative.unseen_requests(breakdown.unseen_requests(data, point, bundle.y.to_numpy()), spec))
@@ -168,6 +169,45 @@ def group_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, gr
     if assessed is None or not assessed.gaps:
         return []
     return [narrative.gap_finding(assessed.gaps[0], bundle.spec, assessed.looked_at)]
+
+
+def group_findings(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, assessed=None) -> list:
+    """What the groups show: the largest gap beyond the noise (a risk), or, when `groups:` names
+    columns and none stands out, that no group is treated worse (not a risk); nothing without groups."""
+    assessed = assessed if assessed is not None else assess_groups(bundle, data, point)
+    if assessed is None:
+        return []
+    if assessed.gaps:
+        return [narrative.gap_finding(assessed.gaps[0], bundle.spec, assessed.looked_at)]
+    said = narrative.no_gap(bundle.spec, list(bundle.spec.groups))
+    return [narrative.Finding("groups_even", narrative.INFO, said, {"min_gap": bundle.spec.group_min_gap * 100})]
+
+
+def group_table(found, spec) -> pd.DataFrame:
+    """One group column's table (`groups.Table`) in plain words with its ranges, for pages, reports and slides."""
+    table = found.frame
+    frame = pd.DataFrame(
+        {
+            spec.label(found.column): table["group"].map(spec.value_name),
+            spec.subjects.capitalize(): table["n"].map(fmt.count),
+            "Acted on": table["share_acted"].map(fmt.percent),
+            "Right when it acts": table["accuracy_acted"].map(fmt.percent),
+        }
+    )
+    for metric in found.rates:
+        frame[narrative.RATE_WORDS[metric]] = [
+            f"{fmt.percent(v)} ({fmt.percent(lo)} to {fmt.percent(hi)})" if n else "none to judge"
+            for v, lo, hi, n in zip(
+                table[metric], table[f"{metric}_low"], table[f"{metric}_high"], table[f"{metric}_n"], strict=True
+            )
+        ]
+    if "typical_error" in table:
+        frame["Typical error"] = table["typical_error"].map(lambda x: f"{x:,.2f}")
+    if spec.business.is_set and spec.business.volume:
+        frame[f"Errors cost {fmt.per(spec.business.per)}"] = table["errors_cost"].map(
+            lambda x: fmt.money(x, spec.business.currency)
+        )
+    return frame
 
 
 def segment_risks(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint, k, segments_of=None, summary=None):

@@ -64,6 +64,7 @@ def facts(
     weak: list[str],
     unseen: float | None,
     point_words: str,
+    groups: str | None = None,
 ) -> list[tuple[str, str]]:
     """The computed facts, as (name, value) pairs, each from the app's own figures (`drivers`
     None: the explanations are still being worked out)."""
@@ -95,6 +96,8 @@ def facts(
         ("Its answers", scores_source(spec)),
         ("Known weak groups", "; ".join(weak) if weak else "none stands out"),
     ]
+    if groups is not None:
+        found.append((f"Errors by {', '.join(spec.label(c).lower() for c in spec.groups)}", groups))
     if unseen is not None:
         found.append(("Never trained on", f"{fmt.percent(unseen)} of real {spec.subjects}"))
     return found

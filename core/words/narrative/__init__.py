@@ -28,7 +28,16 @@ from core.words.narrative.failures import (
     unseen_words,
     weakest_segment,
 )
-from core.words.narrative.fairness import RATE_WORDS, gap_finding, narrowing, no_gap, too_small, who
+from core.words.narrative.fairness import (
+    RATE_WORDS,
+    card_line,
+    gap_finding,
+    groups_title,
+    narrowing,
+    no_gap,
+    too_small,
+    who,
+)
 from core.words.narrative.figures import NO_VALUES, headline, out_of_scope, summary, tiles, value_sentence
 from core.words.narrative.findings import (
     INFO,
@@ -110,6 +119,8 @@ from core.words.narrative.titles import (
 __all__ = [
     "RATE_WORDS",
     "gap_finding",
+    "groups_title",
+    "card_line",
     "narrowing",
     "no_gap",
     "too_small",

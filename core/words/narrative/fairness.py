@@ -23,17 +23,16 @@ def who(column: str, group: str, spec: BundleSpec) -> str:
 
 
 def _times(ratio: float) -> str:
-    if math.isinf(ratio):
-        return "while the other group never is"
     return "twice as often as" if round(ratio, 1) == 2.0 else f"{ratio:.1f} times as often as"
 
 
-def _extra(gap, spec: BundleSpec) -> str:
-    """'about 340 more of them a month' (or of the test cases, without a volume)."""
+def _extra(gap, spec: BundleSpec, what: str = "") -> str:
+    """'That is about 340 more a month' (or of the test cases, without a volume)."""
     count = fmt.count(round(gap.extra))
+    what = f" {what}" if what else ""
     if spec.business.volume:
-        return f"about {count} more of them {fmt.per(spec.business.per)}"
-    return f"about {count} more of the test {spec.subjects}"
+        return f"That is about {count} more{what} {fmt.per(spec.business.per)}"
+    return f"That is about {count} more{what} among the test {spec.subjects}"
 
 
 def _cost(gap, spec: BundleSpec) -> str:
@@ -44,28 +43,31 @@ def _cost(gap, spec: BundleSpec) -> str:
 
 
 def gap_finding(gap, spec: BundleSpec, looked_at: int) -> Finding:
-    """A gap beyond the noise as a sentence that says who, how much more often, and what it costs."""
-    worse, better = who(gap.column, gap.worse, spec), who(gap.column, gap.better, spec)
+    """A gap beyond the noise in short sentences: who, how much more often, and what it costs."""
+    label = spec.label(gap.column).lower()
+    worse, better = spec.value_name(gap.worse), spec.value_name(gap.better)
     pw, pb = fmt.percent(gap.worse_rate.value), fmt.percent(gap.better_rate.value)
-    if math.isinf(gap.ratio):
-        how = f"{pw} of them, while none of {better} are"
-    else:
-        how = f"{_times(gap.ratio)} {better} ({pw} against {pb})"
+    than = f"those whose {label} is {better}"
+    often = f"while none of {than} are" if math.isinf(gap.ratio) else f"{_times(gap.ratio)} {than}"
+    first = f"{spec.subjects.capitalize()} whose {label} is {worse}"
     if gap.metric == "wrongly_flagged":
-        sentence = f"{worse.capitalize()} are wrongly flagged {how}: {_extra(gap, spec)}{_cost(gap, spec)}."
+        sentence = f"{first} are wrongly flagged {often} ({pw} against {pb}). {_extra(gap, spec)}{_cost(gap, spec)}."
     elif gap.metric == "missed":
-        event = spec.event or "had the event"
+        event = spec.event or "had the outcome"
         sentence = (
-            f"Of {worse} who {event}, the model misses {pw}, against {pb} of {better}: {_extra(gap, spec)} "
-            f"go unflagged{_cost(gap, spec)}."
+            f"The model misses {pw} of the {spec.subjects} who {event} when their {label} is {worse}, and {pb} when "
+            f"it is {better}. {_extra(gap, spec, 'missed')}{_cost(gap, spec)}."
         )
     elif gap.metric == "wrong_route":
         sentence = (
-            f"{worse.capitalize()} are sent to the wrong place {how} of those the model acts on: "
+            f"{first} are sent to the wrong place {often} ({pw} against {pb} of those it acts on). "
             f"{_extra(gap, spec)}{_cost(gap, spec)}."
         )
     else:
-        sentence = f"Estimates for {worse} are outside the tolerance {how}: {_extra(gap, spec)}."
+        sentence = (
+            f"Estimates for {spec.subjects} whose {label} is {worse} miss the tolerance {often} ({pw} against {pb}). "
+            f"{_extra(gap, spec)}."
+        )
     technical = (
         f"Difference {gap.difference * 100:.1f} points, range {gap.low * 100:.1f} to {gap.high * 100:.1f} "
         f"(Newcombe, 99.9% for the {looked_at} gaps compared together); n = {gap.worse_rate.n:,} and "
@@ -96,26 +98,58 @@ def too_small(column: str, groups: list[tuple[str, int]], spec: BundleSpec) -> s
 
 def no_gap(spec: BundleSpec, columns: list[str]) -> str:
     """Said when every gap is within the noise or smaller than the team's minimum."""
-    labels = ", ".join(spec.label(c).lower() for c in columns)
+    labels = [spec.label(c).lower() for c in columns]
+    named = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
     return (
-        f"No group of {spec.subjects} by {labels} is treated worse beyond the noise: every gap in its errors is "
-        f"within its range or under {spec.group_min_gap * 100:.0f} points."
+        f"No group by {named} gets more of the errors beyond the noise. Every gap is within its range or under "
+        f"{spec.group_min_gap * 100:g} points."
     )
+
+
+def _an(shown: str) -> str:
+    """The article before a number as it is read aloud: 'an 11% chance', 'a 50% chance'."""
+    return "an" if shown.startswith(("8", "11", "18")) else "a"
 
 
 def narrowing(suggestion, spec: BundleSpec) -> str:
     """The setting that narrows the largest gap at the least cost, in words."""
-    worse = who(suggestion.gap.column, suggestion.gap.worse, spec)
-    cost = suggestion.value_change
-    money = (
-        f"at a cost of about {fmt.money(-cost, spec.business.currency)} {fmt.per(spec.business.per)}"
-        if cost < 0
-        else f"and be worth about {fmt.money(cost, spec.business.currency)} more {fmt.per(spec.business.per)}"
-    )
+    label = spec.label(suggestion.gap.column).lower()
+    worse = spec.value_name(suggestion.gap.worse)
+    change = suggestion.value_change
     if not spec.business.is_set or not spec.business.volume:
-        money = "(no business values are set to weigh it)"
+        money = "No business values are set to weigh what that costs."
+    elif change < 0:
+        money = f"It would cost about {fmt.money(-change, spec.business.currency)} {fmt.per(spec.business.per)}."
+    else:
+        money = f"It would also be worth about {fmt.money(change, spec.business.currency)} more {fmt.per(spec.business.per)}."
+    shown = fmt.percent(suggestion.threshold)
     return (
-        f"Flagging from a {fmt.percent(suggestion.threshold)} chance instead of {fmt.percent(suggestion.now)} would "
-        f"narrow the gap for {worse} from {suggestion.gap_before * 100:.0f} to {suggestion.gap_after * 100:.0f} "
-        f"points, {money}."
+        f"Flagging from {_an(shown)} {shown} chance instead of {fmt.percent(suggestion.now)} would cut the gap for "
+        f"{label} {worse} from {suggestion.gap_before * 100:.0f} to {suggestion.gap_after * 100:.0f} points. {money}"
     )
+
+
+def groups_title(gap, spec: BundleSpec) -> Finding:
+    """The groups slide's title: who bears more of the errors, or that no group does."""
+    from core.words.narrative.titles import slide_title
+
+    if gap is None:
+        return slide_title("groups", "No group bears more of its errors beyond the noise")
+    return slide_title(
+        "groups", f"{who(gap.column, gap.worse, spec).capitalize()} bear more of its errors", {"gap": gap.difference}
+    )
+
+
+def card_line(assessed, spec: BundleSpec) -> str:
+    """The model card's fact on groups: the largest gap, or that none stands out, and who is too few to judge."""
+    if assessed.gaps:
+        gap = assessed.gaps[0]
+        said = (
+            f"{RATE_WORDS[gap.metric]} {fmt.percent(gap.worse_rate.value)} for {spec.label(gap.column).lower()} "
+            f"{spec.value_name(gap.worse)} against {fmt.percent(gap.better_rate.value)} for "
+            f"{spec.value_name(gap.better)}"
+        )
+    else:
+        said = "no gap beyond the noise"
+    small = [f"{spec.value_name(g)}" for column in spec.groups for g, _ in assessed.small.get(column, [])]
+    return said + (f"; too few to judge: {', '.join(small)}" if small else "")

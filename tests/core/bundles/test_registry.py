@@ -64,13 +64,13 @@ def test_promotion_says_the_change_in_cases_and_money_with_ranges():
         differences, "version 1 (@champion)", "version 2 (@challenger)", "customers", 20000, "month", "USD"
     )
     assert said == (
-        "Promoting version 2 (@challenger) in place of version 1 (@champion), each at its own setting, would cover "
-        "about 1,000 more customers a month (95% range 600 to 1,400), and be worth about $10,000 more a month "
-        "(95% range $4,000 to $16,000)."
+        "With version 2 (@challenger) in place of version 1 (@champion), each at its own setting, the model would "
+        "cover about 1,000 more customers a month (95% range 600 to 1,400). It would be worth about $10,000 more a "
+        "month (95% range $4,000 to $16,000)."
     )
     within = [dataclasses.replace(d, low=-abs(d.high)) for d in differences]
     assert compare.promotion(within, "A", "B", "customers", None, None, "USD", values_set=False) == (
-        "Promoting B in place of A, each at its own setting, would cover about as many customers (50 in every "
+        "With B in place of A, each at its own setting, the model would cover about as many customers (50 in every "
         "1,000 customers, 95% range -70 to 70, within the noise). No business values are set, so what that is "
         "worth cannot be said."
     )
@@ -78,8 +78,8 @@ def test_promotion_says_the_change_in_cases_and_money_with_ranges():
         dataclasses.replace(d, a=1.0, b=1.0, low=0.0, high=0.0) if d.figure == "coverage" else d for d in differences
     ]
     assert compare.promotion(same, "A", "B", "customers", 20000, "month", "USD").startswith(
-        "Promoting B in place of A, each at its own setting, would cover just as many customers, and be worth about "
-        "$10,000 more a month"
+        "With B in place of A, each at its own setting, the model would cover just as many customers. It would be "
+        "worth about $10,000 more a month"
     )
 
 
