@@ -278,7 +278,7 @@ def promotion(
         return f"be worth about {fmt.money(abs(change), currency)} {'more' if change > 0 else 'less'} {when} ({ranged})"
 
     said = (
-        f"With {challenger} in place of {champion}, each at its own setting, the model would {cases(by['coverage'])}."
+        f"With {challenger} in place of {champion}, each at its own setting, the model would {cases(cov)}."
     )
     if not values_set:
         return said + " No business values are set, so what that is worth cannot be said."
