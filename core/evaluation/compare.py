@@ -277,9 +277,7 @@ def promotion(
             return f"be worth about the same ({fmt.money(change, currency)} {when}, {ranged}, within the noise)"
         return f"be worth about {fmt.money(abs(change), currency)} {'more' if change > 0 else 'less'} {when} ({ranged})"
 
-    said = (
-        f"With {challenger} in place of {champion}, each at its own setting, the model would {cases(cov)}."
-    )
+    said = f"With {challenger} in place of {champion}, each at its own setting, the model would {cases(cov)}."
     if not values_set:
         return said + " No business values are set, so what that is worth cannot be said."
     return f"{said} It would {money(net)}."

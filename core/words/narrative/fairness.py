@@ -17,6 +17,11 @@ RATE_WORDS = {
 }
 
 
+def _first_up(text: str) -> str:
+    """Capitalised at the start only (str.capitalize would lower a name further on)."""
+    return text[:1].upper() + text[1:]
+
+
 def who(column: str, group: str, spec: BundleSpec) -> str:
     """A group of people in words: 'customers whose age is 60 and over', 'customers whose region is North'."""
     return f"{spec.subjects} whose {spec.label(column).lower()} is {spec.value_name(group)}"
@@ -49,7 +54,7 @@ def gap_finding(gap, spec: BundleSpec, looked_at: int) -> Finding:
     pw, pb = fmt.percent(gap.worse_rate.value), fmt.percent(gap.better_rate.value)
     than = f"those whose {label} is {better}"
     often = f"while none of {than} are" if math.isinf(gap.ratio) else f"{_times(gap.ratio)} {than}"
-    first = f"{spec.subjects.capitalize()} whose {label} is {worse}"
+    first = f"{_first_up(spec.subjects)} whose {label} is {worse}"
     if gap.metric == "wrongly_flagged":
         sentence = f"{first} are wrongly flagged {often} ({pw} against {pb}). {_extra(gap, spec)}{_cost(gap, spec)}."
     elif gap.metric == "missed":
@@ -136,7 +141,7 @@ def groups_title(gap, spec: BundleSpec) -> Finding:
     if gap is None:
         return slide_title("groups", "No group bears more of its errors beyond the noise")
     return slide_title(
-        "groups", f"{who(gap.column, gap.worse, spec).capitalize()} bear more of its errors", {"gap": gap.difference}
+        "groups", f"{_first_up(who(gap.column, gap.worse, spec))} bear more of its errors", {"gap": gap.difference}
     )
 
 
