@@ -128,11 +128,7 @@ def groups_section(point: OperatingPoint) -> None:
             ui.findings([narrative.gap_finding(g, spec, assessed.looked_at) for g in assessed.gaps])
             first = assessed.gaps[0]
             if spec.task == "binary" and not bundle.decides_only:
-                from core.evaluation import groups as grouping
-
-                suggestion = grouping.narrowing(
-                    data, point, session.group_codes(bundle, first.column), first, session.index(bundle)
-                )
+                suggestion = session.narrowing(bundle, point, first)
                 if suggestion is not None:
                     st.info(fmt.literal(narrative.narrowing(suggestion, spec)), icon=":material/balance:")
                     st.button(

@@ -408,3 +408,24 @@ def groups(bundle: Bundle, point: OperatingPoint):
 
 def group_codes(bundle: Bundle, column: str):
     return _group_codes(bundle.figures_key, column, bundle)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _narrowing_curve(key: str, column: str, metric: str, worse: str, better: str, min_confidence: float, _bundle):
+    from core.evaluation import groups
+
+    coded = group_codes(_bundle, column)
+    return groups.curve(eval_set(_bundle), min_confidence, coded, metric, worse, better, index(_bundle))
+
+
+def narrowing(bundle: Bundle, point: OperatingPoint, gap):
+    """The setting that narrows `gap` at the least cost (None when none does); its curve worked out
+    once per pair of groups and confidence bar, so a slider move only picks from it."""
+    from core.evaluation import groups
+
+    if bundle.spec.task != "binary" or gap.metric not in ("wrongly_flagged", "missed"):
+        return None
+    found = _narrowing_curve(
+        bundle.figures_key, gap.column, gap.metric, gap.worse, gap.better, point.min_confidence, bundle
+    )
+    return groups.narrowing(eval_set(bundle), point, group_codes(bundle, gap.column), gap, index(bundle), found)

@@ -53,6 +53,7 @@ FIELDS_FROM_TAGS = (
     "summary",
     "id_column",
     "segments",
+    "groups",
     "features",
     "operating_point",
     "tolerance",
@@ -67,6 +68,7 @@ FIELDS_FROM_TAGS = (
 )
 STRUCTURED = {  # tags whose values are YAML (or JSON) mappings and lists; the rest are text as written
     "segments",
+    "groups",
     "features",
     "operating_point",
     "tolerance",

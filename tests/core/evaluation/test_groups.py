@@ -261,3 +261,46 @@ def test_every_groups_sentence_reads_plainly(demo_root):
         assert not [w for w in JARGON if re.search(rf"\b{re.escape(w)}\b", sentence.lower())], sentence
     assert f"from {round(gap.difference * 100)} to {round(suggestion.gap_after * 100)} points" in said[0]
     assert "(20 customers)" in said[1]
+
+
+def test_multiclass_and_regression_groups_by_hand():
+    # multiclass: three classes; the model acts when at least 60% sure
+    group = pd.Series(["p", "p", "p", "q", "q", "q"])
+    truth = [0, 1, 2, 0, 1, 2]
+    proba = [[0.9, 0.05, 0.05], [0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.5, 0.3, 0.2], [0.1, 0.8, 0.1], [0.2, 0.7, 0.1]]
+    data = metrics.EvalSet.multiclass(truth, proba, values={"correct": 5, "wrong": -15}, volume=600)
+    found = groups.table(data, OperatingPoint(0.5, 0.6), "g", Coded.of(group)).frame.set_index("group")
+    assert found.loc["p", "wrong_route"] == 1 / 3  # acts on all three, one sent to the wrong class
+    assert found.loc["q", "wrong_route"] == 1 / 2  # acts on two (0.8, 0.7); the 0.7 one is wrong
+    assert found.loc["p", "errors_cost"] == 1 * 20 * 100  # a wrong route loses 20 against a right one; 100 a row
+    # regression: within 1 unit counts as right
+    from core.bundles.contract import Tolerance
+
+    data = metrics.EvalSet.regression(
+        [10, 10, 10, 10], [10.5, 12, 9, 14], Tolerance(absolute=1.0), values={"per_unit_error": -2}, volume=40
+    )
+    found = groups.table(data, OperatingPoint(), "g", Coded.of(pd.Series(["a", "a", "b", "b"]))).frame.set_index(
+        "group"
+    )
+    assert found.loc["a", "outside_tolerance"] == 1 / 2 and found.loc["b", "outside_tolerance"] == 1 / 2
+    assert found.loc["a", "typical_error"] == 1.25 and found.loc["b", "typical_error"] == 2.5
+    assert found.loc["b", "errors_cost"] == 5 * 2 * 10  # 5 units of error at 2 each, 10 a row
+
+
+def test_the_publisher_takes_groups_from_the_command_line(tmp_path, small_churn):
+    import joblib
+
+    from core.bundles.bundle import load_bundle
+    from core.publishing.publish import main
+
+    model, rows = small_churn
+    joblib.dump(model, tmp_path / "model.joblib")
+    rows.assign(household=np.where(np.arange(len(rows)) % 2, "Single", "Family")).to_parquet(tmp_path / "e.parquet")
+    code = main(
+        ["--model", str(tmp_path / "model.joblib"), "--eval", str(tmp_path / "e.parquet"), "--target", "churned",
+         "--task", "binary", "--positive-class", "yes", "--out", str(tmp_path / "b"), "--no-explain",
+         "--groups", "household,age"]
+    )  # fmt: skip
+    assert code == 0
+    assert load_bundle(tmp_path / "b").spec.groups == ("household", "age")
+    assert "groups:\n- household\n- age" in (tmp_path / "b" / "bundle.yaml").read_text()
