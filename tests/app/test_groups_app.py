@@ -24,9 +24,9 @@ def test_performance_shows_the_gap_the_small_group_and_the_setting_that_narrows_
         "Flagging from an 11% chance instead of 50% would cut the gap for household Single from 18 to 3 points. It "
         "would cost about $58,700 a month."
     ) in text
-    tables = [t.value for t in at.dataframe]
-    household = next(t for t in tables if "Household" in t.columns)
-    assert list(household["Household"]) == ["Family", "Single", "Couple", "Shared house"]
+    tables = [t.value for t in at.table]
+    household = next(t for t in tables if t.index.name == "Household")
+    assert list(household.index) == ["Family", "Single", "Couple", "Shared house"]
     assert list(household.columns[-3:]) == ["Wrongly flagged", "Missed", "Errors cost a month"]
     at.button(key="narrow-gap").click().run()  # the control moves, and the section with it
     assert at.query_params["threshold"] == "0.11"

@@ -66,3 +66,25 @@ def test_charts_download_as_png_and_svg(demo_root):
     chart = charts.unseen_bars(pd.DataFrame({"label": ["a", "b"], "n": [3, 1], "share": [0.3, 0.1]}), "tickets", "t")
     assert report.chart_png(chart)[:8] == b"\x89PNG\r\n\x1a\n"
     assert report.chart_svg(chart).startswith("<svg")
+
+
+def test_the_report_says_who_bears_the_errors(built):
+    from tests.core.evaluation.test_groups import DEMO_GAP
+
+    bundle, made = built
+    titles = [title for title, _ in made.tables]
+    if not bundle.spec.groups:
+        assert not any(t.startswith("Who bears the errors") for t in titles)
+        return
+    assert titles[:2] == ["Who bears the errors, by age", "Who bears the errors, by household"]
+    household = dict(made.tables)["Who bears the errors, by household"]
+    assert list(household["Household"]) == ["Family", "Single", "Couple", "Shared house"]
+    assert DEMO_GAP in made.risks
+    assert (
+        "Errors by age, household",
+        "Missed 49% for household Single against 31% for Family; too few to judge: Shared house",
+    ) in made.facts
+    page = report.to_html(made)
+    assert "Who bears the errors, by household" in page and "Shared house" in page
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.to_pdf(made))).pages)
+    assert "Who bears the errors, by household" in text
