@@ -160,6 +160,8 @@ def table(data: EvalSet, point: OperatingPoint, column: str, coded: Coded) -> Ta
     frame = {"group": coded.names, "n": n, "acted": acted, "share_acted": acted / np.maximum(n, 1)}
     accuracy = _rate(right, acted)
     frame["accuracy_acted"] = [r.value for r in accuracy]
+    frame["accuracy_low"] = [r.low for r in accuracy]
+    frame["accuracy_high"] = [r.high for r in accuracy]
     rates: dict[str, list[Rate]] = {}
     parity: dict[str, float] = {}
     if data.task == "binary":

@@ -191,7 +191,12 @@ def group_table(found, spec) -> pd.DataFrame:
             spec.label(found.column): table["group"].map(spec.value_name),
             spec.subjects.capitalize(): table["n"].map(fmt.count),
             "Acted on": table["share_acted"].map(fmt.percent),
-            "Right when it acts": table["accuracy_acted"].map(fmt.percent),
+            "Right when it acts": [
+                f"{fmt.percent(v)} ({fmt.percent(lo)} to {fmt.percent(hi)})" if v == v else "acts on none"
+                for v, lo, hi in zip(
+                    table["accuracy_acted"], table["accuracy_low"], table["accuracy_high"], strict=True
+                )
+            ],
         }
     )
     for metric in found.rates:
