@@ -7,11 +7,13 @@ import shutil
 
 from playwright.sync_api import expect
 
+from core.outputs import deck
 from tests.browser.conftest import run_server, screenshot, wait_for_app
 
 
 def rerun(page) -> None:
     """Rerun the page through the sidebar's audience switch, and wait until that run has finished."""
+    wait_for_app(page)  # the signing run over first: a click during a run can be lost with its widgets
     page.evaluate(
         """() => { window.ranAgain = false; const app = document.querySelector('[data-testid="stApp"]');
         new MutationObserver(() => { if (app.dataset.testScriptState === "running") window.ranAgain = true; })
@@ -42,7 +44,12 @@ def test_a_decision_signed_on_the_overview_and_on_the_slide_is_kept_and_listed(b
         rerun(page)  # another run of the page, as when background work it waited on is done
         expect(page.get_by_text("Kept in the decision log: Approved with conditions, by local user")).to_be_visible()
 
-        page.goto(f"{url}/?bundle=churn-gbm&present=1&slide=6")
+        last = len(
+            deck.names(
+                {"group_gap": None},
+            )
+        )  # the decision: the last slide (no rival in this root)
+        page.goto(f"{url}/?bundle=churn-gbm&present=1&slide={last}")
         wait_for_app(page, ".slide-title")
         page.get_by_role("button", name="Sign off").click()
         page.get_by_text("Needs more work", exact=True).click()
