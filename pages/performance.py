@@ -147,14 +147,8 @@ def groups_section(point: OperatingPoint) -> None:
             st.table(shown.set_index(shown.columns[0]))
             if small:
                 st.caption(fmt.literal(small))
-            if ui.audience() == narrative.TECHNICAL and found.parity:
-                st.caption(
-                    fmt.literal(
-                        f"Demographic parity difference {found.parity['demographic_parity']:.3f}; equalized odds "
-                        f"difference {found.parity['equalized_odds']:.3f} (Fairlearn's definitions, with the model's "
-                        "own flags)."
-                    )
-                )
+            if ui.audience() == narrative.TECHNICAL:
+                st.caption(fmt.literal(narrative.group_spread(found, spec)))
 
 
 def segments(point: OperatingPoint, overall) -> None:

@@ -132,6 +132,17 @@ class Table:
     rates: dict  # metric -> {group: Rate}
     parity: dict  # "demographic_parity", "equalized_odds" (binary) -> difference
 
+    def spread(self, metric: str) -> tuple[str, str, float, float] | None:
+        """(best-treated, worst-treated, difference, ratio) in one rate among the groups large enough
+        to judge (Fairlearn's `MetricFrame.difference()` and `.ratio()` between groups, as worst / best)."""
+        judged = {g: r for g, r in self.rates[metric].items() if r.n >= MIN_CASES and g != UNKNOWN}
+        if len(judged) < 2:
+            return None
+        best = min(judged, key=lambda g: (judged[g].value, -judged[g].n))
+        worst = max(judged, key=lambda g: (judged[g].value, judged[g].n))
+        low, high = judged[best].value, judged[worst].value
+        return best, worst, high - low, (high / low if low > 0 else math.inf)
+
 
 def table(data: EvalSet, point: OperatingPoint, column: str, coded: Coded) -> Table:
     """The figures for each group of one column at `point` (see the module). A classifier's counts

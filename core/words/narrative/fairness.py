@@ -158,3 +158,25 @@ def card_line(assessed, spec: BundleSpec) -> str:
         said = "no gap beyond the noise"
     small = [f"{spec.value_name(g)}" for column in spec.groups for g, _ in assessed.small.get(column, [])]
     return said + (f"; too few to judge: {', '.join(small)}" if small else "")
+
+
+def group_spread(found, spec: BundleSpec) -> str:
+    """For a technical reader: each rate's difference and ratio between the worst- and best-treated
+    group large enough to judge, and the parity differences (Fairlearn's definitions)."""
+    parts = []
+    for metric in found.rates:
+        spread = found.spread(metric)
+        if spread is None:
+            continue
+        best, worst, difference, ratio = spread
+        times = "no errors in the best group" if math.isinf(ratio) else f"ratio {ratio:.2f}"
+        parts.append(
+            f"{RATE_WORDS[metric]}: {spec.value_name(worst)} against {spec.value_name(best)}, difference "
+            f"{difference * 100:.1f} points, {times}"
+        )
+    if found.parity:
+        parts.append(
+            f"demographic parity difference {found.parity['demographic_parity']:.3f}, equalized odds difference "
+            f"{found.parity['equalized_odds']:.3f} (Fairlearn's definitions, with the model's own flags)"
+        )
+    return _first_up("; ".join(parts) + ".") if parts else ""

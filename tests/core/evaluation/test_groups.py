@@ -64,6 +64,11 @@ def test_group_figures_equal_fairlearns_metric_frame():
         equalized_odds_difference(truth, flagged, sensitive_features=group), abs=1e-12
     )
     assert frame["selection"].max() - frame["selection"].min() == pytest.approx(found.parity["demographic_parity"])
+    whole = MetricFrame(metrics=false_positive_rate, y_true=truth, y_pred=flagged, sensitive_features=group)
+    best, worst, difference, ratio = found.spread("wrongly_flagged")
+    assert difference == pytest.approx(whole.difference(method="between_groups"), abs=1e-12)
+    assert 1 / ratio == pytest.approx(whole.ratio(method="between_groups"), abs=1e-12)  # Fairlearn: smallest / largest
+    assert (best, worst) == (whole.by_group.idxmin(), whole.by_group.idxmax())
 
 
 def test_group_figures_by_hand_with_cases_handed_to_a_person():
