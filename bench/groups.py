@@ -141,7 +141,8 @@ def table(results: list[dict], moves: int) -> str:
     for r in results:
         with_median, with_p95, with_lost = _figures(r["with"])
         without_median, without_p95, without_lost = _figures(r["without"])
-        lost = f" ({with_lost + without_lost} moves started no run)" if with_lost + without_lost else ""
+        missing = with_lost + without_lost
+        lost = f" ({missing} {'move' if missing == 1 else 'moves'} started no run within 20 s)" if missing else ""
         lines.append(
             f"| {r['rows']:,} | {with_median:.2f} | {with_p95:.2f} | {without_median:.2f} | {without_p95:.2f} | "
             f"{with_median / without_median:.2f}{lost} |"
