@@ -293,8 +293,9 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
         heading.text = fmt.clean(text)
         fitted(heading.text_frame, 32)
 
-    def picture(page, png: bytes, top) -> None:
-        """A chart as large as the room under the text allows, whole and centred."""
+    def picture(page, png: bytes, top, finding: str) -> None:
+        """A chart as large as the room under the text allows, whole and centred, with its finding as
+        the picture's text alternative (what a screen reader says for it)."""
         from PIL import Image
 
         with Image.open(io.BytesIO(png)) as image:
@@ -302,7 +303,10 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
         room_wide, room_high = width - 2 * margin, deck.slide_height - top - Emu(250000)
         scale = min(room_wide / pixels_wide, room_high / pixels_high)
         wide, high = int(pixels_wide * scale), int(pixels_high * scale)
-        page.shapes.add_picture(io.BytesIO(png), margin + (room_wide - wide) // 2, top, width=wide, height=high)
+        shape = page.shapes.add_picture(io.BytesIO(png), margin + (room_wide - wide) // 2, top, width=wide, height=high)
+        described = shape._element.nvPicPr.cNvPr  # python-pptx has no property for alt text: set the XML's own
+        described.set("descr", fmt.clean(finding))
+        described.set("title", fmt.clean(finding, limit=120))
 
     for shown in slides:
         page = deck.slides.add_slide(layout)
@@ -320,7 +324,7 @@ def pptx_bytes(slides: list[Slide], title: str, colophon: list[str], chart_png=N
                 for c, value in enumerate(row):
                     grid.cell(r, c).text = fmt.clean(value)
         if shown.chart is not None:
-            picture(page, chart_png(shown.chart[1]), top)
+            picture(page, chart_png(shown.chart[1]), top, shown.chart[0])
         page.notes_slide.notes_text_frame.text = "\n".join(shown.note_lines())
     last = deck.slides.add_slide(layout)
     titled(last, title)

@@ -187,9 +187,15 @@ dd{margin:0;overflow-wrap:anywhere}
 
 def _table_html(table: pd.DataFrame) -> str:
     e = fmt.html_text
-    head = "".join(f"<th>{e(c)}</th>" for c in table.columns)
+    head = "".join(f"<th scope='col'>{e(c)}</th>" for c in table.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{e(v, limit=200)}</td>" for v in row) + "</tr>" for row in table.itertuples(index=False)
+        "<tr>"
+        + "".join(
+            f"<th scope='row'>{e(v, limit=200)}</th>" if i == 0 else f"<td>{e(v, limit=200)}</td>"
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in table.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
@@ -219,7 +225,7 @@ def to_html(report: Report) -> str:
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
         f"<title>{e(report.title)}</title>"
         f"<style>{STYLE}</style></head><body>",
-        f"<h1>{e(report.title)}</h1><div class='sub'>{e(report.subtitle)}</div>",
+        f"<header><h1>{e(report.title)}</h1><div class='sub'>{e(report.subtitle)}</div></header><main>",
         f"<p id='summary'>{e(report.summary)}</p>"
         + (f"<p id='since-launch'>{e(report.since_launch)}</p>" if report.since_launch else "")
         + "<div class='tiles'>",
@@ -259,7 +265,7 @@ def to_html(report: Report) -> str:
             )
         )
     parts.append("<h2>Facts</h2><dl>" + "".join(f"<dt>{e(n)}</dt><dd>{e(v)}</dd>" for n, v in report.facts) + "</dl>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "".join(parts)
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from core import format as fmt
 from core.bundles import scoring
 from core.bundles.bundle import load_bundle
 from core.evaluation import metrics
@@ -59,6 +60,8 @@ def test_the_powerpoint_deck_holds_every_slide_titled_with_its_finding(demo_root
         assert slide_texts(page) == (["\n".join(lines)] if lines else [])
         pictures = [shape for shape in page.shapes if shape.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
         assert len(pictures) == (1 if slide.chart is not None else 0)
+        for picture in pictures:  # a screen reader says the chart's finding
+            assert picture._element.nvPicPr.cNvPr.get("descr") == fmt.clean(slide.chart[0])
         tables = [shape.table for shape in page.shapes if shape.has_table]
         if slide.table:
             assert [[cell.text for cell in row.cells] for row in tables[0].rows] == slide.table

@@ -88,3 +88,22 @@ def test_the_report_says_who_bears_the_errors(built):
     assert "Who bears the errors, by household" in page and "Shared house" in page
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.to_pdf(made))).pages)
     assert "Who bears the errors, by household" in text
+
+
+def test_the_report_reads_in_order_to_a_screen_reader(built):
+    """Landmarks, headings in order with no level skipped, table headers for columns and rows, every
+    picture described by its finding; the PDF has a title and a language."""
+    bundle, made = built
+    page = report.to_html(made)
+    assert "<html lang='en'>" in page
+    assert page.index("<header>") < page.index("<h1>") < page.index("</header>") < page.index("<main>")
+    assert page.rstrip().endswith("</main></body></html>")
+    levels = [int(level) for level in re.findall(r"<h([1-6])>", page)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert page.count("<th scope='col'>") >= len(made.tables) and "<th scope='row'>" in page
+    from core import format as fmt
+
+    assert re.findall(r"<img alt='([^']*)'", page) == [fmt.html_text(t) for t, _ in made.charts]
+    reader = PdfReader(io.BytesIO(report.to_pdf(made)))
+    assert reader.metadata.title == made.title
+    assert reader.trailer["/Root"]["/Lang"] == "en"
