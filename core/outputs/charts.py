@@ -13,9 +13,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-BLUE, ORANGE, GREEN, GREY, RED = "#2F6FDB", "#E07B39", "#2E9E6A", "#8A93A6", "#C8453B"
+# Okabe and Ito's colour-blind-safe colours, darkened where needed so every mark has 3:1 contrast on
+# white; with GREY, the first eight stay apart for deuteranopia and protanopia too (tests/core/outputs/
+# test_palette.py: CIELAB distances after Machado's simulation). ORANGE and RED are one vermillion:
+# no chart shows both.
+BLUE, VERMILLION, GREEN, GREY = "#0072B2", "#D55E00", "#009E73", "#8A93A6"
+ORANGE = RED = VERMILLION
 MAX_MARKS = 5000
-PALETTE = [BLUE, ORANGE, GREEN, RED, "#7A5CC2", "#D4A017", "#3AA6B9", "#B85C8F", "#6B8E23", "#C0C4CE"]
+PALETTE = [BLUE, VERMILLION, GREEN, "#333333", "#332288", "#5D3A00", "#1B7837"]
 
 
 def _checked(frame: pd.DataFrame) -> pd.DataFrame:
