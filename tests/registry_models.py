@@ -163,7 +163,7 @@ def seed(uri: str, root: Path) -> dict:
             rows,
             out=out,
             title=f"Churn risk, {kind}",
-            precompute_explanations=None if version == 1 else False,  # the stored explanation travels once
+            precompute_explanations=False,  # the pages work the explanation out; the stored scores travel
             mlflow="churn",
             mlflow_alias=alias,
             **common,
