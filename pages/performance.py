@@ -143,7 +143,7 @@ def groups_section(point: OperatingPoint) -> None:
         for found in assessed.tables:
             small = narrative.too_small(found.column, assessed.small[found.column], spec)
             st.markdown(f"**By {fmt.literal(spec.label(found.column).lower())}**")
-            shown = ui.group_frame(found, spec)  # a few rows: a plain table, drawn at once
+            shown = story.group_table(found, spec)  # a few rows: a plain table, drawn at once
             st.table(shown.set_index(shown.columns[0]))
             if small:
                 st.caption(fmt.literal(small))

@@ -386,13 +386,6 @@ def segment_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
     ]
 
 
-def group_frame(found, spec: BundleSpec) -> pd.DataFrame:
-    """One group column's table with plain column names and ranges, for st.dataframe."""
-    from core.outputs import story
-
-    return story.group_table(found, spec)
-
-
 def large_error_frame(table: pd.DataFrame, spec: BundleSpec, column: str) -> pd.DataFrame:
     return pd.DataFrame(
         {

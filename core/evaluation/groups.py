@@ -37,13 +37,6 @@ DEFAULT_MIN_GAP = 0.05  # five points: a smaller gap is not worth a review's tim
 MAX_BANDS = 4
 UNKNOWN = "Unknown"
 
-# the error rates compared across groups, by task: (key, numerator, denominator)
-RATES = {
-    "binary": ("wrongly_flagged", "missed"),
-    "multiclass": ("wrong_route",),
-    "regression": ("outside_tolerance",),
-}
-
 
 @dataclass(frozen=True)
 class Rate:
@@ -103,6 +96,11 @@ def banded(values: pd.Series, bands: int = MAX_BANDS) -> tuple[pd.Series, bool]:
     names = pd.Series(np.asarray(labels, dtype=object)[np.clip(index, 0, len(labels) - 1)], index=values.index)
     names[values.isna()] = UNKNOWN
     return names.astype("string"), True
+
+
+def coded(values: pd.Series) -> Coded:
+    """A group column as a code per row and the names of its groups (numbers banded)."""
+    return Coded.of(banded(values)[0])
 
 
 def _round(x: float) -> float:
@@ -256,12 +254,11 @@ def gaps(
     found: list[Gap] = []
     for tab in tables:
         for metric, by_group in tab.rates.items():
-            judged = {g: r for g, r in by_group.items() if r.n >= MIN_CASES and g != UNKNOWN}
-            if len(judged) < 2:
+            spread = tab.spread(metric)
+            if spread is None:
                 continue
-            better = min(judged, key=lambda g: (judged[g].value, -judged[g].n))
-            worse = max(judged, key=lambda g: (judged[g].value, judged[g].n))
-            a, b = judged[worse], judged[better]
+            better, worse = spread[:2]
+            a, b = by_group[worse], by_group[better]
             low, high = newcombe(a.count, a.n, b.count, b.n, z)
             difference = a.value - b.value
             if low <= 0 or difference < min_gap:

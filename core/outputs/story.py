@@ -158,7 +158,7 @@ def assess_groups(bundle: Bundle, data: metrics.EvalSet, point: OperatingPoint):
 
     if not bundle.spec.groups:
         return None
-    coded = {c: breakdown.Coded.of(groups.banded(bundle.eval[c])[0]) for c in bundle.spec.groups}
+    coded = {c: groups.coded(bundle.eval[c]) for c in bundle.spec.groups}
     return groups.assess(data, point, coded, bundle.spec.group_min_gap)
 
 

@@ -384,10 +384,9 @@ def since_launch(bundle: Bundle):
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _group_codes(key: str, column: str, _bundle: Bundle):
-    from core.evaluation import breakdown, groups
+    from core.evaluation import groups
 
-    names, _ = groups.banded(_bundle.eval[column])
-    return breakdown.Coded.of(names)
+    return groups.coded(_bundle.eval[column])
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

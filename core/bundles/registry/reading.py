@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from core.bundles.bundle.folders import file_sha256
 from core.bundles.contract import (
     EVAL_FORMATS,
     MAX_MANIFEST_BYTES,
@@ -41,44 +42,13 @@ from core.bundles.registry.server import Unreachable, Version, _unreachable, cli
 MANIFEST_ARTIFACT = "modelbrief/bundle.yaml"
 SOURCE_FILE = "source.json"
 TAG_PREFIX = "modelbrief."
-FIELDS_FROM_TAGS = (
-    "title",
-    "task",
-    "target",
-    "positive_class",
-    "subject",
-    "subjects",
-    "action",
-    "owner",
-    "summary",
-    "id_column",
-    "segments",
-    "groups",
-    "features",
-    "operating_point",
-    "tolerance",
-    "business",
-    "card",
-    "classes",
-    "labels",
-    "access",
-    "predictions",
-    "version",
-    "created",
-)
-STRUCTURED = {  # tags whose values are YAML (or JSON) mappings and lists; the rest are text as written
-    "segments",
-    "groups",
-    "features",
-    "operating_point",
-    "tolerance",
-    "business",
-    "card",
-    "classes",
-    "labels",
-    "access",
-    "predictions",
-}
+TEXT_TAGS = ("title", "task", "target", "positive_class", "subject", "subjects", "action", "owner", "summary",
+             "id_column", "version", "created")  # fmt: skip
+STRUCTURED = (  # tags whose values are YAML (or JSON) mappings and lists; the rest are text as written
+    "segments", "groups", "features", "operating_point", "tolerance", "business", "card", "classes", "labels",
+    "access", "predictions",
+)  # fmt: skip
+FIELDS_FROM_TAGS = TEXT_TAGS + STRUCTURED
 _OWN_FILES = {"bundle.yaml", SOURCE_FILE}
 
 
@@ -257,7 +227,7 @@ def _build(uri: str, mlflow_client, version: Version, listed: list, datasets: li
         raise
     digests: dict[str, str] = {}
     eval_path, eval_from = _evaluation(uri, version, datasets, run_files, downloads, work)
-    fields["eval"] = {"path": eval_path.name, "sha256": _sha(eval_path)}
+    fields["eval"] = {"path": eval_path.name, "sha256": file_sha256(eval_path)}
     digests_eval = fields["eval"]["sha256"]
     model_from = _model(version, fields, model_dir, work, eval_path, notes, final)
     if "model" in fields:
@@ -286,7 +256,7 @@ def _build(uri: str, mlflow_client, version: Version, listed: list, datasets: li
     else:
         text = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100)
         (work / "bundle.yaml").write_text(text, encoding="utf-8")
-    digests["manifest"] = _sha(work / "bundle.yaml")
+    digests["manifest"] = file_sha256(work / "bundle.yaml")
     source = Source(
         server=shown_uri(uri),
         name=version.name,
@@ -407,7 +377,7 @@ def _model(
         kind = sklearn.get("serialization_format") or "cloudpickle"
         target = work / ("model.skops" if kind == "skops" else "model.pkl")
         shutil.copyfile(pickled, target)
-        fields["model"] = {"path": target.name, "sha256": _sha(target), **kept}
+        fields["model"] = {"path": target.name, "sha256": file_sha256(target), **kept}
         _fill_task(version, fields, target, notes)
         return "the model through its scikit-learn flavour"
     if "python_function" not in flavors:
@@ -459,7 +429,7 @@ def _model(
     wrapped.folder = str((final / kept_dir.name).resolve())  # where it is loaded from once the folder is in place
     path = work / "model.pkl"
     joblib.dump(wrapped, path)
-    fields["model"] = {"path": path.name, "sha256": _sha(path), **({"features": names} if kept else {})}
+    fields["model"] = {"path": path.name, "sha256": file_sha256(path), **({"features": names} if kept else {})}
     return "the model through its pyfunc flavour"
 
 
@@ -496,11 +466,3 @@ def _fill_task(version: Version, fields: dict, model_file: Path, notes: list) ->
         f"The task ({fields['task']}) was read from the model, as neither a modelbrief/bundle.yaml nor a "
         "modelbrief.task tag gives it."
     )
-
-
-def _sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

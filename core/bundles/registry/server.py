@@ -91,8 +91,6 @@ def _version(found) -> Version:
 def listing(uri: str) -> list[Version]:
     """Every version Home lists: each one that carries an alias, and the latest of a model with none;
     by model name, then version. Raises Unreachable when the server does not answer."""
-    from core.bundles.registry.names import _ALIAS  # noqa: F401 - the same alias rule as links
-
     mlflow_client = client(uri)
     listed: list[Version] = []
     try:
