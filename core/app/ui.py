@@ -398,20 +398,18 @@ def large_error_frame(table: pd.DataFrame, spec: BundleSpec, column: str) -> pd.
     )
 
 
-def unseen_frame(table: pd.DataFrame, spec: BundleSpec) -> tuple[pd.DataFrame]:
+def unseen_frame(table: pd.DataFrame, spec: BundleSpec) -> pd.DataFrame:
     worth = f"Worth covering {fmt.per(spec.business.per)}" if spec.business.volume else f"Worth per {spec.subject}"
-    return (
-        pd.DataFrame(
-            {
-                "Request": table["label"],
-                spec.subjects.capitalize(): table["n"],
-                "Share": table["share"].map(fmt.percent),
-                "It acted on anyway": table["acted_on"],
-                worth: (table["worth_per_period"] if spec.business.volume else table["worth_per_case"]).map(
-                    lambda x: fmt.money(x, spec.business.currency)
-                ),
-            }
-        ),
+    return pd.DataFrame(
+        {
+            "Request": table["label"],
+            spec.subjects.capitalize(): table["n"].map(fmt.count),
+            "Share": table["share"].map(fmt.percent),
+            "It acted on anyway": table["acted_on"].map(fmt.count),
+            worth: (table["worth_per_period"] if spec.business.volume else table["worth_per_case"]).map(
+                lambda x: fmt.money(x, spec.business.currency)
+            ),
+        }
     )
 
 
@@ -430,7 +428,7 @@ def message_words(explainer, row: pd.DataFrame, label: str, spec: BundleSpec, ou
     column of the word reasons; `flip` turns a binary model's second-class chance into the
     positive class's (when the positive class is the first)."""
     from core.explaining import explain
-    from core.explaining.text import highlighted, word_shares, word_steps
+    from core.explaining.text import highlighted, word_lists, word_shares, word_steps
     from core.outputs import charts
     from core.words import narrative
 
@@ -443,10 +441,12 @@ def message_words(explainer, row: pd.DataFrame, label: str, spec: BundleSpec, ou
     st.markdown(f"**{fmt.literal(label)}, word by word**")
     st.caption(
         fmt.literal(
-            f"Red words raise {what}, blue words lower it ({how}); the strongest stand on a coloured background."
+            f"Red words, marked ↑, raise {what}; blue words, marked ↓, lower it ({how}). The strongest stand "
+            "on a coloured background."
         )
     )
     st.markdown(highlighted(shares) or "_(no words)_")
+    st.caption(fmt.literal(narrative.word_directions(*word_lists(shares), what)))
     start, steps = word_steps(reasons, output, sign=sign)
     if steps.empty:
         return

@@ -42,12 +42,14 @@ def test_the_message_is_shown_word_by_word_with_its_pushes(app, tmp_path):
     assert not at.exception and not at.error
     words = [m.value for m in at.markdown if "-background[" in m.value]
     assert len(words) == 1
-    assert ":red-background[refund]" in words[0] and ":red-background[invoice]" in words[0]
-    assert any(
-        seen(c.value) == "Red words raise the chance of billing, blue words lower it (exact); the strongest stand "
-        "on a coloured background."
-        for c in at.caption
+    assert ":red-background[refund↑]" in words[0] and ":red-background[invoice↑]" in words[0]
+    captions = [seen(c.value) for c in at.caption]
+    assert (
+        "Red words, marked ↑, raise the chance of billing; blue words, marked ↓, lower it (exact). The strongest "
+        "stand on a coloured background." in captions
     )
+    listed = next(c for c in captions if c.startswith("Raising the chance of billing: "))
+    assert "'refund'" in listed and "'invoice'" in listed
 
 
 def test_find_it_names_the_fewest_words_that_change_the_answer(app, tmp_path):
@@ -118,7 +120,9 @@ def test_a_boosted_text_model_is_explained_word_by_word_by_hiding_words(app, kin
         assert not at.exception and not at.error, page
         captions = [seen(c.value) for c in at.caption]
         assert any(
-            c.startswith("Red words raise the predicted chance, blue words lower it (estimated by hiding words")
+            c.startswith(
+                "Red words, marked ↑, raise the predicted chance; blue words, marked ↓, lower it (estimated by hiding"
+            )
             for c in captions
         ), (page, captions)
         assert len([m for m in at.markdown if "-background[" in m.value]) == 1, page

@@ -16,7 +16,7 @@ def test_typing_a_message_shows_the_routing_and_the_words(server, page):
     box.fill("hello, I was charged twice and I want a refund for order #123456")
     box.press("Control+Enter")
     wait_for_app(page)
-    expect(page.get_by_text("Red words raise the chance of Refund request", exact=False)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("raise the chance of Refund request", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stMetricValue").nth(1)).to_contain_text("Refund request")
     refund = page.get_by_test_id("stMarkdownContainer").locator("span", has_text="refund").first
     expect(refund).to_be_visible()

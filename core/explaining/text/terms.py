@@ -37,11 +37,12 @@ def highlighted(shares: list[tuple[str, float]], least: float = 0.005) -> str:
     """Markdown with the words that moved the prediction in colour, red raising the chance and
     blue lowering it (Streamlit's own colour directives): on a coloured background the words that
     moved it by at least a third as much as the strongest word, in coloured letters those that
-    moved it by a tenth as much; never a word that moved it by less than `least`."""
+    moved it by a tenth as much; never a word that moved it by less than `least`. Each coloured
+    word carries its direction as text too, ↑ raising and ↓ lowering, for a reader who cannot
+    tell the colours apart or hears the page read aloud."""
     from core import format as fmt
 
-    strongest = max((abs(share) for _, share in shares), default=0.0)
-    strong, mild = max(least, strongest / 3), max(least, strongest / 10)
+    strong, mild = _cutoffs(shares, least)
     parts = []
     for token, share in shares:
         if not token[:1].isalnum():  # the gap between words: its marks as text, its spaces kept
@@ -51,14 +52,32 @@ def highlighted(shares: list[tuple[str, float]], least: float = 0.005) -> str:
             )
             continue
         shown = fmt.literal(token)
-        colour = "red" if share > 0 else "blue"
+        colour, arrow = ("red", "↑") if share > 0 else ("blue", "↓")
         if abs(share) >= strong:
-            parts.append(f":{colour}-background[{shown}]")
+            parts.append(f":{colour}-background[{shown}{arrow}]")
         elif abs(share) >= mild:
-            parts.append(f":{colour}[{shown}]")
+            parts.append(f":{colour}[{shown}{arrow}]")
         else:
             parts.append(shown)
     return "".join(parts)
+
+
+def _cutoffs(shares: list[tuple[str, float]], least: float) -> tuple[float, float]:
+    """The shares a word needs to stand on colour, and to be coloured at all."""
+    strongest = max((abs(share) for _, share in shares), default=0.0)
+    return max(least, strongest / 3), max(least, strongest / 10)
+
+
+def word_lists(shares: list[tuple[str, float]], least: float = 0.005) -> tuple[list[str], list[str]]:
+    """The coloured words of `highlighted` as two lists, strongest first: those raising the
+    prediction and those lowering it (a word used twice, once, with its shares added)."""
+    _, mild = _cutoffs(shares, least)
+    totals: dict[str, float] = {}
+    for token, share in shares:
+        if token[:1].isalnum() and abs(share) >= mild:
+            totals[token.lower()] = totals.get(token.lower(), 0.0) + share
+    ordered = sorted(totals, key=lambda word: -abs(totals[word]))
+    return [w for w in ordered if totals[w] > 0], [w for w in ordered if totals[w] < 0]
 
 
 def word_steps(reasons: WordReasons, output: int = 0, top: int = 8, sign: float = 1.0) -> tuple[float, pd.DataFrame]:

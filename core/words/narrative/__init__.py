@@ -62,6 +62,7 @@ from core.words.narrative.reasons import (
     reason_lines,
     shift_label,
     what_it_predicts,
+    word_directions,
 )
 from core.words.narrative.setting import (
     best_point,
@@ -185,6 +186,7 @@ __all__ = [
     "comparison_title",
     "contribution_words",
     "what_it_predicts",
+    "word_directions",
     "drivers",
     "case_reasons",
     "risks",

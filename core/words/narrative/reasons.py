@@ -30,6 +30,18 @@ def what_it_predicts(spec: BundleSpec, output: str | None = None) -> str:
     return "the predicted chance"
 
 
+def word_directions(raising: list[str], lowering: list[str], what: str, top: int = 6) -> str:
+    """The coloured words of a message as a list, for a reader who does not see the colours:
+    "Raising the chance of billing: refund, invoice. Lowering it: thanks." (the strongest `top` each way)."""
+    quoted = lambda words: _listed([f"'{w}'" for w in words[:top]])  # noqa: E731
+    parts = []
+    if raising:
+        parts.append(f"Raising {what}: {quoted(raising)}.")
+    if lowering:
+        parts.append(f"Lowering it: {quoted(lowering)}." if raising else f"Lowering {what}: {quoted(lowering)}.")
+    return " ".join(parts) or f"No word moved {what} by much."
+
+
 def drivers(
     table,
     directions: dict[str, tuple[str, str]],

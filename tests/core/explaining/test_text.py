@@ -108,7 +108,7 @@ def test_word_shares_keep_the_total_of_the_message_terms():
     assert "".join(token for token, _ in shares) == message  # every character kept, in order
     assert sum(share for _, share in shares) == pytest.approx(reasons.points[:, 0].sum(), abs=1e-12)
     text = highlighted(shares)
-    assert ":red-background[Refund]" in text and "\\!" in text  # punctuation shown as text, not markup
+    assert ":red-background[Refund↑]" in text and "\\!" in text  # punctuation shown as text, not markup
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass"])
@@ -380,5 +380,20 @@ def test_the_strongest_words_stand_on_colour_the_middling_in_colour_and_the_fain
     from core.explaining.text import highlighted
 
     shares = [("big", 0.30), (" ", 0.0), ("mid", -0.05), (" ", 0.0), ("faint", 0.02), (", ", 0.0), ("low", -0.12)]
-    assert highlighted(shares) == ":red-background[big] :blue[mid] faint\\, :blue-background[low]"
+    assert highlighted(shares) == ":red-background[big↑] :blue[mid↓] faint\\, :blue-background[low↓]"
     assert highlighted([("tiny", 0.004)]) == "tiny"  # under half a point: never coloured
+
+
+def test_the_coloured_words_carry_their_direction_in_a_list_too():
+    from core.explaining.text import word_lists
+    from core.words import narrative
+
+    shares = [("big", 0.30), (" ", 0.0), ("mid", -0.05), (" ", 0.0), ("faint", 0.02), (", ", 0.0), ("low", -0.12)]
+    shares += [(" ", 0.0), ("Big", 0.04)]  # the same word again: listed once
+    assert word_lists(shares) == (["big"], ["low", "mid"])
+    assert narrative.word_directions(*word_lists(shares), "the chance of billing") == (
+        "Raising the chance of billing: 'big'. Lowering it: 'low' and 'mid'."
+    )
+    assert narrative.word_directions([], ["low"], "the estimate") == "Lowering the estimate: 'low'."
+    assert narrative.word_directions([], [], "the estimate") == "No word moved the estimate by much."
+    assert word_lists([("tiny", 0.004)]) == ([], [])
