@@ -19,6 +19,7 @@ import pandas as pd
 # no chart shows both.
 BLUE, VERMILLION, GREEN, GREY = "#0072B2", "#D55E00", "#009E73", "#8A93A6"
 ORANGE = RED = VERMILLION
+TEXT = "#1F2430"  # words drawn on a chart: 15:1 on white
 MAX_MARKS = 5000
 PALETTE = [BLUE, VERMILLION, GREEN, "#333333", "#332288", "#5D3A00", "#1B7837"]
 
@@ -167,18 +168,24 @@ def tradeoff(
     marks = pd.DataFrame({control: [at for at, _ in shown], "mark": [name for _, name in shown]})
     rules = (
         alt.Chart(marks)
-        .mark_rule(strokeDash=[4, 3])
+        .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
         .encode(
             x=f"{control}:Q",
             color=alt.Color(
                 "mark:N",
                 scale=alt.Scale(
                     domain=[name for _, name in shown],
-                    range=[{"Now": "#1F2430", "Best-value setting": GREEN}[name] for _, name in shown],
+                    range=[{"Now": TEXT, "Best-value setting": GREEN}[name] for _, name in shown],
                 ),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
         )
+    )
+    named = (  # each rule named in words at its top, not told by its colour alone
+        alt.Chart(marks)
+        .transform_calculate(words="datum.mark == 'Now' ? 'Now' : 'Best'")
+        .mark_text(align="left", baseline="top", dx=4, dy=2, color=TEXT)
+        .encode(x=f"{control}:Q", y=alt.value(0), text="words:N")
     )
     top = alt.layer(
         alt.Chart(shares)
@@ -189,6 +196,9 @@ def tradeoff(
             stroke=alt.Stroke(
                 "figure:N", scale=alt.Scale(range=[BLUE, ORANGE]), legend=alt.Legend(title=None, orient="top")
             ),
+            strokeDash=alt.StrokeDash(
+                "figure:N", scale=alt.Scale(range=[[1, 0], [8, 4]]), legend=alt.Legend(title=None, orient="top")
+            ),
             tooltip=[
                 alt.Tooltip(f"{control}:Q", title=control_label, format=".0%"),
                 alt.Tooltip("figure:N", title="Figure"),
@@ -196,6 +206,7 @@ def tradeoff(
             ],
         ),
         rules,
+        named,
     ).properties(height=220, width=760)
     bottom = alt.layer(
         alt.Chart(frame)
@@ -242,7 +253,7 @@ def _outcome_matrix(frame: pd.DataFrame, height: int) -> alt.LayerChart:
     )
     text = base.mark_text(fontSize=13).encode(
         text=alt.Text("count:Q", format=","),
-        color=alt.condition("datum.dark", alt.value("white"), alt.value("#1F2430")),  # on the darker half
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(TEXT)),  # on the darker half
     )
     return alt.layer(cells, text, title=alt.Title("", anchor="start")).properties(height=height)
 
@@ -309,8 +320,16 @@ def _segment_bars(frame: pd.DataFrame, rule: pd.DataFrame, label: str) -> alt.La
             ],
         )
     )
-    line = alt.Chart(rule).mark_rule(color=ORANGE, strokeWidth=2).encode(x="overall:Q")
-    return alt.layer(bars, line, title=alt.Title("", anchor="start")).properties(height=28 * len(frame), width=640)
+    line = alt.Chart(rule).mark_rule(color=ORANGE, strokeWidth=2, strokeDash=[6, 3]).encode(x="overall:Q")
+    named = (  # the rule named in words, not by its colour alone
+        alt.Chart(rule)
+        .transform_calculate(words="'All: ' + format(datum.overall, '.0%')")
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-2, color=TEXT)
+        .encode(x="overall:Q", y=alt.value(0), text="words:N")
+    )
+    return alt.layer(bars, line, named, title=alt.Title("", anchor="start")).properties(
+        height=28 * len(frame), width=640
+    )
 
 
 def percent_format(values) -> str:
@@ -423,7 +442,8 @@ def beeswarm(frame: pd.DataFrame, order: list[str], unit_title: str, percent: bo
     frame = _checked(frame.assign(jitter=np.random.default_rng(0).uniform(-0.35, 0.35, len(frame))))
     return (
         alt.Chart(frame, title=alt.Title(title, anchor="start"))
-        .mark_circle(size=18, opacity=0.7)
+        .transform_calculate(half="datum.level >= 0.5 ? 'Higher values' : 'Lower values'")
+        .mark_point(size=20, opacity=0.7, filled=True)
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
@@ -433,6 +453,11 @@ def beeswarm(frame: pd.DataFrame, order: list[str], unit_title: str, percent: bo
                 title="Feature value",
                 scale=alt.Scale(range=[BLUE, "#D9DDE6", RED]),
                 legend=alt.Legend(format=".0%", title="Value (low to high)", orient="bottom"),
+            ),
+            shape=alt.Shape(  # the half of its range a value is in, by shape too: ▲ higher, ▼ lower
+                "half:N",
+                scale=alt.Scale(domain=["Higher values", "Lower values"], range=["triangle-up", "triangle-down"]),
+                legend=alt.Legend(title=None, orient="bottom"),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Feature"),
@@ -492,12 +517,15 @@ def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -
     """From the typical prediction, each reason's push, to this case's prediction."""
     frame = _checked(frame)
     fmt_ = ".1%" if percent else ",.2f"
-    return (
-        alt.Chart(frame, title=alt.Title(title, anchor="start"))
+    # room at the right of the axis for the pushes written beside the bars (never below the lowest bar)
+    low, high = float(frame[["start", "end"]].min().min()), float(frame[["start", "end"]].max().max())
+    room = alt.Scale(domain=[low, high + 0.18 * ((high - low) or 1.0)])
+    bars = (
+        alt.Chart(frame)
         .mark_bar(size=18)
         .encode(
             y=alt.Y("step:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=300)),
-            x=alt.X("start:Q", title=unit_title, axis=alt.Axis(format=".0%" if percent else ",.2f")),
+            x=alt.X("start:Q", title=unit_title, axis=alt.Axis(format=".0%" if percent else ",.2f"), scale=room),
             x2="end:Q",
             color=alt.Color(
                 "kind:N",
@@ -506,7 +534,21 @@ def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -
             ),
             tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("contribution:Q", title="Amount", format=fmt_)],
         )
-        .properties(height=30 * len(frame) + 45, width=640)  # + the legend below, inside the height Streamlit gives
+    )
+    # each step's push in words at the end of its bar, signed (+ raises, − lowers), the total plain
+    sign = "(datum.contribution > 0 ? '+' : '−')"
+    written = (
+        alt.Chart(frame)
+        .transform_calculate(
+            far="max(datum.start, datum.end)",
+            words=f"datum.kind == 'total' ? '' : {sign} + format(abs(datum.contribution), '{fmt_}')",
+        )
+        .mark_text(align="left", dx=4, color=TEXT)
+        .encode(y=alt.Y("step:N", sort=alt.EncodingSortField("order")), x="far:Q", text="words:N")
+    )
+    return alt.layer(bars, written, title=alt.Title(title, anchor="start")).properties(
+        height=30 * len(frame) + 45,
+        width=640,  # + the legend below, inside the height Streamlit gives
     )
 
 

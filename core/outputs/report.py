@@ -177,9 +177,9 @@ body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1F2430
 padding:0 24px;line-height:1.5}
 h1{font-size:30px;margin-bottom:4px}h2{font-size:20px;margin-top:32px;border-bottom:1px solid #E3E6EE;padding-bottom:4px}
 .sub{color:#5B6475}.tiles{display:flex;gap:16px;margin:20px 0}.tile{flex:1;border:1px solid #E3E6EE;border-radius:8px;
-padding:12px 16px}.tile .label{color:#5B6475;font-size:14px}.tile .value{font-size:32px}.tile .range{color:#7A8294;
+padding:12px 16px}.tile .label{color:#5B6475;font-size:14px}.tile .value{font-size:32px}.tile .range{color:#5B6475;
 font-size:12px}table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #E3E6EE;padding:4px 10px;
-text-align:left;font-size:14px;overflow-wrap:anywhere}img{max-width:100%}p{overflow-wrap:anywhere;white-space:pre-wrap}.gap{color:#B26B00}.risk{background:#FFF8E6;border-radius:6px;
+text-align:left;font-size:14px;overflow-wrap:anywhere}img{max-width:100%}p{overflow-wrap:anywhere;white-space:pre-wrap}.gap{color:#8A5300}.risk{background:#FFF8E6;border-radius:6px;
 padding:8px 12px;margin:8px 0}dl{display:grid;grid-template-columns:220px 1fr;gap:4px 12px}dt{color:#5B6475}
 dd{margin:0;overflow-wrap:anywhere}
 """

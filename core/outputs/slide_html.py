@@ -16,7 +16,7 @@ STYLE = """<style>
 .st-key-slide-frame, [data-testid="stLayoutWrapper"]:has(> .st-key-slide-frame) {
   height: calc(100vh - 1.5vh - 5.2rem) !important; max-height: none !important; flex: 0 0 auto !important;}
 .st-key-slide-frame [data-testid="stVegaLiteChart"] {min-height: 22vh;}
-.slide-title {font-size: clamp(1.9rem, 2.9vw, 4.2rem); font-weight: 700; line-height: 1.15; margin: 0 0 0.6rem 0;}
+.slide-title {font-size: clamp(1.9rem, 2.9vw, 4.2rem); font-weight: 700; line-height: 1.15; margin: 0 0 0.6rem 0; padding: 0;}
 .slide-fact {font-size: clamp(1.05rem, 1.25vw, 1.8rem); color: #5B6475; margin-bottom: 0.3rem;}
 .slide-text {font-size: clamp(1.3rem, 1.6vw, 2.3rem); line-height: 1.4; margin-bottom: 0.35rem;}
 .slide-tiles {display: flex; gap: 1.5vw; margin: 2vh 0 0.5vh 0;}
@@ -62,7 +62,7 @@ def slide(shown, tile_labels: list[str], technical: bool, css: str = "", chart_t
     >>> from core.outputs.deck import Slide
     >>> from core.words.narrative import Finding
     >>> slide(Slide("headline", Finding("t", 0, "Right <9> in 10"), sentences=["It acts on 80%."]), [], False)
-    "<div class='slide'><div class='slide-title'>Right &lt;9&gt; in 10</div><div class='slide-body'><div class='slide-text'>It acts on 80%.</div></div></div>"
+    "<div class='slide'><h1 class='slide-title'>Right &lt;9&gt; in 10</h1><div class='slide-body'><div class='slide-text'>It acts on 80%.</div></div></div>"
     """
     body = [f"<div class='slide-fact'>{_text(line)}</div>" for line in shown.facts]
     body += [f"<div class='slide-text'>{_text(line)}</div>" for line in shown.sentences]
@@ -91,7 +91,7 @@ def slide(shown, tile_labels: list[str], technical: bool, css: str = "", chart_t
         classes += ["alone"] + (["large"] if words <= LARGE_TEXT and len(shown.table or ()) <= 6 else [])
     classes = " ".join(classes)
     return (
-        f"<div class='{classes}'><div class='slide-title'>{_text(shown.title)}</div>"
+        f"<div class='{classes}'><h1 class='slide-title'>{_text(shown.title)}</h1>"
         f"<div class='slide-body'>{''.join(body)}</div></div>"
     )
 
@@ -99,7 +99,7 @@ def slide(shown, tile_labels: list[str], technical: bool, css: str = "", chart_t
 def next_title(upcoming) -> str:
     """The presenter view's "Next": the coming slide's title, or the end of the slides."""
     title = _text(upcoming.title) if upcoming is not None else THE_END
-    return f"<div class='next'><div class='slide-title'>{title}</div></div>"
+    return f"<div class='next'><h2 class='slide-title'>{title}</h2></div>"
 
 
 def notes(shown) -> str:

@@ -139,14 +139,14 @@ def page(browser):
     assert not refused, f"the page asked for addresses beyond this machine: {refused[:5]}"
 
 
-def wait_for_app(page, element: str = "h1") -> None:
+def wait_for_app(page, element: str = "h1", timeout: int = 60_000) -> None:
     """Wait until the app's script has finished its run and the element the test needs is drawn.
 
     Headless Streamlit never draws its status widget, so its absence proves nothing; the app root
     says whether the script is running.
     """
-    page.wait_for_selector(element, timeout=60_000)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_selector(element, timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     # the last delta is painted after the state flips: two animation frames later it is on screen
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 

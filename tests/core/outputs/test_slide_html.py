@@ -20,7 +20,7 @@ def test_a_slide_escapes_every_text_and_labels_its_tiles():
     )
     plain = slide_html.slide(shown, ["How often it is right"], technical=False, css="small")
     assert plain == (
-        "<div class='slide small'><div class='slide-title'>Right &lt;b&gt;9&lt;/b&gt; in 10</div>"
+        "<div class='slide small'><h1 class='slide-title'>Right &lt;b&gt;9&lt;/b&gt; in 10</h1>"
         "<div class='slide-body'><div class='slide-fact'>Customer 7</div>"
         "<div class='slide-text'>It acts on 80% &amp; hands the rest to a person.</div>"
         "<div class='slide-tiles'><div class='slide-tile'><div class='label'>How often it is right</div>"
@@ -46,8 +46,8 @@ def test_the_audiences_slide_of_words_alone_is_set_large_only_while_its_words_ar
 
 def test_the_presenter_view_pieces():
     shown = deck.Slide("risks", Finding("t", 0, "Two risks"))
-    assert slide_html.next_title(shown) == "<div class='next'><div class='slide-title'>Two risks</div></div>"
-    assert slide_html.next_title(None) == "<div class='next'><div class='slide-title'>The end of the slides</div></div>"
+    assert slide_html.next_title(shown) == "<div class='next'><h2 class='slide-title'>Two risks</h2></div>"
+    assert slide_html.next_title(None) == "<div class='next'><h2 class='slide-title'>The end of the slides</h2></div>"
     assert slide_html.notes(shown) == "<ul class='notes'><li>No notes for this slide.</li></ul>"
 
 
