@@ -4,10 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.app import session
+from core.app import session, ui
 
 ICON = Path(__file__).parent / "static" / "icon.png"  # shipped with the app: no request to any other host
 st.set_page_config(page_title="Modelbrief", page_icon=str(ICON), layout="wide")
+st.html(ui.KEYBOARD_STYLE)  # every page: a keyboard user sees where the focus is
 
 st.session_state["_routed"] = True  # pages check it: see core.app.ui._through_the_router
 

@@ -23,6 +23,12 @@ TASK_WORDS = {
     "multiclass": "Sorts into categories",
     "regression": "Estimates a number",
 }
+# Streamlit shows an element's toolbar (a chart's Show data, Download, Fullscreen) on hover only, so
+# a keyboard user tabbing onto its buttons could not see them; with the focus inside, it shows.
+KEYBOARD_STYLE = """<style>
+[data-testid="stElementToolbar"]:focus-within {opacity: 1 !important;}
+[data-testid="stElementToolbar"] button:focus-visible {outline: 2px solid #1F5FC4; outline-offset: 1px;}
+</style>"""
 CHART_FRAME = 130  # pixels for a chart's title, axis labels and legend around the plot
 GLOSSARY = glossary.GLOSSARY
 
