@@ -8,7 +8,7 @@ from core.app import session, ui
 
 ICON = Path(__file__).parent / "static" / "icon.png"  # shipped with the app: no request to any other host
 st.set_page_config(page_title="Modelbrief", page_icon=str(ICON), layout="wide")
-st.html(ui.KEYBOARD_STYLE)  # every page: a keyboard user sees where the focus is
+st.html(ui.PAGE_STYLE)  # every page: where the focus is, and charts that fit a narrow screen
 
 st.session_state["_routed"] = True  # pages check it: see core.app.ui._through_the_router
 

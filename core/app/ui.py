@@ -23,11 +23,16 @@ TASK_WORDS = {
     "multiclass": "Sorts into categories",
     "regression": "Estimates a number",
 }
-# Streamlit shows an element's toolbar (a chart's Show data, Download, Fullscreen) on hover only, so
-# a keyboard user tabbing onto its buttons could not see them; with the focus inside, it shows.
-KEYBOARD_STYLE = """<style>
+# Every page's own style, for keyboards and narrow screens:
+# - Streamlit shows an element's toolbar (a chart's Show data, Download, Fullscreen) on hover only, so
+#   a keyboard user tabbing onto its buttons could not see them; with the focus inside, it shows;
+# - a chart wider than the screen (stacked plots keep their width) scrolls on its own at 320 pixels
+#   or 200% zoom, rather than cutting off its right side or making the whole page scroll sideways.
+PAGE_STYLE = """<style>
 [data-testid="stElementToolbar"]:focus-within {opacity: 1 !important;}
 [data-testid="stElementToolbar"] button:focus-visible {outline: 2px solid #1F5FC4; outline-offset: 1px;}
+[data-testid="stVegaLiteChart"] {max-width: 100%; overflow-x: auto !important;}
+[data-testid="stVegaLiteChart"] > svg {overflow: visible;}
 </style>"""
 CHART_FRAME = 130  # pixels for a chart's title, axis labels and legend around the plot
 GLOSSARY = glossary.GLOSSARY
@@ -189,6 +194,30 @@ def findings(found: list[narrative.Finding | None]) -> None:
             st.markdown(text)
 
 
+def title_out(spec: dict) -> tuple[dict, str]:
+    """A chart's spec without its title, and the title's text, for the page to set above the chart
+    as text: it wraps on a narrow screen or at 200% zoom, where a chart's own title is cut off at
+    the chart's width (and takes the plot's width with it).
+
+    >>> title_out({"title": {"text": ["Right 83%", "of the time"]}, "mark": "bar"})
+    ({'mark': 'bar'}, 'Right 83% of the time')
+    >>> title_out({"layer": [{"title": "Shares", "mark": "line"}, {"title": "Shares", "mark": "rule"}]})
+    ({'layer': [{'mark': 'line'}, {'mark': 'rule'}]}, 'Shares')
+    """
+    layers = [layer for layer in spec.get("layer", []) if isinstance(layer, dict) and "title" in layer]
+    if "title" in spec:
+        title = spec["title"]
+    elif layers:  # a layer built from one titled chart: each layer carries the title
+        title = layers[0]["title"]
+    else:
+        return spec, ""
+    spec = {k: v for k, v in spec.items() if k != "title"}
+    if layers:
+        spec["layer"] = [{k: v for k, v in layer.items() if k != "title"} for layer in spec["layer"]]
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return spec, " ".join(text) if isinstance(text, list) else str(text)
+
+
 def chart(built, finding_text: str, downloads: bool = True, stretch: bool = False) -> None:
     """An Altair chart with its finding as alt text, and PNG or SVG downloads rendered on demand
     (none with `downloads=False`: a slide shows the chart alone).
@@ -199,7 +228,9 @@ def chart(built, finding_text: str, downloads: bool = True, stretch: bool = Fals
     plot_height = getattr(built, "height", None)
     # the spec without Altair's schema validation, which took most of a chart's time on every
     # rerun (the charts are built by our own code, and its tests validate them)
-    spec = built.to_dict(validate=False)
+    spec, title = title_out(built.to_dict(validate=False))
+    if title:
+        st.markdown(f"**{fmt.literal(title)}**")
     if stretch:
         st.vega_lite_chart(spec=spec, alt=finding_text, height="stretch", width="stretch")
     elif isinstance(plot_height, int):

@@ -530,7 +530,7 @@ def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -
             color=alt.Color(
                 "kind:N",
                 scale=alt.Scale(domain=["raises", "lowers", "total"], range=[RED, BLUE, GREY]),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=alt.Legend(title=None, orient="bottom", columns={"expr": "width < 360 ? 1 : 3"}),
             ),
             tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("contribution:Q", title="Amount", format=fmt_)],
         )
@@ -712,6 +712,9 @@ def _joined(title: str | list[str]) -> str:
     return " ".join(title) if isinstance(title, list) else title
 
 
+# a legend's entries one under another on a narrow screen (the chart's width, in pixels), side by side otherwise
+NARROW_ONE_COLUMN = {"expr": "width < 720 ? 1 : 2"}
+OUTCOMES = ["outcome known", "not yet"]
 MEASURED_LINE = "Measured where outcomes have arrived"
 ESTIMATED_LINE = "Estimated from its confidence (outcomes not in yet)"
 
@@ -767,7 +770,7 @@ def traffic_band(
                 x=alt.X("start:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
                 y="figure:Q",
                 color=alt.Color("line:N", title=None, scale=alt.Scale(domain=lines, range=[BLUE, ORANGE]),
-                                legend=alt.Legend(orient="bottom", labelLimit=320)),
+                                legend=alt.Legend(orient="bottom", labelLimit={"expr": "max(120, min(320, width - 40))"}, columns=NARROW_ONE_COLUMN)),
                 strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=lines, range=[[1, 0], [5, 3]]), legend=None),
                 tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("line:N", title=" "),
                          alt.Tooltip("figure:Q", title=y_title, format=shown)],
@@ -781,11 +784,15 @@ def traffic_requests(frame: pd.DataFrame, title: str, subjects: str) -> alt.Char
     frame = _checked(frame)
     return (
         alt.Chart(frame, title=alt.Title(title, anchor="start"))
-        .mark_bar(color=BLUE)
+        .mark_bar(color=BLUE, stroke=BLUE, strokeWidth=1.5)
         .encode(
             x=alt.X("yearmonthdate(start):O", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
             y=alt.Y("n:Q", title=subjects.capitalize()),
-            opacity=alt.Opacity("outcomes:N", title=None, scale=alt.Scale(domain=["outcome known", "not yet"], range=[1.0, 0.45])),
+            # weeks whose outcomes are not in yet: paler and outlined in dashes (not told by shade alone)
+            opacity=alt.Opacity("outcomes:N", title=None, scale=alt.Scale(domain=OUTCOMES, range=[1.0, 0.45]),
+                                legend=alt.Legend(orient="bottom", columns=NARROW_ONE_COLUMN)),
+            strokeDash=alt.StrokeDash("outcomes:N", title=None, scale=alt.Scale(domain=OUTCOMES, range=[[1, 0], [4, 2]]),
+                                      legend=alt.Legend(orient="bottom", columns=NARROW_ONE_COLUMN)),
             tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("n:Q", title=subjects.capitalize(), format=",")],
         )
         .properties(height=180)
@@ -802,7 +809,7 @@ def traffic_answers(frame: pd.DataFrame, title: str) -> alt.Chart:
         .encode(
             x=alt.X("yearmonthdate(start):O", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
             y=alt.Y("share:Q", title="Share of requests", axis=alt.Axis(format="%"), stack="normalize"),
-            color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
+            color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns={"expr": "width < 480 ? 1 : width < 960 ? 2 : 4"}, labelLimit=220),
                             scale=alt.Scale(domain=labels, range=[GREY, *PALETTE][: len(labels)])),
             tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("label:N", title="Answer"),
                      alt.Tooltip("share:Q", title="Share", format=".1%")],
