@@ -104,8 +104,10 @@ with ui.section("The figures side by side"):
     shown = session.figures_side_by_side(bundle, own_a, other)
     own, agree = shown.own, shown.agreement
     own_tab, common_tab = st.tabs(["Each at its own setting", "Both at A's setting"])
-    own_tab.table(figures_table(own), hide_index=True)
-    common_tab.table(figures_table(shown.common), hide_index=True)
+    with own_tab:
+        ui.table(figures_table(own))
+    with common_tab:
+        ui.table(figures_table(shown.common))
 
 
 st.subheader("The verdict")
@@ -122,7 +124,7 @@ with ui.section("Where each one wins"):
         st.subheader("Where each one wins")
         for column in spec.segments:
             table = session.segment_winners(bundle, own_a, other, column)
-            st.table(
+            ui.table(
                 pd.DataFrame(
                     {
                         spec.label(column): table["segment"],
@@ -144,7 +146,7 @@ st.subheader("Where they disagree most")
 with ui.section("The disagreements"):
     rows, score_a, score_b = session.disagreements(bundle, own_a, other)
     ids_column = spec.id_column
-    st.table(
+    ui.table(
         pd.DataFrame(
             {
                 spec.subject.capitalize(): bundle.eval[ids_column].iloc[rows].astype(str).to_numpy()

@@ -144,7 +144,7 @@ def groups_section(point: OperatingPoint) -> None:
             small = narrative.too_small(found.column, assessed.small[found.column], spec)
             st.markdown(f"**By {fmt.literal(spec.label(found.column).lower())}**")
             shown = story.group_table(found, spec)  # a few rows: a plain table, drawn at once
-            st.table(shown.set_index(shown.columns[0]))
+            ui.table(shown.set_index(shown.columns[0]), hide_index=False)
             if small:
                 st.caption(fmt.literal(small))
             if ui.audience() == narrative.TECHNICAL:
@@ -163,7 +163,7 @@ def segments(point: OperatingPoint, overall) -> None:
             ui.findings([weakest])
             title = narrative.segment_title(table, label, overall)
             ui.chart(charts.segment_bars(table, overall.accuracy_acted, label, title), title)
-            st.table(ui.segment_frame(table, spec), hide_index=True)
+            ui.table(ui.segment_frame(table, spec))
 
 
 operating_point()
@@ -194,7 +194,7 @@ if spec.task == "regression":
                 large = summary.value.large_threshold
                 table = breakdown.large_errors_by_segment(data, bundle.eval[column], large)
                 ui.findings([narrative.large_errors(table, spec.label(column), spec, large)])
-                st.table(ui.large_error_frame(table, spec, column), hide_index=True)
+                ui.table(ui.large_error_frame(table, spec, column))
 elif not bundle.decides_only:  # a decision without probabilities has no confidence to check
     st.subheader("Can its confidence be trusted?")
     with ui.section("Whether its confidence can be trusted"):
@@ -214,7 +214,7 @@ if spec.task == "multiclass":
             ui.findings([narrative.out_of_scope(k, spec), narrative.unseen_requests(table, spec)])
             title = f"{fmt.percent(table['share'].sum())} of {spec.subjects} ask for one of {len(table)} things it never learned"
             ui.chart(charts.unseen_bars(table, spec.subjects, title), title)
-            st.table(ui.unseen_frame(table, spec), hide_index=True)
+            ui.table(ui.unseen_frame(table, spec))
     groups = session.unseen_groups(bundle)
     if groups:
         with ui.section("The requests in their own words"):

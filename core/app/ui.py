@@ -26,13 +26,19 @@ TASK_WORDS = {
 # Every page's own style, for keyboards and narrow screens:
 # - Streamlit shows an element's toolbar (a chart's Show data, Download, Fullscreen) on hover only, so
 #   a keyboard user tabbing onto its buttons could not see them; with the focus inside, it shows;
-# - a chart wider than the screen (stacked plots keep their width) scrolls on its own at 320 pixels
-#   or 200% zoom, rather than cutting off its right side or making the whole page scroll sideways.
+# - a chart or table wider than the screen (stacked plots keep their width) scrolls on its own at
+#   320 pixels or 200% zoom, rather than cutting off its right side or making the page scroll sideways;
+# - the small tables of `table()`, drawn as plain HTML.
 PAGE_STYLE = """<style>
 [data-testid="stElementToolbar"]:focus-within {opacity: 1 !important;}
 [data-testid="stElementToolbar"] button:focus-visible {outline: 2px solid #1F5FC4; outline-offset: 1px;}
 [data-testid="stVegaLiteChart"] {max-width: 100%; overflow-x: auto !important;}
-[data-testid="stVegaLiteChart"] > svg {overflow: visible;}
+.mb-table {overflow-x: auto; margin: 0.25rem 0 1rem 0;}
+.mb-table table {border-collapse: collapse; font-size: 0.9rem; width: 100%;}
+.mb-table th, .mb-table td {text-align: left; padding: 0.35rem 0.75rem; border-bottom: 1px solid #E3E6EE;
+  font-weight: normal; white-space: nowrap;}
+.mb-table thead th {color: #4A5163; border-bottom: 2px solid #C9CEDA;}
+.mb-table:focus-visible {outline: 2px solid #1F5FC4; outline-offset: 2px;}
 </style>"""
 CHART_FRAME = 130  # pixels for a chart's title, axis labels and legend around the plot
 GLOSSARY = glossary.GLOSSARY
@@ -192,6 +198,38 @@ def findings(found: list[narrative.Finding | None]) -> None:
             st.info(text, icon=":material/lightbulb:")
         else:
             st.markdown(text)
+
+
+def table(frame: pd.DataFrame, hide_index: bool = True) -> None:
+    """A small read-only table as plain HTML: a screen reader reads it as a table, with the first
+    column as row headers (a grid repeats its cell ids when a page has several, and Streamlit's
+    own table reads its cells as Markdown, linking any address in a bundle's text). Every text is
+    escaped; a table wider than the screen scrolls on its own, by keyboard too."""
+    st.html(table_html(frame if hide_index else frame.reset_index()))
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """
+    >>> print(table_html(pd.DataFrame({"Region": ["<b>North</b>"], "Right": ["83%"]})))
+    <div class='mb-table' role='region' tabindex='0' aria-label='Region, Right'><table><thead><tr><th scope='col'>Region</th><th scope='col'>Right</th></tr></thead><tbody><tr><th scope='row'>&lt;b&gt;North&lt;/b&gt;</th><td>83%</td></tr></tbody></table></div>
+    """
+    import html
+
+    def text(value) -> str:
+        return html.escape(fmt.clean(value if isinstance(value, str) else str(value)))
+
+    names = [text(c) for c in frame.columns]
+    head = "".join(f"<th scope='col'>{name}</th>" for name in names)
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<th scope='row'>{text(v)}</th>" if i == 0 else f"<td>{text(v)}</td>" for i, v in enumerate(row))
+        + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return (
+        f"<div class='mb-table' role='region' tabindex='0' aria-label='{', '.join(names)}'><table>"
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
 
 
 def title_out(spec: dict) -> tuple[dict, str]:

@@ -452,12 +452,12 @@ def beeswarm(frame: pd.DataFrame, order: list[str], unit_title: str, percent: bo
                 "level:Q",
                 title="Feature value",
                 scale=alt.Scale(range=[BLUE, "#D9DDE6", RED]),
-                legend=alt.Legend(format=".0%", title="Value (low to high)", orient="bottom"),
+                legend=alt.Legend(format=".0%", title="Value (low to high)", orient="bottom", gradientLength=100),
             ),
             shape=alt.Shape(  # the half of its range a value is in, by shape too: ▲ higher, ▼ lower
                 "half:N",
                 scale=alt.Scale(domain=["Higher values", "Lower values"], range=["triangle-up", "triangle-down"]),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=alt.Legend(title=None, orient="top", direction="vertical"),  # fits a narrow screen
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Feature"),
@@ -803,14 +803,17 @@ def traffic_answers(frame: pd.DataFrame, title: str) -> alt.Chart:
     """The mix of the model's answers per period (a person first, in grey, then each answer)."""
     frame = _checked(frame)
     labels = sorted(frame["label"].unique(), key=lambda label: (label != "A person", label == "Other answers", label))
+    legend = alt.Legend(orient="bottom", columns={"expr": "width < 480 ? 1 : width < 960 ? 2 : 4"}, labelLimit=220)
     return (
         alt.Chart(frame, title=alt.Title(title, anchor="start"))
-        .mark_bar()
+        .mark_bar(stroke=TEXT, strokeWidth=1)
         .encode(
             x=alt.X("yearmonthdate(start):O", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
             y=alt.Y("share:Q", title="Share of requests", axis=alt.Axis(format="%"), stack="normalize"),
-            color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom", columns={"expr": "width < 480 ? 1 : width < 960 ? 2 : 4"}, labelLimit=220),
-                            scale=alt.Scale(domain=labels, range=[GREY, *PALETTE][: len(labels)])),
+            color=alt.Color("label:N", title=None, legend=legend, scale=alt.Scale(domain=labels, range=[GREY, *PALETTE][: len(labels)])),
+            # what goes to a person outlined in dashes, each answer in a line: not told by colour alone
+            strokeDash=alt.StrokeDash("label:N", title=None, legend=legend,
+                                      scale=alt.Scale(domain=labels, range=[[3, 2] if label == "A person" else [1, 0] for label in labels])),
             tooltip=[alt.Tooltip("start:T", title="From", format="%d %b %Y"), alt.Tooltip("label:N", title="Answer"),
                      alt.Tooltip("share:Q", title="Share", format=".1%")],
         )

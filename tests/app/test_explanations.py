@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from tests.app.test_home import DEMOS
-from tests.helpers import seen
+from tests.helpers import charts_with_titles, seen
 
 
 def open_explanations(app, root, **query):
@@ -16,18 +15,8 @@ def open_explanations(app, root, **query):
 
 
 def chart_titles(at) -> list[str]:
-    found = []
-
-    def walk(node):
-        for child in getattr(node, "children", {}).values():
-            if getattr(child, "type", "") == "vega_lite_chart":
-                spec = json.loads(child.proto.spec)
-                title = spec.get("title") or {}
-                found.append(title.get("text") if isinstance(title, dict) else title)
-            walk(child)
-
-    walk(at.main)
-    return found
+    """Each chart's title, the text the page sets above it."""
+    return [title for title, _ in charts_with_titles(at)]
 
 
 @pytest.mark.parametrize("bundle_id", DEMOS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.outputs import deck
 from tests.app.test_model_kinds_app import settle
 from tests.core.evaluation.test_groups import DEMO_GAP
-from tests.helpers import seen
+from tests.helpers import html_tables, seen
 
 
 def said(at) -> list[str]:
@@ -24,7 +24,7 @@ def test_performance_shows_the_gap_the_small_group_and_the_setting_that_narrows_
         "Flagging from an 11% chance instead of 50% would cut the gap for household Single from 18 to 3 points. It "
         "would cost about $58,700 a month."
     ) in text
-    tables = [t.value for t in at.table]
+    tables = [t.set_index(t.columns[0]) for t in html_tables(at)]
     household = next(t for t in tables if t.index.name == "Household")
     assert list(household.index) == ["Family", "Single", "Couple", "Shared house"]
     assert list(household.columns[-3:]) == ["Wrongly flagged", "Missed", "Errors cost a month"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.app.test_home import DEMOS
-from tests.helpers import seen
+from tests.helpers import html_tables, seen
 
 
 def open_page(app, root, page, **query):
@@ -18,7 +18,7 @@ def test_compare_champion_and_challenger(app, demo_root):
     assert [h.value for h in at.subheader][:1] == ["The verdict"]
     verdict = seen(at.main.markdown[0].value)
     assert "Churn risk" in verdict and ("noise" in verdict)
-    assert len(at.table) >= 4
+    assert len(html_tables(at)) >= 4
 
 
 def test_compare_explains_rows_that_do_not_match(app, demo_root):

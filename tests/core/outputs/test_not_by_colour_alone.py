@@ -96,3 +96,18 @@ def test_the_segment_bars_name_the_overall_line():
     )
     svg = drawn_text(charts.segment_bars(frame, 0.83, "Region", "title"))
     assert ">All: 83%</text>" in svg
+
+
+def test_what_goes_to_a_person_and_weeks_without_outcomes_are_outlined_in_dashes():
+    weeks = pd.to_datetime(["2026-01-05"] * 3 + ["2026-01-12"] * 3)
+    mix = pd.DataFrame({"start": weeks, "label": ["A person", "Billing", "Refund"] * 2, "share": [0.2, 0.5, 0.3] * 2})
+    dash = charts.traffic_answers(mix, "title").to_dict()["encoding"]["strokeDash"]
+    assert dash["field"] == "label"
+    assert dict(zip(dash["scale"]["domain"], map(tuple, dash["scale"]["range"]), strict=True)) == {
+        "A person": (3, 2),
+        "Billing": (1, 0),
+        "Refund": (1, 0),
+    }
+    requests = pd.DataFrame({"start": weeks[::3], "n": [100, 90], "outcomes": ["outcome known", "not yet"]})
+    dash = charts.traffic_requests(requests, "title", "customers").to_dict()["encoding"]["strokeDash"]
+    assert dash["scale"] == {"domain": ["outcome known", "not yet"], "range": [[1, 0], [4, 2]]}
