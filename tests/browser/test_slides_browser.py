@@ -1,5 +1,6 @@
-"""Present on a projector: every slide of every demo bundle fits a 16:9 screen without scrolling,
-the presenter view shows this slide, the next one and the notes, and the keyboard moves on."""
+"""Present on a projector: every slide of every demo bundle fits a 16:9 screen without scrolling
+and meets WCAG 2.1 AA (axe, as in test_accessibility), the presenter view shows this slide, the
+next one and the notes, and the keyboard moves on."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from tests.app.test_home import DEMOS
 from tests.browser.conftest import guard_network, screenshot, wait_for_app
+from tests.browser.test_accessibility import audit, save
 
 SCREENS = {"1920x1080": (1920, 1080), "1440x900": (1440, 900)}
 TITLE = ".slide-title"
@@ -71,6 +73,8 @@ def test_every_slide_fits_the_screen(browser, server, bundle_id):
         count = slide_count(page)
         assert count >= 6
         seen = []
+        record: dict = {}
+        problems: list[str] = []
         for number in range(1, count + 1):
             if number > 1:  # on to the next slide, as a presenter does
                 page.set_viewport_size({"width": first[0], "height": first[1]})
@@ -82,6 +86,7 @@ def test_every_slide_fits_the_screen(browser, server, bundle_id):
                 )
                 wait_for_app(page, TITLE)
             title = page.locator(TITLE).first.inner_text()
+            problems += audit(page, f"slide {number}", record)  # on the room's screen
             for screen, (width, height) in SCREENS.items():
                 page.set_viewport_size({"width": width, "height": height})
                 if page.locator('[data-testid="stVegaLiteChart"]').count():
@@ -103,6 +108,8 @@ def test_every_slide_fits_the_screen(browser, server, bundle_id):
             assert not page.get_by_text("Download this chart").count()  # no app chrome on a slide
             seen.append(title)
         assert len(set(seen)) == count  # every slide says its own finding
+        save(record, f"slides-{bundle_id}")
+        assert not problems, "\n".join(problems)
     finally:
         context.close()
     assert not refused
