@@ -232,6 +232,19 @@ def table_html(frame: pd.DataFrame) -> str:
     )
 
 
+def stacked(spec: dict) -> list[dict]:
+    """A chart of plots stacked one above the other as a chart per plot, each as wide as the page
+    (Vega-Lite sizes a stack by its plots' own widths, too wide for a phone); one chart as it is.
+
+    >>> stacked({"vconcat": [{"mark": "line", "width": 760}, {"mark": "area"}], "resolve": {}, "config": {}})
+    [{'config': {}, 'mark': 'line'}, {'config': {}, 'mark': 'area'}]
+    """
+    if "vconcat" not in spec:
+        return [spec]
+    shared = {k: v for k, v in spec.items() if k not in ("vconcat", "resolve", "spacing", "bounds", "center")}
+    return [{**shared, **{k: v for k, v in part.items() if k != "width"}} for part in spec["vconcat"]]
+
+
 def title_out(spec: dict) -> tuple[dict, str]:
     """A chart's spec without its title, and the title's text, for the page to set above the chart
     as text: it wraps on a narrow screen or at 200% zoom, where a chart's own title is cut off at
@@ -269,12 +282,16 @@ def chart(built, finding_text: str, downloads: bool = True, stretch: bool = Fals
     spec, title = title_out(built.to_dict(validate=False))
     if title:
         st.markdown(f"**{fmt.literal(title)}**")
-    if stretch:
-        st.vega_lite_chart(spec=spec, alt=finding_text, height="stretch", width="stretch")
-    elif isinstance(plot_height, int):
-        st.vega_lite_chart(spec=spec, alt=finding_text, height=plot_height + CHART_FRAME)
-    else:
-        st.vega_lite_chart(spec=spec, alt=finding_text)
+    parts = stacked(spec)
+    for number, part in enumerate(parts):
+        said = finding_text if number == 0 else f"{finding_text} (continued, {number + 1} of {len(parts)})"
+        height = part.get("height") if len(parts) > 1 else plot_height  # a stack's plots keep their heights
+        if stretch:
+            st.vega_lite_chart(spec=part, alt=said, height="stretch", width="stretch")
+        elif isinstance(height, int):
+            st.vega_lite_chart(spec=part, alt=said, height=height + CHART_FRAME)
+        else:
+            st.vega_lite_chart(spec=part, alt=said)
     if not downloads:
         return
     from core.outputs import report

@@ -72,7 +72,8 @@ def audit(page, view: str, record: dict) -> list[str]:
                     f"{view}: {violation['impact']} {violation['id']} at {node['target']}: {node['html'][:160]}"
                 )
     charts = page.locator('[data-testid="stVegaLiteChart"]').evaluate_all(
-        "charts => charts.map(c => [c.getAttribute('role'), c.getAttribute('aria-label') || ''])"
+        "charts => charts.filter(c => c.getClientRects().length)"  # a hidden tab's chart is drawn when shown
+        ".map(c => [c.getAttribute('role'), c.getAttribute('aria-label') || ''])"
     )
     for role, label in charts:
         if role != "graphics-document" or len(label.split()) < 5:
