@@ -232,19 +232,6 @@ def table_html(frame: pd.DataFrame) -> str:
     )
 
 
-def stacked(spec: dict) -> list[dict]:
-    """A chart of plots stacked one above the other as a chart per plot, each as wide as the page
-    (Vega-Lite sizes a stack by its plots' own widths, too wide for a phone); one chart as it is.
-
-    >>> stacked({"vconcat": [{"mark": "line", "width": 760}, {"mark": "area"}], "resolve": {}, "config": {}})
-    [{'config': {}, 'mark': 'line'}, {'config': {}, 'mark': 'area'}]
-    """
-    if "vconcat" not in spec:
-        return [spec]
-    shared = {k: v for k, v in spec.items() if k not in ("vconcat", "resolve", "spacing", "bounds", "center")}
-    return [{**shared, **{k: v for k, v in part.items() if k != "width"}} for part in spec["vconcat"]]
-
-
 def title_out(spec: dict) -> tuple[dict, str]:
     """A chart's spec without its title, and the title's text, for the page to set above the chart
     as text: it wraps on a narrow screen or at 200% zoom, where a chart's own title is cut off at
@@ -276,13 +263,15 @@ def chart(built, finding_text: str, downloads: bool = True, stretch: bool = Fals
     Streamlit sizes a chart's height only when told, so the spec's plot height is passed on with
     room for the title and the axes; with `stretch` the chart takes the height its container has left.
     """
+    from core.outputs import charts
+
     plot_height = getattr(built, "height", None)
     # the spec without Altair's schema validation, which took most of a chart's time on every
     # rerun (the charts are built by our own code, and its tests validate them)
     spec, title = title_out(built.to_dict(validate=False))
     if title:
         st.markdown(f"**{fmt.literal(title)}**")
-    parts = stacked(spec)
+    parts = charts.stacked(spec)
     for number, part in enumerate(parts):
         said = finding_text if number == 0 else f"{finding_text} (continued, {number + 1} of {len(parts)})"
         height = part.get("height") if len(parts) > 1 else plot_height  # a stack's plots keep their heights

@@ -656,6 +656,19 @@ def _legends(node) -> list[tuple[dict, str]]:
     return found
 
 
+def stacked(spec: dict) -> list[dict]:
+    """A chart of plots stacked one above the other as a chart per plot, each sized by where it is
+    drawn (a stack keeps its plots' own widths, too wide for a phone); one chart as it is.
+
+    >>> stacked({"vconcat": [{"mark": "line", "width": 760}, {"mark": "area"}], "resolve": {}, "config": {}})
+    [{'config': {}, 'mark': 'line'}, {'config': {}, 'mark': 'area'}]
+    """
+    if "vconcat" not in spec:
+        return [spec]
+    shared = {k: v for k, v in spec.items() if k not in ("vconcat", "resolve", "spacing", "bounds", "center")}
+    return [{**shared, **{k: v for k, v in part.items() if k != "width"}} for part in spec["vconcat"]]
+
+
 def for_slide(chart) -> tuple[str, list[Frozen]]:
     """`chart` as a slide shows it: its title as text for the slide to set, and its plots with
     text of at least `SLIDE_TEXT` pixels, thicker lines and larger marks, stacked plots each a chart
@@ -665,12 +678,8 @@ def for_slide(chart) -> tuple[str, list[Frozen]]:
     title = spec.pop("title", "")
     title = title.get("text", "") if isinstance(title, dict) else title
     spec["config"] = {**spec.get("config", {}), **SLIDE_CONFIG}
-    parts = spec.pop("vconcat", None)
-    if parts is None:
-        views = [spec]
-    else:
-        shared = {k: v for k, v in spec.items() if k not in ("resolve", "spacing", "bounds", "center")}
-        views = [{**shared, **part} for part in parts]
+    parts = spec.get("vconcat")
+    views = stacked(spec)
     for view in views:
         _for_slide(view)
         for size in ("height", "width"):
