@@ -520,12 +520,18 @@ def waterfall(frame: pd.DataFrame, unit_title: str, percent: bool, title: str) -
     # room at the right of the axis for the pushes written beside the bars (never below the lowest bar)
     low, high = float(frame[["start", "end"]].min().min()), float(frame[["start", "end"]].max().max())
     room = alt.Scale(domain=[low, high + 0.18 * ((high - low) or 1.0)])
+    # a chance's axis names no value past 100% (the room there is for the words only)
+    axis = (
+        alt.Axis(format=".0%", labelExpr="datum.value > 1.0001 ? '' : datum.label")
+        if percent
+        else alt.Axis(format=",.2f")
+    )
     bars = (
         alt.Chart(frame)
         .mark_bar(size=18)
         .encode(
             y=alt.Y("step:N", title=None, sort=alt.EncodingSortField("order"), axis=alt.Axis(labelLimit=300)),
-            x=alt.X("start:Q", title=unit_title, axis=alt.Axis(format=".0%" if percent else ",.2f"), scale=room),
+            x=alt.X("start:Q", title=unit_title, axis=axis, scale=room),
             x2="end:Q",
             color=alt.Color(
                 "kind:N",

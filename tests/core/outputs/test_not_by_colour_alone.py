@@ -111,3 +111,19 @@ def test_what_goes_to_a_person_and_weeks_without_outcomes_are_outlined_in_dashes
     requests = pd.DataFrame({"start": weeks[::3], "n": [100, 90], "outcomes": ["outcome known", "not yet"]})
     dash = charts.traffic_requests(requests, "title", "customers").to_dict()["encoding"]["strokeDash"]
     assert dash["scale"] == {"domain": ["outcome known", "not yet"], "range": [[1, 0], [4, 2]]}
+
+
+def test_a_chance_axis_names_no_value_past_100_percent():
+    frame = pd.DataFrame(
+        {
+            "step": ["Starting point", "'delivery'", "This ticket"],
+            "start": [0.0, 0.44, 0.0],
+            "end": [0.44, 0.95, 0.95],
+            "contribution": [0.44, 0.51, 0.95],
+            "kind": ["total", "raises", "total"],
+            "order": [0, 1, 2],
+        }
+    )
+    svg = drawn_text(charts.waterfall(frame, "Predicted chance", True, "title"))
+    assert ">+51.0%</text>" in svg and ">100%</text>" in svg
+    assert ">110%</text>" not in svg and ">120%</text>" not in svg
